@@ -1,0 +1,146 @@
+"""Entry types of the knowledge tables.
+
+Tables are plain data: every entry says what changed, in which Keras/TensorFlow version, and where that
+fact was read (``source``). Rules interpret entries; tables never contain logic.
+
+API paths in tables are *flavour-free*: ``layers.Conv2D`` means ``keras.layers.Conv2D``,
+``tensorflow.keras.layers.Conv2D``, ``tf_keras.layers.Conv2D`` ... alike (see ``keras_compat.names``).
+Top-level names are written without a module (``Model``, ``Sequential``, ``Input``).
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+
+class Rewrite(enum.Enum):
+    """How mechanical a backend rewrite is (the fact base's rewrite codes)."""
+
+    KEEP = "keep"  # still exists with the same meaning: not a finding
+    SAFE = "safe"  # 1:1 rewrite, same arguments
+    CAUTION = "caution"  # mechanical only with defaults materialised: message, no fix
+    MANUAL = "manual"  # semantics differ: message, no fix
+    TF1 = "tf1"  # graph/session/learning-phase concept: removed-backend-function
+
+
+@dataclass(frozen=True)
+class ArgRename:
+    """A keyword argument renamed (or removed) since Keras 1 (KC201).
+
+    ``values`` maps old literal values to the new argument's source text; when an entry has a value map,
+    only listed values are fixable (``dim_ordering='th'`` -> ``data_format="channels_first"``).
+    ``fixable`` is False where the meaning changed (samples -> steps); ``note`` then says how.
+    """
+
+    callables: tuple[str, ...]
+    old: str
+    new: str | None
+    since: str
+    source: str
+    values: tuple[tuple[object, str], ...] = ()
+    fixable: bool = True
+    note: str = ""
+    methods: tuple[str, ...] = ()  # method names matched on any receiver (``fit``), module must use Keras
+
+
+@dataclass(frozen=True)
+class KernelConversion:
+    """Keras 1 positional/keyword kernel dimensions folded into ``kernel_size`` (KC202)."""
+
+    callables: tuple[str, ...]
+    dims: int  # 2: (nb_row, nb_col); 3: (kernel_dim1..3)
+    dim_keywords: tuple[str, ...]  # Keras 1 keyword names of the kernel dimensions, in order
+    since: str
+    source: str
+
+
+@dataclass(frozen=True)
+class ClassRename:
+    """A Keras 1 class or function name renamed or removed (KC203).
+
+    ``new`` is the flavour-free replacement path, or None when there is no drop-in replacement
+    (``note`` then says what to write). ``fixable`` means replacing the name is a drop-in change.
+    """
+
+    old: str
+    new: str | None
+    since: str
+    removed_in: str
+    source: str
+    fixable: bool = False
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class MergeMode:
+    """``Merge(mode=...)`` / ``merge(mode=...)`` replacement per mode (KC203)."""
+
+    mode: str
+    layer: str  # flavour-free layer path, e.g. "layers.Concatenate"
+    function: str  # flavour-free function path, e.g. "layers.concatenate"
+    arguments: tuple[tuple[str, str], ...] = ()  # Keras 1 keyword -> Keras 2 keyword (concat_axis -> axis)
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class ModuleMove:
+    """An internal, moved or removed module path (KC103).
+
+    ``old`` is a flavour-free module path prefix (``engine.topology``); ``new`` the public module that
+    exports its names (``layers``) or None when the module is gone. ``names`` overrides single names
+    (``engine.training.Model`` -> ``Model``). ``package`` names a third-party replacement (scikeras).
+    """
+
+    old: str
+    new: str | None
+    since: str
+    source: str
+    names: tuple[tuple[str, str], ...] = ()
+    package: str | None = None
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class RemovedMethod:
+    """A ``Model``/``Sequential`` method removed or deprecated (KC204), matched by method name."""
+
+    name: str
+    replacement: str | None  # new method name when it is a rename, else None
+    removed_in: str
+    source: str
+    advice: str  # what to write instead, shown in the message
+    fixable: bool = False
+
+
+@dataclass(frozen=True)
+class OptimizerArg:
+    """An optimizer constructor keyword that changed (KC205)."""
+
+    old: str
+    new: str | None
+    since: str
+    source: str
+    fixable: bool
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class BackendFunction:
+    """One ``keras.backend`` function with its TensorFlow 2 and Keras 3 equivalents (KC301-KC303).
+
+    ``tf`` is the native TensorFlow replacement (a dotted ``tf.`` path when the rewrite is a plain call,
+    otherwise prose); ``keras3`` the ``keras.ops``/``keras.config`` equivalent. ``in_keras3`` says
+    whether ``keras.backend`` in Keras 3 still exports it.
+    """
+
+    name: str
+    tf: str | None
+    keras3: str | None
+    rewrite: Rewrite
+    source: str
+    in_keras3: bool = False
+    in_tf_keras: bool = True  # False for multi-backend-only helpers (absent from tf.keras)
+    note: str = ""
+    removed_in: str = ""
+    extra: dict[str, str] = field(default_factory=dict)

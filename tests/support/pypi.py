@@ -1,0 +1,106 @@
+"""Download and cache released packages from the package index for tests.
+
+Tests read real Keras releases and real third-party legacy Keras code. Archives are fetched once with
+``pip download --no-deps`` and unpacked under a cache directory (``KERAS_COMPAT_TEST_CACHE``, default
+``~/.cache/keras-compat-tests``); later runs reuse them offline. When the index cannot be reached the
+calling test is skipped with the reason, never failed and never silently passed.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
+import zipfile
+from pathlib import Path
+
+import pytest
+
+CACHE_ENV = "KERAS_COMPAT_TEST_CACHE"
+
+
+def cache_root() -> Path:
+    """Root directory of the download cache (created on demand)."""
+    root = Path(os.environ.get(CACHE_ENV) or Path.home() / ".cache" / "keras-compat-tests")
+    root.mkdir(parents=True, exist_ok=True)
+    return root
+
+
+class IndexUnreachable(RuntimeError):
+    """The package index could not be reached (tests skip on this)."""
+
+
+def _pip_download(requirement: str, dest: Path, prefer_sdist: bool) -> Path:
+    cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "--disable-pip-version-check",
+           "--no-build-isolation", "-d", str(dest), requirement]
+    if prefer_sdist:
+        cmd[4:4] = ["--no-binary", ":all:"]
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+    files = [p for p in dest.iterdir() if p.is_file()]
+    if files:  # pip may fail *after* saving (metadata of an old setup.py); the archive is what we need
+        return files[0]
+    text = proc.stdout + proc.stderr
+    lowered = text.lower()
+    if any(s in lowered for s in ("connection", "network is unreachable", "name resolution",
+                                  "temporary failure", "timed out", "max retries")):
+        raise IndexUnreachable(f"package index unreachable while fetching {requirement}: {text[-300:]}")
+    raise RuntimeError(f"pip download {requirement} failed:\n{text[-2000:]}")
+
+
+def _unpack(archive: Path, target: Path) -> None:
+    name = archive.name
+    if name.endswith((".whl", ".zip")):
+        with zipfile.ZipFile(archive) as zf:
+            zf.extractall(target)
+    elif name.endswith((".tar.gz", ".tgz", ".tar.bz2", ".tar")):
+        with tarfile.open(archive) as tf:
+            if hasattr(tarfile, "data_filter"):
+                tf.extractall(target, filter="data")
+            else:  # pragma: no cover - Python < 3.10.12
+                tf.extractall(target)
+    else:
+        raise RuntimeError(f"unknown archive type: {archive}")
+
+
+def fetch(name: str, version: str, *, prefer_sdist: bool = False) -> Path:
+    """Return the unpacked directory of ``name==version``, downloading it on first use.
+
+    Raises :class:`IndexUnreachable` when the index cannot be reached and nothing is cached.
+    """
+    kind = "sdist" if prefer_sdist else "any"
+    target = cache_root() / f"{name.lower()}-{version}-{kind}"
+    done = target / ".complete"
+    if done.exists():
+        return target
+    lock_path = cache_root() / f".{name.lower()}-{version}-{kind}.lock"
+    with open(lock_path, "w") as lock:  # concurrent test workers download once
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if done.exists():
+            return target
+        with tempfile.TemporaryDirectory(dir=cache_root()) as tmp:
+            archive = _pip_download(f"{name}=={version}", Path(tmp), prefer_sdist)
+            staging = Path(tmp) / "unpacked"
+            _unpack(archive, staging)
+            if target.exists():
+                shutil.rmtree(target)
+            shutil.move(str(staging), target)
+            (target / ".archive").write_text(archive.name)
+            done.write_text("ok")
+    return target
+
+
+def fetch_or_skip(name: str, version: str, *, prefer_sdist: bool = False) -> Path:
+    """:func:`fetch`, skipping the calling test with a clear reason when the index is unreachable."""
+    try:
+        return fetch(name, version, prefer_sdist=prefer_sdist)
+    except IndexUnreachable as exc:
+        pytest.skip(f"cannot download {name}=={version}: {exc}")
+
+
+def python_files(root: Path) -> list[Path]:
+    """Every ``.py`` file under ``root``, sorted, skipping metadata directories."""
+    return sorted(p for p in root.rglob("*.py") if ".dist-info" not in p.parts and ".egg-info" not in str(p))
