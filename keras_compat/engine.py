@@ -1,0 +1,91 @@
+"""The engine: decode, gate, parse once, run every enabled rule with containment.
+
+Entry points for front-ends:
+
+* :func:`lint_source` - source text or bytes in, diagnostics out (CLI, tests, pylint adapter);
+* :func:`lint_tree` - an already parsed module (flake8 hands us its tree).
+
+An exception inside one rule becomes a ``KC000`` finding and the other rules still run; no exception
+escapes to the host tool.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import traceback
+from collections.abc import Iterable
+
+from keras_compat.context import Context
+from keras_compat.diagnostics import Diagnostic
+from keras_compat.registry import REGISTRY, Rule, all_rules
+from keras_compat.settings import Settings
+from keras_compat.source import SourceError, decode, parse
+
+#: A module that never mentions these cannot contain a finding: skip it without parsing.
+_RELEVANT = re.compile(r"keras|tensorflow|theano|cntk", re.IGNORECASE)
+INTERNAL = "KC000"
+UNPARSABLE = "KC001"
+
+_DEFAULT_SETTINGS = Settings()
+
+
+def internal_error(where: str, exc: BaseException) -> Diagnostic:
+    """A KC000 finding describing an exception raised by our own code."""
+    if isinstance(exc, RecursionError):
+        detail = "the file is too deeply nested to analyse"
+    else:
+        frames = traceback.extract_tb(exc.__traceback__)
+        at = f" at {frames[-1].filename.rsplit('/', 1)[-1]}:{frames[-1].lineno}" if frames else ""
+        detail = f"{exc.__class__.__name__}: {exc}{at}"
+    rule = REGISTRY[INTERNAL]
+    message = rule.render(where=where, detail=detail)
+    return Diagnostic(INTERNAL, message, 1, 0, 1, 0, None, {"where": where, "detail": detail})
+
+
+def unparsable(error: SourceError) -> Diagnostic:
+    message = REGISTRY[UNPARSABLE].render(reason=error.message)
+    return Diagnostic(UNPARSABLE, message, error.line, error.col, error.line, error.col, None,
+                      {"reason": error.message})
+
+
+def lint_source(source: str | bytes, filename: str = "<string>", settings: Settings | None = None) -> list[Diagnostic]:
+    """Lint one module given as text or bytes. Undecodable or unparsable input yields one KC001."""
+    settings = settings or _DEFAULT_SETTINGS
+    all_rules()
+    try:
+        text = decode(source).text if isinstance(source, bytes) else source
+        if not _RELEVANT.search(text):
+            return []
+        tree = parse(text, filename)
+    except SourceError as exc:
+        return [unparsable(exc)] if settings.enabled(UNPARSABLE) else []
+    return lint_tree(tree, text, filename, settings)
+
+
+def _run_rule(rule: Rule, ctx: Context) -> Iterable[Diagnostic]:
+    assert rule.check is not None
+    return list(rule.check(ctx))
+
+
+def lint_tree(tree: ast.Module, text: str, filename: str = "<string>",
+              settings: Settings | None = None) -> list[Diagnostic]:
+    """Run every enabled rule on a parsed module, containing failures per rule."""
+    settings = settings or _DEFAULT_SETTINGS
+    rules = all_rules()
+    if not _RELEVANT.search(text):
+        return []
+    try:
+        ctx = Context(tree, text, settings, filename)
+    except Exception as exc:  # noqa: BLE001 - containment is the point
+        return [internal_error("the analysis setup", exc)]
+    found: list[Diagnostic] = []
+    for rule in rules:
+        if rule.check is None or not settings.enabled(rule.code):
+            continue
+        try:
+            found.extend(_run_rule(rule, ctx))
+        except Exception as exc:  # noqa: BLE001 - one rule's bug must not hide the others' findings
+            found.append(internal_error(f"rule {rule.code}", exc))
+    unique = {(d.code, d.line, d.col, d.message): d for d in found}
+    return sorted(unique.values(), key=Diagnostic.sort_key)

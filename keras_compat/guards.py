@@ -1,0 +1,124 @@
+"""Compatibility code: import fallbacks and Keras flavour/version switches are not findings.
+
+Two shapes are recognised:
+
+* ``try: <imports> except ImportError: <other imports>`` (also ``ModuleNotFoundError``, ``Exception``,
+  ``AttributeError`` and bare ``except``): each branch is an alternative to the other.
+* ``if <switch>: <imports> else: <other imports>``: an ``if``/``else`` whose branches import different
+  Keras flavours selects between them (environment variable, version check, ``TF_KERAS`` flag ...).
+
+Code inside a branch of a Keras version/flavour switch (``if keras.__version__ ...``, ``if TF_KERAS:``)
+is compatibility code too; rules that respect compatibility code do not report there.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from keras_compat.names import Flavour, keras_name
+
+_IMPORT_ERRORS = {"ImportError", "ModuleNotFoundError", "Exception", "BaseException", "AttributeError"}
+_SWITCH_WORDS = re.compile(r"keras|version|tf2|tf_?1|legacy|backend", re.IGNORECASE)
+
+
+def catches_import_error(handler: ast.ExceptHandler) -> bool:
+    """Whether an ``except`` clause would catch a failed import."""
+    if handler.type is None:
+        return True
+    types = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+    for exc_type in types:
+        name = exc_type.attr if isinstance(exc_type, ast.Attribute) else getattr(exc_type, "id", "")
+        if name in _IMPORT_ERRORS:
+            return True
+    return False
+
+
+def imported_flavours(statements: list[ast.stmt]) -> set[Flavour]:
+    """Keras flavours imported anywhere in ``statements``."""
+    found: set[Flavour] = set()
+    for stmt in statements:
+        for node in ast.walk(stmt):
+            for module in import_modules(node):
+                name = keras_name(module)
+                if name is not None:
+                    found.add(name.flavour)
+    return found
+
+
+def import_modules(node: ast.AST) -> Iterator[str]:
+    """Fully qualified names an import statement brings in (module names for ``import``)."""
+    if isinstance(node, ast.Import):
+        for alias in node.names:
+            yield alias.name
+    elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+        for alias in node.names:
+            yield node.module if alias.name == "*" else f"{node.module}.{alias.name}"
+
+
+def _contains(stmts: list[ast.stmt], node: ast.AST, parents: dict[int, ast.AST]) -> bool:
+    ids = {id(s) for s in stmts}
+    current: ast.AST | None = node
+    while current is not None:
+        if id(current) in ids:
+            return True
+        current = parents.get(id(current))
+    return False
+
+
+@dataclass(frozen=True)
+class ImportGuard:
+    """How an import statement is guarded."""
+
+    guarded: bool  # inside a try/except-ImportError or a flavour-selecting if/else
+    alternatives: frozenset[Flavour]  # Keras flavours imported by the other branches
+
+
+def import_guard(node: ast.AST, parents: dict[int, ast.AST]) -> ImportGuard:
+    """The guard around an import statement (walking out through every enclosing try/if)."""
+    guarded = False
+    alternatives: set[Flavour] = set()
+    child: ast.AST = node
+    parent = parents.get(id(node))
+    while parent is not None:
+        if isinstance(parent, ast.Try) or type(parent).__name__ == "TryStar":
+            handlers = [h for h in parent.handlers if catches_import_error(h)]  # type: ignore[attr-defined]
+            if handlers:
+                body = parent.body  # type: ignore[attr-defined]
+                if _contains(body, child, parents):
+                    guarded = True
+                    for handler in handlers:
+                        alternatives |= imported_flavours(handler.body)
+                elif any(child is h for h in handlers):
+                    guarded = True
+                    alternatives |= imported_flavours(body)
+        elif isinstance(parent, ast.If):
+            other = parent.orelse if _contains(parent.body, child, parents) else parent.body
+            flavours = imported_flavours(other)
+            if flavours:
+                guarded = True
+                alternatives |= flavours
+        child, parent = parent, parents.get(id(parent))
+    return ImportGuard(guarded, frozenset(alternatives))
+
+
+def is_switch_test(test: ast.expr) -> bool:
+    """Whether an ``if`` test looks like a Keras version or flavour switch."""
+    for node in ast.walk(test):
+        word = node.id if isinstance(node, ast.Name) else node.attr if isinstance(node, ast.Attribute) else None
+        if word and _SWITCH_WORDS.search(word):
+            return True
+    return False
+
+
+def in_switch_branch(node: ast.AST, parents: dict[int, ast.AST]) -> bool:
+    """Whether ``node`` lies in a branch of a Keras version/flavour switch (compatibility code)."""
+    child: ast.AST = node
+    parent = parents.get(id(node))
+    while parent is not None:
+        if isinstance(parent, (ast.If, ast.IfExp)) and child is not parent.test and is_switch_test(parent.test):
+            return True
+        child, parent = parent, parents.get(id(parent))
+    return False

@@ -1,0 +1,101 @@
+"""Indexes over the data tables, built once: what the rules look up by API path.
+
+The tables in ``keras_compat.data`` stay plain lists of entries; this module turns them into the
+dictionaries the rules need (renames by callable, known names for star imports, ...).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from functools import lru_cache
+
+from keras_compat.data import legacy, modules
+from keras_compat.data.schema import ArgRename, ClassRename, KernelConversion, ModuleMove, RemovedMethod
+from keras_compat.names import keras_name
+
+#: Canonical paths of the classes that make a class a custom layer or model (extended by issue 3 rules).
+LAYER_BASES = frozenset({"layers.Layer", "Model", "models.Model", "Sequential", "models.Sequential"})
+
+
+@lru_cache(maxsize=1)
+def arg_renames_by_callable() -> dict[str, dict[str, ArgRename]]:
+    index: dict[str, dict[str, ArgRename]] = defaultdict(dict)
+    for entry in legacy.ARG_RENAMES:
+        for callable_path in entry.callables:
+            index[callable_path].setdefault(entry.old, entry)
+    return dict(index)
+
+
+@lru_cache(maxsize=1)
+def arg_renames_by_method() -> dict[str, dict[str, ArgRename]]:
+    index: dict[str, dict[str, ArgRename]] = defaultdict(dict)
+    for entry in legacy.ARG_RENAMES:
+        for method in entry.methods:
+            index[method].setdefault(entry.old, entry)
+    return dict(index)
+
+
+@lru_cache(maxsize=1)
+def kernel_conversions() -> dict[str, KernelConversion]:
+    return {path: entry for entry in legacy.KERNEL_CONVERSIONS for path in entry.callables}
+
+
+@lru_cache(maxsize=1)
+def class_renames() -> dict[str, ClassRename]:
+    return {entry.old: entry for entry in legacy.CLASS_RENAMES}
+
+
+@lru_cache(maxsize=1)
+def removed_methods() -> dict[str, RemovedMethod]:
+    return {entry.name: entry for entry in legacy.REMOVED_METHODS}
+
+
+@lru_cache(maxsize=1)
+def merge_modes() -> dict[str, object]:
+    return {entry.mode: entry for entry in legacy.MERGE_MODES}
+
+
+@lru_cache(maxsize=1)
+def optimizer_paths() -> frozenset[str]:
+    return frozenset(legacy.OPTIMIZERS)
+
+
+@lru_cache(maxsize=1)
+def module_moves() -> tuple[ModuleMove, ...]:
+    return tuple(sorted(modules.MODULE_MOVES, key=lambda m: -len(m.old)))
+
+
+def module_move(path: str) -> ModuleMove | None:
+    """The move entry whose old module is ``path`` or a parent package of it."""
+    for move in module_moves():
+        if path == move.old or path.startswith(move.old + "."):
+            return move
+    return None
+
+
+@lru_cache(maxsize=1)
+def known_paths() -> frozenset[str]:
+    """Every canonical API path the tables mention (used to resolve star imports precisely)."""
+    paths: set[str] = set(LAYER_BASES)
+    for entry in legacy.ARG_RENAMES:
+        paths.update(entry.callables)
+    for conv in legacy.KERNEL_CONVERSIONS:
+        paths.update(conv.callables)
+    for rename in legacy.CLASS_RENAMES:
+        paths.add(rename.old)
+        if rename.new:
+            paths.add(rename.new)
+    paths.update(legacy.OPTIMIZERS)
+    try:
+        from keras_compat.data.backend import BACKEND_FUNCTIONS
+
+        paths.update(f"backend.{f.name}" for f in BACKEND_FUNCTIONS)
+    except ImportError:  # pragma: no cover - table not present yet
+        pass
+    return frozenset(paths)
+
+
+def star_exports(module: str, name: str) -> bool:
+    """Whether ``from <module> import *`` provides ``name`` as far as our tables know."""
+    resolved = keras_name(f"{module}.{name}")
+    return resolved is not None and resolved.path in known_paths()

@@ -1,0 +1,168 @@
+"""The rule registry: every rule is declared once here and every front-end derives from it.
+
+A rule declaration carries its code, pylint symbol, severity, message template (``{field}`` names), a
+one-line summary, its documentation sections and its examples. flake8 codes, pylint msgids and
+symbols, SARIF rule metadata, the docs pages and the README table are all computed from it.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+import string
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from keras_compat.context import Context
+    from keras_compat.diagnostics import Diagnostic
+
+CODE_RE = re.compile(r"^KC(\d)(\d\d)$")
+SYMBOL_RE = re.compile(r"^[a-z]+(-[a-z]+)*$")
+DOC_SECTIONS = ("What it does", "Why is this bad", "Example", "Use instead", "Fix safety")
+
+#: pylint checker-id base: ``KCgnn`` -> ``<letter>7g<nn>`` (pylint reserves 51-99 for plugins).
+PYLINT_BASE = 70
+
+
+class Severity(enum.Enum):
+    """Severity of a rule; maps to the pylint message letter and to annotation levels."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    CONVENTION = "convention"
+
+    @property
+    def pylint_letter(self) -> str:
+        return {"error": "E", "warning": "W", "convention": "C"}[self.value]
+
+
+class FixAvailability(enum.Enum):
+    """Whether a rule offers fixes: never, for some table entries, or always."""
+
+    NONE = "none"
+    SOMETIMES = "sometimes"
+    ALWAYS = "always"
+
+
+@dataclass(frozen=True)
+class Bad:
+    """A snippet that must produce the rule's code on every line marked ``# error: KCnnn``.
+
+    ``fixed`` is the expected text after applying the rule's fixes (safe ones, plus unsafe ones when
+    ``unsafe`` is True); None when the example has no fix.
+    """
+
+    code: str
+    fixed: str | None = None
+    unsafe: bool = False
+
+
+@dataclass(frozen=True)
+class Group:
+    """A hundred-group of codes; pylint gets one generated checker per group."""
+
+    digit: str
+    name: str
+    title: str
+
+
+GROUPS = {
+    "0": Group("0", "keras-compat-internal", "Internal"),
+    "1": Group("1", "keras-compat-imports", "Imports and environment"),
+    "2": Group("2", "keras-compat-legacy-api", "Legacy API (Keras 1 -> Keras 2 / tf.keras)"),
+    "3": Group("3", "keras-compat-backend", "Backend calls"),
+    "4": Group("4", "keras-compat-layers", "Custom layers and the training argument"),
+}
+
+CheckFn = Callable[["Context"], Iterable["Diagnostic"]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One rule: identity, text and examples. ``check`` is None for engine-reported rules."""
+
+    code: str
+    symbol: str
+    severity: Severity
+    message: str
+    summary: str
+    what: str
+    why: str
+    fix_safety: str
+    bad: tuple[Bad, ...]
+    good: tuple[str, ...]
+    fix: FixAvailability = FixAvailability.NONE
+    check: CheckFn | None = field(default=None, compare=False)
+    default_enabled: bool = True
+    use_instead: str = ""  # optional prose added to the "Use instead" section
+    options: str = ""
+    name_based: bool = False  # matched by method name only (documented as such)
+
+    @property
+    def group(self) -> Group:
+        return GROUPS[self.code[2]]
+
+    @property
+    def number(self) -> str:
+        return self.code[2:]
+
+    @property
+    def pylint_msgid(self) -> str:
+        match = CODE_RE.match(self.code)
+        assert match, self.code
+        return f"{self.severity.pylint_letter}{PYLINT_BASE + int(match.group(1)):02d}{match.group(2)}"
+
+    @property
+    def message_fields(self) -> tuple[str, ...]:
+        return tuple(f for _, f, _, _ in string.Formatter().parse(self.message) if f)
+
+    @property
+    def pylint_template(self) -> str:
+        """The message as a ``%``-template for pylint (``{old}`` -> ``%(old)s``)."""
+        escaped = self.message.replace("%", "%%")
+        return re.sub(r"\{(\w+)\}", r"%(\1)s", escaped)
+
+    def render(self, **values: object) -> str:
+        return self.message.format(**{k: str(v) for k, v in values.items()})
+
+    def doc_markdown(self) -> str:
+        """The rule's documentation page (the same text ``keras-compat explain`` prints)."""
+        from keras_compat.docs import rule_page
+
+        return rule_page(self)
+
+
+REGISTRY: dict[str, Rule] = {}
+
+
+def register(rule: Rule) -> Rule:
+    """Add a rule to the registry, refusing duplicate codes or symbols."""
+    if rule.code in REGISTRY:
+        raise ValueError(f"duplicate rule code {rule.code}")
+    if any(r.symbol == rule.symbol for r in REGISTRY.values()):
+        raise ValueError(f"duplicate rule symbol {rule.symbol}")
+    REGISTRY[rule.code] = rule
+    return rule
+
+
+def rule(**declaration: object) -> Callable[[CheckFn], CheckFn]:
+    """Decorator: declare a rule whose check is the decorated function."""
+
+    def wrap(fn: CheckFn) -> CheckFn:
+        register(Rule(check=fn, **declaration))  # type: ignore[arg-type]
+        return fn
+
+    return wrap
+
+
+def all_rules() -> list[Rule]:
+    """Every registered rule, sorted by code (loads the rule modules on first use)."""
+    import keras_compat.rules  # noqa: F401  (registers the rules)
+
+    return [REGISTRY[c] for c in sorted(REGISTRY)]
+
+
+def rules_in_group(digit: str) -> Iterator[Rule]:
+    return (r for r in all_rules() if r.code[2] == digit)

@@ -1,0 +1,362 @@
+"""Name resolution: which fully qualified name does a ``Name``/``Attribute`` expression denote?
+
+Python's scoping is modelled closely enough to stay precise: module, function, lambda, class and
+comprehension scopes; imports (``import a.b as c``, ``from a import b as c``, star imports), function-local
+imports, aliases (``keras = tf.keras``), and every other binding (parameters, assignments, loop targets,
+``with``/``except`` names, ``def``/``class``), which *shadow*: a name bound to something we cannot
+identify resolves to nothing. When bindings disagree, nothing is returned: silence beats a false alarm.
+
+Code that runs immediately (module and class bodies) sees the latest binding before the use; code in
+functions sees every binding of an enclosing scope, which must then all agree.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from keras_compat.names import keras_name
+
+Pos = tuple[int, int]
+_FAR = (1 << 30, 0)
+
+_FUNCTION_NODES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
+_COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)
+
+
+@dataclass
+class Binding:
+    """One binding of a name in a scope."""
+
+    name: str
+    kind: str  # "import" | "alias" | "none" | "other"
+    pos: Pos
+    node: ast.AST
+    qualname: str | None = None  # for imports
+    value: ast.expr | None = None  # for aliases
+
+
+@dataclass
+class Scope:
+    node: ast.AST
+    kind: str  # "module" | "function" | "class" | "comprehension"
+    parent: Scope | None
+    bindings: dict[str, list[Binding]] = field(default_factory=dict)
+    globals: set[str] = field(default_factory=set)
+    star_modules: list[tuple[str, Pos]] = field(default_factory=list)
+
+    def bind(self, binding: Binding) -> None:
+        self.bindings.setdefault(binding.name, []).append(binding)
+
+
+def _end(node: ast.AST) -> Pos:
+    return (getattr(node, "end_lineno", None) or getattr(node, "lineno", 0),
+            getattr(node, "end_col_offset", None) or 0)
+
+
+def _start(node: ast.AST) -> Pos:
+    return (getattr(node, "lineno", 0), getattr(node, "col_offset", 0))
+
+
+class _Builder(ast.NodeVisitor):
+    """Collects scopes and bindings in one traversal."""
+
+    def __init__(self, module: ast.Module) -> None:
+        self.module_scope = Scope(module, "module", None)
+        self.scope = self.module_scope
+        self.scopes: dict[int, Scope] = {id(module): self.module_scope}
+
+    # -- helpers -----------------------------------------------------------------------------
+    def _bind_target(self, target: ast.AST, stmt: ast.AST, value: ast.expr | None = None) -> None:
+        if isinstance(target, ast.Name):
+            if value is not None and isinstance(value, (ast.Name, ast.Attribute)):
+                self.scope.bind(Binding(target.id, "alias", _end(stmt), stmt, value=value))
+            elif isinstance(value, ast.Constant) and value.value is None:
+                self.scope.bind(Binding(target.id, "none", _end(stmt), stmt))
+            else:
+                self.scope.bind(Binding(target.id, "other", _end(stmt), stmt))
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            for elt in target.elts:
+                self._bind_target(elt, stmt)
+        elif isinstance(target, ast.Starred):
+            self._bind_target(target.value, stmt)
+
+    def _enter(self, node: ast.AST, kind: str) -> Scope:
+        scope = Scope(node, kind, self.scope)
+        self.scopes[id(node)] = scope
+        return scope
+
+    def _bind_args(self, args: ast.arguments, scope: Scope, pos: Pos, node: ast.AST) -> None:
+        every = [*args.posonlyargs, *args.args, *args.kwonlyargs]
+        if args.vararg:
+            every.append(args.vararg)
+        if args.kwarg:
+            every.append(args.kwarg)
+        for arg in every:
+            scope.bind(Binding(arg.arg, "other", pos, node))
+
+    # -- scopes ------------------------------------------------------------------------------
+    def _visit_function(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        for deco in node.decorator_list:
+            self.visit(deco)
+        self.visit(node.args)  # defaults and annotations are evaluated outside
+        if node.returns:
+            self.visit(node.returns)
+        self.scope.bind(Binding(node.name, "other", _end(node), node))
+        outer, self.scope = self.scope, self._enter(node, "function")
+        self._bind_args(node.args, self.scope, _start(node), node)
+        for stmt in node.body:
+            self.visit(stmt)
+        self.scope = outer
+
+    visit_FunctionDef = _visit_function
+    visit_AsyncFunctionDef = _visit_function
+
+    def visit_Lambda(self, node: ast.Lambda) -> None:
+        self.visit(node.args)
+        outer, self.scope = self.scope, self._enter(node, "function")
+        self._bind_args(node.args, self.scope, _start(node), node)
+        self.visit(node.body)
+        self.scope = outer
+
+    def visit_ClassDef(self, node: ast.ClassDef) -> None:
+        for expr in [*node.decorator_list, *node.bases, *node.keywords]:
+            self.visit(expr)
+        outer, self.scope = self.scope, self._enter(node, "class")
+        for stmt in node.body:
+            self.visit(stmt)
+        self.scope = outer
+        self.scope.bind(Binding(node.name, "other", _end(node), node))
+
+    def _visit_comprehension(self, node: ast.AST) -> None:
+        outer, self.scope = self.scope, self._enter(node, "comprehension")
+        for gen in node.generators:  # type: ignore[attr-defined]
+            self._bind_target(gen.target, node)
+        self.generic_visit(node)
+        self.scope = outer
+
+    visit_ListComp = visit_SetComp = visit_GeneratorExp = visit_DictComp = _visit_comprehension
+
+    # -- bindings ----------------------------------------------------------------------------
+    def visit_Import(self, node: ast.Import) -> None:
+        for alias in node.names:
+            if alias.asname:
+                self.scope.bind(Binding(alias.asname, "import", _end(node), node, qualname=alias.name))
+            else:
+                top = alias.name.split(".", 1)[0]
+                self.scope.bind(Binding(top, "import", _end(node), node, qualname=top))
+
+    def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
+        module = node.module or ""
+        for alias in node.names:
+            if alias.name == "*":
+                if node.level == 0:
+                    self.scope.star_modules.append((module, _end(node)))
+                else:
+                    self.scope.star_modules.append(("." + module, _end(node)))
+                continue
+            name = alias.asname or alias.name
+            if node.level:
+                self.scope.bind(Binding(name, "other", _end(node), node))
+            else:
+                self.scope.bind(Binding(name, "import", _end(node), node, qualname=f"{module}.{alias.name}"))
+
+    def visit_Assign(self, node: ast.Assign) -> None:
+        self.visit(node.value)
+        for target in node.targets:
+            self._bind_target(target, node, node.value if len(node.targets) == 1 else None)
+            if not isinstance(target, ast.Name):
+                self.visit(target)
+
+    def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
+        if node.value:
+            self.visit(node.value)
+        self.visit(node.annotation)
+        self._bind_target(node.target, node, node.value)
+
+    def visit_AugAssign(self, node: ast.AugAssign) -> None:
+        self.visit(node.value)
+        self._bind_target(node.target, node)
+
+    def visit_NamedExpr(self, node: ast.NamedExpr) -> None:
+        self.visit(node.value)
+        scope = self.scope
+        while scope.kind == "comprehension" and scope.parent:
+            scope = scope.parent
+        scope.bind(Binding(node.target.id, "other", _end(node), node))
+
+    def _visit_for(self, node: ast.For | ast.AsyncFor) -> None:
+        self._bind_target(node.target, node)
+        self.generic_visit(node)
+
+    visit_For = visit_AsyncFor = _visit_for
+
+    def _visit_with(self, node: ast.With | ast.AsyncWith) -> None:
+        for item in node.items:
+            if item.optional_vars is not None:
+                self._bind_target(item.optional_vars, node)
+        self.generic_visit(node)
+
+    visit_With = visit_AsyncWith = _visit_with
+
+    def visit_ExceptHandler(self, node: ast.ExceptHandler) -> None:
+        if node.name:
+            self.scope.bind(Binding(node.name, "other", _start(node), node))
+        self.generic_visit(node)
+
+    def visit_Global(self, node: ast.Global) -> None:
+        self.scope.globals.update(node.names)
+
+    def visit_Nonlocal(self, node: ast.Nonlocal) -> None:
+        self.scope.globals.update(())  # nonlocal names stay bound in the enclosing function
+
+    def visit_MatchAs(self, node: ast.AST) -> None:
+        name = getattr(node, "name", None)
+        if name:
+            self.scope.bind(Binding(name, "other", _start(node), node))
+        self.generic_visit(node)
+
+    def visit_MatchStar(self, node: ast.AST) -> None:
+        self.visit_MatchAs(node)
+
+    def visit_MatchMapping(self, node: ast.AST) -> None:
+        rest = getattr(node, "rest", None)
+        if rest:
+            self.scope.bind(Binding(rest, "other", _start(node), node))
+        self.generic_visit(node)
+
+
+class Resolver:
+    """Resolves expressions to fully qualified names (``tensorflow.keras.layers.Dense``)."""
+
+    def __init__(self, module: ast.Module, parents: dict[int, ast.AST],
+                 star_exports: Callable[[str, str], bool] | None = None) -> None:
+        builder = _Builder(module)
+        builder.visit(module)
+        self.module = module
+        self.module_scope = builder.module_scope
+        self.scopes = builder.scopes
+        self.parents = parents
+        self._star_exports = star_exports or (lambda module, name: False)
+        self._cache: dict[int, str | None] = {}
+        self._resolving: set[int] = set()
+
+    # -- scopes ------------------------------------------------------------------------------
+    def scope_of(self, node: ast.AST) -> Scope:
+        """The scope in which ``node`` is evaluated."""
+        child, parent = node, self.parents.get(id(node))
+        while parent is not None:
+            scope = self.scopes.get(id(parent))
+            if scope is not None:
+                if isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                    if child in parent.body:
+                        return scope
+                elif isinstance(parent, ast.Lambda):
+                    if child is parent.body:
+                        return scope
+                else:  # module or comprehension
+                    return scope
+            child, parent = parent, self.parents.get(id(parent))
+        return self.module_scope
+
+    # -- lookup ------------------------------------------------------------------------------
+    def _candidates(self, name: str, scope: Scope, pos: Pos) -> tuple[list[Binding], Scope] | None:
+        immediate = True
+        current: Scope | None = scope
+        first = True
+        while current is not None:
+            if current.kind == "class" and not first:
+                current = current.parent
+                continue
+            if name in current.globals and current is not self.module_scope:
+                current, immediate = self.module_scope, False
+                continue
+            bindings = current.bindings.get(name)
+            if bindings:
+                if immediate:
+                    before = [b for b in bindings if b.pos <= pos]
+                    return (before[-1:] or bindings), current
+                return bindings, current
+            if current.kind == "function":
+                immediate = False
+            first = False
+            current = current.parent
+        return None
+
+    def _binding_qualname(self, binding: Binding, scope: Scope) -> str | None:
+        if binding.kind == "import":
+            return binding.qualname
+        if binding.kind == "alias" and binding.value is not None:
+            key = id(binding.node)
+            if key in self._resolving:
+                return None
+            self._resolving.add(key)
+            try:
+                return self._expr_qualname(binding.value, scope, binding.pos)
+            finally:
+                self._resolving.discard(key)
+        return None
+
+    def lookup(self, name: str, scope: Scope, pos: Pos) -> str | None:
+        """Qualified name bound to ``name`` as seen at ``pos`` in ``scope``; None when unknown."""
+        found = self._candidates(name, scope, pos)
+        if found is None:
+            return self._star(name)
+        bindings, owner = found
+        if len(bindings) > 1:
+            bindings = [b for b in bindings if b.kind != "none"] or bindings
+        resolved: list[str] = []
+        for binding in bindings:
+            qualname = self._binding_qualname(binding, owner)
+            if qualname is None:
+                return None
+            resolved.append(qualname)
+        first = _identity(resolved[0])
+        if all(_identity(q) == first for q in resolved[1:]):
+            return resolved[-1]
+        return None
+
+    def _star(self, name: str) -> str | None:
+        stars = self.module_scope.star_modules
+        if not stars:
+            return None
+        if any(keras_name(module) is None for module, _ in stars):
+            return None  # a non-Keras star import could provide anything
+        for module, _ in reversed(stars):
+            if self._star_exports(module, name):
+                return f"{module}.{name}"
+        return None
+
+    def _expr_qualname(self, expr: ast.AST, scope: Scope, pos: Pos) -> str | None:
+        parts: list[str] = []
+        while isinstance(expr, ast.Attribute):
+            parts.append(expr.attr)
+            expr = expr.value
+        if not isinstance(expr, ast.Name):
+            return None
+        base = self.lookup(expr.id, scope, pos)
+        if base is None:
+            return None
+        return ".".join([base, *reversed(parts)]) if parts else base
+
+    def qualname(self, expr: ast.AST) -> str | None:
+        """Fully qualified name of a ``Name``/``Attribute`` chain, or None."""
+        key = id(expr)
+        if key in self._cache:
+            return self._cache[key]
+        result = None
+        if isinstance(expr, (ast.Name, ast.Attribute)):
+            root = expr
+            while isinstance(root, ast.Attribute):
+                root = root.value
+            if isinstance(root, ast.Name):
+                result = self._expr_qualname(expr, self.scope_of(root), _start(root))
+        self._cache[key] = result
+        return result
+
+
+def _identity(qualname: str) -> str:
+    """What two bindings must share to count as the same thing (flavour-free for Keras names)."""
+    name = keras_name(qualname)
+    return f"keras:{name.path}" if name is not None else qualname

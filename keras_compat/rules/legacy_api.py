@@ -1,0 +1,496 @@
+"""Legacy API rules (KC201-KC205): Keras 1 arguments, positional forms, names and methods."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+
+from keras_compat import knowledge
+from keras_compat.context import Context
+from keras_compat.diagnostics import Diagnostic, Edit, Fix
+from keras_compat.registry import Bad, FixAvailability, Severity, rule
+
+
+def _callee(ctx: Context, call: ast.Call) -> tuple[str, str] | None:
+    """(canonical path, short display name) of a Keras callable, or None."""
+    name = ctx.keras(call.func)
+    if name is None or not name.path:
+        return None
+    return name.path, name.leaf
+
+
+def _method_call(ctx: Context, call: ast.Call) -> str | None:
+    """Method name of ``<receiver>.<name>(...)`` when the receiver is not a known non-Keras object."""
+    func = call.func
+    if not isinstance(func, ast.Attribute) or not ctx.uses_keras:
+        return None
+    qualname = ctx.qualname(func.value)
+    if qualname is not None and ctx.keras(func.value) is None:
+        return None  # e.g. np.fit / sklearn module functions
+    return func.attr
+
+
+def _keyword_name_edit(ctx: Context, kw: ast.keyword, new: str) -> Edit:
+    line, col, _, _ = ctx.range(kw)
+    return Edit(line, col, line, col + len(kw.arg or ""), new)
+
+
+def _literal(node: ast.AST) -> object:
+    if isinstance(node, ast.Constant):
+        return node.value
+    return _NOT_LITERAL
+
+
+_NOT_LITERAL = object()
+
+
+def _rename_findings(ctx: Context, call: ast.Call, display: str, renames: dict) -> Iterator[Diagnostic]:
+    present = {kw.arg for kw in call.keywords if kw.arg}
+    for kw in call.keywords:
+        entry = renames.get(kw.arg) if kw.arg else None
+        if entry is None:
+            continue
+        value_src = ctx.segment(kw.value)
+        fix: Fix | None = None
+        if entry.new is None:
+            change = f"was removed in {entry.since}"
+            advice = entry.note or "delete it"
+        else:
+            change = f"was renamed to '{entry.new}' in {entry.since}"
+            new_value = value_src
+            fixable = entry.fixable and entry.new not in present
+            if entry.values:
+                mapping = dict(entry.values)
+                literal = _literal(kw.value)
+                if literal is not _NOT_LITERAL and literal in mapping:
+                    new_value = mapping[literal]
+                else:
+                    fixable = False
+            advice = f"{entry.new}={new_value}" if (fixable or not entry.values) else f"{entry.new}=..."
+            if entry.note:
+                advice += f" ({entry.note})"
+            if fixable:
+                fix = ctx.fix(f"Replace {kw.arg}= with {entry.new}=",
+                              [ctx.replace(kw, f"{entry.new}={new_value}")], safe=True)
+        yield ctx.report("KC201", kw, fix, callee=display, old=kw.arg, change=change, advice=advice)
+
+
+@rule(
+    code="KC201",
+    symbol="renamed-keras-argument",
+    severity=Severity.ERROR,
+    message="{callee}: argument '{old}' {change} -> {advice}",
+    summary="Keras 1 keyword argument renamed or removed in Keras 2",
+    fix=FixAvailability.SOMETIMES,
+    what="Finds Keras 1 keyword arguments that Keras 2 renamed or removed: `border_mode` -> `padding`, "
+         "`nb_filter` -> `filters`, `init` -> `kernel_initializer`, `W_regularizer` -> "
+         "`kernel_regularizer`, `dim_ordering='th'` -> `data_format='channels_first'`, `output_dim` -> "
+         "`units`, `p` -> `rate`, `Model(input=, output=)`, `fit(nb_epoch=)`, the generator arguments, "
+         "and every other conversion of Keras 2's own legacy converters (`keras/legacy/interfaces.py`).",
+    why="Keras 2.0-2.3 converted these arguments at run time with a warning; tf.keras and Keras 3 have "
+        "no converter, so the old names raise `TypeError: Keyword argument not understood` or are "
+        "silently ignored. Some conversions change meaning (`samples_per_epoch` counted samples, "
+        "`steps_per_epoch` counts batches): those are reported with an explanation and no fix. "
+        "`fit(nb_epoch=)` and the generator arguments are matched by method name in modules that use Keras.",
+    fix_safety="Safe: the fix renames the keyword (and maps the value where the table lists one), exactly "
+               "as Keras 2's converter did. No fix where the meaning changed, where the value has no "
+               "mapping, or where the new keyword is already passed.",
+    bad=(
+        Bad('from keras.layers import Conv2D\nlayer = Conv2D(32, (3, 3), border_mode="same")  # error: KC201\n',
+            fixed='from keras.layers import Conv2D\nlayer = Conv2D(32, (3, 3), padding="same")  # error: KC201\n'),
+        Bad("import tensorflow.keras.layers as KL\nx = KL.Dense(output_dim=10)  # error: KC201\n",
+            fixed="import tensorflow.keras.layers as KL\nx = KL.Dense(units=10)  # error: KC201\n"),
+        Bad("from keras.layers import MaxPooling2D\np = MaxPooling2D(dim_ordering='th')  # error: KC201\n",
+            fixed='from keras.layers import MaxPooling2D\np = MaxPooling2D(data_format="channels_first")  '
+                  "# error: KC201\n"),
+        Bad("import keras\nmodel = keras.models.Sequential()\nmodel.fit(x, y, nb_epoch=10)  # error: KC201\n",
+            fixed="import keras\nmodel = keras.models.Sequential()\nmodel.fit(x, y, epochs=10)  # error: KC201\n"),
+        Bad("from keras.models import Model\nm = Model(input=a,  # error: KC201\n"
+            "          output=b)  # error: KC201\n",
+            fixed="from keras.models import Model\nm = Model(inputs=a,  # error: KC201\n"
+                  "          outputs=b)  # error: KC201\n"),
+        Bad("import keras\nmodel.fit_generator(gen, samples_per_epoch=1000)  # error: KC201, KC204\n"),
+    ),
+    good=(
+        'from tensorflow.keras.layers import Conv2D\nlayer = Conv2D(32, (3, 3), padding="same")\n',
+        "from tensorflow.keras.layers import Dense\nx = Dense(units=10)\n",
+        "def Dense(output_dim):\n    return output_dim\nx = Dense(output_dim=10)\n",
+        "import keras\nclf.fit(x, y, epochs=10)\n",
+    ),
+)
+def renamed_argument(ctx: Context) -> Iterator[Diagnostic]:
+    by_callable = knowledge.arg_renames_by_callable()
+    by_method = knowledge.arg_renames_by_method()
+    for call in ctx.calls:
+        if not call.keywords or ctx.in_compat_branch(call):
+            continue
+        callee = _callee(ctx, call)
+        if callee is not None and callee[0] in by_callable:
+            yield from _rename_findings(ctx, call, callee[1], by_callable[callee[0]])
+            continue
+        if callee is None:
+            method = _method_call(ctx, call)
+            if method in by_method:
+                yield from _rename_findings(ctx, call, method, by_method[method])
+
+
+def _kernel_keywords(call: ast.Call, names: tuple[str, ...]) -> list[ast.keyword]:
+    return [kw for kw in call.keywords if kw.arg in names]
+
+
+@rule(
+    code="KC202",
+    symbol="legacy-positional-argument",
+    severity=Severity.ERROR,
+    message="{callee}: Keras 1 kernel size {form} -> {callee}({filters}, {kernel}); in Keras 2 the "
+            "third positional argument is strides",
+    summary="Keras 1 positional kernel dimensions that Keras 2 reads as strides",
+    fix=FixAvailability.SOMETIMES,
+    what="Finds Keras 1 convolution calls that pass the kernel dimensions separately: "
+         "`Convolution2D(32, 3, 3)`, `Conv3D(16, 3, 3, 3)`, `Conv2D(64, nb_row=3, nb_col=3)`.",
+    why="Keras 2's converter folded `(nb_row, nb_col)` into `kernel_size`. tf.keras and Keras 3 have no "
+        "converter, and `Conv2D(32, 3, 3)` is still accepted: it now means kernel size 3 and **strides "
+        "3**, a model that builds, trains and is silently wrong.",
+    fix_safety="Safe for the purely positional and purely keyword forms: the kernel dimensions become one "
+               "`kernel_size` tuple, which is what Keras 2 did. Mixed forms are reported without a fix.",
+    bad=(
+        Bad("from keras.layers import Conv2D\nc = Conv2D(32, 3, 3)  # error: KC202\n",
+            fixed="from keras.layers import Conv2D\nc = Conv2D(32, (3, 3))  # error: KC202\n"),
+        Bad("import keras.layers as KL\nc = KL.Conv3D(16, k, k, k)  # error: KC202\n",
+            fixed="import keras.layers as KL\nc = KL.Conv3D(16, (k, k, k))  # error: KC202\n"),
+        Bad("from tensorflow.keras.layers import Conv2D\nc = Conv2D(64, nb_row=5, nb_col=5)  # error: KC202\n",
+            fixed="from tensorflow.keras.layers import Conv2D\nc = Conv2D(64, kernel_size=(5, 5))  "
+                  "# error: KC202\n"),
+    ),
+    good=(
+        "from tensorflow.keras.layers import Conv2D\nc = Conv2D(32, (3, 3))\n",
+        "from tensorflow.keras.layers import Conv2D\nc = Conv2D(32, 3, strides=2)\n",
+        "from tensorflow.keras.layers import Conv1D\nc = Conv1D(32, 3)\n",
+        "from tensorflow.keras.layers import Conv2D\nc = Conv2D(32, (3, 3), (1, 1), 'same')\n",
+    ),
+)
+def legacy_positional(ctx: Context) -> Iterator[Diagnostic]:
+    conversions = knowledge.kernel_conversions()
+    for call in ctx.calls:
+        callee = _callee(ctx, call)
+        if callee is None or callee[0] not in conversions or ctx.in_compat_branch(call):
+            continue
+        conv = conversions[callee[0]]
+        if any(isinstance(a, ast.Starred) for a in call.args):
+            continue
+        keywords = _kernel_keywords(call, conv.dim_keywords)
+        positional = call.args[1:1 + conv.dims]
+        n_pos = len(call.args)
+        if keywords:
+            dims = {kw.arg: kw.value for kw in keywords}
+            values = [ctx.segment(v) for v in positional] + \
+                [ctx.segment(dims[k]) for k in conv.dim_keywords[len(positional):] if k in dims]
+            form = ", ".join(f"{kw.arg}=" for kw in keywords)
+            fix = None
+            if not positional and len(keywords) == conv.dims and n_pos <= 1:
+                edits = [ctx.replace(keywords[0], f"kernel_size=({', '.join(values)})")]
+                edits += [_delete_keyword(ctx, call, kw) for kw in keywords[1:]]
+                fix = ctx.fix("Fold the kernel dimensions into kernel_size", edits, safe=True)
+        elif n_pos == conv.dims + 1 and not isinstance(call.args[1], (ast.Tuple, ast.List)):
+            values = [ctx.segment(v) for v in positional]
+            form = "as separate positional arguments"
+            start = ctx.range(positional[0])
+            end = ctx.range(positional[-1])
+            fix = ctx.fix("Fold the kernel dimensions into one tuple",
+                          [Edit(start[0], start[1], end[2], end[3], f"({', '.join(values)})")], safe=True)
+        else:
+            continue
+        filters = ctx.segment(call.args[0]) if call.args else "filters"
+        yield ctx.report("KC202", call, fix, callee=callee[1], form=form, filters=filters,
+                         kernel=f"({', '.join(values)})")
+
+
+def _delete_keyword(ctx: Context, call: ast.Call, kw: ast.keyword) -> Edit:
+    """Delete ``, kw=value`` (the keyword and the comma before it)."""
+    items = sorted([*call.args, *call.keywords], key=lambda n: (n.lineno, n.col_offset))
+    index = next(i for i, n in enumerate(items) if n is kw)
+    line, col, end_line, end_col = ctx.range(kw)
+    if index > 0:
+        prev = ctx.range(items[index - 1])
+        return Edit(prev[2], prev[3], end_line, end_col, "")
+    return Edit(line, col, end_line, end_col, "")
+
+
+def _rename_fix(ctx: Context, node: ast.ImportFrom, alias: ast.alias, old: str, new: str) -> Fix | None:
+    """Rename an imported name and every reference to it in the module."""
+    leaf_old, leaf_new = old.rsplit(".", 1)[-1], new.rsplit(".", 1)[-1]
+    qualname = f"{node.module}.{alias.name}"
+    if alias.asname is not None:
+        edits = [_alias_name_edit(ctx, alias, leaf_new)]
+        return ctx.fix(f"Rename {leaf_old} to {leaf_new}", edits, safe=True)
+    if ctx.resolver.module_scope.bindings.get(leaf_new):
+        return None  # the new name is already bound: refuse rather than guess
+    edits = [_alias_name_edit(ctx, alias, leaf_new)]
+    for name in ast.walk(ctx.tree):
+        if isinstance(name, ast.Name) and name.id == alias.name and ctx.qualname(name) == qualname:
+            edits.append(ctx.replace(name, leaf_new))
+    return ctx.fix(f"Rename {leaf_old} to {leaf_new}", edits, safe=True)
+
+
+def _alias_name_edit(ctx: Context, alias: ast.alias, new: str) -> Edit:
+    line, col, _, _ = ctx.range(alias)
+    return Edit(line, col, line, col + len(alias.name), new)
+
+
+def _merge_advice(ctx: Context, call: ast.Call, is_layer: bool) -> str:
+    modes = knowledge.merge_modes()
+    mode_kw = next((kw for kw in call.keywords if kw.arg == "mode"), None)
+    mode = _literal(mode_kw.value) if mode_kw else "sum"
+    entry = modes.get(mode) if isinstance(mode, str) else None
+    if entry is None:
+        return "a Lambda layer or the functional API (callable or unknown mode)"
+    target = entry.layer if is_layer else entry.function
+    leaf = target.rsplit(".", 1)[-1]
+    args = [f"{new}={ctx.segment(kw.value)}" for old, new in entry.arguments
+            for kw in call.keywords if kw.arg == old]
+    inputs = ctx.segment(call.args[0]) if call.args else "inputs"
+    if is_layer:
+        text = f"{leaf}({', '.join(args)})" + ("(" + inputs + ")" if call.args else "")
+    else:
+        text = f"{leaf}({', '.join([inputs, *args])})"
+    return text + (f" ({entry.note})" if entry.note else "")
+
+
+@rule(
+    code="KC203",
+    symbol="renamed-keras-class",
+    severity=Severity.ERROR,
+    message="'{old}' {change} -> {advice}",
+    summary="Keras 1 class or function name renamed or removed",
+    fix=FixAvailability.SOMETIMES,
+    what="Finds Keras 1 names: `Convolution1D/2D/3D`, `Deconvolution2D`, `AtrousConvolution1D/2D`, "
+         "`SeparableConvolution2D`, `Merge`/`merge(mode=...)`, `TimeDistributedDense`, `MaxoutDense`, "
+         "`Highway`, `CuDNNLSTM`/`CuDNNGRU`, `keras.utils.visualize_util.plot`, old regularizer and "
+         "constraint names, removed metrics, ...",
+    why="Removed names fail at import time on tf.keras and Keras 3. Renamed names that still exist as "
+        "aliases (`Convolution2D`) lost Keras 1's argument conversion, so calls written for Keras 1 "
+        "silently mean something else (see KC202). `merge(mode='concat')` becomes `concatenate(...)` "
+        "and each mode has its own layer.",
+    fix_safety="Safe where the new name is a drop-in alias (`Convolution2D` -> `Conv2D`): the import and "
+               "every reference are renamed. No fix where the replacement needs a different call "
+               "(`Merge`, `TimeDistributedDense`, `AtrousConvolution2D`) or when the new name is already "
+               "bound in the module.",
+    bad=(
+        Bad("from keras.layers import Convolution2D  # error: KC203\nc = Convolution2D(32, (3, 3))\n",
+            fixed="from keras.layers import Conv2D  # error: KC203\nc = Conv2D(32, (3, 3))\n"),
+        Bad("import keras.layers as L\nc = L.Convolution1D(8, 3)  # error: KC203\n",
+            fixed="import keras.layers as L\nc = L.Conv1D(8, 3)  # error: KC203\n"),
+        Bad("from keras.layers import merge\n"
+            "y = merge([a, b], mode='concat', concat_axis=1)  # error: KC203\n"),
+        Bad("from tensorflow.keras.layers import CuDNNLSTM  # error: KC203\n"),
+    ),
+    good=(
+        "from tensorflow.keras.layers import Conv2D, concatenate\nc = Conv2D(32, (3, 3))\n",
+        "from tensorflow.keras.layers import LSTM\nl = LSTM(32)\n",
+        "def merge(a, mode):\n    return a\ny = merge([1], mode='concat')\n",
+    ),
+)
+def renamed_class(ctx: Context) -> Iterator[Diagnostic]:
+    renames = knowledge.class_renames()
+    merge_calls: dict[str, list[ast.Call]] = {}
+    for call in ctx.calls:
+        name = ctx.keras(call.func)
+        if name is not None and name.path in ("layers.Merge", "layers.merge", "engine.topology.merge",
+                                               "engine.topology.Merge"):
+            merge_calls.setdefault(name.qualname, []).append(call)
+    reported_merge: set[str] = set()
+    for qualname, calls in merge_calls.items():
+        for call in calls:
+            if ctx.in_compat_branch(call):
+                continue
+            is_layer = qualname.rsplit(".", 1)[-1] == "Merge"
+            leaf = qualname.rsplit(".", 1)[-1]
+            yield ctx.report("KC203", call.func, old=leaf, change="was removed in Keras 2.2.0",
+                             advice=_merge_advice(ctx, call, is_layer))
+            reported_merge.add(qualname)
+    for record in ctx.imports:
+        name = record.keras
+        if name is None or name.path not in renames or record.qualname in reported_merge:
+            continue
+        if record.guard.guarded and record.guard.alternatives:
+            continue
+        entry = renames[name.path]
+        fix = None
+        if entry.fixable and entry.new and isinstance(record.node, ast.ImportFrom):
+            fix = _rename_fix(ctx, record.node, record.alias, entry.old, entry.new)
+        yield _class_finding(ctx, record.alias, entry, fix)
+    for attr in ctx.attributes:
+        name = ctx.keras(attr)
+        if name is None or name.path not in renames or name.qualname in reported_merge:
+            continue
+        if ctx.in_compat_branch(attr):
+            continue
+        entry = renames[name.path]
+        fix = None
+        if entry.fixable and entry.new:
+            line, _, end_line, end_col = ctx.range(attr)
+            leaf_new = entry.new.rsplit(".", 1)[-1]
+            fix = ctx.fix(f"Rename {attr.attr} to {leaf_new}",
+                          [Edit(end_line, end_col - len(attr.attr), end_line, end_col, leaf_new)], safe=True)
+        yield _class_finding(ctx, attr, entry, fix)
+    for call in ctx.calls:  # names that only a star import provides
+        if isinstance(call.func, ast.Name) and not any(r.alias.name == call.func.id for r in ctx.imports):
+            name = ctx.keras(call.func)
+            if name is not None and name.path in renames and name.qualname not in reported_merge:
+                yield _class_finding(ctx, call.func, renames[name.path], None)
+
+
+def _class_finding(ctx: Context, node: ast.AST, entry, fix: Fix | None) -> Diagnostic:
+    old = entry.old.rsplit(".", 1)[-1]
+    if entry.new:
+        new = entry.new.rsplit(".", 1)[-1]
+        change = f"was renamed to '{new}' in {entry.since}"
+        advice = new + (f" ({entry.note})" if entry.note else "")
+    else:
+        change = f"was removed in {entry.removed_in or entry.since}"
+        advice = entry.note or "no direct replacement"
+    return ctx.report("KC203", node, fix, old=old, change=change, advice=advice)
+
+
+_MODEL_CONSTRUCTORS = ("Model", "models.Model", "Sequential", "models.Sequential", "models.load_model",
+                       "saving.load_model", "models.model_from_json")
+
+
+def _receiver_kind(ctx: Context, receiver: ast.AST) -> str:
+    """'keras' when a receiver was built by a Keras model constructor, 'other' when by something else."""
+    if not isinstance(receiver, ast.Name):
+        return "unknown"
+    scope = ctx.resolver.scope_of(receiver)
+    current = scope
+    while current is not None:
+        bindings = current.bindings.get(receiver.id)
+        if bindings:
+            kinds = set()
+            for binding in bindings:
+                value = getattr(binding.node, "value", None)
+                if isinstance(binding.node, ast.Assign) and isinstance(value, ast.Call):
+                    called = ctx.keras(value.func)
+                    if called is not None and called.path in _MODEL_CONSTRUCTORS:
+                        kinds.add("keras")
+                    elif ctx.qualname(value.func) is not None:
+                        kinds.add("other")
+            return kinds.pop() if len(kinds) == 1 else "unknown"
+        current = current.parent
+    return "unknown"
+
+
+@rule(
+    code="KC204",
+    symbol="removed-model-method",
+    severity=Severity.ERROR,
+    message="'{method}' {change} -> {advice}",
+    summary="Model method removed from tf.keras or Keras 3 (matched by method name)",
+    fix=FixAvailability.SOMETIMES,
+    name_based=True,
+    what="Finds calls of `fit_generator`, `evaluate_generator`, `predict_generator`, `predict_classes` "
+         "and `predict_proba`. The receiver's type cannot be known statically, so this is a name-based "
+         "match: it only runs in modules that import Keras, never matches a `def`, and stays silent "
+         "when the receiver was built by something other than Keras (a scikit-learn estimator's "
+         "`predict_proba`).",
+    why="The generator methods were deprecated in TF 2.1 and are gone in Keras 3 (`fit` accepts "
+        "generators and `Sequence`s). `predict_classes`/`predict_proba` were removed in TF 2.6: the "
+        "call fails with `AttributeError`.",
+    fix_safety="Safe for the generator methods when the call passes only the generator positionally and "
+               "keyword arguments that `fit`/`evaluate`/`predict` accept: it renames the method. No fix for "
+               "`predict_classes`/`predict_proba`: the replacement depends on the output layer.",
+    bad=(
+        Bad("import keras\nmodel.fit_generator(gen, steps_per_epoch=10, epochs=2)  # error: KC204\n",
+            fixed="import keras\nmodel.fit(gen, steps_per_epoch=10, epochs=2)  # error: KC204\n"),
+        Bad("from tensorflow import keras\nclasses = model.predict_classes(x)  # error: KC204\n"),
+        Bad("from tensorflow.keras.models import Sequential\nm = Sequential()\n"
+            "p = m.predict_proba(x)  # error: KC204\n"),
+    ),
+    good=(
+        "import keras\nmodel.fit(gen, steps_per_epoch=10, epochs=2)\n",
+        "def fit_generator(self, gen):\n    return gen\n",
+        "import keras\nfrom sklearn.linear_model import LogisticRegression\nclf = LogisticRegression()\n"
+        "p = clf.predict_proba(x)\n",
+        "model.fit_generator(gen)\n",
+    ),
+)
+def removed_method(ctx: Context) -> Iterator[Diagnostic]:
+    if not ctx.uses_keras:
+        return
+    methods = knowledge.removed_methods()
+    for call in ctx.calls:
+        func = call.func
+        if not isinstance(func, ast.Attribute) or func.attr not in methods or ctx.in_compat_branch(call):
+            continue
+        if _method_call(ctx, call) is None or _receiver_kind(ctx, func.value) == "other":
+            continue
+        entry = methods[func.attr]
+        fix = None
+        if entry.replacement and entry.fixable and len(call.args) <= 1 and \
+                not any(isinstance(a, ast.Starred) for a in call.args) and \
+                not any(kw.arg in _LEGACY_GENERATOR_KW or kw.arg is None for kw in call.keywords):
+            _, _, end_line, end_col = ctx.range(func)
+            fix = ctx.fix(f"Call {entry.replacement}()",
+                          [Edit(end_line, end_col - len(func.attr), end_line, end_col, entry.replacement)],
+                          safe=True)
+        change = f"was removed in {entry.removed_in}"
+        yield ctx.report("KC204", func, fix, method=func.attr, change=change, advice=entry.advice)
+
+
+_LEGACY_GENERATOR_KW = {"samples_per_epoch", "nb_epoch", "nb_val_samples", "val_samples", "nb_worker",
+                        "pickle_safe", "max_q_size", "generator"}
+
+
+@rule(
+    code="KC205",
+    symbol="legacy-optimizer-argument",
+    severity=Severity.ERROR,
+    message="{callee}: argument '{old}' {change} -> {advice}",
+    summary="Optimizer constructed with lr= or decay=",
+    fix=FixAvailability.SOMETIMES,
+    what="Finds optimizer constructors called with `lr=` or `decay=`.",
+    why="Since TF 2.11 the optimizers pop `lr`, log a message and **ignore it**: training silently uses "
+        "the default learning rate 0.001 (Keras 3 raises). `decay=` raises in TF 2.11+ and is ignored "
+        "with a warning in Keras 3; use a learning-rate schedule instead.",
+    fix_safety="Safe for `lr=` -> `learning_rate=` (accepted since Keras 2.3 and by every tf.keras). "
+               "No fix for `decay=`: the equivalent is `InverseTimeDecay(lr, decay_steps=1, "
+               "decay_rate=decay)` passed as the learning rate.",
+    bad=(
+        Bad("from keras.optimizers import Adam\nopt = Adam(lr=0.001)  # error: KC205\n",
+            fixed="from keras.optimizers import Adam\nopt = Adam(learning_rate=0.001)  # error: KC205\n"),
+        Bad("import tensorflow as tf\nopt = tf.keras.optimizers.SGD(lr=0.1,  # error: KC205\n"
+            "                              decay=1e-6)  # error: KC205\n",
+            fixed="import tensorflow as tf\nopt = tf.keras.optimizers.SGD(learning_rate=0.1,  # error: KC205\n"
+                  "                              decay=1e-6)  # error: KC205\n"),
+    ),
+    good=(
+        "from tensorflow.keras.optimizers import Adam\nopt = Adam(learning_rate=0.001)\n",
+        "from tensorflow.keras.optimizers import SGD\nopt = SGD(0.01, momentum=0.9)\n",
+        "import torch\nopt = torch.optim.Adam(params, lr=0.001)\n",
+    ),
+)
+def optimizer_argument(ctx: Context) -> Iterator[Diagnostic]:
+    from keras_compat.data.legacy import OPTIMIZER_ARGS
+
+    paths = knowledge.optimizer_paths()
+    by_old = {entry.old: entry for entry in OPTIMIZER_ARGS}
+    for call in ctx.calls:
+        callee = _callee(ctx, call)
+        if callee is None or callee[0] not in paths or ctx.in_compat_branch(call):
+            continue
+        present = {kw.arg for kw in call.keywords}
+        legacy_optimizer = ".legacy." in f".{callee[0]}."
+        for kw in call.keywords:
+            entry = by_old.get(kw.arg or "")
+            if entry is None or (legacy_optimizer and entry.new is None):
+                continue
+            fix = None
+            if entry.new:
+                change = f"was renamed to '{entry.new}' ({entry.since})"
+                advice = f"{entry.new}={ctx.segment(kw.value)}"
+                if entry.fixable and entry.new not in present:
+                    fix = ctx.fix(f"Replace {kw.arg}= with {entry.new}=",
+                                  [_keyword_name_edit(ctx, kw, entry.new)], safe=True)
+            else:
+                change = f"was removed ({entry.since})"
+                advice = entry.note or "delete it"
+            yield ctx.report("KC205", kw, fix, callee=callee[1], old=kw.arg, change=change, advice=advice)
