@@ -9,6 +9,8 @@ calling test is skipped with the reason, never failed and never silently passed.
 from __future__ import annotations
 
 import fcntl
+import fnmatch
+import hashlib
 import os
 import shutil
 import subprocess
@@ -34,11 +36,19 @@ class IndexUnreachable(RuntimeError):
     """The package index could not be reached (tests skip on this)."""
 
 
-def _pip_download(requirement: str, dest: Path, prefer_sdist: bool) -> Path:
+def _pip_download(requirement: str, dest: Path, prefer_sdist: bool,
+                  platform: str | None = None, python_version: str | None = None) -> Path:
     cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "--disable-pip-version-check",
            "--no-build-isolation", "-d", str(dest), requirement]
     if prefer_sdist:
         cmd[4:4] = ["--no-binary", ":all:"]
+    if platform or python_version:  # a wheel for another interpreter/platform (pip needs --only-binary)
+        extra = ["--only-binary", ":all:"]
+        if platform:
+            extra += ["--platform", platform]
+        if python_version:
+            extra += ["--python-version", python_version]
+        cmd[4:4] = extra
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
     files = [p for p in dest.iterdir() if p.is_file()]
     if files:  # pip may fail *after* saving (metadata of an old setup.py); the archive is what we need
@@ -51,11 +61,18 @@ def _pip_download(requirement: str, dest: Path, prefer_sdist: bool) -> Path:
     raise RuntimeError(f"pip download {requirement} failed:\n{text[-2000:]}")
 
 
-def _unpack(archive: Path, target: Path) -> None:
+def _unpack(archive: Path, target: Path, members: tuple[str, ...] = ()) -> None:
     name = archive.name
+    if members and not name.endswith((".whl", ".zip")):
+        raise RuntimeError(f"member selection is only supported for wheels/zips: {archive}")
     if name.endswith((".whl", ".zip")):
         with zipfile.ZipFile(archive) as zf:
-            zf.extractall(target)
+            if members:
+                names = [n for n in zf.namelist() if any(fnmatch.fnmatchcase(n, pat) for pat in members)]
+                zf.extractall(target, names)
+                target.mkdir(parents=True, exist_ok=True)
+            else:
+                zf.extractall(target)
     elif name.endswith((".tar.gz", ".tgz", ".tar.bz2", ".tar")):
         with tarfile.open(archive) as tf:
             if hasattr(tarfile, "data_filter"):
@@ -66,12 +83,21 @@ def _unpack(archive: Path, target: Path) -> None:
         raise RuntimeError(f"unknown archive type: {archive}")
 
 
-def fetch(name: str, version: str, *, prefer_sdist: bool = False) -> Path:
+def fetch(name: str, version: str, *, prefer_sdist: bool = False, platform: str | None = None,
+          python_version: str | None = None, members: tuple[str, ...] = ()) -> Path:
     """Return the unpacked directory of ``name==version``, downloading it on first use.
 
-    Raises :class:`IndexUnreachable` when the index cannot be reached and nothing is cached.
+    ``platform``/``python_version`` (e.g. ``"manylinux2014_x86_64"``, ``"3.11"``) select a binary wheel
+    for another platform/interpreter. ``members`` are ``fnmatch`` patterns of archive paths (wheels only):
+    when given, only matching files are kept and the archive itself is discarded, which keeps the cache
+    small for large wheels (TensorFlow). Raises :class:`IndexUnreachable` when the index cannot be reached
+    and nothing is cached.
     """
     kind = "sdist" if prefer_sdist else "any"
+    if platform or python_version:
+        kind += f"-{platform or 'native'}-py{python_version or 'native'}"
+    if members:
+        kind += "-" + hashlib.sha256("\n".join(members).encode()).hexdigest()[:10]
     target = cache_root() / f"{name.lower()}-{version}-{kind}"
     done = target / ".complete"
     if done.exists():
@@ -82,9 +108,12 @@ def fetch(name: str, version: str, *, prefer_sdist: bool = False) -> Path:
         if done.exists():
             return target
         with tempfile.TemporaryDirectory(dir=cache_root()) as tmp:
-            archive = _pip_download(f"{name}=={version}", Path(tmp), prefer_sdist)
+            download_dir = Path(tmp) / "download"
+            download_dir.mkdir()
+            archive = _pip_download(f"{name}=={version}", download_dir, prefer_sdist,
+                                    platform, python_version)
             staging = Path(tmp) / "unpacked"
-            _unpack(archive, staging)
+            _unpack(archive, staging, members)
             if target.exists():
                 shutil.rmtree(target)
             shutil.move(str(staging), target)
@@ -93,10 +122,12 @@ def fetch(name: str, version: str, *, prefer_sdist: bool = False) -> Path:
     return target
 
 
-def fetch_or_skip(name: str, version: str, *, prefer_sdist: bool = False) -> Path:
+def fetch_or_skip(name: str, version: str, *, prefer_sdist: bool = False, platform: str | None = None,
+                  python_version: str | None = None, members: tuple[str, ...] = ()) -> Path:
     """:func:`fetch`, skipping the calling test with a clear reason when the index is unreachable."""
     try:
-        return fetch(name, version, prefer_sdist=prefer_sdist)
+        return fetch(name, version, prefer_sdist=prefer_sdist, platform=platform,
+                     python_version=python_version, members=members)
     except IndexUnreachable as exc:
         pytest.skip(f"cannot download {name}=={version}: {exc}")
 
