@@ -183,7 +183,6 @@ def _module_range(ctx: Context, node: ast.ImportFrom) -> tuple[int, int, int, in
     ),
 )
 def mixed_imports(ctx: Context) -> Iterator[Diagnostic]:
-    seen: dict[str, tuple[int, ast.AST]] = {}
     events: list[tuple[tuple[int, int], str, ast.AST]] = []
     for record in ctx.imports:
         name = record.keras
@@ -200,14 +199,31 @@ def mixed_imports(ctx: Context) -> Iterator[Diagnostic]:
         if name is not None and name.flavour is Flavour.TF_KERAS and "keras" in ctx.segment(attr):
             events.append(((attr.lineno, attr.col_offset), name.flavour.value, attr))
     events.sort(key=lambda e: e[0])
-    for (line, _), family, node in events:
-        if family not in seen:
-            seen[family] = (line, node)
-            if len(seen) == 2:
-                first = next(iter(seen))
-                yield ctx.report("KC102", node, first=first, first_line=seen[first][0], second=family,
-                                 preferred=_TF)
-                return
+    # Imports in two different functions are alternatives (one function per framework); mixing means
+    # both in one function, or one of them at module level where every function sees it.
+    by_function: dict[int | None, list[tuple[tuple[int, int], str, ast.AST]]] = {}
+    for event in events:
+        function = _enclosing_function(ctx, event[2])
+        by_function.setdefault(function, []).append(event)
+    module_level = by_function.get(None, [])
+    for function, local in by_function.items():
+        merged = sorted(local + (module_level if function is not None else []), key=lambda e: e[0])
+        seen: dict[str, int] = {}
+        for (line, _), family, node in merged:
+            if family not in seen:
+                seen[family] = line
+                if len(seen) == 2:
+                    first = next(iter(seen))
+                    yield ctx.report("KC102", node, first=first, first_line=seen[first], second=family,
+                                     preferred=_TF)
+                    return
+
+
+def _enclosing_function(ctx: Context, node: ast.AST) -> int | None:
+    for ancestor in ctx.ancestors(node):
+        if isinstance(ancestor, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            return id(ancestor)
+    return None
 
 
 @rule(
@@ -284,12 +300,16 @@ def _private_finding(ctx: Context, record: ImportRecord) -> Diagnostic:
     assert name is not None
     move = module_move(name.raw)
     root = _TF if name.flavour in (Flavour.KERAS, Flavour.TF_PYTHON) else name.flavour.value
+    node = record.node
+    public_name = isinstance(node, ast.ImportFrom) and move is not None and name.path != name.raw and \
+        module_move(name.path) is None
     if move is None:  # tensorflow.python.keras or keras.src: same path under the public root
         new = f"{root}.{name.path}" if name.path else root
+    elif public_name:  # a name whose public home is known (engine.topology.Layer -> layers.Layer)
+        new = f"{root}.{name.path}"
     else:
         new = _public_spelling(name, move)
     fix = None
-    node = record.node
     if isinstance(node, ast.ImportFrom) and record.alias is node.names[0] and not new.startswith("removed"):
         targets = set()
         for alias in node.names:

@@ -295,8 +295,7 @@ def renamed_class(ctx: Context) -> Iterator[Diagnostic]:
     merge_calls: dict[str, list[ast.Call]] = {}
     for call in ctx.calls:
         name = ctx.keras(call.func)
-        if name is not None and name.path in ("layers.Merge", "layers.merge", "engine.topology.merge",
-                                               "engine.topology.Merge"):
+        if name is not None and (name.raw in _MERGE_PATHS or name.path in _MERGE_PATHS):
             merge_calls.setdefault(name.qualname, []).append(call)
     reported_merge: set[str] = set()
     for qualname, calls in merge_calls.items():
@@ -338,6 +337,11 @@ def renamed_class(ctx: Context) -> Iterator[Diagnostic]:
             name = ctx.keras(call.func)
             if name is not None and name.path in renames and name.qualname not in reported_merge:
                 yield _class_finding(ctx, call.func, renames[name.path], None)
+
+
+# ``keras.layers.merge`` is the Keras 1 function and, from Keras 2 on, a module: called, it is the function.
+_MERGE_PATHS = frozenset({"layers.Merge", "layers.merge", "engine.topology.merge", "engine.topology.Merge",
+                          "engine.Merge", "engine.merge", "legacy.layers.Merge", "legacy.layers.merge"})
 
 
 def _class_finding(ctx: Context, node: ast.AST, entry, fix: Fix | None) -> Diagnostic:

@@ -1,0 +1,53 @@
+"""Rule examples from the registry, as test cases: expected (line, code) pairs from ``# error:`` markers."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from keras_compat.registry import Bad, Rule, all_rules
+from keras_compat.settings import Settings
+
+MARKER = re.compile(r"# error: (KC\d{3}(?:\s*,\s*KC\d{3})*)\s*$")
+
+
+def expected_findings(code: str) -> set[tuple[int, str]]:
+    """(line, code) for every ``# error: KCnnn[, KCmmm]`` marker in an example."""
+    found = set()
+    for number, line in enumerate(code.splitlines(), start=1):
+        match = MARKER.search(line)
+        if match:
+            for item in match.group(1).split(","):
+                found.add((number, item.strip()))
+    return found
+
+
+@dataclass(frozen=True)
+class Case:
+    rule: Rule
+    index: int
+    kind: str  # "bad" | "good"
+    code: str
+    bad: Bad | None = None
+
+    @property
+    def id(self) -> str:
+        return f"{self.rule.code}-{self.kind}{self.index}"
+
+    @property
+    def codes(self) -> set[str]:
+        """Codes this case is about: the rule's own and every code its markers name."""
+        return {self.rule.code} | {c for _, c in expected_findings(self.code)}
+
+
+def cases() -> list[Case]:
+    out = []
+    for rule in all_rules():
+        out += [Case(rule, i, "bad", b.code, b) for i, b in enumerate(rule.bad)]
+        out += [Case(rule, i, "good", g) for i, g in enumerate(rule.good)]
+    return out
+
+
+def everything() -> Settings:
+    """Settings with every rule enabled, including the ones that are off by default."""
+    return Settings(extend_select=tuple(r.code for r in all_rules() if not r.default_enabled))
