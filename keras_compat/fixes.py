@@ -8,7 +8,7 @@ repeat until nothing changes, and a result that no longer parses is rejected as 
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from keras_compat.diagnostics import Diagnostic, Edit, Fix
@@ -83,15 +83,20 @@ def wanted(diagnostic: Diagnostic, unsafe: bool) -> bool:
 
 
 def fix_text(text: str, filename: str = "<string>", settings: Settings | None = None, *,
-             unsafe: bool = False, max_passes: int = MAX_PASSES) -> FixResult:
-    """Lint and fix ``text`` until no fixable finding remains; raise :class:`FixError` on broken output."""
+             unsafe: bool = False, max_passes: int = MAX_PASSES,
+             skip: Callable[[Diagnostic, str], bool] | None = None) -> FixResult:
+    """Lint and fix ``text`` until no fixable finding remains; raise :class:`FixError` on broken output.
+
+    ``skip(diagnostic, current_text)`` returning True leaves that finding's fix unapplied (the CLI passes
+    its ``# noqa`` check, so a suppressed finding is never rewritten).
+    """
     from keras_compat.engine import lint_source
 
     result = FixResult(text)
     current = text
     for _ in range(max_passes):
         found = lint_source(current, filename, settings)
-        fixable = [d for d in found if wanted(d, unsafe)]
+        fixable = [d for d in found if wanted(d, unsafe) and not (skip is not None and skip(d, current))]
         if not fixable:
             result.remaining = found
             break

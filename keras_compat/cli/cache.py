@@ -1,0 +1,144 @@
+"""Content-hash cache of findings: a second check of an unchanged tree skips the analysis.
+
+One small JSON file per entry under ``<cache dir>/v1/<aa>/<key>.json``. The key is a SHA-256 over the
+file's bytes, its path relative to the project root, the effective settings, the rule set (codes and a
+digest of keras-compat's own source files, so an edited rule invalidates entries even without a
+version bump) and the tool version. Entries are written to a temporary file and renamed into place, so
+concurrent runs never see a partial entry (the last writer wins with identical content). Results that
+contain KC000/KC001 (internal errors, unreadable or unparsable files) are never stored. A corrupt or
+unreadable entry is a miss; a cache directory that cannot be written just disables caching.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from dataclasses import fields
+from functools import lru_cache
+from pathlib import Path
+
+from keras_compat import __version__
+from keras_compat.diagnostics import Diagnostic, Edit, Fix, Safety
+from keras_compat.settings import Settings
+
+DIRNAME = ".keras_compat_cache"
+VERSION = "v1"
+NEVER_CACHE = ("KC000", "KC001")
+
+
+@lru_cache(maxsize=1)
+def ruleset_fingerprint() -> str:
+    """Tool version, rule codes and a digest of the package's Python sources."""
+    from keras_compat.registry import all_rules
+
+    digest = hashlib.sha256(__version__.encode())
+    digest.update(",".join(f"{r.code}:{r.symbol}" for r in all_rules()).encode())
+    package = Path(__file__).resolve().parent.parent
+    for path in sorted(package.rglob("*.py")):
+        if "cli" in path.relative_to(package).parts:
+            continue  # the CLI does not influence findings
+        try:
+            digest.update(path.relative_to(package).as_posix().encode())
+            digest.update(path.read_bytes())
+        except OSError:
+            digest.update(b"?")
+    return digest.hexdigest()
+
+
+def settings_fingerprint(settings: Settings) -> str:
+    values = {f.name: getattr(settings, f.name) for f in fields(settings) if not f.name.startswith("_")}
+    return repr(sorted(values.items()))
+
+
+def key(content: bytes, relpath: str, settings: Settings) -> str:
+    digest = hashlib.sha256()
+    for part in (ruleset_fingerprint(), settings_fingerprint(settings), relpath):
+        digest.update(part.encode("utf-8", "surrogateescape"))
+        digest.update(b"\0")
+    digest.update(content)
+    return digest.hexdigest()
+
+
+def dump_diagnostic(d: Diagnostic) -> dict:
+    out: dict = {"code": d.code, "message": d.message, "line": d.line, "col": d.col,
+                 "end_line": d.end_line, "end_col": d.end_col, "fields": dict(d.fields)}
+    if d.fix is not None:
+        out["fix"] = {"title": d.fix.title, "safety": d.fix.safety.value,
+                      "edits": [[e.line, e.col, e.end_line, e.end_col, e.content] for e in d.fix.edits]}
+    return out
+
+
+def load_diagnostic(data: dict) -> Diagnostic:
+    fix = None
+    if data.get("fix"):
+        f = data["fix"]
+        fix = Fix(f["title"], tuple(Edit(*e) for e in f["edits"]), Safety(f["safety"]))
+    return Diagnostic(data["code"], data["message"], data["line"], data["col"], data["end_line"],
+                      data["end_col"], fix, dict(data.get("fields", {})))
+
+
+class Cache:
+    """A directory of entries; every failure degrades to "no cache", never to an error."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self.hits = 0
+        self.misses = 0
+        self._writable = True
+
+    def _path(self, key: str) -> Path:
+        return self.directory / VERSION / key[:2] / f"{key}.json"
+
+    def get(self, key: str) -> list[Diagnostic] | None:
+        try:
+            with self._path(key).open("rb") as fh:
+                data = json.load(fh)
+            found = [load_diagnostic(d) for d in data["diagnostics"]]
+        except (OSError, ValueError, KeyError, TypeError):
+            self.misses += 1
+            return None
+        self.hits += 1
+        return found
+
+    def put(self, key: str, diagnostics: list[Diagnostic]) -> None:
+        if not self._writable or any(d.code in NEVER_CACHE for d in diagnostics):
+            return
+        path = self._path(key)
+        payload = json.dumps({"diagnostics": [dump_diagnostic(d) for d in diagnostics]}).encode()
+        tmp = None
+        try:
+            self._prepare()
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(payload)
+            os.replace(tmp, path)
+            tmp = None
+        except OSError:
+            self._writable = False
+        finally:
+            if tmp is not None:
+                try:
+                    os.unlink(tmp)
+                except OSError:
+                    pass
+
+    def _prepare(self) -> None:
+        """Create the directory with a CACHEDIR.TAG and a .gitignore the first time."""
+        if (self.directory / ".gitignore").exists():
+            return
+        self.directory.mkdir(parents=True, exist_ok=True)
+        for name, text in ((".gitignore", "# created by keras-compat\n*\n"),
+                           ("CACHEDIR.TAG", "Signature: 8a477f597d28d172789f06886806bc55\n"
+                                            "# keras-compat cache: https://bford.info/cachedir/\n")):
+            target = self.directory / name
+            if not target.exists():
+                try:
+                    fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=".tmp-")
+                    with os.fdopen(fd, "w") as fh:
+                        fh.write(text)
+                    os.replace(tmp, target)
+                except OSError:
+                    pass

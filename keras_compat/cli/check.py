@@ -1,0 +1,147 @@
+"""``keras-compat check``: configuration, discovery, the run, the report, the summary."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import TextIO
+
+from keras_compat.cli import cache as cache_mod
+from keras_compat.cli import config as config_mod
+from keras_compat.cli import discovery, output, progress, runner
+from keras_compat.cli.model import FileResult, Report, RunOptions
+from keras_compat.settings import Settings
+
+
+def _error(message: str) -> int:
+    sys.stderr.write(f"keras-compat: error: {message}\n")
+    return 2
+
+
+def _settings_for(relpath: str, config: config_mod.Config, variants: dict[tuple[str, ...], int],
+                  settings: list[Settings]) -> int:
+    """Index into ``settings`` of the effective settings for a file (per-file-ignores applied)."""
+    codes: tuple[str, ...] = ()
+    for pattern, ignored in config.per_file_ignores:
+        if discovery.matches(relpath, pattern):
+            codes += ignored
+    if codes not in variants:
+        base = config.settings
+        settings.append(base.with_options(extend_ignore=base.extend_ignore + codes) if codes else base)
+        variants[codes] = len(settings) - 1
+    return variants[codes]
+
+
+def summary(report: Report) -> str:
+    c = report.counts()
+    files = f"{c['files']} file{'s' if c['files'] != 1 else ''}"
+    opts = report.options
+    parts = []
+    if opts.diff:
+        head = f"Checked {files}: {c['fixed']} fix{'es' if c['fixed'] != 1 else ''} would change " \
+               f"{c['files_changed']} file{'s' if c['files_changed'] != 1 else ''}"
+    elif opts.fix:
+        head = f"Checked {files}: fixed {c['fixed']} finding{'s' if c['fixed'] != 1 else ''} in " \
+               f"{c['files_changed']} file{'s' if c['files_changed'] != 1 else ''}"
+    else:
+        head = f"Checked {files}"
+    n = c["findings"]
+    found = f"{n} finding{'s' if n != 1 else ''}" + (" remaining" if opts.fix or opts.diff else "")
+    if n:
+        if c["fixable"] and not (opts.fix or opts.diff):
+            parts.append(f"{c['fixable']} fixable with --fix")
+        elif c["fixable"]:
+            parts.append(f"{c['fixable']} fixable")
+        if c["fixable_unsafe"]:
+            parts.append(f"{c['fixable_unsafe']} fixable with --unsafe-fixes")
+        if c["manual"]:
+            parts.append(f"{c['manual']} needing manual work")
+        found += f" ({', '.join(parts)})"
+    text = f"{head}; {found}" if (opts.fix or opts.diff) else f"{head}: {found if n else 'no findings'}"
+    if c["suppressed"]:
+        text += f"; {c['suppressed']} suppressed by noqa" + ("" if report.options.fix else
+                                                              " (--show-suppressed lists them)")
+    if c["failed"]:
+        text += f"; {c['failed']} file{'s' if c['failed'] != 1 else ''} could not be read or parsed"
+    return text + "."
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    paths = list(args.paths) or ["."]
+    stdin_mode = "-" in paths
+    if stdin_mode and len(paths) > 1:
+        return _error("'-' (stdin) cannot be combined with other paths")
+    if args.unsafe_fixes and not (args.fix or args.diff):
+        pass  # like ruff: --unsafe-fixes alone only changes which findings are marked fixable
+    flags = {"select": args.select, "ignore": args.ignore, "extend-select": args.extend_select,
+             "extend-ignore": args.extend_ignore, "keras-target": args.keras_target,
+             "exclude": args.exclude, "extend-exclude": args.extend_exclude,
+             "per-file-ignores": args.per_file_ignores, "cache-dir": args.cache_dir}
+    config_start = [args.stdin_filename] if stdin_mode and args.stdin_filename else paths
+    try:
+        config = config_mod.resolve(config_start, args.config, args.isolated, flags)
+    except config_mod.ConfigError as exc:
+        return _error(str(exc))
+
+    cache_dir = None if args.no_cache else str(config.cache_dir or (config.root / cache_mod.DIRNAME))
+    options = RunOptions(fix=args.fix, unsafe_fixes=args.unsafe_fixes, diff=args.diff,
+                         show_source=args.show_source, cache_dir=cache_dir, root=str(config.root))
+    settings: list[Settings] = []
+    variants: dict[tuple[str, ...], int] = {}
+    missing: list[str] = []
+    fix_to_stdout = False
+
+    if stdin_mode:
+        name = args.stdin_filename or "stdin"
+        relpath = discovery.relative(Path(name), config.root) if args.stdin_filename else "stdin"
+        index = _settings_for(relpath, config, variants, settings)
+        data = sys.stdin.buffer.read()
+        store = cache_mod.Cache(Path(cache_dir)) if cache_dir else None
+        shown = discovery.display_path(Path(name)) if args.stdin_filename else name
+        result = runner.process_source(data, shown, relpath, settings[index], options, store, disk=None)
+        results: list[FileResult] = [result]
+        fix_to_stdout = args.fix and not args.diff
+        if fix_to_stdout:
+            sys.stdout.buffer.write(result.fixed_output if result.fixed_output is not None else data)
+            sys.stdout.flush()
+    else:
+        files, missing = discovery.discover(paths, config.root, config.excludes)
+        tasks = []
+        for path in files:
+            relpath = discovery.relative(path, config.root)
+            tasks.append((str(path), discovery.display_path(path), relpath,
+                          _settings_for(relpath, config, variants, settings)))
+        jobs = args.jobs or os.cpu_count() or 1
+        bar = progress.Progress(sys.stderr, len(tasks)) if not args.quiet and progress.wanted(
+            sys.stderr, len(tasks)) else None
+        try:
+            results, _ = runner.run(tasks, settings, options, jobs, bar)
+        finally:
+            if bar:
+                bar.close()
+
+    report = Report(results, options, missing)
+    for raw in missing:
+        sys.stderr.write(f"keras-compat: error: {raw}: no such file or directory\n")
+    for result in results:
+        for note in result.notes:
+            sys.stderr.write(f"{result.path}: warning: {note}\n")
+
+    style = output.Style(show_source=args.show_source, show_suppressed=args.show_suppressed,
+                         statistics=args.statistics)
+    write = output.get(args.format)
+    if args.output_file:
+        try:
+            with open(args.output_file, "w", encoding="utf-8", newline="") as fh:
+                write(report, fh, style)
+        except OSError as exc:
+            return _error(f"cannot write {args.output_file}: {exc.strerror or exc}")
+    else:
+        stream: TextIO = sys.stderr if fix_to_stdout else sys.stdout
+        write(report, stream, style)
+        stream.flush()
+    if not args.quiet:
+        sys.stderr.write(summary(report) + "\n")
+    return report.exit_code()

@@ -1,0 +1,164 @@
+"""Which files a run checks: recursive ``.py`` discovery with gitignore-style excludes.
+
+Pattern semantics (``exclude``, ``extend-exclude``, ``per-file-ignores``), matched against paths relative
+to the project root (the directory of the configuration file, else the current directory), with ``/``
+separators:
+
+* a pattern without ``/`` matches any single path component (``migrations`` or ``*_pb2.py``), like
+  ``.gitignore``;
+* a pattern with ``/`` is anchored at the root (``src/gen/*.py``; a leading ``/`` is allowed);
+* ``*`` and ``?`` do not cross ``/``; ``**`` matches any number of directories;
+* a trailing ``/`` restricts the pattern to directories; a matching directory excludes everything below.
+
+Default skips (always, below the paths given): VCS directories, virtual environments (any directory
+holding ``pyvenv.cfg``), ``build``, ``dist``, ``__pycache__``, caches, ``node_modules``, ``.tox``,
+``.nox`` and ``site-packages``. Paths named explicitly on the command line are always checked, whatever
+their name or the patterns.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from functools import lru_cache
+from pathlib import Path
+
+DEFAULT_SKIPS = frozenset({
+    ".git", ".hg", ".svn", ".bzr", "_darcs", ".venv", "venv", ".direnv", "build", "dist", "__pycache__",
+    ".keras_compat_cache", "node_modules", ".tox", ".nox", "site-packages", ".eggs", ".mypy_cache",
+    ".pytest_cache", ".ruff_cache", ".hypothesis", "__pypackages__",
+})
+EXTENSIONS = (".py",)
+
+
+@lru_cache(maxsize=512)
+def _compile(pattern: str) -> tuple[re.Pattern[str], bool, bool]:
+    """(regex, anchored, directory_only) for one pattern."""
+    dir_only = pattern.endswith("/")
+    pattern = pattern.rstrip("/")
+    anchored = "/" in pattern
+    pattern = pattern.lstrip("/")
+    if pattern.startswith("./"):
+        pattern = pattern[2:]
+    out, i = [], 0
+    while i < len(pattern):
+        c = pattern[i]
+        if pattern.startswith("**/", i):
+            out.append("(?:.*/)?")
+            i += 3
+            continue
+        if pattern.startswith("**", i):
+            out.append(".*")
+            i += 2
+            continue
+        if c == "*":
+            out.append("[^/]*")
+        elif c == "?":
+            out.append("[^/]")
+        elif c == "[":
+            end = pattern.find("]", i + 1)
+            if end == -1:
+                out.append(re.escape(c))
+            else:
+                body = pattern[i + 1:end].replace("\\", "\\\\")
+                if body.startswith("!"):
+                    body = "^" + body[1:]
+                out.append(f"[{body}]")
+                i = end
+        else:
+            out.append(re.escape(c))
+        i += 1
+    return re.compile("".join(out) + r"\Z"), anchored, dir_only
+
+
+def matches(relpath: str, pattern: str, is_dir: bool = False) -> bool:
+    """Whether ``relpath`` (``/``-separated, relative to the root) or one of its parents matches."""
+    regex, anchored, dir_only = _compile(pattern)
+    parts = [p for p in relpath.split("/") if p and p != "."]
+    for n in range(1, len(parts) + 1):
+        this_is_dir = n < len(parts) or is_dir
+        if dir_only and not this_is_dir:
+            continue
+        subject = "/".join(parts[:n]) if anchored else parts[n - 1]
+        if regex.match(subject):
+            return True
+    return False
+
+
+def matches_any(relpath: str, patterns: Iterable[str], is_dir: bool = False) -> bool:
+    return any(matches(relpath, p, is_dir) for p in patterns)
+
+
+def relative(path: Path, root: Path) -> str:
+    """``path`` relative to ``root`` with ``/`` separators (absolute if outside the root)."""
+    absolute = Path(os.path.abspath(path))
+    try:
+        return absolute.relative_to(root).as_posix()
+    except ValueError:
+        return absolute.as_posix()
+
+
+def is_virtualenv(directory: Path) -> bool:
+    return (directory / "pyvenv.cfg").is_file()
+
+
+def _skip_dir(entry: os.DirEntry[str], root: Path, excludes: Sequence[str]) -> bool:
+    if entry.name in DEFAULT_SKIPS or entry.name.endswith(".egg-info"):
+        return True
+    path = Path(entry.path)
+    if is_virtualenv(path):
+        return True
+    return bool(excludes) and matches_any(relative(path, root), excludes, is_dir=True)
+
+
+def _walk(directory: Path, root: Path, excludes: Sequence[str]) -> Iterator[Path]:
+    try:
+        entries = sorted(os.scandir(directory), key=lambda e: e.name)
+    except OSError:
+        return
+    for entry in entries:
+        try:
+            if entry.is_dir():  # follows symlinks to directories, like ruff and flake8
+                if not _skip_dir(entry, root, excludes):
+                    yield from _walk(Path(entry.path), root, excludes)
+            elif entry.name.endswith(EXTENSIONS) and entry.is_file():
+                path = Path(entry.path)
+                if not (excludes and matches_any(relative(path, root), excludes)):
+                    yield path
+        except OSError:
+            continue
+
+
+def discover(paths: Sequence[str], root: Path, excludes: Sequence[str]) -> tuple[list[Path], list[str]]:
+    """(files to check in a stable order, paths that do not exist). ``-`` (stdin) is not handled here."""
+    found: list[Path] = []
+    missing: list[str] = []
+    seen: set[str] = set()
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            candidates: Iterable[Path] = _walk(path, root, excludes)
+        elif path.exists():
+            candidates = [path]  # named explicitly: always checked
+        else:
+            missing.append(raw)
+            continue
+        for candidate in candidates:
+            key = os.path.realpath(candidate)
+            if key not in seen:
+                seen.add(key)
+                found.append(candidate)
+    return found, missing
+
+
+def display_path(path: Path) -> str:
+    """How a file is shown in output: relative to the current directory when below it."""
+    text = os.path.normpath(str(path))
+    if os.path.isabs(text):
+        try:
+            rel = os.path.relpath(text)
+        except ValueError:  # pragma: no cover - another drive on Windows
+            return text
+        return text if rel.startswith("..") else rel
+    return text

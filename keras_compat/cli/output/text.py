@@ -1,0 +1,59 @@
+"""The default human-readable format, like flake8 and ruff.
+
+``path:line:col: KC201 [*] message`` with a 1-based *character* column (the core's 0-based character
+column + 1; flake8 shows the same number for ASCII lines). ``[*]`` marks a finding whose fix applies with
+the current flags (``--fix``, plus ``--unsafe-fixes`` for unsafe ones); every finding with a fix gets a
+``help:`` line with the fix title. ``--show-source`` adds the source line and a caret under the range.
+"""
+
+from __future__ import annotations
+
+from typing import TextIO
+
+from keras_compat.cli.model import Report
+from keras_compat.cli.output import Style
+from keras_compat.diagnostics import Diagnostic
+from keras_compat.registry import REGISTRY
+
+
+def _excerpt(line_text: str, d: Diagnostic) -> list[str]:
+    expanded = line_text.expandtabs(8) if "\t" in line_text else line_text
+    start = len(line_text[:d.col].expandtabs(8)) if "\t" in line_text else d.col
+    if d.end_line == d.line and d.end_col > d.col:
+        end = len(line_text[:d.end_col].expandtabs(8)) if "\t" in line_text else d.end_col
+    else:
+        end = max(start + 1, len(expanded.rstrip()))
+    width = max(1, end - start)
+    return [f"    {expanded}", f"    {' ' * start}{'^' * width}"]
+
+
+def format_diagnostic(path: str, d: Diagnostic, unsafe_fixes: bool, suppressed: bool = False) -> str:
+    applies = d.fix is not None and (unsafe_fixes or d.fix.is_safe)
+    mark = "[*] " if applies and not suppressed else ""
+    tail = "  (suppressed by noqa)" if suppressed else ""
+    return f"{path}:{d.line}:{d.col + 1}: {d.code} {mark}{d.message}{tail}"
+
+
+def write(report: Report, stream: TextIO, style: Style) -> None:
+    unsafe = report.options.unsafe_fixes
+    for result in report.results:
+        if result.diff:
+            stream.write(result.diff)
+    if report.options.diff:
+        return
+    for result in report.results:
+        entries = [(d, False) for d in result.diagnostics]
+        if style.show_suppressed:
+            entries += [(d, True) for d in result.suppressed]
+        for d, suppressed in sorted(entries, key=lambda e: e[0].sort_key()):
+            stream.write(format_diagnostic(result.path, d, unsafe, suppressed) + "\n")
+            if style.show_source and d.line in result.lines:
+                for line in _excerpt(result.lines[d.line], d):
+                    stream.write(line.rstrip() + "\n" if not line.strip() == "" else "\n")
+            if d.fix is not None and not suppressed:
+                extra = "" if d.fix.is_safe or unsafe else " (unsafe fix: use --unsafe-fixes)"
+                stream.write(f"  help: {d.fix.title}{extra}\n")
+    if style.statistics:
+        for code, count in report.statistics():
+            rule = REGISTRY.get(code)
+            stream.write(f"{count:6d}  {code}  {rule.symbol if rule else ''}\n")

@@ -1,0 +1,217 @@
+"""Checking and fixing files, in-process or in a process pool.
+
+``process_file``/``process_source`` do everything for one file and return a picklable
+:class:`~keras_compat.cli.model.FileResult`; :func:`run` maps them over the files with a chunked
+process pool (``-j N``) or in this process (``-j 1``, a single file, or a small tree).
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import os
+import re
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
+
+from keras_compat.cli import cache as cache_mod
+from keras_compat.cli import noqa
+from keras_compat.cli.model import FileResult, RunOptions
+from keras_compat.cli.writer import WriteError, atomic_write, digest
+from keras_compat.diagnostics import Diagnostic
+from keras_compat.engine import UNPARSABLE, internal_error, lint_source, unparsable
+from keras_compat.fixes import FixError, fix_text, wanted
+from keras_compat.registry import REGISTRY
+from keras_compat.settings import Settings
+from keras_compat.source import Decoded, SourceError, decode
+
+#: Below this many files per worker, starting processes costs more than it saves.
+FILES_PER_WORKER = 4
+
+Task = tuple[str, str, str, int]  # (path on disk, display path, path relative to the root, settings index)
+
+_worker_state: dict[str, object] = {}
+
+
+def analyse(text: str, filename: str, settings: Settings) -> list[Diagnostic]:
+    """Run the core on one decoded text (the cache avoids calling this for unchanged files)."""
+    return lint_source(text, filename, settings)
+
+
+def _lines(text: str) -> list[str]:
+    """Physical lines split on ``\\n`` only (keeps ``\\r\\n``; never splits on form feeds)."""
+    return re.findall(r"[^\n]*\n|[^\n]+\Z", text)
+
+
+def unified_diff(old: str, new: str, path: str) -> str:
+    out = []
+    for line in difflib.unified_diff(_lines(old), _lines(new), f"a/{path}", f"b/{path}"):
+        out.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
+    return "".join(out)
+
+
+def encode(text: str, decoded: Decoded) -> bytes:
+    """Encode fixed text like the original: same encoding, same BOM."""
+    data = text.encode(decoded.encoding)
+    return b"\xef\xbb\xbf" + data if decoded.bom else data
+
+
+def _read_error(path: str, exc: OSError) -> FileResult:
+    reason = f"cannot read file: {exc.strerror or exc}"
+    diag = Diagnostic(UNPARSABLE, REGISTRY[UNPARSABLE].render(reason=reason), 1, 0, 1, 0, None,
+                      {"reason": reason})
+    return FileResult(path, [diag], read_error=True)
+
+
+def process_file(task: Task, settings: Settings, options: RunOptions, store: cache_mod.Cache | None) -> FileResult:
+    disk, shown, relpath, _ = task
+    try:
+        with open(disk, "rb") as fh:
+            data = fh.read()
+    except OSError as exc:
+        return _read_error(shown, exc)
+    return process_source(data, shown, relpath, settings, options, store, disk=disk)
+
+
+def process_source(data: bytes, shown: str, relpath: str, settings: Settings, options: RunOptions,
+                   store: cache_mod.Cache | None, disk: str | None = None) -> FileResult:
+    """Check (and fix) one file's bytes. ``disk`` is where fixes are written (None: stdin)."""
+    try:
+        return _process(data, shown, relpath, settings, options, store, disk)
+    except Exception as exc:  # noqa: BLE001 - one file's failure must not end the run
+        return FileResult(shown, [internal_error("the command-line runner", exc)])
+
+
+def _process(data: bytes, shown: str, relpath: str, settings: Settings, options: RunOptions,
+             store: cache_mod.Cache | None, disk: str | None) -> FileResult:
+    result = FileResult(shown)
+    try:
+        decoded = decode(data)
+    except SourceError as exc:
+        result.diagnostics = [unparsable(exc)] if settings.enabled(UNPARSABLE) else []
+        return result
+    text = decoded.text
+    key = cache_mod.key(data, relpath, settings) if store is not None else None
+    found = store.get(key) if store is not None and key is not None else None
+    if found is None:
+        found = analyse(text, shown, settings)
+        if store is not None and key is not None:
+            store.put(key, found)
+    else:
+        result.cached = True
+
+    final_text = text
+    noqa_map = noqa.build(text)
+    if (options.fix or options.diff) and any(
+            wanted(d, options.unsafe_fixes) and not noqa_map.suppresses(d) for d in found):
+        final_text, found = _fix(data, decoded, found, shown, relpath, settings, options, store, disk, result)
+        if final_text != text:
+            noqa_map = noqa.build(final_text)
+
+    for d in found:
+        (result.suppressed if noqa_map.suppresses(d) else result.diagnostics).append(d)
+    if options.show_source and result.diagnostics:
+        lines = _lines(final_text)
+        wanted_lines = {d.line for d in result.diagnostics}
+        result.lines = {n: lines[n - 1].rstrip("\r\n") for n in wanted_lines if 1 <= n <= len(lines)}
+    return result
+
+
+def _fix(data: bytes, decoded: Decoded, found: list[Diagnostic], shown: str, relpath: str, settings: Settings,
+         options: RunOptions, store: cache_mod.Cache | None, disk: str | None,
+         result: FileResult) -> tuple[str, list[Diagnostic]]:
+    """Apply fixes; returns (text now on disk or to show, findings for it). Never raises for a fix problem."""
+    text = decoded.text
+    maps: dict[str, noqa.NoqaMap] = {}
+
+    def skip(d: Diagnostic, current: str) -> bool:
+        if current not in maps:
+            maps.clear()
+            maps[current] = noqa.build(current)
+        return maps[current].suppresses(d)
+
+    try:
+        fixed = fix_text(text, shown, settings, unsafe=options.unsafe_fixes, skip=skip)
+    except FixError as exc:
+        result.notes.append(f"fixes not applied ({', '.join(exc.codes)}): {exc}; the file is unchanged")
+        return text, found
+    if not fixed.converged:
+        result.notes.append(f"fixes did not converge after {fixed.passes} passes; "
+                            "the result parses but may still change on another run")
+    if fixed.text == text:
+        return text, found
+    try:
+        new_data = encode(fixed.text, decoded)
+        check = decode(new_data)
+        if check.text != fixed.text or check.encoding != decoded.encoding:
+            raise ValueError("the fix would change how the file's encoding is detected (coding cookie)")
+    except (UnicodeEncodeError, SourceError, ValueError) as exc:
+        what = exc.reason if isinstance(exc, UnicodeEncodeError) else str(exc)
+        result.notes.append(f"fixes not applied: the result cannot be saved as {decoded.encoding} ({what}); "
+                            "the file is unchanged")
+        return text, found
+    codes = [d.code for d in fixed.applied]
+    if options.diff:
+        result.diff = unified_diff(text, fixed.text, shown)
+        result.changed = True
+        result.fixed = codes
+        return fixed.text, fixed.remaining
+    if disk is None:  # stdin: the fixed source goes to stdout
+        result.fixed_output = new_data
+        result.changed = True
+        result.fixed = codes
+        return fixed.text, fixed.remaining
+    try:
+        atomic_write(Path(disk), new_data, digest(data))
+    except WriteError as exc:
+        result.notes.append(str(exc))
+        return text, found
+    result.changed = True
+    result.fixed = codes
+    if store is not None:
+        store.put(cache_mod.key(new_data, relpath, settings), fixed.remaining)
+    return fixed.text, fixed.remaining
+
+
+# -- process pool -------------------------------------------------------------------------------------
+
+def _init_worker(settings: Sequence[Settings], options: RunOptions) -> None:
+    _worker_state["settings"] = list(settings)
+    _worker_state["options"] = options
+    _worker_state["cache"] = cache_mod.Cache(Path(options.cache_dir)) if options.cache_dir else None
+
+
+def _work(task: Task) -> FileResult:
+    settings = _worker_state["settings"][task[3]]  # type: ignore[index]
+    return process_file(task, settings, _worker_state["options"], _worker_state["cache"])  # type: ignore[arg-type]
+
+
+def workers_for(jobs: int, n_files: int) -> int:
+    return max(1, min(jobs, math.ceil(n_files / FILES_PER_WORKER)))
+
+
+def run(tasks: Sequence[Task], settings: Sequence[Settings], options: RunOptions, jobs: int,
+        progress: Callable[[int], None] | None = None) -> tuple[list[FileResult], cache_mod.Cache | None]:
+    """Process every task; results are in task order. Returns the in-process cache (for its counters)."""
+    results: list[FileResult] = []
+    workers = workers_for(jobs, len(tasks))
+    if workers > 1:
+        chunksize = max(1, min(32, len(tasks) // (workers * 4)))
+        try:
+            with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker,
+                                     initargs=(list(settings), options)) as pool:
+                for result in pool.map(_work, tasks, chunksize=chunksize):
+                    results.append(result)
+                    if progress:
+                        progress(len(results))
+            return results, None
+        except (OSError, BrokenProcessPool):
+            pass  # no processes available (or a worker died): finish the rest in this process
+    _init_worker(settings, options)
+    for task in tasks[len(results):]:
+        results.append(_work(task))
+        if progress:
+            progress(len(results))
+    return results, _worker_state["cache"]  # type: ignore[return-value]
