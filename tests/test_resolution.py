@@ -1,0 +1,107 @@
+"""Name resolution and compatibility guards, through the rules that depend on them."""
+
+from __future__ import annotations
+
+import pytest
+
+from keras_compat.engine import lint_source
+
+
+def codes(source: str) -> list[tuple[int, str]]:
+    return [(d.line, d.code) for d in lint_source(source) if d.code != "KC101"]
+
+
+RESOLVED = {
+    "from-import": "from keras.layers import Dense\nDense(output_dim=3)\n",
+    "module-alias": "import keras.layers as KL\nKL.Dense(output_dim=3)\n",
+    "from-module-alias": "from keras import layers as L\nL.Dense(output_dim=3)\n",
+    "tf-attribute": "import tensorflow as tf\ntf.keras.layers.Dense(output_dim=3)\n",
+    "tf-from": "from tensorflow import keras\nkeras.layers.Dense(output_dim=3)\n",
+    "tf-rebind": "import tensorflow as tf\nkeras = tf.keras\nkeras.layers.Dense(output_dim=3)\n",
+    "tf-python": "from tensorflow.python.keras import layers\nlayers.Dense(output_dim=3)\n",
+    "tf_keras": "import tf_keras\ntf_keras.layers.Dense(output_dim=3)\n",
+    "star": "from keras.layers import *\nDense(output_dim=3)\n",
+    "private-submodule": "from keras.layers.core import Dense\nDense(output_dim=3)\n",
+    "function-local": "def f():\n    from keras.layers import Dense\n    return Dense(output_dim=3)\n",
+    "class-alias-chain": "import tensorflow as tf\nKL = tf.keras.layers\nD = KL.Dense\nD(output_dim=3)\n",
+    "used-in-function": "from keras.layers import Dense\ndef build():\n    return Dense(output_dim=3)\n",
+}
+
+
+@pytest.mark.parametrize("source", RESOLVED.values(), ids=RESOLVED.keys())
+def test_every_import_style_resolves(source: str) -> None:
+    line = source.count("\n")
+    assert (line, "KC201") in codes(source)
+
+
+SHADOWED = {
+    "parameter": "from keras.layers import Dense\ndef f(Dense):\n    return Dense(output_dim=3)\n",
+    "local-variable": "import keras.layers as KL\ndef f():\n    KL = object()\n    return KL.Dense(output_dim=3)\n",
+    "module-rebinding": "from keras.layers import Dense\nDense = make_dense\nDense(output_dim=3)\n",
+    "local-def": "from keras.layers import Dense\ndef Dense(**kw):\n    return kw\nDense(output_dim=3)\n",
+    "loop-target": "import keras.backend as K\nfor K in things:\n    K.dropout(x, 0.5)\n",
+    "no-keras": "def Dense(output_dim):\n    return output_dim\nDense(output_dim=3)\n",
+    "non-keras-star": "from keras.layers import *\nfrom mylib import *\nDense(output_dim=3)\n",
+    "class-attribute": "class A:\n    Dense = None\n    def f(self):\n        return self.Dense(output_dim=3)\n",
+    "conflicting-branches": "try:\n    from keras.layers import Dense\nexcept ImportError:\n"
+                            "    Dense = my_dense\ndef f():\n    return Dense(output_dim=3)\n",
+}
+
+
+@pytest.mark.parametrize("source", SHADOWED.values(), ids=SHADOWED.keys())
+def test_shadowed_or_unknown_names_yield_nothing(source: str) -> None:
+    assert not [c for c in codes(source) if c[1] in ("KC201", "KC301", "KC303")]
+
+
+def test_later_rebinding_does_not_affect_earlier_use() -> None:
+    source = "from keras.layers import Dense\nDense(output_dim=3)\nDense = None\n"
+    assert (2, "KC201") in codes(source)
+
+
+def test_none_fallback_in_except_branch_keeps_the_import() -> None:
+    source = ("try:\n    from keras.layers import Dense\nexcept ImportError:\n    Dense = None\n"
+              "def f():\n    return Dense(output_dim=3)\n")
+    assert (6, "KC201") in codes(source)
+
+
+GUARDED = {
+    "try-except": "try:\n    from tensorflow import keras\nexcept ImportError:\n    import keras\n",
+    "try-except-reversed": "try:\n    import keras\nexcept ModuleNotFoundError:\n    from tensorflow import keras\n",
+    "if-else-env": "import os\nif os.environ.get('TF_KERAS', '0') == '1':\n    import tensorflow.keras as keras\n"
+                   "else:\n    import keras\n",
+    "if-else-version": "import tensorflow as tf\nif tf.__version__ >= '2':\n    from tensorflow.keras import layers\n"
+                       "else:\n    from keras import layers\n",
+}
+
+
+@pytest.mark.parametrize("source", GUARDED.values(), ids=GUARDED.keys())
+def test_compatibility_imports_are_not_findings(source: str) -> None:
+    found = [d.code for d in lint_source(source)]
+    assert "KC101" not in found and "KC102" not in found
+
+
+def test_standalone_only_branch_is_still_reported() -> None:
+    source = "try:\n    import keras\nexcept ImportError:\n    keras = None\n"
+    assert [d.code for d in lint_source(source)] == ["KC101"]
+
+
+def test_version_switch_branches_are_compatibility_code() -> None:
+    source = ("import keras\nfrom keras.layers import Conv2D\nif keras.__version__.startswith('1'):\n"
+              "    c = Conv2D(8, 3, 3, border_mode='same')\nelse:\n    c = Conv2D(8, (3, 3), padding='same')\n")
+    assert not [d for d in lint_source(source) if d.code in ("KC201", "KC202")]
+
+
+def test_functions_importing_different_flavours_are_alternatives() -> None:
+    source = "def a():\n    import keras\n    return keras\ndef b():\n    import tensorflow.keras as keras\n" \
+             "    return keras\n"
+    assert "KC102" not in [d.code for d in lint_source(source)]
+
+
+def test_module_without_keras_is_skipped_cheaply(monkeypatch) -> None:
+    from keras_compat import engine
+
+    def fail(*args, **kwargs):
+        raise AssertionError("a module that never mentions Keras must not be parsed")
+
+    monkeypatch.setattr(engine, "parse", fail)
+    assert lint_source("import numpy as np\nx = np.zeros(3)\n") == []
