@@ -85,7 +85,13 @@ class Context:
     def keras(self, expr: ast.AST) -> KerasName | None:
         """The Keras name an expression denotes, or None."""
         qualname = self.resolver.qualname(expr)
-        return keras_name(qualname) if qualname else None
+        if qualname is None:
+            return None
+        for alias in self.settings.extra_backend_aliases:  # a project's own re-export of the backend
+            if qualname == alias or qualname.startswith(alias + "."):
+                qualname = "keras.backend" + qualname[len(alias):]
+                break
+        return keras_name(qualname)
 
     def parent(self, node: ast.AST) -> ast.AST | None:
         return self.parents.get(id(node))
