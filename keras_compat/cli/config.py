@@ -119,6 +119,10 @@ def load(path: Path | None) -> tuple[dict, Path | None]:
     return table, path
 
 
+def _named(message: str, where: str) -> str:
+    return message if message.startswith(where) else f"{where}: {message}"
+
+
 def build(table: Mapping[str, object], path: Path | None, flags: Mapping[str, object] | None = None) -> Config:
     """Validate a config table and merge command-line ``flags`` (None values = not given)."""
     flags = dict(flags or {})
@@ -128,7 +132,7 @@ def build(table: Mapping[str, object], path: Path | None, flags: Mapping[str, ob
     try:
         settings_from_mapping(core, source=where)  # validates every core key and value against the file
     except SettingsError as exc:
-        raise ConfigError(str(exc)) from None
+        raise ConfigError(_named(str(exc), where)) from None
 
     merged = {k.replace("_", "-"): v for k, v in core.items()}
     if "target" in merged and "keras-target" not in merged:
@@ -146,7 +150,7 @@ def build(table: Mapping[str, object], path: Path | None, flags: Mapping[str, ob
         source = where if not given else ("command line" if path is None else f"{where} / command line")
         settings = settings_from_mapping(merged, source=source)
     except SettingsError as exc:
-        raise ConfigError(str(exc)) from None
+        raise ConfigError(_named(str(exc), source)) from None
 
     root = path.parent if path else Path.cwd()
     config = Config(settings=settings, path=path, root=root)
