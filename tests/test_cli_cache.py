@@ -1,0 +1,139 @@
+"""The content-hash cache and parallel runs (-j)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from keras_compat.cli import main, runner
+
+RENAMED = 'from keras.layers import Conv2D\nlayer = Conv2D(32, (3, 3), border_mode="same")\n'
+
+
+def tree(root: Path, n: int = 12) -> None:
+    for i in range(n):
+        sub = root / f"pkg{i % 3}"
+        sub.mkdir(exist_ok=True)
+        body = RENAMED + f"value_{i} = Conv2D({i}, (3, 3), border_mode='valid')\n"
+        if i % 4 == 0:
+            body += "model.fit_generator(gen, samples_per_epoch=10)\n"
+        if i == 5:
+            body = 'import keras\nprint "py2"\n'
+        (sub / f"m{i}.py").write_text(body)
+
+
+def counting(monkeypatch) -> list[str]:
+    calls: list[str] = []
+    real = runner.analyse
+
+    def wrapped(text, filename, settings):
+        calls.append(filename)
+        return real(text, filename, settings)
+
+    monkeypatch.setattr(runner, "analyse", wrapped)
+    return calls
+
+
+def run(args, cwd, capsys, monkeypatch):
+    monkeypatch.chdir(cwd)
+    code = main(args)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_second_run_hits_the_cache(tmp_path, capsys, monkeypatch) -> None:
+    tree(tmp_path)
+    calls = counting(monkeypatch)
+    first = run(["check", "-j", "1", "."], tmp_path, capsys, monkeypatch)
+    assert len(calls) == 12 and first[0] == 2
+    assert (tmp_path / ".keras_compat_cache" / "CACHEDIR.TAG").is_file()
+    calls.clear()
+    second = run(["check", "-j", "1", "."], tmp_path, capsys, monkeypatch)
+    assert second == first
+    assert calls == ["pkg2/m5.py"]  # only the unparsable file: failures are never cached
+    # a changed file, and only that one, is analysed again
+    calls.clear()
+    (tmp_path / "pkg0" / "m0.py").write_text(RENAMED)
+    run(["check", "-j", "1", "."], tmp_path, capsys, monkeypatch)
+    assert sorted(calls) == ["pkg0/m0.py", "pkg2/m5.py"]
+    # different settings are different entries
+    calls.clear()
+    run(["check", "-j", "1", "--select", "KC2", "."], tmp_path, capsys, monkeypatch)
+    assert len(calls) == 12
+    # --no-cache neither reads nor writes
+    calls.clear()
+    run(["check", "-j", "1", "--no-cache", "."], tmp_path, capsys, monkeypatch)
+    assert len(calls) == 12
+
+
+def test_fix_uses_and_refreshes_the_cache(tmp_path, capsys, monkeypatch) -> None:
+    tree(tmp_path, 4)
+    calls = counting(monkeypatch)
+    run(["check", "-j", "1", "--fix", "."], tmp_path, capsys, monkeypatch)
+    calls.clear()
+    code, out, _ = run(["check", "-j", "1", "."], tmp_path, capsys, monkeypatch)
+    assert calls == []  # the fixed files' findings were stored when they were written
+    assert "[*]" not in out
+
+
+def test_corrupt_or_unwritable_cache_is_harmless(tmp_path, capsys, monkeypatch) -> None:
+    tree(tmp_path, 4)
+    expected = run(["check", "-j", "1", "--no-cache", "."], tmp_path, capsys, monkeypatch)
+    run(["check", "-j", "1", "."], tmp_path, capsys, monkeypatch)
+    for entry in (tmp_path / ".keras_compat_cache").rglob("*.json"):
+        entry.write_text("{not json")
+    assert run(["check", "-j", "1", "."], tmp_path, capsys, monkeypatch) == expected
+    blocker = tmp_path / "blocked"
+    blocker.write_text("a file where the cache directory should be")
+    assert run(["check", "-j", "1", "--cache-dir", "blocked/sub", "."], tmp_path, capsys, monkeypatch) == expected
+
+
+def test_cache_entries_round_trip_fixes(tmp_path, capsys, monkeypatch) -> None:
+    (tmp_path / "a.py").write_text(RENAMED)
+    args = ["check", "-j", "1", "--format", "json", "a.py"]
+    first = json.loads(run(args, tmp_path, capsys, monkeypatch)[1])
+    calls = counting(monkeypatch)
+    second = json.loads(run(args, tmp_path, capsys, monkeypatch)[1])
+    assert calls == [] and first == second
+
+
+def _sub(args: list[str], cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "keras_compat", *args], cwd=cwd, capture_output=True, text=True,
+                          timeout=120)
+
+
+def test_parallel_output_equals_serial(tmp_path: Path) -> None:
+    tree(tmp_path, 24)
+    assert runner.workers_for(2, 24) == 2
+    serial = _sub(["check", "--no-cache", "-j", "1", "--show-source", "."], tmp_path)
+    parallel = _sub(["check", "--no-cache", "-j", "2", "--show-source", "."], tmp_path)
+    assert serial.returncode == parallel.returncode == 2
+    assert serial.stdout == parallel.stdout and serial.stderr == parallel.stderr
+    assert serial.stdout.count("KC201") >= 40
+
+
+def test_parallel_fix_equals_serial(tmp_path: Path) -> None:
+    one, two = tmp_path / "one", tmp_path / "two"
+    one.mkdir(), two.mkdir()
+    tree(one, 16), tree(two, 16)
+    a = _sub(["check", "--no-cache", "-j", "1", "--fix", "."], one)
+    b = _sub(["check", "--no-cache", "-j", "2", "--fix", "."], two)
+    assert (a.returncode, a.stdout, a.stderr) == (b.returncode, b.stdout, b.stderr)
+    for path in one.rglob("*.py"):
+        assert path.read_bytes() == (two / path.relative_to(one)).read_bytes()
+
+
+def test_concurrent_runs_share_a_cache(tmp_path: Path) -> None:
+    tree(tmp_path, 16)
+    cmd = [sys.executable, "-m", "keras_compat", "check", "-j", "2", "."]
+    procs = [subprocess.Popen(cmd, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for _ in range(3)]
+    outs = [p.communicate(timeout=120) for p in procs]
+    assert len({o for o in outs}) == 1
+    assert not [p for p in (tmp_path / ".keras_compat_cache").rglob("*") if p.name.startswith(".tmp-")]
+    again = _sub(["check", "-j", "1", "."], tmp_path)
+    assert (again.stdout, again.stderr) == outs[0]
+    assert os.listdir(tmp_path / ".keras_compat_cache" / "v1")
