@@ -1,0 +1,82 @@
+"""Fix helper: make a module name available (``import tensorflow as tf``) for a rewrite.
+
+:func:`ensure_import` returns the name under which ``module`` can be referred to at a given place, and
+the edit that adds the import when the module has no binding for it yet. Identical insert edits produced
+by several fixes are deduplicated by :func:`keras_compat.fixes.apply_fixes`.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING
+
+from keras_compat.diagnostics import Edit
+
+if TYPE_CHECKING:
+    from keras_compat.context import Context
+
+
+def _visible(ctx: Context, name: str, at: ast.AST | None) -> str | None:
+    """Qualified name ``name`` denotes at ``at`` (module end when ``at`` is None)."""
+    resolver = ctx.resolver
+    if at is None:
+        return resolver.lookup(name, resolver.module_scope, (1 << 30, 0))
+    return resolver.lookup(name, resolver.scope_of(at), (getattr(at, "lineno", 0), getattr(at, "col_offset", 0)))
+
+
+def _bound_anywhere(ctx: Context, name: str) -> bool:
+    scopes = ctx.resolver.scopes.values()
+    return any(name in scope.bindings or name in scope.globals for scope in scopes) or \
+        bool(ctx.resolver.module_scope.star_modules)
+
+
+def insertion_point(ctx: Context) -> tuple[int, int] | None:
+    """Where a new top-level import goes: after the docstring and ``from __future__`` imports."""
+    body = ctx.tree.body
+    index = 0
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) and \
+            isinstance(body[0].value.value, str):
+        index = 1
+    while index < len(body) and isinstance(body[index], ast.ImportFrom) and body[index].module == "__future__":
+        index += 1
+    if index < len(body):
+        stmt = body[index]
+        if stmt.col_offset != 0 or (index and body[index - 1].end_lineno == stmt.lineno):
+            return None  # ``"""doc"""; import x`` on one line: refuse rather than guess
+        line = stmt.lineno
+        decorators = getattr(stmt, "decorator_list", None)
+        if decorators:
+            line = min(line, *(d.lineno for d in decorators))
+        return line, 0
+    if not body:
+        return 1, 0
+    last = body[-1]
+    return (last.end_lineno or last.lineno) + 1, 0
+
+
+def ensure_import(ctx: Context, module: str = "tensorflow", alias: str = "tf",
+                  at: ast.AST | None = None) -> tuple[str, Edit | None] | None:
+    """``(name, edit)``: how to spell ``module`` at ``at``, plus the import to add (None if present).
+
+    An existing binding is reused (``import tensorflow as tfl`` -> ``"tfl"``). When there is none, the
+    import ``import <module> as <alias>`` is inserted after the module docstring and ``__future__``
+    imports. Returns None when ``alias`` is already bound to something else anywhere in the module (or a
+    star import could bind it): the caller must then refuse its fix.
+    """
+    if _visible(ctx, alias, at) == module:
+        return alias, None
+    for binding_list in ctx.resolver.module_scope.bindings.values():
+        for binding in binding_list:
+            if binding.kind == "import" and binding.qualname == module and _visible(ctx, binding.name, at) == module \
+                    and _visible(ctx, binding.name, None) == module:
+                return binding.name, None
+    if _bound_anywhere(ctx, alias):
+        return None
+    point = insertion_point(ctx)
+    if point is None:
+        return None
+    line, col = point
+    statement = f"import {module} as {alias}" if alias != module else f"import {module}"
+    if line > len(ctx.text.splitlines()) and not ctx.text.endswith("\n"):
+        return alias, Edit.insert(line - 1, len(ctx.text.splitlines()[-1]), "\n" + statement + "\n")
+    return alias, Edit.insert(line, col, statement + "\n")

@@ -1,0 +1,325 @@
+"""Backend rules (KC301-KC303): ``K.*`` calls inside custom layers, TF1-only backend functions, helpers."""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from keras_compat.context import Context
+from keras_compat.data.backend import BACKEND_FUNCTIONS, CONFIG_FUNCTIONS, TF1_ADVICE
+from keras_compat.data.schema import BackendFunction, Rewrite
+from keras_compat.diagnostics import Diagnostic, Fix
+from keras_compat.importer import ensure_import
+from keras_compat.layers import classifier
+from keras_compat.names import keras_name
+from keras_compat.registry import Bad, FixAvailability, Severity, rule
+
+_BY_NAME = {f.name: f for f in BACKEND_FUNCTIONS}
+_DOTTED_TF = re.compile(r"^tf(\.[A-Za-z_][A-Za-z0-9_]*)+$")
+#: Explicit TF1 compatibility spellings (``tf.compat.v1.keras.backend.get_session``) work as documented.
+_COMPAT_V1 = ("tensorflow.compat.v1.",)
+
+
+@dataclass(frozen=True)
+class BackendUse:
+    """A resolved reference to a Keras backend function."""
+
+    name: str
+    qualname: str
+    entry: BackendFunction | None
+
+
+def backend_function(ctx: Context, expr: ast.AST) -> BackendUse | None:
+    """The backend function ``expr`` denotes (``K.mean``, ``keras.backend.dot``, ``from ... import dot``)."""
+    qualname = ctx.qualname(expr)
+    if qualname is None:
+        return None
+    name = None
+    resolved = keras_name(qualname)
+    if resolved is not None and resolved.path.startswith("backend.") and resolved.path.count(".") == 1:
+        name = resolved.path[len("backend."):]
+    else:
+        for alias in ctx.settings.extra_backend_aliases:
+            if qualname.startswith(alias + ".") and "." not in qualname[len(alias) + 1:]:
+                name = qualname[len(alias) + 1:]
+                break
+    if name is None or name.startswith("_"):
+        return None
+    return BackendUse(name, qualname, _BY_NAME.get(name))
+
+
+def _backend_switch(ctx: Context, test: ast.expr) -> tuple[str, bool] | None:
+    """``K.backend() == 'tensorflow'`` -> ("tensorflow", True); ``!=`` -> (..., False); else None."""
+    if not isinstance(test, ast.Compare) or len(test.ops) != 1 or not isinstance(test.ops[0], (ast.Eq, ast.NotEq)):
+        return None
+    left, right = test.left, test.comparators[0]
+    if isinstance(left, ast.Constant):
+        left, right = right, left
+    if not (isinstance(right, ast.Constant) and isinstance(right.value, str) and isinstance(left, ast.Call)):
+        return None
+    use = backend_function(ctx, left.func)
+    if use is None or use.name != "backend":
+        return None
+    return right.value, isinstance(test.ops[0], ast.Eq)
+
+
+def in_legacy_branch(ctx: Context, node: ast.AST) -> bool:
+    """Compatibility code that does not run under TensorFlow 2.
+
+    Like :meth:`Context.in_compat_branch`, except that the branch of a ``K.backend() == 'tensorflow'``
+    switch that runs on TensorFlow (and the ``else`` of ``== 'theano'``) is live code: findings there
+    are real.
+    """
+    if not ctx.in_compat_branch(node):
+        return False
+    child = node
+    for parent in ctx.ancestors(node):
+        if isinstance(parent, (ast.If, ast.IfExp)) and child is not parent.test:
+            from keras_compat.guards import is_switch_test
+
+            if is_switch_test(parent.test):
+                switch = _backend_switch(ctx, parent.test)
+                if switch is None:
+                    return True
+                value, equal = switch
+                in_body = child in parent.body if isinstance(parent, ast.If) else child is parent.body
+                if (value == "tensorflow") != (equal == in_body):
+                    return True
+        child = parent
+    return False
+
+
+def is_removed(use: BackendUse) -> bool:
+    """TF1-only or multi-backend-only (KC302)."""
+    if use.entry is None:
+        return use.name == "tf"
+    return use.entry.rewrite is Rewrite.TF1 or not use.entry.in_tf_keras
+
+
+def is_rewritable(use: BackendUse) -> bool:
+    """A backend call KC301/KC303 report: in the table, not configuration, not removed."""
+    entry = use.entry
+    return entry is not None and entry.name not in CONFIG_FUNCTIONS and entry.rewrite is not Rewrite.KEEP \
+        and not is_removed(use)
+
+
+def _first_sentence(note: str, limit: int = 110) -> str:
+    sentence = re.split(r"(?<=[.;])\s", note, maxsplit=1)[0].rstrip(".;")
+    if len(sentence) > limit:
+        sentence = sentence[:limit].rsplit(" ", 1)[0] + " ..."
+    return sentence
+
+
+def replacement(entry: BackendFunction) -> tuple[str, str]:
+    """(replacement text, caveat) for a message."""
+    target = entry.tf or (entry.keras3 and f"{entry.keras3} (no TensorFlow equivalent)") or "no direct equivalent"
+    caveat = ""
+    if entry.rewrite is not Rewrite.SAFE:
+        caveat = " (not a drop-in rewrite"
+        caveat += f": {_first_sentence(entry.note)})" if entry.note else ")"
+    return target, caveat
+
+
+def _rewrite_fix(ctx: Context, call: ast.Call, entry: BackendFunction) -> Fix | None:
+    if entry.rewrite is not Rewrite.SAFE or not entry.tf or not _DOTTED_TF.match(entry.tf):
+        return None
+    spelled = ensure_import(ctx, "tensorflow", "tf", at=call)
+    if spelled is None:
+        return None
+    alias, import_edit = spelled
+    target = alias + entry.tf[2:]
+    edits = [ctx.replace(call.func, target)]
+    if import_edit is not None:
+        edits.insert(0, import_edit)
+    return ctx.fix(f"Replace {ctx.segment(call.func)} with {target}", edits, safe=False)
+
+
+def _backend_calls(ctx: Context) -> Iterator[tuple[ast.Call, BackendUse]]:
+    for call in ctx.calls:
+        use = backend_function(ctx, call.func)
+        if use is not None and not in_legacy_branch(ctx, call):
+            yield call, use
+
+
+def _in_layer(ctx: Context, node: ast.AST) -> str | None:
+    found = classifier(ctx).enclosing(node)
+    if found is None or not found[0].kind.is_layer:
+        return None
+    return found[0].name
+
+
+_ALIASES_DOC = ("Calls are recognised through every spelling of the backend module: `import keras.backend as "
+                "K`, `from keras import backend as K`, `from tensorflow.keras import backend as K`, "
+                "`tf.keras.backend.sum`, functions imported by name from a backend module, and the "
+                "modules listed in the `extra-backend-aliases` option.")
+
+
+@rule(
+    code="KC301",
+    symbol="backend-call-in-layer",
+    severity=Severity.WARNING,
+    message="backend call {callee}() in custom layer {layer}: use {replacement}{caveat}",
+    summary="Keras backend (`K.*`) call inside a custom layer or model",
+    fix=FixAvailability.SOMETIMES,
+    what="Finds calls through the Keras 2 backend module (`K.mean(x)`, `keras.backend.dot`, "
+         "`tf.keras.backend.sum`) inside the methods of a custom layer, model, RNN cell or wrapper, and "
+         "names the native TensorFlow operation (`K.mean` -> `tf.reduce_mean`, `K.concatenate` -> "
+         "`tf.concat`, `K.clip` -> `tf.clip_by_value`, ...). " + _ALIASES_DOC + " Configuration reads "
+         "(`K.floatx()`, `K.epsilon()`, `K.image_data_format()`) are not reported.",
+    why="`keras.backend` in Keras 3 only keeps a handful of configuration functions: `K.mean` & co. raise "
+        "`AttributeError` there, and a layer full of them has to be rewritten before it runs. Native "
+        "TensorFlow calls work in tf.keras 2.x and with Keras 3 on the TensorFlow backend. Several "
+        "functions differ subtly from their TensorFlow namesake (axis defaults, `K.dot` on rank > 2, "
+        "`K.batch_dot`, bool handling of `K.mean`): the message says so and no fix is offered for them.",
+    fix_safety="Unsafe: for the functions whose TensorFlow equivalent takes the same arguments (`K.sum` -> "
+               "`tf.reduce_sum`, `K.reshape` -> `tf.reshape`, ...) the callee is rewritten and "
+               "`import tensorflow as tf` is added when the module has no TensorFlow binding (an existing "
+               "alias such as `tfl` is reused). Unsafe because a `K.*` call also accepts NumPy input and "
+               "the layer may still be used with a non-TensorFlow Keras 3 backend. No fix when `tf` is "
+               "bound to something else.",
+    bad=(
+        Bad("import tensorflow.keras.backend as K\nfrom tensorflow.keras.layers import Layer\n\nclass Sum(Layer):\n"
+            "    def call(self, x):\n        return K.sum(x, axis=1)  # error: KC301\n",
+            fixed="import tensorflow as tf\nimport tensorflow.keras.backend as K\nfrom tensorflow.keras.layers import Layer\n\n"
+                  "class Sum(Layer):\n    def call(self, x):\n        return tf.reduce_sum(x, axis=1)  "
+                  "# error: KC301\n",
+            unsafe=True),
+        Bad('"""Layers."""\nimport tensorflow as tfl\nfrom tensorflow.keras import backend as K\n'
+            "from tensorflow.keras import layers\n\nclass Base(layers.Layer):\n    pass\n\n"
+            "class Flat(Base):\n    def call(self, x):\n        y = K.reshape(x, (-1,))  # error: KC301\n"
+            "        return K.mean(y, axis=0)  # error: KC301\n",
+            fixed='"""Layers."""\nimport tensorflow as tfl\nfrom tensorflow.keras import backend as K\n'
+                  "from tensorflow.keras import layers\n\nclass Base(layers.Layer):\n    pass\n\n"
+                  "class Flat(Base):\n    def call(self, x):\n        y = tfl.reshape(x, (-1,))  # error: KC301\n"
+                  "        return K.mean(y, axis=0)  # error: KC301\n",
+            unsafe=True),
+        Bad("import tensorflow as tf\n\nclass Dot(tf.keras.layers.Layer):\n    def call(self, a, b):\n"
+            "        return tf.keras.backend.batch_dot(a, b)  # error: KC301\n"),
+        Bad("from keras.engine.topology import Layer\nfrom keras.backend import concatenate\n\n"
+            "class Cat(Layer):\n    def call(self, xs):\n        return concatenate(xs)  # error: KC301\n"),
+    ),
+    good=(
+        "import tensorflow as tf\nfrom tensorflow import keras\n\nclass Sum(keras.layers.Layer):\n"
+        "    def call(self, x):\n        return tf.reduce_sum(x, axis=1)\n",
+        "import keras.backend as K\nfrom keras.layers import Layer\n\nclass Scale(Layer):\n"
+        "    def call(self, x):\n        return x * K.epsilon()\n"
+        "    def compute_output_shape(self, s):\n        return s if K.image_data_format() else s\n",
+        "import keras.backend as K\n\ndef mean_q(y_true, y_pred):\n    return y_pred\n\n"
+        "class Helper:\n    def run(self, x):\n        return K.floatx()\n",
+    ),
+)
+def backend_call_in_layer(ctx: Context) -> Iterator[Diagnostic]:
+    from keras_compat.rules.training import claimed_calls
+
+    claimed = claimed_calls(ctx)
+    for call, use in _backend_calls(ctx):
+        if not is_rewritable(use) or id(call) in claimed:
+            continue
+        layer = _in_layer(ctx, call)
+        if layer is None:
+            continue
+        assert use.entry is not None
+        target, caveat = replacement(use.entry)
+        yield ctx.report("KC301", call, _rewrite_fix(ctx, call, use.entry), callee=ctx.segment(call.func),
+                         layer=layer, replacement=target, caveat=caveat)
+
+
+@rule(
+    code="KC302",
+    symbol="removed-backend-function",
+    severity=Severity.ERROR,
+    message="{callee} {status} -> {advice}",
+    summary="Backend function that only works in TF1 graph mode or only in multi-backend Keras",
+    what="Finds, anywhere in the module, calls of backend functions that are gone in TensorFlow 2 or only "
+         "work in TF1 graph mode: `get_session`, `set_session`, `placeholder`, `function`, `learning_phase`, "
+         "`set_learning_phase`, `manual_variable_initialization`, `gradients`, `image_dim_ordering`, "
+         "`set_image_dim_ordering`, the `K.tf` attribute of multi-backend Keras, and the helpers only "
+         "multi-backend Keras had (`K.logsumexp`, `K.slice`, `K.size`, ...). " + _ALIASES_DOC +
+         " The explicit compatibility spelling `tf.compat.v1.keras.backend.*` is not reported. "
+         "`in_train_phase`/`in_test_phase` still work in tf.keras 2.x and are covered by the `training` "
+         "rules (KC401/KC402).",
+    why="These functions raise `AttributeError` in tf.keras (`get_session`, `set_session`, the "
+        "multi-backend-only helpers), fail in eager mode (`K.gradients`, `K.placeholder` outside a "
+        "functional model) or silently do the wrong thing: `K.learning_phase()` is 0 in TF2 unless set "
+        "globally, so a training branch built on it is never taken, even inside `fit`.",
+    fix_safety="No automatic fix: the TF2 way is a different program structure (the message says which).",
+    bad=(
+        Bad("import tensorflow as tf\nfrom keras import backend as K\n"
+            "K.set_session(tf.Session())  # error: KC302\n"),
+        Bad("import keras.backend as K\nf = K.function([inp, K.learning_phase()], [out])  # error: KC302, KC302\n"),
+        Bad("import tensorflow as tf\nsess = tf.keras.backend.get_session()  # error: KC302\n"),
+        Bad("from keras import backend as K\ny = K.tf.reduce_sum(x)  # error: KC302\n"),
+    ),
+    good=(
+        "import tensorflow as tf\ngpus = tf.config.list_physical_devices('GPU')\n"
+        "tf.config.experimental.set_memory_growth(gpus[0], True)\n",
+        "import tensorflow as tf\nsess = tf.compat.v1.keras.backend.get_session()\n",
+        "from tensorflow import keras\nmodel = keras.Model(inputs, outputs)\n",
+        "import keras.backend as K\nfmt = K.image_data_format()\n",
+    ),
+)
+def removed_backend_function(ctx: Context) -> Iterator[Diagnostic]:
+    for call, use in _backend_calls(ctx):
+        if use.entry is None or not is_removed(use) or use.qualname.startswith(_COMPAT_V1):
+            continue
+        yield ctx.report("KC302", call, None, **_removed_fields(ctx, call.func, use))
+    for attr in ctx.attributes:
+        if attr.attr != "tf" or in_legacy_branch(ctx, attr):
+            continue
+        use = backend_function(ctx, attr)
+        if use is not None and use.name == "tf":
+            yield ctx.report("KC302", attr, None, **_removed_fields(ctx, attr, use))
+
+
+def _removed_fields(ctx: Context, node: ast.AST, use: BackendUse) -> dict[str, str]:
+    entry = use.entry
+    if entry is None:  # the K.tf attribute
+        return {"callee": ctx.segment(node), "status": "is not part of tf.keras (multi-backend Keras exposed "
+                "its own `tensorflow` import)", "advice": TF1_ADVICE["tf"]}
+    callee = ctx.segment(node) + "()"
+    if entry.rewrite is Rewrite.TF1:
+        status = "only works in TF1 graph mode" if entry.in_tf_keras else \
+            "was removed with multi-backend Keras (TF1 concept)"
+    else:
+        status = "was removed from tf.keras (multi-backend Keras only)"
+    advice = TF1_ADVICE.get(entry.name) or entry.tf or entry.keras3 or "remove it"
+    return {"callee": callee, "status": status, "advice": advice}
+
+
+@rule(
+    code="KC303",
+    symbol="backend-call",
+    severity=Severity.CONVENTION,
+    message="backend call {callee}(): use {replacement}{caveat}",
+    summary="Keras backend (`K.*`) call outside custom layers (losses, metrics, helpers)",
+    what="Finds calls through the Keras 2 backend module outside the methods of custom layers and models: "
+         "in loss and metric functions, `Loss`/`Metric`/`Callback` classes, `Lambda` helpers and module "
+         "code. Same table and messages as KC301, at convention level so teams can enable or ignore it "
+         "separately. " + _ALIASES_DOC + " Configuration reads are not reported.",
+    why="The same calls raise `AttributeError` under Keras 3's `keras.backend`; outside layers they are "
+        "usually easy to port (`K.mean` -> `tf.reduce_mean` or `keras.ops.mean`), but they are not bugs "
+        "under tf.keras 2.x.",
+    fix_safety="No automatic fix (see KC301 for the rewrite inside layers).",
+    bad=(
+        Bad("from keras import backend as K\n\ndef mean_q(y_true, y_pred):\n"
+            "    return K.mean(K.max(y_pred, axis=-1))  # error: KC303, KC303\n"),
+        Bad("import tensorflow as tf\n\ndef huber(x):\n    return tf.keras.backend.square(x)  # error: KC303\n"),
+        Bad("import keras.backend as K\nfrom keras.losses import Loss\n\nclass MyLoss(Loss):\n"
+            "    def call(self, y_true, y_pred):\n        return K.abs(y_true - y_pred)  # error: KC303\n"),
+    ),
+    good=(
+        "import tensorflow as tf\n\ndef mean_q(y_true, y_pred):\n    return tf.reduce_mean(y_pred)\n",
+        "from keras import backend as K\nEPS = K.epsilon()\nDTYPE = K.floatx()\n",
+        "import keras.backend as K\nfrom keras.layers import Layer\n\nclass Sum(Layer):\n"
+        "    def call(self, x):\n        return K.sum(x)  # inside a layer: KC301, not KC303\n",
+    ),
+)
+def backend_call(ctx: Context) -> Iterator[Diagnostic]:
+    for call, use in _backend_calls(ctx):
+        if not is_rewritable(use) or _in_layer(ctx, call) is not None:
+            continue
+        assert use.entry is not None
+        target, caveat = replacement(use.entry)
+        yield ctx.report("KC303", call, None, callee=ctx.segment(call.func), replacement=target, caveat=caveat)
