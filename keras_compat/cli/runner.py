@@ -112,9 +112,10 @@ def _process(data: bytes, shown: str, relpath: str, settings: Settings, options:
 
     for d in found:
         (result.suppressed if noqa_map.suppresses(d) else result.diagnostics).append(d)
-    if options.show_source and result.diagnostics:
+    if result.diagnostics:  # for --show-source, fingerprints and byte columns (rdjson)
         lines = _lines(final_text)
-        wanted_lines = {d.line for d in result.diagnostics}
+        wanted_lines = {n for d in result.diagnostics for n in (d.line, d.end_line)}
+        wanted_lines |= {n for d in result.diagnostics if d.fix for e in d.fix.edits for n in (e.line, e.end_line)}
         result.lines = {n: lines[n - 1].rstrip("\r\n") for n in wanted_lines if 1 <= n <= len(lines)}
     return result
 

@@ -20,6 +20,11 @@ from keras_compat.cli.model import Report
 FORMATS: dict[str, str] = {
     "text": "text",
     "json": "json_format",
+    "sarif": "sarif",
+    "github": "github",
+    "rdjson": "rdjson",
+    "rdjsonl": "rdjsonl",
+    "gitlab": "gitlab",
 }
 
 

@@ -1,0 +1,19 @@
+"""``--format sarif``: SARIF 2.1.0 for GitHub code scanning (see :mod:`keras_compat.formats.sarif`).
+
+URIs are relative to the current directory (``uriBaseId: %SRCROOT%``): run from the repository root.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TextIO
+
+from keras_compat.cli.model import Report
+from keras_compat.cli.output import Style
+from keras_compat.cli.output._findings import findings
+from keras_compat.formats import sarif
+
+
+def write(report: Report, stream: TextIO, style: Style) -> None:
+    json.dump(sarif.render(findings(report)), stream, indent=2, ensure_ascii=False)
+    stream.write("\n")
