@@ -100,3 +100,7 @@ def register(linter: PyLinter) -> None:
     """pylint plugin entry point."""
     for checker in CHECKERS:
         linter.register_checker(checker(linter))
+    from pylint_keras_compat.reporters import GithubReporter, SarifReporter
+
+    linter.register_reporter(GithubReporter)  # --output-format=kc-github
+    linter.register_reporter(SarifReporter)  # --output-format=kc-sarif

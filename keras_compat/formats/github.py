@@ -34,9 +34,10 @@ def command(f: Finding) -> str:
     props = [("file", PurePath(f.path).as_posix()), ("line", str(max(1, f.line)))]
     if f.end_line is not None:
         props.append(("endLine", str(max(f.line, f.end_line))))
-    if f.one_line:
-        assert f.col is not None and f.end_col is not None
-        props += [("col", str(f.col + 1)), ("endColumn", str(max(f.end_col, f.col) + 1))]
+    if f.col is not None and f.end_line in (None, f.line):
+        props.append(("col", str(f.col + 1)))
+        if f.end_col is not None:
+            props.append(("endColumn", str(max(f.end_col, f.col) + 1)))
     props.append(("title", f"{f.code} {f.symbol}".strip()))
     message = f.message
     if f.fix is not None:
