@@ -183,6 +183,9 @@ def _only_forwarded(ctx: Context, func: FunctionNode, training: str) -> bool:
             parent = ctx.parent(node)
             if not (isinstance(parent, ast.keyword) and parent.arg is not None):
                 return False
+            call = ctx.parent(parent)
+            if isinstance(call, ast.Call) and _classify_call(ctx, call) == "train_phase":
+                return False  # K.in_train_phase(..., training=training) selects on it
         elif isinstance(node, ast.Name) and node.id == training:
             return False  # rebound: we cannot follow it
     return True
