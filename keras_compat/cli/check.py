@@ -12,6 +12,7 @@ from keras_compat.cli import cache as cache_mod
 from keras_compat.cli import config as config_mod
 from keras_compat.cli import discovery, output, progress, runner
 from keras_compat.cli.model import FileResult, Report, RunOptions
+from keras_compat.registry import all_rules
 from keras_compat.settings import Settings
 
 
@@ -69,6 +70,7 @@ def summary(report: Report) -> str:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    all_rules()  # the registry fills on first use; with -j N only the workers would have loaded it
     paths = list(args.paths) or ["."]
     stdin_mode = "-" in paths
     if stdin_mode and len(paths) > 1:
