@@ -187,7 +187,7 @@ class _Builder(ast.NodeVisitor):
         scope.bind(Binding(node.target.id, "other", _end(node), node))
 
     def _visit_for(self, node: ast.For | ast.AsyncFor) -> None:
-        self._bind_target(node.target, node)
+        self._bind_target(node.target, node.target)  # bound before the body runs
         self.generic_visit(node)
 
     visit_For = visit_AsyncFor = _visit_for
@@ -195,7 +195,7 @@ class _Builder(ast.NodeVisitor):
     def _visit_with(self, node: ast.With | ast.AsyncWith) -> None:
         for item in node.items:
             if item.optional_vars is not None:
-                self._bind_target(item.optional_vars, node)
+                self._bind_target(item.optional_vars, item.optional_vars)  # bound before the body runs
         self.generic_visit(node)
 
     visit_With = visit_AsyncWith = _visit_with
