@@ -9,6 +9,7 @@ from __future__ import annotations
 import ast
 import codecs
 import io
+import re
 import tokenize
 import warnings
 from dataclasses import dataclass
@@ -99,12 +100,22 @@ def parse(text: str, filename: str = "<string>") -> ast.Module:
         raise SourceError(f"cannot parse file: {exc}") from None
 
 
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+
+
+def physical_lines(text: str) -> list[str]:
+    """Lines as Python's tokenizer counts them (ends kept): ``\\r\\n``, ``\\r`` or ``\\n``, never ``\\f``."""
+    return _LINE.findall(text)
+
+
 class Positions:
     """Converts ``ast`` (line, UTF-8 byte column) pairs to character columns, and back to offsets."""
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.lines = text.splitlines(keepends=True) or [""]
+        # Split like Python's tokenizer (\r\n, \r, \n only): str.splitlines also splits on form feeds,
+        # \v, \x1c-\x1e, \x85, \u2028 and \u2029, which would shift every later ``ast`` line number.
+        self.lines = _LINE.findall(text) or [""]
         self._starts: list[int] | None = None
         self._ascii = text.isascii()
 

@@ -324,3 +324,23 @@ def test_fixed_result_parses_and_recheck_is_clean_of_fixed_codes(tmp_path, capsy
     assert "fixed 0 findings in 0 files" in err
     code, out, err = run(args, tmp_path, capsys, monkeypatch)
     assert "[*]" not in out and "help:" not in out
+
+
+def test_crlf_inserted_import_gets_crlf(tmp_path, capsys, monkeypatch) -> None:
+    source = (b"import tensorflow.keras.backend as K\r\nfrom tensorflow.keras.layers import Layer\r\n\r\n"
+              b"class Sum(Layer):\r\n    def call(self, x):\r\n        return K.sum(x, axis=1)\r\n")
+    result = _fix_bytes(tmp_path, source, capsys, monkeypatch, "--unsafe-fixes", "--select", "KC301")
+    assert result.startswith(b"import tensorflow as tf\r\n") and b"tf.reduce_sum(x, axis=1)\r\n" in result
+    assert result.count(b"\n") == result.count(b"\r\n")
+
+
+def test_form_feeds_do_not_shift_positions(tmp_path, capsys, monkeypatch) -> None:
+    """str.splitlines splits on \\f (and \\v, \\x1c, \\u2028 ...); Python's tokenizer does not."""
+    source = ('import os\n\x0c\nfrom keras.layers import Conv2D\nx = 1  # a\x0cb \u2028 c\x1c\n'
+              'layer = Conv2D(32, (3, 3), border_mode="same")  # noqa: KC101\n').encode()
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "f.py").write_bytes(source)
+    main(["check", "--isolated", "--no-cache", "--select", "KC201", "f.py"])
+    assert "f.py:5:28: KC201" in capsys.readouterr().out
+    assert _fix_bytes(tmp_path, source, capsys, monkeypatch, "--select", "KC201") == \
+        source.replace(b"border_mode", b"padding")

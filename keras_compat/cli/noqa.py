@@ -21,6 +21,7 @@ import tokenize
 from dataclasses import dataclass, field
 
 from keras_compat.diagnostics import Diagnostic
+from keras_compat.source import physical_lines
 
 NOQA_INLINE = re.compile(
     r"# noqa(?::[\s]?(?P<codes>([A-Z]+[0-9]+(?:[,\s]+)?)+))?",  # flake8's NOQA_INLINE_REGEXP
@@ -78,9 +79,8 @@ def build(text: str) -> NoqaMap:
     lowered = text.lower()
     if "noqa" not in lowered:
         return result
-    physical = text.splitlines()
-    # splitlines also splits on \f, \v and other separators Python's tokenizer does not end lines on;
-    # the core's positions use str.splitlines too, so both agree on line numbers.
+    # physical lines as Python and flake8 count them (\r\n, \r, \n; never form feeds), like the core
+    physical = [line.rstrip("\r\n") for line in physical_lines(text)]
     for line in physical:
         if "noqa" in line.lower() and NOQA_FILE.match(line):
             rest = line[NOQA_FILE.match(line).end():]  # type: ignore[union-attr]

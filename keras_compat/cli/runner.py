@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import difflib
 import math
-import os
 import re
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -25,7 +24,7 @@ from keras_compat.engine import UNPARSABLE, internal_error, lint_source, unparsa
 from keras_compat.fixes import FixError, fix_text, wanted
 from keras_compat.registry import REGISTRY
 from keras_compat.settings import Settings
-from keras_compat.source import Decoded, SourceError, decode
+from keras_compat.source import Decoded, SourceError, decode, physical_lines
 
 #: Below this many files per worker, starting processes costs more than it saves.
 FILES_PER_WORKER = 4
@@ -41,8 +40,8 @@ def analyse(text: str, filename: str, settings: Settings) -> list[Diagnostic]:
 
 
 def _lines(text: str) -> list[str]:
-    """Physical lines split on ``\\n`` only (keeps ``\\r\\n``; never splits on form feeds)."""
-    return re.findall(r"[^\n]*\n|[^\n]+\Z", text)
+    """Physical lines as Python counts them (``\\r\\n``, ``\\r``, ``\\n``; never form feeds), ends kept."""
+    return physical_lines(text)
 
 
 def unified_diff(old: str, new: str, path: str) -> str:
@@ -50,6 +49,19 @@ def unified_diff(old: str, new: str, path: str) -> str:
     for line in difflib.unified_diff(_lines(old), _lines(new), f"a/{path}", f"b/{path}"):
         out.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
     return "".join(out)
+
+
+def match_newlines(original: str, new: str) -> str:
+    """Give line breaks that fixes inserted (always ``\\n``) the file's style when it uses one style only.
+
+    A pure CRLF (or CR) file stays pure; mixed files are left as they are (only edits change them).
+    """
+    crlf, lf, cr = original.count("\r\n"), original.count("\n"), original.count("\r")
+    if crlf and crlf == lf == cr:
+        return re.sub(r"(?<!\r)\n", "\r\n", new)
+    if cr and not lf:
+        return new.replace("\n", "\r")
+    return new
 
 
 def encode(text: str, decoded: Decoded) -> bytes:
@@ -141,6 +153,7 @@ def _fix(data: bytes, decoded: Decoded, found: list[Diagnostic], shown: str, rel
     if not fixed.converged:
         result.notes.append(f"fixes did not converge after {fixed.passes} passes; "
                             "the result parses but may still change on another run")
+    fixed.text = match_newlines(text, fixed.text)
     if fixed.text == text:
         return text, found
     try:
