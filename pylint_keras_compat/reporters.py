@@ -1,4 +1,6 @@
-"""pylint reporters: ``pylint --load-plugins=pylint_keras_compat --output-format=kc-github`` (or ``kc-sarif``).
+"""pylint reporters ``kc-github`` and ``kc-sarif``.
+
+``pylint --load-plugins=pylint_keras_compat --output-format=kc-github`` (or ``kc-sarif``).
 
 They format *every* pylint message with the shared renderers in :mod:`keras_compat.formats`. pylint's
 columns are 0-based (astroid offsets, UTF-8 bytes for other checkers; keras-compat's own messages carry
@@ -42,7 +44,8 @@ def _finding(msg: Any, lines_cache: dict[str, list[str] | None]) -> Finding:
     return Finding(path=path, code=code, message=msg.msg, line=msg.line or 1,
                    col=msg.column if isinstance(msg.column, int) else None,
                    end_line=msg.end_line if isinstance(msg.end_line, int) else None, end_col=end_col,
-                   symbol=msg.symbol, severity=rule.severity.value if rule else _SEVERITY.get(msg.C, "warning"),
+                   symbol=msg.symbol,
+                   severity=rule.severity.value if rule else _SEVERITY.get(msg.C, "warning"),
                    lines=lines)
 
 

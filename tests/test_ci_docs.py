@@ -43,7 +43,8 @@ def commands(snippet: dict) -> list[str]:
 
 
 def steps_using(snippet: dict, action: str) -> list[dict]:
-    return [s for job in snippet["jobs"].values() for s in job["steps"] if s.get("uses", "").startswith(action)]
+    return [s for job in snippet["jobs"].values() for s in job["steps"]
+            if s.get("uses", "").startswith(action)]
 
 
 def run_line(line: str, cwd: Path) -> tuple[int, str]:
@@ -87,7 +88,8 @@ def test_github_sarif_upload(project: Path) -> None:
     assert run_line(line, project)[0] == 1
     log = json.loads((project / upload["with"]["sarif_file"]).read_text(encoding="utf-8"))
     sarif_validator().validate(log)
-    uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in log["runs"][0]["results"]}
+    uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+            for r in log["runs"][0]["results"]}
     assert uris == {"pkg/model.py"}  # repository-relative when run from the root
 
 
@@ -114,7 +116,8 @@ def test_github_annotations(project: Path) -> None:
     for alt in re.findall(r"# - run: (.*)", text):
         alt = alt.replace("your_package", "pkg")
         code, out = run_line(alt, project)
-        assert code == 1 and any(x.startswith("::error file=pkg/model.py,line=5,") for x in out.splitlines()), alt
+        assert code == 1, alt
+        assert any(x.startswith("::error file=pkg/model.py,line=5,") for x in out.splitlines()), alt
     for alt in re.findall(r"`((?:flake8|pylint) [^`]*kc-sarif[^`]*)`", text):
         run_line(alt, project)
         target = re.search(r"(?:--output-file=|kc-sarif:)(\S+)", alt).group(1)

@@ -42,7 +42,8 @@ FIXED_LINE5 = "s = \"éé\"; m = keras.layers.Dense(3, units=4)"
 _POSITION = {"type": "object", "properties": {"line": {"type": "integer", "minimum": 1},
                                               "column": {"type": "integer", "minimum": 1}},
              "additionalProperties": False}
-_RANGE = {"type": "object", "properties": {"start": _POSITION, "end": _POSITION}, "additionalProperties": False}
+_RANGE = {"type": "object", "properties": {"start": _POSITION, "end": _POSITION},
+          "additionalProperties": False}
 _SOURCE = {"type": "object", "properties": {"name": {"type": "string"}, "url": {"type": "string"}},
            "additionalProperties": False}
 _SEVERITY = {"enum": ["UNKNOWN_SEVERITY", "ERROR", "WARNING", "INFO"]}
@@ -137,7 +138,8 @@ def test_sarif_validates_and_follows_github_rules(tmp_path: Path) -> None:
     for r in rules:  # GitHub requires non-empty texts
         assert r["shortDescription"]["text"] and r["fullDescription"]["text"] and r["help"]["text"]
         assert len(r["shortDescription"]["text"]) <= 1024 and len(r["name"]) <= 255
-        assert r["helpUri"] == f"https://github.com/keras-compat/keras-compat/blob/main/docs/rules/{r['id']}.md"
+        assert r["helpUri"] == \
+            f"https://github.com/keras-compat/keras-compat/blob/main/docs/rules/{r['id']}.md"
         assert r["defaultConfiguration"]["level"] in ("error", "warning", "note")
         assert r["properties"]["pylint-msgid"][0] in "EWC"
         assert "security-severity" not in r["properties"]
@@ -254,7 +256,8 @@ def test_rdjson_merges_edits_on_one_line() -> None:
     f = Finding(path="a.py", code="KC201", message="m", line=1, col=0, end_line=1, end_col=12, fix=fix,
                 lines={1: text})
     (s,) = rdjson.diagnostic(f)["suggestions"]
-    assert s == {"range": {"start": {"line": 1, "column": 3}, "end": {"line": 1, "column": 10}}, "text": "x=1, yy"}
+    assert s == {"range": {"start": {"line": 1, "column": 3}, "end": {"line": 1, "column": 10}},
+                 "text": "x=1, yy"}
 
 
 def test_gitlab_code_quality(tmp_path: Path) -> None:
@@ -283,7 +286,8 @@ def test_statistics_and_output_file(tmp_path: Path, capsys, monkeypatch) -> None
 def test_clean_run_is_valid(tmp_path: Path, fmt: str, monkeypatch, capsys) -> None:
     (tmp_path / "ok.py").write_text("import os\n", encoding="utf-8")
     monkeypatch.chdir(tmp_path)
-    assert main(["check", "--isolated", "--no-cache", "-q", "-j", "1", "--format", fmt, "-o", "o", "ok.py"]) == 0
+    args = ["check", "--isolated", "--no-cache", "-q", "-j", "1", "--format", fmt, "-o", "o", "ok.py"]
+    assert main(args) == 0
     text = (tmp_path / "o").read_text(encoding="utf-8")
     if fmt == "sarif":
         sarif_validator().validate(json.loads(text))

@@ -22,7 +22,8 @@ def _pre_commit() -> list[str]:
     try:
         import pre_commit  # noqa: F401
     except ImportError:
-        proc = subprocess.run([sys.executable, "-m", "pip", "install", "-q", "pre-commit"], capture_output=True,
+        proc = subprocess.run([sys.executable, "-m", "pip", "install", "-q", "pre-commit"],
+                              capture_output=True,
                               text=True, timeout=300)
         if proc.returncode != 0:
             pytest.skip(f"pre-commit is not installed and could not be installed from the index: "
@@ -52,9 +53,10 @@ def test_try_repo_runs_both_hooks(tmp_path: Path) -> None:
     repo = tmp_path / "user-repo"
     repo.mkdir()
     (repo / "model.py").write_text(BAD, encoding="utf-8")
-    (repo / "notes.txt").write_text("from keras.layers import Dense\n", encoding="utf-8")  # not Python: skipped
+    (repo / "notes.txt").write_text("from keras.layers import Dense\n", encoding="utf-8")  # skipped
     env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"), "GIT_AUTHOR_NAME": "t",
-           "GIT_AUTHOR_EMAIL": "t@example.com", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com",
+           "GIT_AUTHOR_EMAIL": "t@example.com", "GIT_COMMITTER_NAME": "t",
+           "GIT_COMMITTER_EMAIL": "t@example.com",
            "PRE_COMMIT_COLOR": "never", "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
     env.pop("VIRTUAL_ENV", None)
     git = shutil.which("git")
@@ -71,4 +73,5 @@ def test_try_repo_runs_both_hooks(tmp_path: Path) -> None:
     assert "model.py:3:" in out and "KC201" in out, out
     assert "notes.txt:" not in out  # types_or: python, pyi
     assert "files were modified by this hook" in out, out
-    assert (repo / "model.py").read_text(encoding="utf-8") == "from keras.layers import Dense\n\nlayer = Dense(3, units=4)\n"
+    fixed = (repo / "model.py").read_text(encoding="utf-8")
+    assert fixed == "from keras.layers import Dense\n\nlayer = Dense(3, units=4)\n"

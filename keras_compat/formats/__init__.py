@@ -74,7 +74,8 @@ def from_diagnostic(path: str, d: Diagnostic, lines: Mapping[int, str], unsafe_f
     applies = d.fix is not None and (unsafe_fixes or d.fix.is_safe)
     return Finding(
         path=path, code=d.code, message=d.message, line=d.line, col=d.col, end_line=d.end_line,
-        end_col=d.end_col, symbol=rule.symbol if rule else "", severity=rule.severity.value if rule else "error",
+        end_col=d.end_col, symbol=rule.symbol if rule else "",
+        severity=rule.severity.value if rule else "error",
         fix=d.fix if applies else None, fix_safety=d.fix.safety.value if d.fix else None, lines=lines,
     )
 

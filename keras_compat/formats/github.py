@@ -1,4 +1,6 @@
-"""GitHub Actions workflow commands: ``::error file=...,line=...,endLine=...,col=...,endColumn=...,title=...::msg``.
+"""GitHub Actions workflow commands.
+
+``::error file=...,line=...,endLine=...,col=...,endColumn=...,title=...::message``
 
 * Levels: error -> ``error``, warning -> ``warning``, convention/info -> ``notice``.
 * Columns are 1-based characters and are written only when the finding starts and ends on one line
@@ -48,8 +50,8 @@ def command(f: Finding) -> str:
 
 def summary(findings: Sequence[Finding], tool: str = "keras-compat") -> str:
     counts = Counter(LEVELS.get(f.severity, "error") for f in findings)
-    parts = ", ".join(f"{counts[k]} {k}{'s' if counts[k] != 1 else ''}" for k in ("error", "warning", "notice")
-                      if counts[k])
+    parts = ", ".join(f"{counts[k]} {k}{'s' if counts[k] != 1 else ''}"
+                      for k in ("error", "warning", "notice") if counts[k])
     text = f"{tool}: emitted {len(findings)} annotation{'s' if len(findings) != 1 else ''}"
     if parts:
         text += f" ({parts})"

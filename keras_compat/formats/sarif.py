@@ -27,7 +27,8 @@ from keras_compat.formats import DOCS_URI, INFORMATION_URI, TOOL_NAME, Finding, 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 SRCROOT = "%SRCROOT%"
 LEVELS = {"error": "error", "warning": "warning", "convention": "note", "info": "note"}
-PROBLEM_SEVERITY = {"error": "error", "warning": "warning", "convention": "recommendation", "info": "recommendation"}
+PROBLEM_SEVERITY = {"error": "error", "warning": "warning", "convention": "recommendation",
+                    "info": "recommendation"}
 
 
 def rule_descriptor(rule: Any) -> dict[str, Any]:
@@ -95,7 +96,8 @@ def region(line: int, col: int | None, end_line: int | None, end_col: int | None
     return out
 
 
-def render(findings: Sequence[Finding], rules: Iterable[Any] | None = None, base: str | os.PathLike[str] = ".",
+def render(findings: Sequence[Finding], rules: Iterable[Any] | None = None,
+           base: str | os.PathLike[str] = ".",
            tool_name: str = TOOL_NAME, tool_version: str = __version__) -> dict[str, Any]:
     """The SARIF log (a dict ready for ``json.dump``). ``rules``: registry rules for ``rules[]``."""
     if rules is None:

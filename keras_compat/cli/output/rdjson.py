@@ -1,4 +1,7 @@
-"""``--format rdjson`` / ``rdjsonl``: reviewdog diagnostics with suggestions (see :mod:`keras_compat.formats.rdjson`)."""
+"""``--format rdjson`` / ``rdjsonl``: reviewdog diagnostics with suggestions.
+
+See :mod:`keras_compat.formats.rdjson`.
+"""
 
 from __future__ import annotations
 
