@@ -22,7 +22,7 @@ class KerasCompatChecker:
 
     name = "keras-compat"
     version = __version__
-    _settings = Settings(run_all=True)
+    _settings = Settings()
 
     def __init__(self, tree: ast.Module, lines: list[str], filename: str = "stdin") -> None:
         self.tree = tree
@@ -48,8 +48,14 @@ class KerasCompatChecker:
     def parse_options(cls, options: Any) -> None:
         values = {f"keras-{o.name}": getattr(options, f"keras_{o.name.replace('-', '_')}", o.default)
                   for o in OPTIONS}
+        # flake8 selects and ignores by itself; only the off-by-default rules need the user's explicit
+        # choice, because an explicit ``--select=KC`` outranks flake8's default ignore list.
+        explicit = tuple(c for c in (*(getattr(options, "select", None) or ()),
+                                     *(getattr(options, "extend_select", None) or ()))
+                         if isinstance(c, str) and c.startswith("KC"))
         try:
-            cls._settings = settings_from_mapping(values, source="flake8 options").with_options(run_all=True)
+            cls._settings = settings_from_mapping(values, source="flake8 options").with_options(
+                select=("KC",), extend_select=explicit)
         except SettingsError as exc:
             raise ValueError(str(exc)) from None
 
