@@ -140,7 +140,8 @@ TREE = {
     "notes.txt": FINDING, "script": FINDING,
     ".git/hooks/x.py": FINDING, "env/pyvenv.cfg": "home = /usr\n", "env/lib/y.py": FINDING,
     ".venv/z.py": FINDING, "build/lib/d.py": FINDING, "dist/e.py": FINDING, "pkg/__pycache__/f.py": FINDING,
-    "node_modules/g.py": FINDING, ".tox/h.py": FINDING, ".nox/i.py": FINDING, "lib/site-packages/j.py": FINDING,
+    "node_modules/g.py": FINDING, ".tox/h.py": FINDING, ".nox/i.py": FINDING,
+    "lib/site-packages/j.py": FINDING,
     ".keras_compat_cache/k.py": FINDING, "x.egg-info/l.py": FINDING,
 }
 
@@ -155,9 +156,11 @@ def test_default_skips(tmp_path: Path, capsys, monkeypatch) -> None:
 
 def test_excludes_and_explicit_files(tmp_path: Path, capsys, monkeypatch) -> None:
     write(tmp_path, TREE)
-    code, out, _ = run(["check", "--no-cache", "--exclude", "gen,*_pb2.py", "."], tmp_path, capsys, monkeypatch)
+    code, out, _ = run(["check", "--no-cache", "--exclude", "gen,*_pb2.py", "."], tmp_path, capsys,
+                       monkeypatch)
     assert {p for p, _, _ in reported(out)} == {"pkg/a.py", "pkg/sub/b.py"}
-    code, out, _ = run(["check", "--no-cache", "--extend-exclude", "pkg/sub/", "."], tmp_path, capsys, monkeypatch)
+    code, out, _ = run(["check", "--no-cache", "--extend-exclude", "pkg/sub/", "."], tmp_path, capsys,
+                       monkeypatch)
     assert {p for p, _, _ in reported(out)} == {"pkg/a.py", "gen/c.py"}
     # named explicitly: always checked, whatever the patterns and default skips say
     code, out, _ = run(["check", "--no-cache", "--exclude", "gen", "gen/c.py", ".venv/z.py", "script"],
@@ -234,7 +237,8 @@ def test_noqa_matches_flake8(tmp_path: Path) -> None:
     pytest.importorskip("flake8")
     write(tmp_path, {"m.py": NOQA_SOURCE})
     cli = sub(["check", "--no-cache", "--isolated", "m.py"], tmp_path)
-    flake8 = subprocess.run([sys.executable, "-m", "flake8", "--isolated", "--select=KC", "m.py"], cwd=tmp_path,
+    flake8 = subprocess.run([sys.executable, "-m", "flake8", "--isolated", "--select=KC", "m.py"],
+                            cwd=tmp_path,
                             capture_output=True, text=True, timeout=120)
     assert reported(cli.stdout.decode()) == reported(flake8.stdout)
 
@@ -264,7 +268,8 @@ def test_config_found_by_walking_up(tmp_path: Path, capsys, monkeypatch) -> None
     assert len(reported(out)) == 4
     code, out, _ = run(["check", "--no-cache", "--select", "KC1", "src/pkg"], tmp_path, capsys, monkeypatch)
     assert reported(out) == {("src/pkg/m.py", 1, "KC101")}  # the command line replaces select
-    code, out, _ = run(["check", "--no-cache", "--extend-ignore", "KC201", "src/pkg"], tmp_path, capsys, monkeypatch)
+    code, out, _ = run(["check", "--no-cache", "--extend-ignore", "KC201", "src/pkg"], tmp_path, capsys,
+                       monkeypatch)
     assert code == 0 and reported(out) == set()
 
 
@@ -299,7 +304,8 @@ def test_config_error_subprocess_and_config_flag(tmp_path: Path) -> None:
 # -- output --------------------------------------------------------------------------------------------
 
 def test_text_format_columns_help_and_source(tmp_path: Path, capsys, monkeypatch) -> None:
-    write(tmp_path, {"u.py": 'from keras.layers import Conv2D\nété = "ü"; c = Conv2D(32, (3, 3), border_mode="same")\n'})
+    source = 'from keras.layers import Conv2D\nété = "ü"; c = Conv2D(32, (3, 3), border_mode="same")\n'
+    write(tmp_path, {"u.py": source})
     code, out, _ = run(["check", "--no-cache", "--show-source", "u.py"], tmp_path, capsys, monkeypatch)
     lines = out.splitlines()
     i = next(n for n, line in enumerate(lines) if "KC201" in line)
@@ -319,7 +325,8 @@ def test_json_format_and_statistics(tmp_path: Path, capsys, monkeypatch) -> None
     write(tmp_path, {"a.py": RENAMED})
     code, out, _ = run(["check", "--no-cache", "--format", "json", "a.py"], tmp_path, capsys, monkeypatch)
     data = json.loads(out)
-    assert code == 1 and {(d["code"], d["line"], d["column"]) for d in data} == {("KC101", 1, 6), ("KC201", 2, 28)}
+    assert code == 1 and {(d["code"], d["line"], d["column"]) for d in data} == {("KC101", 1, 6), ("KC201",
+                                                                                                   2, 28)}
     kc201 = next(d for d in data if d["code"] == "KC201")
     assert kc201["fix"]["applicability"] == "safe" and kc201["fix"]["edits"]
     code, out, _ = run(["check", "--no-cache", "--statistics", "-q", "a.py"], tmp_path, capsys, monkeypatch)

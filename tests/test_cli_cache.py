@@ -88,7 +88,8 @@ def test_corrupt_or_unwritable_cache_is_harmless(tmp_path, capsys, monkeypatch) 
     assert run(["check", "-j", "1", "."], tmp_path, capsys, monkeypatch) == expected
     blocker = tmp_path / "blocked"
     blocker.write_text("a file where the cache directory should be")
-    assert run(["check", "-j", "1", "--cache-dir", "blocked/sub", "."], tmp_path, capsys, monkeypatch) == expected
+    assert run(["check", "-j", "1", "--cache-dir", "blocked/sub", "."], tmp_path, capsys,
+               monkeypatch) == expected
 
 
 def test_cache_entries_round_trip_fixes(tmp_path, capsys, monkeypatch) -> None:
@@ -101,7 +102,8 @@ def test_cache_entries_round_trip_fixes(tmp_path, capsys, monkeypatch) -> None:
 
 
 def _sub(args: list[str], cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "keras_compat", *args], cwd=cwd, capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "keras_compat", *args], cwd=cwd, capture_output=True,
+                          text=True,
                           timeout=120)
 
 

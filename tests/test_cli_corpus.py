@@ -28,9 +28,11 @@ def unintended(a: object, b: object, where: str = "") -> list[str]:
     """Differences between two ASTs that no fix is meant to make."""
     if isinstance(a, ast.AST) and isinstance(b, ast.AST):
         if type(a) is not type(b):
-            if (isinstance(a, IMPORTS) and isinstance(b, IMPORTS)) or (isinstance(a, NAMES) and isinstance(b, NAMES)):
+            both = any(isinstance(a, kinds) and isinstance(b, kinds) for kinds in (IMPORTS, NAMES))
+            if both:
                 return []
-            return [f"{where}: {type(a).__name__} became {type(b).__name__} (line {getattr(a, 'lineno', '?')})"]
+            line = getattr(a, "lineno", "?")
+            return [f"{where}: {type(a).__name__} became {type(b).__name__} (line {line})"]
         if isinstance(a, (*IMPORTS, ast.alias)):
             return []  # import rewrites (KC101/KC103)
         out = []
@@ -40,7 +42,8 @@ def unintended(a: object, b: object, where: str = "") -> list[str]:
     if isinstance(a, list) and isinstance(b, list):
         if len(a) != len(b):
             if a and isinstance(a[0], ast.stmt) or b and isinstance(b[0], ast.stmt):
-                return unintended(_stmts_without_imports(a), _stmts_without_imports(b), where)  # added imports
+                return unintended(_stmts_without_imports(a), _stmts_without_imports(b),
+                                  where)  # added imports
             if where.endswith((".Call.args", ".Call.keywords")):
                 return []  # positional arguments packed into a tuple or moved to keywords (KC202)
             return [f"{where}: {len(a)} items became {len(b)}"]
@@ -55,7 +58,8 @@ def unintended(a: object, b: object, where: str = "") -> list[str]:
 
 def test_unintended_detects_real_changes() -> None:
     before = ast.parse("def f(x):\n    return x + 1\nfrom keras import layers\nlayers.Dense(output_dim=3)\n")
-    ok = ast.parse("def f(x):\n    return x + 1\nfrom tensorflow.keras import layers\nlayers.Dense(units=3)\n")
+    ok = ast.parse("def f(x):\n    return x + 1\nfrom tensorflow.keras import layers\n"
+                   "layers.Dense(units=3)\n")
     bad = ast.parse("def f(x):\n    return x - 1\nfrom keras import layers\nlayers.Dense(output_dim=3)\n")
     assert unintended(before, ok) == []
     assert unintended(before, bad)

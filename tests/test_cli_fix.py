@@ -12,10 +12,8 @@ from pathlib import Path
 import pytest
 
 from keras_compat.cli import main, runner, writer
-from keras_compat.engine import lint_source
 from keras_compat.fixes import FixError, fix_text
 from keras_compat.registry import all_rules
-from keras_compat.settings import Settings
 
 GOLDEN = Path(__file__).parent / "fixtures" / "cli" / "golden"
 RENAMED = 'from keras.layers import Conv2D\nlayer = Conv2D(32, (3, 3), border_mode="same")\n'
@@ -47,12 +45,14 @@ def test_registry_examples_fixed_through_the_cli(tmp_path, capsys, monkeypatch, 
     target = tmp_path / "example.py"
     target.write_text(bad.code, encoding="utf-8", newline="")
     flags = ["--unsafe-fixes"] if bad.unsafe else []
-    run(["check", "--isolated", "--no-cache", "-j", "1", "--fix", "--select", rule.code, *flags, "example.py"],
+    run(["check", "--isolated", "--no-cache", "-j", "1", "--fix", "--select", rule.code, *flags,
+         "example.py"],
         tmp_path, capsys, monkeypatch)
     assert target.read_text(encoding="utf-8") == bad.fixed
     # idempotent: a second --fix changes nothing (not even the mtime) and reports no fixable finding
     before = target.stat().st_mtime_ns
-    code, out, _ = run(["check", "--isolated", "--no-cache", "-j", "1", "--fix", "--select", rule.code, *flags,
+    code, out, _ = run(["check", "--isolated", "--no-cache", "-j", "1", "--fix", "--select", rule.code,
+                        *flags,
                         "example.py"], tmp_path, capsys, monkeypatch)
     assert target.read_text(encoding="utf-8") == bad.fixed and target.stat().st_mtime_ns == before
     assert "[*]" not in out
@@ -129,7 +129,8 @@ def test_diff_writes_nothing(tmp_path: Path, capsys, monkeypatch) -> None:
     code, out, err = run(["check", "--no-cache", "--diff", "."], tmp_path, capsys, monkeypatch)
     assert code == 1
     assert out.startswith("--- a/a.py\n+++ b/a.py\n")
-    assert '-layer = Conv2D(32, (3, 3), border_mode="same")\n+layer = Conv2D(32, (3, 3), padding="same")\n' in out
+    assert ('-layer = Conv2D(32, (3, 3), border_mode="same")\n'
+            '+layer = Conv2D(32, (3, 3), padding="same")\n') in out
     assert (tmp_path / "a.py").read_text() == RENAMED and (tmp_path / "a.py").stat().st_mtime_ns == mtime
     assert "1 fix would change 1 file" in err
     code, out, _ = run(["check", "--no-cache", "--diff", "clean.py"], tmp_path, capsys, monkeypatch)
@@ -152,7 +153,8 @@ def test_fix_summary_counts(tmp_path: Path, capsys, monkeypatch) -> None:
 def _fix_bytes(tmp_path: Path, data: bytes, capsys, monkeypatch, *flags: str) -> bytes:
     target = tmp_path / "f.py"
     target.write_bytes(data)
-    run(["check", "--isolated", "--no-cache", "-j", "1", "--fix", *flags, "f.py"], tmp_path, capsys, monkeypatch)
+    run(["check", "--isolated", "--no-cache", "-j", "1", "--fix", *flags, "f.py"], tmp_path, capsys,
+        monkeypatch)
     return target.read_bytes()
 
 
@@ -199,13 +201,15 @@ def test_unencodable_fix_result_is_not_written(tmp_path, capsys, monkeypatch) ->
         return result
 
     monkeypatch.setattr(runner, "fix_text", euro_fix)
-    code, out, err = run(["check", "--isolated", "--no-cache", "-j", "1", "--fix", "f.py"], tmp_path, capsys, monkeypatch)
+    code, out, err = run(["check", "--isolated", "--no-cache", "-j", "1", "--fix", "f.py"], tmp_path,
+                         capsys, monkeypatch)
     assert target.read_bytes() == text.encode("latin-1")
     assert "cannot be saved as iso-8859-1" in err and code == 1
 
 
 def test_unchanged_files_not_touched(tmp_path, capsys, monkeypatch) -> None:
-    files = {"clean.py": b"import os\n", "manual.py": b"import keras\nmodel.fit_generator(g, samples_per_epoch=10)\n",
+    files = {"clean.py": b"import os\n",
+             "manual.py": b"import keras\nmodel.fit_generator(g, samples_per_epoch=10)\n",
              "suppressed.py": RENAMED.replace("\n", "  # noqa\n").encode()}
     stamps = {}
     for name, data in files.items():
@@ -244,7 +248,8 @@ def test_interrupted_replace_leaves_original(tmp_path, capsys, monkeypatch) -> N
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(writer.os, "replace", broken_replace)
-    code, out, err = run(["check", "--isolated", "--no-cache", "-j", "1", "--fix", "f.py"], tmp_path, capsys, monkeypatch)
+    code, out, err = run(["check", "--isolated", "--no-cache", "-j", "1", "--fix", "f.py"], tmp_path,
+                         capsys, monkeypatch)
     assert target.read_text() == RENAMED and no_temp_files(tmp_path)
     assert "No space left on device" in err and "original is unchanged" in err
     assert code == 1 and "KC201 [*]" in out  # the finding is still reported
@@ -294,7 +299,8 @@ def test_file_changed_meanwhile_is_not_overwritten(tmp_path, capsys, monkeypatch
         return result
 
     monkeypatch.setattr(runner, "fix_text", racing_fix)
-    code, out, err = run(["check", "--isolated", "--no-cache", "-j", "1", "--fix", "f.py"], tmp_path, capsys, monkeypatch)
+    code, out, err = run(["check", "--isolated", "--no-cache", "-j", "1", "--fix", "f.py"], tmp_path,
+                         capsys, monkeypatch)
     assert target.read_text() == edited and "changed while it was being fixed" in err
 
 
@@ -306,7 +312,8 @@ def test_fix_error_leaves_file_untouched(tmp_path, capsys, monkeypatch) -> None:
         raise FixError("fixes produced invalid Python (invalid syntax)", ["KC201", "KC202"])
 
     monkeypatch.setattr(runner, "fix_text", failing_fix)
-    code, out, err = run(["check", "--isolated", "--no-cache", "-j", "1", "--fix", "f.py"], tmp_path, capsys, monkeypatch)
+    code, out, err = run(["check", "--isolated", "--no-cache", "-j", "1", "--fix", "f.py"], tmp_path,
+                         capsys, monkeypatch)
     assert target.read_text() == RENAMED
     assert "fixes not applied (KC201, KC202)" in err and "KC201" in out and code == 1
 

@@ -59,26 +59,33 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
 
     check = sub.add_parser("check", help="check files and directories (default command)")
-    check.add_argument("paths", nargs="*", metavar="PATH", help="files or directories (default: .); - reads stdin")
+    check.add_argument("paths", nargs="*", metavar="PATH",
+                       help="files or directories (default: .); - reads stdin")
     fixing = check.add_argument_group("fixing")
     fixing.add_argument("--fix", action="store_true", help="apply safe fixes in place")
-    fixing.add_argument("--unsafe-fixes", action="store_true", help="also apply unsafe fixes (with --fix/--diff)")
+    fixing.add_argument("--unsafe-fixes", action="store_true",
+                        help="also apply unsafe fixes (with --fix/--diff)")
     fixing.add_argument("--diff", action="store_true",
-                        help="print a unified diff of the fixes and write nothing (exit 1 if anything would change)")
+                        help="print a unified diff of the fixes and write nothing "
+                        "(exit 1 if anything would change)")
     sel = check.add_argument_group("rule selection (code prefixes, comma separated)")
     sel.add_argument("--select", type=_csv, help="rules to run (replaces the configured select)")
     sel.add_argument("--ignore", type=_csv, help="rules to skip (replaces the configured ignore)")
-    sel.add_argument("--extend-select", type=_csv, action="extend", help="added to the configured extend-select")
-    sel.add_argument("--extend-ignore", type=_csv, action="extend", help="added to the configured extend-ignore")
+    sel.add_argument("--extend-select", type=_csv, action="extend",
+                     help="added to the configured extend-select")
+    sel.add_argument("--extend-ignore", type=_csv, action="extend",
+                     help="added to the configured extend-ignore")
     sel.add_argument("--per-file-ignores", action="append", metavar="PATTERN:CODES",
-                     help="ignore CODES in files matching PATTERN (repeatable; replaces the configured table)")
+                     help="ignore CODES in files matching PATTERN "
+                     "(repeatable; replaces the configured table)")
     sel.add_argument("--keras-target", choices=TARGETS, help="Keras API the code migrates to")
     files = check.add_argument_group("files")
     files.add_argument("--exclude", type=_csv, help="patterns to skip (replaces the configured exclude)")
     files.add_argument("--extend-exclude", type=_csv, action="extend", help="patterns to skip in addition")
     files.add_argument("--stdin-filename", metavar="PATH", help="the name of the file read from stdin")
     cfg = check.add_argument_group("configuration")
-    cfg.add_argument("--config", metavar="FILE", help="read [tool.keras-compat] from FILE instead of searching")
+    cfg.add_argument("--config", metavar="FILE",
+                     help="read [tool.keras-compat] from FILE instead of searching")
     cfg.add_argument("--isolated", action="store_true", help="ignore every configuration file")
     run = check.add_argument_group("running")
     run.add_argument("-j", "--jobs", type=_jobs, default=None, metavar="N",
@@ -87,7 +94,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--cache-dir", metavar="DIR", help="cache directory (default: .keras_compat_cache "
                      "next to the configuration file, else in the current directory)")
     out = check.add_argument_group("output")
-    out.add_argument("--format", choices=sorted(FORMATS), default="text", help="output format (default: text)")
+    out.add_argument("--format", choices=sorted(FORMATS), default="text",
+                     help="output format (default: text)")
     out.add_argument("-o", "--output-file", metavar="FILE", help="write the report to FILE instead of stdout")
     out.add_argument("-q", "--quiet", action="store_true", help="print findings only, no summary or progress")
     out.add_argument("--show-source", action="store_true", help="show the source line under each finding")

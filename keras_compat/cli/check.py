@@ -62,8 +62,8 @@ def summary(report: Report) -> str:
         found += f" ({', '.join(parts)})"
     text = f"{head}; {found}" if (opts.fix or opts.diff) else f"{head}: {found if n else 'no findings'}"
     if c["suppressed"]:
-        text += f"; {c['suppressed']} suppressed by noqa" + ("" if report.options.fix else
-                                                              " (--show-suppressed lists them)")
+        hint = "" if report.options.fix else " (--show-suppressed lists them)"
+        text += f"; {c['suppressed']} suppressed by noqa{hint}"
     if c["failed"]:
         text += f"; {c['failed']} file{'s' if c['failed'] != 1 else ''} could not be read or parsed"
     return text + "."

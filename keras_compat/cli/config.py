@@ -91,7 +91,10 @@ def _codes(value: object, key: str, where: str) -> tuple[str, ...]:
     return codes
 
 
-def parse_per_file_ignores(value: object, where: str, key: str = "per-file-ignores") -> tuple[tuple[str, tuple[str, ...]], ...]:
+PerFileIgnores = tuple[tuple[str, tuple[str, ...]], ...]
+
+
+def parse_per_file_ignores(value: object, where: str, key: str = "per-file-ignores") -> PerFileIgnores:
     """A table ``{pattern = [codes]}`` or ``pattern:codes`` strings (the command-line form)."""
     out: list[tuple[str, tuple[str, ...]]] = []
     if isinstance(value, Mapping):
@@ -123,7 +126,8 @@ def _named(message: str, where: str) -> str:
     return message if message.startswith(where) else f"{where}: {message}"
 
 
-def build(table: Mapping[str, object], path: Path | None, flags: Mapping[str, object] | None = None) -> Config:
+def build(table: Mapping[str, object], path: Path | None, flags: Mapping[str,
+                                                                         object] | None = None) -> Config:
     """Validate a config table and merge command-line ``flags`` (None values = not given)."""
     flags = dict(flags or {})
     where = f"{path} [{TABLE}]" if path else "command line"
@@ -146,7 +150,8 @@ def build(table: Mapping[str, object], path: Path | None, flags: Mapping[str, ob
     if flags.get("keras-target") is not None:
         merged["keras-target"] = flags["keras-target"]
     try:
-        given = any(flags.get(k) for k in ("select", "ignore", "extend-select", "extend-ignore", "keras-target"))
+        given = any(flags.get(k) for k in ("select", "ignore", "extend-select", "extend-ignore",
+                                           "keras-target"))
         source = where if not given else ("command line" if path is None else f"{where} / command line")
         settings = settings_from_mapping(merged, source=source)
     except SettingsError as exc:
@@ -187,7 +192,7 @@ def resolve(paths: Sequence[str], config_file: str | None, isolated: bool,
         if not path.is_file():
             raise ConfigError(f"{config_file}: configuration file not found")
         table, found = load(path.resolve())
-        if found is not None and found.name != "pyproject.toml":  # a dedicated file: the table or the top level
+        if found is not None and found.name != "pyproject.toml":  # a dedicated file: table or top level
             data = _read_toml(found)
             if "tool" not in data:
                 table = data

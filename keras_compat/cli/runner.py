@@ -77,7 +77,8 @@ def _read_error(path: str, exc: OSError) -> FileResult:
     return FileResult(path, [diag], read_error=True)
 
 
-def process_file(task: Task, settings: Settings, options: RunOptions, store: cache_mod.Cache | None) -> FileResult:
+def process_file(task: Task, settings: Settings, options: RunOptions,
+                 store: cache_mod.Cache | None) -> FileResult:
     disk, shown, relpath, _ = task
     try:
         with open(disk, "rb") as fh:
@@ -127,7 +128,8 @@ def _process(data: bytes, shown: str, relpath: str, settings: Settings, options:
     if result.diagnostics:  # for --show-source, fingerprints and byte columns (rdjson)
         lines = _lines(final_text)
         wanted_lines = {n for d in result.diagnostics for n in (d.line, d.end_line)}
-        wanted_lines |= {n for d in result.diagnostics if d.fix for e in d.fix.edits for n in (e.line, e.end_line)}
+        wanted_lines |= {n for d in result.diagnostics if d.fix for e in d.fix.edits for n in (e.line,
+                                                                                               e.end_line)}
         result.lines = {n: lines[n - 1].rstrip("\r\n") for n in wanted_lines if 1 <= n <= len(lines)}
     return result
 
@@ -199,7 +201,8 @@ def _init_worker(settings: Sequence[Settings], options: RunOptions) -> None:
 
 def _work(task: Task) -> FileResult:
     settings = _worker_state["settings"][task[3]]  # type: ignore[index]
-    return process_file(task, settings, _worker_state["options"], _worker_state["cache"])  # type: ignore[arg-type]
+    return process_file(task, settings, _worker_state["options"],
+                        _worker_state["cache"])  # type: ignore[arg-type]
 
 
 def workers_for(jobs: int, n_files: int) -> int:

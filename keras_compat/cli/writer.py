@@ -59,7 +59,8 @@ def atomic_write(path: Path, data: bytes, expected_digest: str) -> None:
         os.replace(tmp, target)
         tmp = None
     except OSError as exc:
-        raise WriteError(f"cannot write the fixed file: {exc.strerror or exc}; the original is unchanged") from None
+        reason = exc.strerror or exc
+        raise WriteError(f"cannot write the fixed file: {reason}; the original is unchanged") from None
     finally:
         if tmp is not None:
             try:

@@ -23,7 +23,8 @@ def finding(path: str, d: Diagnostic, unsafe_fixes: bool, suppressed: bool = Fal
             "title": d.fix.title,
             "applicability": d.fix.safety.value,
             "applies": unsafe_fixes or d.fix.is_safe,
-            "edits": [{"line": e.line, "column": e.col + 1, "end_line": e.end_line, "end_column": e.end_col + 1,
+            "edits": [{"line": e.line, "column": e.col + 1, "end_line": e.end_line,
+                       "end_column": e.end_col + 1,
                        "content": e.content} for e in d.fix.edits],
         }
     return {
