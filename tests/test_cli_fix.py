@@ -351,3 +351,19 @@ def test_form_feeds_do_not_shift_positions(tmp_path, capsys, monkeypatch) -> Non
     assert "f.py:5:28: KC201" in capsys.readouterr().out
     assert _fix_bytes(tmp_path, source, capsys, monkeypatch, "--select", "KC201") == \
         source.replace(b"border_mode", b"padding")
+
+
+def test_non_converging_fix_is_reported(tmp_path, capsys, monkeypatch) -> None:
+    target = tmp_path / "f.py"
+    target.write_text(RENAMED)
+
+    def stuck(*args, **kwargs):
+        result = fix_text(*args, **kwargs)
+        result.converged, result.passes = False, 10
+        return result
+
+    monkeypatch.setattr(runner, "fix_text", stuck)
+    code, out, err = run(["check", "--isolated", "--no-cache", "-j", "1", "--fix", "f.py"], tmp_path, capsys,
+                         monkeypatch)
+    assert target.read_text() == FIXED  # the result parses, so it is written, and the file is named
+    assert "f.py: warning: fixes did not converge after 10 passes" in err
