@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from keras_compat.context import Context
-    from keras_compat.diagnostics import Diagnostic
+    from keras_compat.context import Context  # noqa: F401  (used in a string annotation)
+    from keras_compat.diagnostics import Diagnostic  # noqa: F401
 
 CODE_RE = re.compile(r"^KC(\d)(\d\d)$")
 SYMBOL_RE = re.compile(r"^[a-z]+(-[a-z]+)*$")

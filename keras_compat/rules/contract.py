@@ -302,4 +302,3 @@ def _renamed_method(ctx: Context, info: ClassInfo, method: FunctionNode, old: st
     advice = f"rename it to {new}" if not info.defines(new) else f"remove it ({new} is already defined)"
     return ctx.report("KC407", def_name_range(ctx, method), fix, layer=info.name,
                       problem=f"{old}() is the Keras 1 name and is never called by Keras 2", advice=advice)
-
