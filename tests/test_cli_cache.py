@@ -139,3 +139,19 @@ def test_concurrent_runs_share_a_cache(tmp_path: Path) -> None:
     again = _sub(["check", "-j", "1", "."], tmp_path)
     assert (again.stdout, again.stderr) == outs[0]
     assert os.listdir(tmp_path / ".keras_compat_cache" / "v1")
+
+
+def test_warm_parallel_run_answers_from_the_cache_without_a_pool(tmp_path, capsys, monkeypatch) -> None:
+    tree(tmp_path, 16)
+    first = run(["check", "-j", "2", "."], tmp_path, capsys, monkeypatch)
+    calls = counting(monkeypatch)
+    pools: list[int] = []
+    real_pool = runner.ProcessPoolExecutor
+
+    def spy(*args, **kwargs):
+        pools.append(1)
+        return real_pool(*args, **kwargs)
+
+    monkeypatch.setattr(runner, "ProcessPoolExecutor", spy)
+    assert run(["check", "-j", "2", "."], tmp_path, capsys, monkeypatch) == first
+    assert pools == [] and calls == ["pkg2/m5.py"]  # only the never-cached unparsable file, in-process

@@ -209,26 +209,71 @@ def workers_for(jobs: int, n_files: int) -> int:
     return max(1, min(jobs, math.ceil(n_files / FILES_PER_WORKER)))
 
 
+class _Known:
+    """A cache stand-in holding one entry the parent already looked up."""
+
+    def __init__(self, found: list[Diagnostic]) -> None:
+        self.found = found
+
+    def get(self, key: str) -> list[Diagnostic]:
+        return self.found
+
+    def put(self, key: str, diagnostics: list[Diagnostic]) -> None:
+        pass
+
+
+def _from_cache(task: Task, settings: Settings, options: RunOptions,
+                store: cache_mod.Cache) -> FileResult | None:
+    """The result for a file whose findings are cached and need no fixing (None: send it to a worker)."""
+    disk, shown, relpath, _ = task
+    try:
+        with open(disk, "rb") as fh:
+            data = fh.read()
+    except OSError:
+        return None
+    found = store.get(cache_mod.key(data, relpath, settings))
+    if found is None or ((options.fix or options.diff) and any(d.fix is not None for d in found)):
+        return None
+    return process_source(data, shown, relpath, settings, options, _Known(found), disk=disk)  # type: ignore
+
+
 def run(tasks: Sequence[Task], settings: Sequence[Settings], options: RunOptions, jobs: int,
         progress: Callable[[int], None] | None = None) -> tuple[list[FileResult], cache_mod.Cache | None]:
-    """Process every task; results are in task order. Returns the in-process cache (for its counters)."""
-    results: list[FileResult] = []
-    workers = workers_for(jobs, len(tasks))
+    """Process every task; results are in task order. Returns the in-process cache (for its counters).
+
+    With several jobs, files whose findings are cached (and need no fix) are answered in this process
+    first, so a warm run does not pay for starting workers; only the rest go to the pool.
+    """
+    _init_worker(settings, options)
+    store: cache_mod.Cache | None = _worker_state["cache"]  # type: ignore[assignment]
+    done: dict[int, FileResult] = {}
+    pending = list(range(len(tasks)))
+    if workers_for(jobs, len(tasks)) > 1 and store is not None:
+        pending = []
+        for index, task in enumerate(tasks):
+            result = _from_cache(task, settings[task[3]], options, store)
+            if result is None:
+                pending.append(index)
+            else:
+                done[index] = result
+                if progress:
+                    progress(len(done))
+    workers = workers_for(jobs, len(pending))
     if workers > 1:
-        chunksize = max(1, min(32, len(tasks) // (workers * 4)))
+        chunksize = max(1, min(32, len(pending) // (workers * 4)))
         try:
             with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker,
                                      initargs=(list(settings), options)) as pool:
-                for result in pool.map(_work, tasks, chunksize=chunksize):
-                    results.append(result)
+                for index, result in zip(pending, pool.map(_work, [tasks[i] for i in pending],
+                                                           chunksize=chunksize)):
+                    done[index] = result
                     if progress:
-                        progress(len(results))
-            return results, None
+                        progress(len(done))
         except (OSError, BrokenProcessPool):
             pass  # no processes available (or a worker died): finish the rest in this process
-    _init_worker(settings, options)
-    for task in tasks[len(results):]:
-        results.append(_work(task))
-        if progress:
-            progress(len(results))
-    return results, _worker_state["cache"]  # type: ignore[return-value]
+    for index in pending:
+        if index not in done:
+            done[index] = _work(tasks[index])
+            if progress:
+                progress(len(done))
+    return [done[i] for i in range(len(tasks))], store
