@@ -183,7 +183,8 @@ _ALIASES_DOC = ("Calls are recognised through every spelling of the backend modu
         Bad("import tensorflow.keras.backend as K\nfrom tensorflow.keras.layers import Layer\n\nclass Sum(Layer):\n"
             "    def call(self, x):\n        return K.sum(x, axis=1)  # error: KC301\n",
             fixed="import tensorflow as tf\nimport tensorflow.keras.backend as K\n"
-                  "from tensorflow.keras.layers import Layer\n\nclass Sum(Layer):\n    def call(self, x):\n        return tf.reduce_sum(x, axis=1)  "
+                  "from tensorflow.keras.layers import Layer\n\nclass Sum(Layer):\n"
+                  "    def call(self, x):\n        return tf.reduce_sum(x, axis=1)  "
                   "# error: KC301\n",
             unsafe=True),
         Bad('"""Layers."""\nimport tensorflow as tfl\nfrom tensorflow.keras import backend as K\n'
