@@ -24,9 +24,19 @@ def _csv(value: str) -> list[str]:
     return [v.strip() for v in value.replace(" ", ",").split(",") if v.strip()]
 
 
+def available_cpus() -> int:
+    """Cores this process may use (the affinity mask in containers and under taskset), else cpu_count()."""
+    counter = getattr(os, "process_cpu_count", None)  # Python 3.13
+    if counter is not None:
+        return counter() or 1
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0)) or 1
+    return os.cpu_count() or 1
+
+
 def _jobs(value: str) -> int:
     if value == "auto":
-        return os.cpu_count() or 1
+        return available_cpus()
     try:
         n = int(value)
     except ValueError:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 from typing import TextIO
 
+from keras_compat.cli import available_cpus
 from keras_compat.cli import cache as cache_mod
 from keras_compat.cli import config as config_mod
 from keras_compat.cli import discovery, output, progress, runner
@@ -115,7 +115,7 @@ def cmd_check(args: argparse.Namespace) -> int:
             relpath = discovery.relative(path, config.root)
             tasks.append((str(path), discovery.display_path(path), relpath,
                           _settings_for(relpath, config, variants, settings)))
-        jobs = args.jobs or os.cpu_count() or 1
+        jobs = args.jobs or available_cpus()
         bar = progress.Progress(sys.stderr, len(tasks)) if not args.quiet and progress.wanted(
             sys.stderr, len(tasks)) else None
         try:
