@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import math
 import re
+import signal
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -199,6 +200,12 @@ def _init_worker(settings: Sequence[Settings], options: RunOptions) -> None:
     _worker_state["cache"] = cache_mod.Cache(Path(options.cache_dir)) if options.cache_dir else None
 
 
+def _init_pool_worker(settings: Sequence[Settings], options: RunOptions) -> None:
+    """Workers ignore Ctrl-C: the parent stops handing out work, and a file being fixed is finished."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _init_worker(settings, options)
+
+
 def _work(task: Task) -> FileResult:
     settings = _worker_state["settings"][task[3]]  # type: ignore[index]
     return process_file(task, settings, _worker_state["options"],
@@ -262,13 +269,17 @@ def run(tasks: Sequence[Task], settings: Sequence[Settings], options: RunOptions
     if workers > 1:
         chunksize = max(1, min(32, len(pending) // (workers * 4)))
         try:
-            with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker,
+            with ProcessPoolExecutor(max_workers=workers, initializer=_init_pool_worker,
                                      initargs=(list(settings), options)) as pool:
-                for index, result in zip(pending, pool.map(_work, [tasks[i] for i in pending],
-                                                           chunksize=chunksize)):
-                    done[index] = result
-                    if progress:
-                        progress(len(done))
+                try:
+                    for index, result in zip(pending, pool.map(_work, [tasks[i] for i in pending],
+                                                               chunksize=chunksize)):
+                        done[index] = result
+                        if progress:
+                            progress(len(done))
+                except KeyboardInterrupt:  # stop queued work; files being written finish atomically
+                    pool.shutdown(wait=True, cancel_futures=True)
+                    raise
         except (OSError, BrokenProcessPool):
             pass  # no processes available (or a worker died): finish the rest in this process
     for index in pending:
