@@ -11,6 +11,7 @@ import ast
 from typing import TYPE_CHECKING
 
 from keras_compat.diagnostics import Edit
+from keras_compat.source import physical_lines
 
 if TYPE_CHECKING:
     from keras_compat.context import Context
@@ -77,6 +78,8 @@ def ensure_import(ctx: Context, module: str = "tensorflow", alias: str = "tf",
         return None
     line, col = point
     statement = f"import {module} as {alias}" if alias != module else f"import {module}"
-    if line > len(ctx.text.splitlines()) and not ctx.text.endswith("\n"):
-        return alias, Edit.insert(line - 1, len(ctx.text.splitlines()[-1]), "\n" + statement + "\n")
-    return alias, Edit.insert(line, col, statement + "\n")
+    lines = physical_lines(ctx.text)  # split like the tokenizer, so positions match the core's
+    newline = "\r\n" if lines and lines[0].endswith("\r\n") else "\n"
+    if line > len(lines) and lines and not lines[-1].endswith(("\n", "\r")):
+        return alias, Edit.insert(line - 1, len(lines[-1]), newline + statement + newline)
+    return alias, Edit.insert(line, col, statement + newline)
