@@ -7,15 +7,15 @@ import re
 from collections.abc import Iterator
 
 from keras_compat.context import Context, ImportRecord
+from keras_compat.data.environment import BACKEND_MODULES as _BACKEND_MODULES
+from keras_compat.data.environment import KERAS3_BACKENDS
+from keras_compat.data.environment import REMOVED_BACKENDS as _REMOVED_BACKENDS
 from keras_compat.diagnostics import Diagnostic
 from keras_compat.knowledge import module_move
 from keras_compat.names import Flavour, KerasName, keras_name
 from keras_compat.registry import Bad, FixAvailability, Severity, rule
 
 _TF = "tensorflow.keras"
-_REMOVED_BACKENDS = {"theano", "cntk", "mxnet", "plaidml", "plaidml.keras"}
-_BACKEND_MODULES = {"backend.theano_backend": "theano", "backend.cntk_backend": "cntk",
-                    "backend.mxnet_backend": "mxnet"}
 
 
 def _tf_path(name: KerasName) -> str:
@@ -389,9 +389,8 @@ def _backend_env_values(ctx: Context) -> Iterator[tuple[ast.AST, str]]:
     ),
 )
 def backend_env(ctx: Context) -> Iterator[Diagnostic]:
-    keras3_ok = {"jax", "torch", "tensorflow", "numpy", "openvino"}
     for node, value in _backend_env_values(ctx):
-        if value == "tensorflow" or ctx.settings.target == "keras3" and value in keras3_ok:
+        if value == "tensorflow" or ctx.settings.target == "keras3" and value in KERAS3_BACKENDS:
             continue
         if value in _REMOVED_BACKENDS:
             why = f"the {value} backend was removed (Keras 2.4 supports TensorFlow only)"
