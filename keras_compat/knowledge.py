@@ -9,30 +9,29 @@ from __future__ import annotations
 from collections import defaultdict
 from functools import lru_cache
 
+from keras_compat.data import layers as layer_table
 from keras_compat.data import legacy, modules
 from keras_compat.data.schema import ArgRename, ClassRename, KernelConversion, ModuleMove, RemovedMethod
 from keras_compat.names import keras_name
 
-#: Canonical paths of the classes that make a class a custom layer or model (extended by issue 3 rules).
-LAYER_BASES = frozenset({"layers.Layer", "Model", "models.Model", "Sequential", "models.Sequential"})
+
+def _index_renames(keys: str) -> dict[str, dict[str, ArgRename]]:
+    """Renames by callable path (``keys="callables"``) or by method name (``keys="methods"``)."""
+    index: dict[str, dict[str, ArgRename]] = defaultdict(dict)
+    for entry in legacy.ARG_RENAMES:
+        for key in getattr(entry, keys):
+            index[key].setdefault(entry.old, entry)
+    return dict(index)
 
 
 @lru_cache(maxsize=1)
 def arg_renames_by_callable() -> dict[str, dict[str, ArgRename]]:
-    index: dict[str, dict[str, ArgRename]] = defaultdict(dict)
-    for entry in legacy.ARG_RENAMES:
-        for callable_path in entry.callables:
-            index[callable_path].setdefault(entry.old, entry)
-    return dict(index)
+    return _index_renames("callables")
 
 
 @lru_cache(maxsize=1)
 def arg_renames_by_method() -> dict[str, dict[str, ArgRename]]:
-    index: dict[str, dict[str, ArgRename]] = defaultdict(dict)
-    for entry in legacy.ARG_RENAMES:
-        for method in entry.methods:
-            index[method].setdefault(entry.old, entry)
-    return dict(index)
+    return _index_renames("methods")
 
 
 @lru_cache(maxsize=1)
@@ -76,7 +75,7 @@ def module_move(path: str) -> ModuleMove | None:
 @lru_cache(maxsize=1)
 def known_paths() -> frozenset[str]:
     """Every canonical API path the tables mention (used to resolve star imports precisely)."""
-    paths: set[str] = set(LAYER_BASES)
+    paths: set[str] = set(layer_table.LAYER_BASES | layer_table.MODEL_BASES)
     for entry in legacy.ARG_RENAMES:
         paths.update(entry.callables)
     for conv in legacy.KERNEL_CONVERSIONS:
