@@ -431,7 +431,7 @@ def removed_method(ctx: Context) -> Iterator[Diagnostic]:
         fix = None
         if entry.replacement and entry.fixable and len(call.args) <= 1 and \
                 not any(isinstance(a, ast.Starred) for a in call.args) and \
-                not any(kw.arg in _LEGACY_GENERATOR_KW or kw.arg is None for kw in call.keywords):
+                not any(kw.arg in _legacy_generator_keywords() or kw.arg is None for kw in call.keywords):
             _, _, end_line, end_col = ctx.range(func)
             fix = ctx.fix(f"Call {entry.replacement}()",
                           [Edit(end_line, end_col - len(func.attr), end_line, end_col, entry.replacement)],
@@ -440,8 +440,11 @@ def removed_method(ctx: Context) -> Iterator[Diagnostic]:
         yield ctx.report("KC204", func, fix, method=func.attr, change=change, advice=entry.advice)
 
 
-_LEGACY_GENERATOR_KW = {"samples_per_epoch", "nb_epoch", "nb_val_samples", "val_samples", "nb_worker",
-                        "pickle_safe", "max_q_size", "generator"}
+def _legacy_generator_keywords() -> set[str]:
+    """Keywords the generator methods took that fit/evaluate/predict do not (from the rename table)."""
+    renamed = {old for method in ("fit_generator", "evaluate_generator", "predict_generator")
+               for old in knowledge.arg_renames_by_method().get(method, {})}
+    return renamed | {"generator"}  # the generator methods' own name for their first parameter
 
 
 @rule(
