@@ -81,7 +81,7 @@ def lint_tree(tree: ast.Module, text: str, filename: str = "<string>",
         return [internal_error("the analysis setup", exc)]
     found: list[Diagnostic] = []
     for rule in rules:
-        if rule.check is None or not settings.enabled(rule.code):
+        if rule.check is None or not settings.enabled(rule.code) or not rule.runs_for(settings.target):
             continue
         try:
             found.extend(_run_rule(rule, ctx))

@@ -14,6 +14,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from keras_compat.settings import TARGETS
+
 if TYPE_CHECKING:
     from keras_compat.context import Context  # noqa: F401  (used in a string annotation)
     from keras_compat.diagnostics import Diagnostic  # noqa: F401
@@ -51,12 +53,28 @@ class Bad:
     """A snippet that must produce the rule's code on every line marked ``# error: KCnnn``.
 
     ``fixed`` is the expected text after applying the rule's fixes (safe ones, plus unsafe ones when
-    ``unsafe`` is True); None when the example has no fix.
+    ``unsafe`` is True); None when the example has no fix. ``targets`` limits the example to some
+    ``keras-target`` values (empty: every target the rule runs under), for messages and fixes that differ.
     """
 
     code: str
     fixed: str | None = None
     unsafe: bool = False
+    targets: tuple[str, ...] = ()
+
+    def applies_to(self, target: str) -> bool:
+        return not self.targets or target in self.targets
+
+
+@dataclass(frozen=True)
+class Good:
+    """A snippet on which the rule stays silent, only under some targets (a plain ``str``: under all)."""
+
+    code: str
+    targets: tuple[str, ...] = ()
+
+    def applies_to(self, target: str) -> bool:
+        return not self.targets or target in self.targets
 
 
 @dataclass(frozen=True)
@@ -92,13 +110,26 @@ class Rule:
     why: str
     fix_safety: str
     bad: tuple[Bad, ...]
-    good: tuple[str, ...]
+    good: tuple[str | Good, ...]
     fix: FixAvailability = FixAvailability.NONE
     check: CheckFn | None = field(default=None, compare=False)
     default_enabled: bool = True
     use_instead: str = ""  # optional prose added to the "Use instead" section
     options: str = ""
     name_based: bool = False  # matched by method name only (documented as such)
+    targets: tuple[str, ...] = TARGETS  # the ``keras-target`` values under which the rule runs
+
+    def runs_for(self, target: str) -> bool:
+        return target in self.targets
+
+    def bad_for(self, target: str) -> list[Bad]:
+        """Bad examples that apply under ``target`` (none when the rule does not run there)."""
+        return [b for b in self.bad if b.applies_to(target)] if self.runs_for(target) else []
+
+    def good_for(self, target: str) -> list[str]:
+        """Good examples (as text) that apply under ``target``."""
+        goods = [g if isinstance(g, Good) else Good(g) for g in self.good]
+        return [g.code for g in goods if g.applies_to(target)]
 
     @property
     def group(self) -> Group:
@@ -143,6 +174,10 @@ def register(rule: Rule) -> Rule:
         raise ValueError(f"duplicate rule code {rule.code}")
     if any(r.symbol == rule.symbol for r in REGISTRY.values()):
         raise ValueError(f"duplicate rule symbol {rule.symbol}")
+    examples: list[Bad | Good] = [*rule.bad, *(g for g in rule.good if isinstance(g, Good))]
+    unknown = {t for t in (*rule.targets, *(t for e in examples for t in e.targets)) if t not in TARGETS}
+    if unknown or not rule.targets:
+        raise ValueError(f"{rule.code}: unknown or missing targets {sorted(unknown)}")
     REGISTRY[rule.code] = rule
     return rule
 

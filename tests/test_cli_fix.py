@@ -22,6 +22,11 @@ FIXED = RENAMED.replace("border_mode", "padding")
 EXAMPLES = [(rule, i, bad) for rule in all_rules() for i, bad in enumerate(rule.bad) if bad.fixed is not None]
 
 
+def _target(rule, bad) -> str:
+    """The first target under which the example applies (its fix is declared for that target)."""
+    return (bad.targets or rule.targets)[0]
+
+
 def run(args: list[str], cwd: Path, capsys, monkeypatch) -> tuple[int, str, str]:
     monkeypatch.chdir(cwd)
     code = main(args)
@@ -45,6 +50,7 @@ def test_registry_examples_fixed_through_the_cli(tmp_path, capsys, monkeypatch, 
     target = tmp_path / "example.py"
     target.write_text(bad.code, encoding="utf-8", newline="")
     flags = ["--unsafe-fixes"] if bad.unsafe else []
+    flags += ["--keras-target", _target(rule, bad)]
     run(["check", "--isolated", "--no-cache", "-j", "1", "--fix", "--select", rule.code, *flags,
          "example.py"],
         tmp_path, capsys, monkeypatch)

@@ -10,6 +10,7 @@ from support.examples import cases, everything
 from support.frontends import parse_flake8, parse_pylint, run_flake8, run_pylint
 
 from keras_compat.engine import lint_source
+from keras_compat.settings import TARGETS
 
 LEGACY = '''import keras.backend as K
 from keras.layers import Convolution2D, Dense
@@ -18,22 +19,23 @@ model.fit(x, y, nb_epoch=10)
 '''
 
 
-@pytest.fixture(scope="module")
-def example_dir(tmp_path_factory) -> Path:
-    """Every rule example written as its own module."""
-    root = tmp_path_factory.mktemp("examples")
+@pytest.fixture(scope="module", params=TARGETS)
+def example_dir(request, tmp_path_factory) -> tuple[Path, str]:
+    """Every rule example for one target, written as its own module, with that target."""
+    target = request.param
+    root = tmp_path_factory.mktemp(f"examples-{target}")
     for case in cases():
-        if case.rule.code == "KC001":
-            continue  # unparsable on purpose: flake8 (E999) and pylint (E0001) report those themselves
+        if case.rule.code == "KC001" or case.target != target:
+            continue  # KC001 is unparsable on purpose: flake8 (E999) and pylint (E0001) report those themselves
         (root / f"{case.id.replace('-', '_').lower()}.py").write_text(case.code, encoding="utf-8")
-    return root
+    return root, target
 
 
-def _core(root: Path) -> set[tuple[str, int, int, str]]:
+def _core(root: Path, target: str = "tf-keras") -> set[tuple[str, int, int, str]]:
     found = set()
     for path in sorted(root.glob("*.py")):
         rel = os.path.normpath(str(path.relative_to(root)))
-        for d in lint_source(path.read_bytes(), str(path), everything()):
+        for d in lint_source(path.read_bytes(), str(path), everything(target)):
             found.add((rel, d.line, d.col, d.code))
     return found
 
@@ -44,9 +46,11 @@ def _files(root: Path) -> list[str]:
 
 @pytest.mark.parametrize("subprocess_mode", [False, True], ids=["in-process", "subprocess"])
 def test_flake8_reports_what_the_core_reports(example_dir, subprocess_mode) -> None:
-    status, out, err = run_flake8(_files(example_dir), subprocess_mode=subprocess_mode, cwd=example_dir)
+    root, target = example_dir
+    status, out, err = run_flake8(_files(root), f"--keras-target={target}", subprocess_mode=subprocess_mode,
+                                  cwd=root)
     assert "Traceback" not in err
-    expected = _core(example_dir)
+    expected = _core(root, target)
     assert expected, "the examples must produce findings"
     assert parse_flake8(out) == expected
     assert status == 1
@@ -54,22 +58,26 @@ def test_flake8_reports_what_the_core_reports(example_dir, subprocess_mode) -> N
 
 @pytest.mark.parametrize("subprocess_mode", [False, True], ids=["in-process", "subprocess"])
 def test_pylint_reports_what_the_core_reports(example_dir, subprocess_mode) -> None:
-    status, out, err = run_pylint(_files(example_dir), subprocess_mode=subprocess_mode, cwd=example_dir)
+    root, target = example_dir
+    status, out, err = run_pylint(_files(root), f"--keras-target={target}", subprocess_mode=subprocess_mode,
+                                  cwd=root)
     assert "Traceback" not in err and "astroid-error" not in out
-    assert parse_pylint(out) == _core(example_dir)
+    assert parse_pylint(out) == _core(root, target)
     assert status & 2 or status & 4  # error and/or warning bits
 
 
 def test_flake8_parallel_jobs_equal_serial(example_dir) -> None:
-    _, serial, _ = run_flake8(_files(example_dir), "-j1", subprocess_mode=True, cwd=example_dir)
-    _, parallel, _ = run_flake8(_files(example_dir), "-j2", subprocess_mode=True, cwd=example_dir)
+    root, target = example_dir
+    _, serial, _ = run_flake8(_files(root), "-j1", f"--keras-target={target}", subprocess_mode=True, cwd=root)
+    _, parallel, _ = run_flake8(_files(root), "-j2", f"--keras-target={target}", subprocess_mode=True, cwd=root)
     assert parse_flake8(serial) == parse_flake8(parallel) and parse_flake8(serial)
 
 
 def test_pylint_parallel_jobs_equal_serial(example_dir) -> None:
-    files = _files(example_dir)[:40]
-    _, serial, _ = run_pylint(files, "-j1", subprocess_mode=True, cwd=example_dir)
-    _, parallel, _ = run_pylint(files, "-j2", subprocess_mode=True, cwd=example_dir)
+    root, target = example_dir
+    files = _files(root)[:40]
+    _, serial, _ = run_pylint(files, "-j1", f"--keras-target={target}", subprocess_mode=True, cwd=root)
+    _, parallel, _ = run_pylint(files, "-j2", f"--keras-target={target}", subprocess_mode=True, cwd=root)
     assert parse_pylint(serial) == parse_pylint(parallel) and parse_pylint(serial)
 
 

@@ -88,6 +88,7 @@ def _is_private(record: ImportRecord) -> bool:
     message="standalone Keras import '{old}' -> '{new}'",
     summary="Import from the standalone keras package instead of tensorflow.keras",
     fix=FixAvailability.SOMETIMES,
+    targets=("tf-keras",),
     what="Finds imports from the standalone `keras` package (`import keras`, `from keras.layers import "
          "Dense`, `import keras.backend as K`).",
     why="Standalone Keras 1.x/2.x is unmaintained, and since Keras 2.4 `keras` is a redirect to tf.keras; "
@@ -115,8 +116,6 @@ def _is_private(record: ImportRecord) -> bool:
     ),
 )
 def standalone_import(ctx: Context) -> Iterator[Diagnostic]:
-    if ctx.settings.target == "keras3":
-        return
     reported: set[int] = set()
     for record in ctx.imports:
         name = record.keras

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from keras_compat.registry import Bad, Rule, all_rules
-from keras_compat.settings import Settings
+from keras_compat.settings import TARGETS, Settings
 
 MARKER = re.compile(r"# error: (KC\d{3}(?:\s*,\s*KC\d{3})*)\s*$")
 
@@ -26,13 +26,19 @@ def expected_findings(code: str) -> set[tuple[int, str]]:
 class Case:
     rule: Rule
     index: int
-    kind: str  # "bad" | "good"
+    kind: str  # "bad" | "good" | "off" (a bad example under a target the rule does not run for)
     code: str
     bad: Bad | None = None
+    target: str = "tf-keras"
 
     @property
     def id(self) -> str:
-        return f"{self.rule.code}-{self.kind}{self.index}"
+        return f"{self.rule.code}-{self.kind}{self.index}-{self.target}"
+
+    @property
+    def settings(self) -> Settings:
+        """Every rule enabled, under this case's target."""
+        return everything(self.target)
 
     @property
     def codes(self) -> set[str]:
@@ -41,13 +47,18 @@ class Case:
 
 
 def cases() -> list[Case]:
+    """One case per (example, target) it applies to, plus "off" cases for targets a rule skips."""
     out = []
     for rule in all_rules():
-        out += [Case(rule, i, "bad", b.code, b) for i, b in enumerate(rule.bad)]
-        out += [Case(rule, i, "good", g) for i, g in enumerate(rule.good)]
+        for target in TARGETS:
+            if not rule.runs_for(target):
+                out += [Case(rule, i, "off", b.code, b, target) for i, b in enumerate(rule.bad)]
+                continue
+            out += [Case(rule, i, "bad", b.code, b, target) for i, b in enumerate(rule.bad) if b.applies_to(target)]
+            out += [Case(rule, i, "good", g, None, target) for i, g in enumerate(rule.good_for(target))]
     return out
 
 
-def everything() -> Settings:
+def everything(target: str = "tf-keras") -> Settings:
     """Settings with every rule enabled, including the ones that are off by default."""
-    return Settings(extend_select=tuple(r.code for r in all_rules() if not r.default_enabled))
+    return Settings(extend_select=tuple(r.code for r in all_rules() if not r.default_enabled), target=target)
