@@ -515,3 +515,14 @@ def test_kc407_build_of_abstract_base_is_fine() -> None:
             def build(self, input_shape):
                 self.w = self.add_weight(name='w', shape=(1,))
     """, "KC407") == []
+
+
+def test_model_factories_are_public_tf_keras_functions() -> None:
+    """Every model-returning function of the table is a public function of tf-keras 2.15."""
+    from tests.test_tables import tf_keras_api
+
+    api = tf_keras_api()
+    for path in layer_table.MODEL_FACTORIES:
+        found = api.definition(path)
+        assert found is not None, f"{path} is not in the tf-keras 2.15 public API"
+        assert isinstance(found[1], ast.FunctionDef), path

@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 __all__ = [
-    "CALLBACK_PREFIXES", "LAYER_BASES", "LOSS_PREFIXES", "METRIC_PREFIXES", "MODEL_BASES", "NON_LAYER_NAMES",
+    "CALLBACK_PREFIXES", "LAYER_BASES", "LOSS_PREFIXES", "METRIC_PREFIXES", "MODEL_BASES", "MODEL_FACTORIES",
+    "NON_LAYER_NAMES",
     "OPTIMIZER_PREFIXES", "RANDOM_OPS", "RNN_CELL_BASES", "RandomOp", "TRAINING_SENSITIVE_LAYERS",
     "TrainingLayer", "WRAPPER_BASES",
 ]
@@ -26,6 +27,10 @@ LAYER_BASES: frozenset[str] = frozenset({"layers.Layer", "engine.Layer", "legacy
 #: Model classes (``keras.engine.training.Model`` / ``keras.engine.network.Network`` canonicalise to ``Model``).
 MODEL_BASES: frozenset[str] = frozenset({"Model", "models.Model", "Sequential", "models.Sequential",
                                          "engine.Model", "engine.Network"})
+
+#: Functions that return a model [TFK saving/saving_api.py ``load_model``, models/__init__ ``model_from_json``;
+#: K224 models.py]: a name bound to their result is a Keras model (KC204's receiver inference).
+MODEL_FACTORIES: frozenset[str] = frozenset({"models.load_model", "saving.load_model", "models.model_from_json"})
 
 #: Layer wrappers [TFK layers/rnn/base_wrapper.py, bidirectional.py, time_distributed.py].
 WRAPPER_BASES: frozenset[str] = frozenset({"layers.Wrapper", "layers.Bidirectional", "layers.TimeDistributed"})

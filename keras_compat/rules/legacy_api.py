@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from keras_compat import knowledge
 from keras_compat.context import Context
+from keras_compat.data import layers as layer_table
 from keras_compat.diagnostics import Diagnostic, Edit, Fix
 from keras_compat.registry import Bad, FixAvailability, Severity, rule
 
@@ -356,8 +357,8 @@ def _class_finding(ctx: Context, node: ast.AST, entry, fix: Fix | None) -> Diagn
     return ctx.report("KC203", node, fix, old=old, change=change, advice=advice)
 
 
-_MODEL_CONSTRUCTORS = ("Model", "models.Model", "Sequential", "models.Sequential", "models.load_model",
-                       "saving.load_model", "models.model_from_json")
+#: Calls whose result is a Keras model: the model classes and the loading functions.
+_MODEL_CONSTRUCTORS = layer_table.MODEL_BASES | layer_table.MODEL_FACTORIES
 
 
 def _receiver_kind(ctx: Context, receiver: ast.AST) -> str:
