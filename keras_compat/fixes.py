@@ -84,18 +84,24 @@ def wanted(diagnostic: Diagnostic, unsafe: bool) -> bool:
 
 def fix_text(text: str, filename: str = "<string>", settings: Settings | None = None, *,
              unsafe: bool = False, max_passes: int = MAX_PASSES,
-             skip: Callable[[Diagnostic, str], bool] | None = None) -> FixResult:
+             skip: Callable[[Diagnostic, str], bool] | None = None,
+             lint: Callable[[str], list[Diagnostic]] | None = None) -> FixResult:
     """Lint and fix ``text`` until no fixable finding remains; raise :class:`FixError` on broken output.
 
     ``skip(diagnostic, current_text)`` returning True leaves that finding's fix unapplied (the CLI passes
-    its ``# noqa`` check, so a suppressed finding is never rewritten).
+    its ``# noqa`` check, so a suppressed finding is never rewritten). ``lint(current_text)`` replaces
+    the core's ``lint_source`` (the notebook support uses it to place added imports).
     """
     from keras_compat.engine import lint_source
+
+    if lint is None:
+        def lint(current: str) -> list[Diagnostic]:
+            return lint_source(current, filename, settings)
 
     result = FixResult(text)
     current = text
     for _ in range(max_passes):
-        found = lint_source(current, filename, settings)
+        found = lint(current)
         fixable = [d for d in found if wanted(d, unsafe) and not (skip is not None and skip(d, current))]
         if not fixable:
             result.remaining = found
@@ -115,6 +121,6 @@ def fix_text(text: str, filename: str = "<string>", settings: Settings | None = 
         current = new
     else:
         result.converged = False
-        result.remaining = lint_source(current, filename, settings)
+        result.remaining = lint(current)
     result.text = current
     return result

@@ -92,6 +92,8 @@ def build_parser() -> argparse.ArgumentParser:
     files = check.add_argument_group("files")
     files.add_argument("--exclude", type=_csv, help="patterns to skip (replaces the configured exclude)")
     files.add_argument("--extend-exclude", type=_csv, action="extend", help="patterns to skip in addition")
+    files.add_argument("--extend-include", type=_csv, action="extend",
+                       help="patterns of further files to check (besides *.py and *.ipynb)")
     files.add_argument("--stdin-filename", metavar="PATH", help="the name of the file read from stdin")
     cfg = check.add_argument_group("configuration")
     cfg.add_argument("--config", metavar="FILE",

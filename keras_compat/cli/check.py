@@ -80,6 +80,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     flags = {"select": args.select, "ignore": args.ignore, "extend-select": args.extend_select,
              "extend-ignore": args.extend_ignore, "keras-target": args.keras_target,
              "exclude": args.exclude, "extend-exclude": args.extend_exclude,
+             "extend-include": args.extend_include,
              "per-file-ignores": args.per_file_ignores, "cache-dir": args.cache_dir}
     config_start = [args.stdin_filename] if stdin_mode and args.stdin_filename else paths
     try:
@@ -109,7 +110,7 @@ def cmd_check(args: argparse.Namespace) -> int:
             sys.stdout.buffer.write(result.fixed_output if result.fixed_output is not None else data)
             sys.stdout.flush()
     else:
-        files, missing = discovery.discover(paths, config.root, config.excludes)
+        files, missing = discovery.discover(paths, config.root, config.excludes, config.extend_include)
         tasks = []
         for path in files:
             relpath = discovery.relative(path, config.root)

@@ -24,7 +24,7 @@ else:  # pragma: no cover - Python 3.10
 
 TABLE = "tool.keras-compat"
 #: Keys the CLI understands besides the core's rule selection and rule options.
-CLI_KEYS = ("exclude", "extend-exclude", "per-file-ignores", "cache-dir")
+CLI_KEYS = ("exclude", "extend-exclude", "extend-include", "per-file-ignores", "cache-dir")
 
 
 class ConfigError(Exception):
@@ -38,6 +38,7 @@ class Config:
     settings: Settings = field(default_factory=Settings)
     exclude: tuple[str, ...] = ()
     extend_exclude: tuple[str, ...] = ()
+    extend_include: tuple[str, ...] = ()  # further files to check below directories (besides .py, .ipynb)
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
     cache_dir: Path | None = None
     path: Path | None = None  # the pyproject.toml read, if any
@@ -163,6 +164,8 @@ def build(table: Mapping[str, object], path: Path | None, flags: Mapping[str,
         config.exclude = _strings(cli["exclude"], "exclude", where)
     if "extend-exclude" in cli:
         config.extend_exclude = _strings(cli["extend-exclude"], "extend-exclude", where)
+    if "extend-include" in cli:
+        config.extend_include = _strings(cli["extend-include"], "extend-include", where)
     if "per-file-ignores" in cli:
         config.per_file_ignores = parse_per_file_ignores(cli["per-file-ignores"], where)
     if "cache-dir" in cli:
@@ -174,6 +177,8 @@ def build(table: Mapping[str, object], path: Path | None, flags: Mapping[str,
         config.exclude = tuple(flags["exclude"])  # type: ignore[arg-type]
     if flags.get("extend-exclude"):
         config.extend_exclude += tuple(flags["extend-exclude"])  # type: ignore[arg-type]
+    if flags.get("extend-include"):
+        config.extend_include += tuple(flags["extend-include"])  # type: ignore[arg-type]
     if flags.get("per-file-ignores") is not None:
         config.per_file_ignores = parse_per_file_ignores(flags["per-file-ignores"], "command line",
                                                          "--per-file-ignores")

@@ -1,4 +1,8 @@
-"""Which files a run checks: recursive ``.py`` discovery with gitignore-style excludes.
+"""Which files a run checks: recursive ``.py`` and ``.ipynb`` discovery with gitignore-style excludes.
+
+Below a directory, files ending in ``.py`` or ``.ipynb`` are checked, plus files matching an
+``extend-include`` pattern (same pattern syntax as below; such a file is read as Python unless it is a
+``.ipynb`` notebook).
 
 Pattern semantics (``exclude``, ``extend-exclude``, ``per-file-ignores``), matched against paths relative
 to the project root (the directory of the configuration file, else the current directory), with ``/``
@@ -29,7 +33,7 @@ DEFAULT_SKIPS = frozenset({
     ".keras_compat_cache", "node_modules", ".tox", ".nox", "site-packages", ".eggs", ".mypy_cache",
     ".pytest_cache", ".ruff_cache", ".hypothesis", "__pypackages__",
 })
-EXTENSIONS = (".py",)
+EXTENSIONS = (".py", ".ipynb")
 
 
 @lru_cache(maxsize=512)
@@ -112,7 +116,13 @@ def _skip_dir(entry: os.DirEntry[str], root: Path, excludes: Sequence[str]) -> b
     return bool(excludes) and matches_any(relative(path, root), excludes, is_dir=True)
 
 
-def _walk(directory: Path, root: Path, excludes: Sequence[str]) -> Iterator[Path]:
+def _wanted(entry: os.DirEntry[str], root: Path, includes: Sequence[str]) -> bool:
+    if entry.name.endswith(EXTENSIONS):
+        return True
+    return bool(includes) and matches_any(relative(Path(entry.path), root), includes)
+
+
+def _walk(directory: Path, root: Path, excludes: Sequence[str], includes: Sequence[str] = ()) -> Iterator[Path]:
     try:
         entries = sorted(os.scandir(directory), key=lambda e: e.name)
     except OSError:
@@ -121,8 +131,8 @@ def _walk(directory: Path, root: Path, excludes: Sequence[str]) -> Iterator[Path
         try:
             if entry.is_dir():  # follows symlinks to directories, like ruff and flake8
                 if not _skip_dir(entry, root, excludes):
-                    yield from _walk(Path(entry.path), root, excludes)
-            elif entry.name.endswith(EXTENSIONS) and entry.is_file():
+                    yield from _walk(Path(entry.path), root, excludes, includes)
+            elif _wanted(entry, root, includes) and entry.is_file():
                 path = Path(entry.path)
                 if not (excludes and matches_any(relative(path, root), excludes)):
                     yield path
@@ -130,15 +140,19 @@ def _walk(directory: Path, root: Path, excludes: Sequence[str]) -> Iterator[Path
             continue
 
 
-def discover(paths: Sequence[str], root: Path, excludes: Sequence[str]) -> tuple[list[Path], list[str]]:
-    """(files to check in a stable order, paths that do not exist). ``-`` (stdin) is not handled here."""
+def discover(paths: Sequence[str], root: Path, excludes: Sequence[str],
+             includes: Sequence[str] = ()) -> tuple[list[Path], list[str]]:
+    """(files to check in a stable order, paths that do not exist). ``-`` (stdin) is not handled here.
+
+    ``includes`` (``extend-include``): patterns of further files to check below directories.
+    """
     found: list[Path] = []
     missing: list[str] = []
     seen: set[str] = set()
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            candidates: Iterable[Path] = _walk(path, root, excludes)
+            candidates: Iterable[Path] = _walk(path, root, excludes, includes)
         elif path.exists():
             candidates = [path]  # named explicitly: always checked
         else:

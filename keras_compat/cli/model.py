@@ -16,6 +16,29 @@ FAILURE_CODES = ("KC001",)
 
 
 @dataclass
+class CellMap:
+    """Where the lines of a notebook's concatenated source come from (see ``keras_compat.notebook``).
+
+    Findings of a notebook keep module lines; formats translate them: :meth:`locate` gives the cell
+    (1-based among all cells, as ruff counts) and the line in it, ``positions`` the place in the
+    ``.ipynb`` text (1-based line, 0-based character column) of each finding's start and end.
+    """
+
+    cells: tuple[tuple[int, int, int], ...]  # (first module line, cell number, lines), in module order
+    positions: dict[tuple[int, int], tuple[int, int]] = field(default_factory=dict)
+    file_lines: dict[int, str] = field(default_factory=dict)  # .ipynb text lines at those positions
+
+    def locate(self, line: int) -> tuple[int, int]:
+        """(cell number, line in the cell) of a module line."""
+        found = None
+        for start, number, _ in self.cells:
+            if start > line:
+                break
+            found = (number, line - start + 1)
+        return found or (self.cells[0][1] if self.cells else 1, max(1, line))
+
+
+@dataclass
 class FileResult:
     """The outcome for one file."""
 
@@ -30,6 +53,7 @@ class FileResult:
     fixed_output: bytes | None = None  # the fixed source for stdin with --fix
     lines: dict[int, str] = field(default_factory=dict)  # source lines for --show-source
     cached: bool = False
+    notebook: CellMap | None = None  # set for .ipynb files: findings' lines are in the concatenated cells
 
     @property
     def failed(self) -> bool:

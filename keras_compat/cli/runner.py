@@ -19,6 +19,7 @@ from pathlib import Path
 from keras_compat.cli import cache as cache_mod
 from keras_compat.cli import noqa
 from keras_compat.cli.model import FileResult, RunOptions
+from keras_compat.cli.notebook import is_notebook, process_notebook
 from keras_compat.cli.writer import WriteError, atomic_write, digest
 from keras_compat.diagnostics import Diagnostic
 from keras_compat.engine import UNPARSABLE, internal_error, lint_source, unparsable
@@ -100,6 +101,8 @@ def process_source(data: bytes, shown: str, relpath: str, settings: Settings, op
 
 def _process(data: bytes, shown: str, relpath: str, settings: Settings, options: RunOptions,
              store: cache_mod.Cache | None, disk: str | None) -> FileResult:
+    if is_notebook(shown):
+        return process_notebook(data, shown, relpath, settings, options, store, disk)
     result = FileResult(shown)
     try:
         decoded = decode(data)

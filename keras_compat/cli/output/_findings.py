@@ -1,9 +1,32 @@
-"""Report -> :class:`keras_compat.formats.Finding` list, shared by the annotation formats."""
+"""Report -> :class:`keras_compat.formats.Finding` list, shared by the annotation formats.
+
+Findings in a notebook point at the ``.ipynb`` file itself: line and column are where the reported code
+is in the notebook's JSON text (inside the cell's ``source`` string), so code scanning, PR annotations
+and reviewdog mark the right line of the file, and the message starts with ``cell N, line L:`` (the
+position a reader sees in Jupyter). Their fixes are not offered as suggestions (a suggestion would have
+to edit JSON-escaped text); ``keras-compat check --fix`` applies them.
+"""
 
 from __future__ import annotations
 
-from keras_compat.cli.model import Report
+from dataclasses import replace
+
+from keras_compat.cli.model import FileResult, Report
 from keras_compat.formats import Finding, from_diagnostic
+
+
+def _in_notebook(result: FileResult, finding: Finding) -> Finding:
+    cells = result.notebook
+    assert cells is not None
+    number, line = cells.locate(finding.line)
+    start = cells.positions.get((finding.line, finding.col or 0))
+    end = cells.positions.get((finding.end_line or finding.line, finding.end_col or 0))
+    message = f"cell {number}, line {line}, column {(finding.col or 0) + 1}: {finding.message}"
+    if start is None:
+        return replace(finding, line=1, col=None, end_line=None, end_col=None, message=message, fix=None,
+                       lines={})
+    return replace(finding, line=start[0], col=start[1], end_line=end[0] if end else None,
+                   end_col=end[1] if end else None, message=message, fix=None, lines=cells.file_lines)
 
 
 def findings(report: Report) -> list[Finding]:
@@ -11,5 +34,6 @@ def findings(report: Report) -> list[Finding]:
     out = []
     for result in report.results:
         for d in sorted(result.diagnostics, key=lambda d: d.sort_key()):
-            out.append(from_diagnostic(result.path, d, result.lines, unsafe))
+            finding = from_diagnostic(result.path, d, result.lines, unsafe)
+            out.append(_in_notebook(result, finding) if result.notebook is not None else finding)
     return out

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from keras_compat.cli.model import Report
+from keras_compat.cli.model import CellMap, Report
 from keras_compat.cli.output import Style
 from keras_compat.diagnostics import Diagnostic
 from keras_compat.registry import REGISTRY
@@ -27,11 +27,17 @@ def _excerpt(line_text: str, d: Diagnostic) -> list[str]:
     return [f"    {expanded}", f"    {' ' * start}{'^' * width}"]
 
 
-def format_diagnostic(path: str, d: Diagnostic, unsafe_fixes: bool, suppressed: bool = False) -> str:
+def format_diagnostic(path: str, d: Diagnostic, unsafe_fixes: bool, suppressed: bool = False,
+                      cells: CellMap | None = None) -> str:
+    """``path:line:col: CODE message``; in a notebook ``path:cell N:line:col: ...`` (line in the cell)."""
     applies = d.fix is not None and (unsafe_fixes or d.fix.is_safe)
     mark = "[*] " if applies and not suppressed else ""
     tail = "  (suppressed by noqa)" if suppressed else ""
-    return f"{path}:{d.line}:{d.col + 1}: {d.code} {mark}{d.message}{tail}"
+    where = f"{d.line}:{d.col + 1}"
+    if cells is not None:
+        number, line = cells.locate(d.line)
+        where = f"cell {number}:{line}:{d.col + 1}"
+    return f"{path}:{where}: {d.code} {mark}{d.message}{tail}"
 
 
 def write(report: Report, stream: TextIO, style: Style) -> None:
@@ -46,7 +52,7 @@ def write(report: Report, stream: TextIO, style: Style) -> None:
         if style.show_suppressed:
             entries += [(d, True) for d in result.suppressed]
         for d, suppressed in sorted(entries, key=lambda e: e[0].sort_key()):
-            stream.write(format_diagnostic(result.path, d, unsafe, suppressed) + "\n")
+            stream.write(format_diagnostic(result.path, d, unsafe, suppressed, result.notebook) + "\n")
             if style.show_source and d.line in result.lines:
                 for line in _excerpt(result.lines[d.line], d):
                     stream.write(line.rstrip() + "\n" if not line.strip() == "" else "\n")
