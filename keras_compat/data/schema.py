@@ -144,3 +144,40 @@ class BackendFunction:
     note: str = ""
     removed_in: str = ""
     extra: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class OpsEquivalent:
+    """A TensorFlow op with a backend-agnostic ``keras.ops`` equivalent (KC304, Keras 3 target).
+
+    ``tf`` is the public TF path (``tf.reduce_mean``), ``aliases`` other public spellings of the same function
+    (``tf.math.reduce_mean``); ``ops`` the ``keras.ops`` path. A call is rewritten only when ``fixable`` and it
+    passes at most ``positional`` positional arguments (the leading parameters of both functions that mean
+    the same thing) and only the ``keywords`` both functions accept with the same default. ``note`` is the
+    caveat shown in the message.
+    """
+
+    tf: str
+    ops: str
+    since: str
+    source: str
+    aliases: tuple[str, ...] = ()
+    positional: int = 1
+    keywords: tuple[str, ...] = ()
+    fixable: bool = True
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Keras3Change:
+    """A Keras 3 removal or behaviour change a group-5 rule reports, read from the keras 3.15.1 sources.
+
+    ``values`` are the facts the rule uses (file extensions, argument names ...), each re-checked against
+    the wheel by ``tests/test_keras3_table.py``.
+    """
+
+    key: str
+    summary: str
+    since: str
+    source: str
+    values: tuple[str, ...] = ()

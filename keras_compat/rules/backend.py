@@ -10,14 +10,16 @@ from dataclasses import dataclass
 from keras_compat.context import Context
 from keras_compat.data.backend import BACKEND_FUNCTIONS, CONFIG_FUNCTIONS, TF1_ADVICE
 from keras_compat.data.schema import BackendFunction, Rewrite
-from keras_compat.diagnostics import Diagnostic, Fix
+from keras_compat.data.keras3 import KERAS3_OPS_DROP_IN
+from keras_compat.diagnostics import Diagnostic, Edit, Fix
 from keras_compat.importer import ensure_import
 from keras_compat.layers import classifier
-from keras_compat.names import keras_name
+from keras_compat.names import Flavour, keras_name
 from keras_compat.registry import Bad, FixAvailability, Severity, rule
 
 _BY_NAME = {f.name: f for f in BACKEND_FUNCTIONS}
 _DOTTED_TF = re.compile(r"^tf(\.[A-Za-z_][A-Za-z0-9_]*)+$")
+_DOTTED_KERAS = re.compile(r"^keras(\.[A-Za-z_][A-Za-z0-9_]*)+$")
 #: Explicit TF1 compatibility spellings (``tf.compat.v1.keras.backend.get_session``) work as documented.
 _COMPAT_V1 = ("tensorflow.compat.v1.",)
 
@@ -112,17 +114,67 @@ def _first_sentence(note: str, limit: int = 110) -> str:
     return sentence
 
 
-def replacement(entry: BackendFunction) -> tuple[str, str]:
-    """(replacement text, caveat) for a message."""
-    target = entry.tf or (entry.keras3 and f"{entry.keras3} (no TensorFlow equivalent)") or "no direct equivalent"
+def replacement(entry: BackendFunction, target: str = "tf-keras", use: BackendUse | None = None) -> tuple[str, str]:
+    """(replacement text, caveat) for a message, for the ``keras-target`` ``target``."""
+    if target == "keras3":
+        return _keras3_replacement(entry, use)
+    text = entry.tf or (entry.keras3 and f"{entry.keras3} (no TensorFlow equivalent)") or "no direct equivalent"
     caveat = ""
     if entry.rewrite is not Rewrite.SAFE:
         caveat = " (not a drop-in rewrite"
         caveat += f": {_first_sentence(entry.note)})" if entry.note else ")"
-    return target, caveat
+    return text, caveat
+
+
+def _keras3_replacement(entry: BackendFunction, use: BackendUse | None) -> tuple[str, str]:
+    """Keras 3: the ``keras.ops`` (or ``keras.config``/``keras.random``) spelling from the table's keras3 field."""
+    if entry.keras3:
+        text = entry.keras3
+    elif entry.tf:
+        text = f"{entry.tf} on the TensorFlow backend only (no keras.ops equivalent)"
+    else:
+        text = "a rewrite by hand (no Keras 3 equivalent)"
+    notes = []
+    if entry.name not in KERAS3_OPS_DROP_IN:
+        if entry.note:
+            notes.append(f"not a drop-in rewrite: {_first_sentence(entry.note)}")
+        elif entry.keras3 and _DOTTED_KERAS.match(entry.keras3):
+            notes.append("check the argument names and defaults")
+    if use is not None and not entry.in_keras3 and keras_name(use.qualname) is not None and \
+            keras_name(use.qualname).flavour is Flavour.KERAS:  # type: ignore[union-attr]
+        notes.append(f"keras.backend.{entry.name} does not exist in Keras 3")
+    return text, f" ({'; '.join(notes)})" if notes else ""
+
+
+def keras_ops_spelling(ctx: Context, at: ast.AST) -> tuple[str, Edit | None] | None:
+    """How to spell ``keras.ops`` at ``at``: an existing ``from keras import ops`` binding, else ``keras.ops``
+    with ``import keras`` added when needed (None when ``keras`` is bound to something else)."""
+    found = ensure_import(ctx, "keras.ops", "ops", at=at)
+    if found is not None and found[1] is None:
+        return found[0], None
+    spelled = ensure_import(ctx, "keras", "keras", at=at)
+    if spelled is None:
+        return None
+    return f"{spelled[0]}.ops", spelled[1]
+
+
+def _keras3_rewrite_fix(ctx: Context, call: ast.Call, entry: BackendFunction) -> Fix | None:
+    if entry.name not in KERAS3_OPS_DROP_IN or not entry.keras3:
+        return None
+    spelled = keras_ops_spelling(ctx, call)
+    if spelled is None:
+        return None
+    prefix, import_edit = spelled
+    target = f"{prefix}.{entry.keras3.rsplit('.', 1)[1]}"
+    edits = [ctx.replace(call.func, target)]
+    if import_edit is not None:
+        edits.insert(0, import_edit)
+    return ctx.fix(f"Replace {ctx.segment(call.func)} with {target}", edits, safe=False)
 
 
 def _rewrite_fix(ctx: Context, call: ast.Call, entry: BackendFunction) -> Fix | None:
+    if ctx.settings.target == "keras3":
+        return _keras3_rewrite_fix(ctx, call, entry)
     if entry.rewrite is not Rewrite.SAFE or not entry.tf or not _DOTTED_TF.match(entry.tf):
         return None
     spelled = ensure_import(ctx, "tensorflow", "tf", at=call)
@@ -166,7 +218,9 @@ _ALIASES_DOC = ("Calls are recognised through every spelling of the backend modu
     what="Finds calls through the Keras 2 backend module (`K.mean(x)`, `keras.backend.dot`, "
          "`tf.keras.backend.sum`) inside the methods of a custom layer, model, RNN cell or wrapper, and "
          "names the native TensorFlow operation (`K.mean` -> `tf.reduce_mean`, `K.concatenate` -> "
-         "`tf.concat`, `K.clip` -> `tf.clip_by_value`, ...). " + _ALIASES_DOC + " Configuration reads "
+         "`tf.concat`, `K.clip` -> `tf.clip_by_value`, ...). With `keras-target = keras3` it names the "
+         "backend-agnostic `keras.ops` function instead (`K.mean` -> `keras.ops.mean`), or says that there is "
+         "none. " + _ALIASES_DOC + " Configuration reads "
          "(`K.floatx()`, `K.epsilon()`, `K.image_data_format()`) are not reported.",
     why="`keras.backend` in Keras 3 only keeps a handful of configuration functions: `K.mean` & co. raise "
         "`AttributeError` there, and a layer full of them has to be rewritten before it runs. Native "
@@ -178,7 +232,11 @@ _ALIASES_DOC = ("Calls are recognised through every spelling of the backend modu
                "`import tensorflow as tf` is added when the module has no TensorFlow binding (an existing "
                "alias such as `tfl` is reused). Unsafe because a `K.*` call also accepts NumPy input and "
                "the layer may still be used with a non-TensorFlow Keras 3 backend. No fix when `tf` is "
-               "bound to something else.",
+               "bound to something else. With `keras-target = keras3` the rewrite goes to `keras.ops` (an "
+               "existing `from keras import ops` is reused, else `import keras` is added) and only for the "
+               "functions whose `keras.ops` namesake takes the same parameters with the same defaults (`K.sum` -> "
+               "`keras.ops.sum`; table `KERAS3_OPS_DROP_IN`, checked against the keras 3.15.1 sources); still "
+               "unsafe because `keras.ops` follows NumPy dtype promotion.",
     bad=(
         Bad("import tensorflow.keras.backend as K\nfrom tensorflow.keras.layers import Layer\n\nclass Sum(Layer):\n"
             "    def call(self, x):\n        return K.sum(x, axis=1)  # error: KC301\n",
@@ -186,7 +244,19 @@ _ALIASES_DOC = ("Calls are recognised through every spelling of the backend modu
                   "from tensorflow.keras.layers import Layer\n\nclass Sum(Layer):\n"
                   "    def call(self, x):\n        return tf.reduce_sum(x, axis=1)  "
                   "# error: KC301\n",
-            unsafe=True),
+            unsafe=True, targets=("tf-keras",)),
+        Bad("from keras import backend as K\nfrom keras.layers import Layer\n\nclass Sum(Layer):\n"
+            "    def call(self, x):\n        return K.sum(x, axis=1)  # error: KC301\n",
+            fixed="import keras\nfrom keras import backend as K\nfrom keras.layers import Layer\n\nclass Sum(Layer):\n"
+                  "    def call(self, x):\n        return keras.ops.sum(x, axis=1)  # error: KC301\n",
+            unsafe=True, targets=("keras3",)),
+        Bad("from keras import layers, ops\nimport keras.backend as K\n\nclass Flat(layers.Layer):\n"
+            "    def call(self, x):\n        y = K.reshape(x, (-1,))  # error: KC301\n"
+            "        return K.max(y, axis=0)  # error: KC301\n",
+            fixed="from keras import layers, ops\nimport keras.backend as K\n\nclass Flat(layers.Layer):\n"
+                  "    def call(self, x):\n        y = K.reshape(x, (-1,))  # error: KC301\n"
+                  "        return ops.max(y, axis=0)  # error: KC301\n",
+            unsafe=True, targets=("keras3",)),
         Bad('"""Layers."""\nimport tensorflow as tfl\nfrom tensorflow.keras import backend as K\n'
             "from tensorflow.keras import layers\n\nclass Base(layers.Layer):\n    pass\n\n"
             "class Flat(Base):\n    def call(self, x):\n        y = K.reshape(x, (-1,))  # error: KC301\n"
@@ -195,7 +265,7 @@ _ALIASES_DOC = ("Calls are recognised through every spelling of the backend modu
                   "from tensorflow.keras import layers\n\nclass Base(layers.Layer):\n    pass\n\n"
                   "class Flat(Base):\n    def call(self, x):\n        y = tfl.reshape(x, (-1,))  # error: KC301\n"
                   "        return K.mean(y, axis=0)  # error: KC301\n",
-            unsafe=True),
+            unsafe=True, targets=("tf-keras",)),
         Bad("import tensorflow as tf\n\nclass Dot(tf.keras.layers.Layer):\n    def call(self, a, b):\n"
             "        return tf.keras.backend.batch_dot(a, b)  # error: KC301\n"),
         Bad("from keras.engine.topology import Layer\nfrom keras.backend import concatenate\n\n"
@@ -222,7 +292,7 @@ def backend_call_in_layer(ctx: Context) -> Iterator[Diagnostic]:
         if layer is None:
             continue
         assert use.entry is not None
-        target, caveat = replacement(use.entry)
+        target, caveat = replacement(use.entry, ctx.settings.target, use)
         yield ctx.report("KC301", call, _rewrite_fix(ctx, call, use.entry), callee=ctx.segment(call.func),
                          layer=layer, replacement=target, caveat=caveat)
 
@@ -301,7 +371,9 @@ def _removed_fields(ctx: Context, node: ast.AST, use: BackendUse) -> dict[str, s
          "separately. " + _ALIASES_DOC + " Configuration reads are not reported.",
     why="The same calls raise `AttributeError` under Keras 3's `keras.backend`; outside layers they are "
         "usually easy to port (`K.mean` -> `tf.reduce_mean` or `keras.ops.mean`), but they are not bugs "
-        "under tf.keras 2.x.",
+        "under tf.keras 2.x. With `keras-target = keras3` the message names the `keras.ops` equivalent and, "
+        "for calls through standalone `keras.backend`, says that the function does not exist in Keras 3 "
+        "(the `tf.keras.backend` shim of TF >= 2.16 still has most of them).",
     fix_safety="No automatic fix (see KC301 for the rewrite inside layers).",
     bad=(
         Bad("from keras import backend as K\n\ndef mean_q(y_true, y_pred):\n"
@@ -322,5 +394,5 @@ def backend_call(ctx: Context) -> Iterator[Diagnostic]:
         if not is_rewritable(use) or _in_layer(ctx, call) is not None:
             continue
         assert use.entry is not None
-        target, caveat = replacement(use.entry)
+        target, caveat = replacement(use.entry, ctx.settings.target, use)
         yield ctx.report("KC303", call, None, callee=ctx.segment(call.func), replacement=target, caveat=caveat)

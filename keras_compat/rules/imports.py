@@ -1,4 +1,4 @@
-"""Import and environment rules (KC101-KC105): which Keras is imported, and from where."""
+"""Import and environment rules (KC101-KC108): which Keras is imported, and from where."""
 
 from __future__ import annotations
 
@@ -10,10 +10,12 @@ from keras_compat.context import Context, ImportRecord
 from keras_compat.data.environment import BACKEND_MODULES as _BACKEND_MODULES
 from keras_compat.data.environment import KERAS3_BACKENDS
 from keras_compat.data.environment import REMOVED_BACKENDS as _REMOVED_BACKENDS
+from keras_compat.data.keras3 import KERAS3_MODULES, KERAS3_SHIM_ONLY, KERAS3_SHIM_ONLY_MODULES
 from keras_compat.diagnostics import Diagnostic
+from keras_compat.importer import ensure_import
 from keras_compat.knowledge import module_move
 from keras_compat.names import Flavour, KerasName, keras_name
-from keras_compat.registry import Bad, FixAvailability, Severity, rule
+from keras_compat.registry import Bad, FixAvailability, Good, Severity, rule
 
 _TF = "tensorflow.keras"
 
@@ -154,6 +156,13 @@ def _module_range(ctx: Context, node: ast.ImportFrom) -> tuple[int, int, int, in
     return line, match.start(1), line, match.end(1)
 
 
+def _family(flavour: Flavour, keras3: bool) -> str:
+    """The library a flavour denotes: under keras3, tf.keras (TF >= 2.16) is Keras 3 like standalone keras."""
+    if keras3 and flavour in (Flavour.KERAS, Flavour.TF_KERAS):
+        return "Keras 3 (keras / tensorflow.keras)"
+    return "standalone keras" if flavour is Flavour.KERAS else flavour.value
+
+
 @rule(
     code="KC102",
     symbol="mixed-keras-imports",
@@ -165,38 +174,44 @@ def _module_range(ctx: Context, node: ast.ImportFrom) -> tuple[int, int, int, in
          "TensorFlow's private `tensorflow.python.keras`) outside alternative branches.",
     why="Layers, models and tensors of the two libraries are different classes. Mixing them fails at "
         "model-building time with obscure errors (`'Tensor' object has no attribute '_keras_history'`, "
-        "`ValueError: Layer ... was called with an input that isn't a symbolic tensor`).",
+        "`ValueError: Layer ... was called with an input that isn't a symbolic tensor`). With `keras-target = "
+        "keras3`, `tensorflow.keras` is Keras 3's own compatibility shim (TF >= 2.16 re-exports the same "
+        "classes), so mixing it with `keras` is left to KC107; mixing Keras 3 with `tf_keras` (Keras 2) or "
+        "`tensorflow.python.keras` is reported.",
     fix_safety="No automatic fix: choose one library and import everything from it (KC101 offers the "
-               "per-import rewrite).",
+               "per-import rewrite, KC107 under `keras-target = keras3`).",
     bad=(
-        Bad("import keras\nfrom tensorflow.keras.layers import Dense  # error: KC102\n"),
-        Bad("from tensorflow import keras\nfrom keras.layers import LSTM  # error: KC102\n"),
+        Bad("import keras\nfrom tensorflow.keras.layers import Dense  # error: KC102\n", targets=("tf-keras",)),
+        Bad("from tensorflow import keras\nfrom keras.layers import LSTM  # error: KC102\n", targets=("tf-keras",)),
         Bad("import tensorflow as tf\nfrom keras.models import Model\n"
-            "x = tf.keras.layers.Dense(3)  # error: KC102\n"),
+            "x = tf.keras.layers.Dense(3)  # error: KC102\n", targets=("tf-keras",)),
+        Bad("import keras\nfrom tf_keras.layers import Dense  # error: KC102, KC108\n", targets=("keras3",)),
     ),
     good=(
         "try:\n    from tensorflow import keras\nexcept ImportError:\n    import keras\n"
         "from tensorflow.keras.layers import Dense\n",
         "from tensorflow import keras\nfrom tensorflow.keras.layers import Dense\n",
         "import keras\nfrom keras.layers import Dense\n",
+        Good("import keras\nfrom tensorflow.keras.layers import Dense\n", targets=("keras3",)),
     ),
 )
 def mixed_imports(ctx: Context) -> Iterator[Diagnostic]:
+    keras3 = ctx.settings.target == "keras3"
     events: list[tuple[tuple[int, int], str, ast.AST]] = []
     for record in ctx.imports:
         name = record.keras
-        if name is None or name.flavour is Flavour.TF_KERAS_PKG:
+        if name is None or name.flavour is Flavour.TF_KERAS_PKG and not keras3:
             continue
         if record.guard.guarded and record.guard.alternatives - {name.flavour}:
             continue
-        family = "standalone keras" if name.flavour is Flavour.KERAS else name.flavour.value
+        family = _family(name.flavour, keras3)
         events.append(((record.node.lineno, record.node.col_offset), family, record.alias))
     for attr in ctx.attributes:
         if isinstance(ctx.parent(attr), ast.Attribute) or not isinstance(attr.value, (ast.Name, ast.Attribute)):
             continue
         name = ctx.keras(attr)
         if name is not None and name.flavour is Flavour.TF_KERAS and "keras" in ctx.segment(attr):
-            events.append(((attr.lineno, attr.col_offset), name.flavour.value, attr))
+            events.append(((attr.lineno, attr.col_offset), _family(name.flavour, keras3), attr))
     events.sort(key=lambda e: e[0])
     # Imports in two different functions are alternatives (one function per framework); mixing means
     # both in one function, or one of them at module level where every function sees it.
@@ -214,7 +229,7 @@ def mixed_imports(ctx: Context) -> Iterator[Diagnostic]:
                 if len(seen) == 2:
                     first = next(iter(seen))
                     yield ctx.report("KC102", node, first=first, first_line=seen[first], second=family,
-                                     preferred=_TF)
+                                     preferred="keras" if keras3 else _TF)
                     return
 
 
@@ -242,15 +257,21 @@ def _enclosing_function(ctx: Context, node: ast.AST) -> int | None:
     fix_safety="Safe when the public path is in the same library (`from tensorflow.keras.layers.core import "
                "Dense` -> `from tensorflow.keras.layers import Dense`). Unsafe when the fix also moves a "
                "standalone-keras or `tensorflow.python.keras` import to `tensorflow.keras`. No fix when the "
-               "module is gone (scikit-learn wrappers -> the scikeras package).",
+               "module is gone (scikit-learn wrappers -> the scikeras package). With `keras-target = keras3` the "
+               "public root of standalone-keras and `tensorflow.python.keras` paths is `keras` (safe for "
+               "standalone keras, unsafe for `tensorflow.python.keras`).",
     bad=(
         Bad("from keras.engine.topology import Layer  # error: KC103\n",
-            fixed="from tensorflow.keras.layers import Layer  # error: KC103\n", unsafe=True),
+            fixed="from tensorflow.keras.layers import Layer  # error: KC103\n", unsafe=True, targets=("tf-keras",)),
+        Bad("from keras.engine.topology import Layer  # error: KC103\n",
+            fixed="from keras.layers import Layer  # error: KC103\n", targets=("keras3",)),
         Bad("from tensorflow.keras.layers.core import Dense  # error: KC103\n",
             fixed="from tensorflow.keras.layers import Dense  # error: KC103\n"),
         Bad("import keras  # error: KC101\ny = keras.utils.np_utils.to_categorical(labels)  # error: KC103\n"),
         Bad("from tensorflow.python.keras.layers import Dense  # error: KC103\n",
-            fixed="from tensorflow.keras.layers import Dense  # error: KC103\n", unsafe=True),
+            fixed="from tensorflow.keras.layers import Dense  # error: KC103\n", unsafe=True, targets=("tf-keras",)),
+        Bad("from tensorflow.python.keras.layers import Dense  # error: KC103\n",
+            fixed="from keras.layers import Dense  # error: KC103\n", unsafe=True, targets=("keras3",)),
     ),
     good=(
         "from tensorflow.keras.layers import Layer, Dense\n",
@@ -282,11 +303,18 @@ def private_import(ctx: Context) -> Iterator[Diagnostic]:
             node = node.value
         if move.old.split(".")[-1] not in chain:
             continue  # the private module was imported (and reported) by name
-        yield ctx.report("KC103", attr, old=name.qualname, new=_public_spelling(name, move))
+        yield ctx.report("KC103", attr, old=name.qualname, new=_public_spelling(ctx, name, move))
 
 
-def _public_spelling(name: KerasName, move) -> str:
-    root = _TF if name.flavour in (Flavour.KERAS, Flavour.TF_PYTHON) else name.flavour.value
+def _root(ctx: Context, name: KerasName) -> str:
+    """Public root for a private path: tensorflow.keras (tf-keras target) or keras (keras3 target)."""
+    if name.flavour in (Flavour.KERAS, Flavour.TF_PYTHON):
+        return "keras" if ctx.settings.target == "keras3" else _TF
+    return name.flavour.value
+
+
+def _public_spelling(ctx: Context, name: KerasName, move) -> str:
+    root = _root(ctx, name)
     if move.new is None:
         extra = f" (use the {move.package} package)" if move.package else ""
         return f"removed{extra}" + (f": {move.note}" if move.note else "")
@@ -298,7 +326,7 @@ def _private_finding(ctx: Context, record: ImportRecord) -> Diagnostic:
     name = record.keras
     assert name is not None
     move = module_move(name.raw)
-    root = _TF if name.flavour in (Flavour.KERAS, Flavour.TF_PYTHON) else name.flavour.value
+    root = _root(ctx, name)
     node = record.node
     public_name = isinstance(node, ast.ImportFrom) and move is not None and name.path != name.raw and \
         module_move(name.path) is None
@@ -307,7 +335,7 @@ def _private_finding(ctx: Context, record: ImportRecord) -> Diagnostic:
     elif public_name:  # a name whose public home is known (engine.topology.Layer -> layers.Layer)
         new = f"{root}.{name.path}"
     else:
-        new = _public_spelling(name, move)
+        new = _public_spelling(ctx, name, move)
     fix = None
     if isinstance(node, ast.ImportFrom) and record.alias is node.names[0] and not new.startswith("removed"):
         targets = set()
@@ -322,7 +350,8 @@ def _private_finding(ctx: Context, record: ImportRecord) -> Diagnostic:
                 break
         if len(targets) == 1:
             module = f"{root}.{targets.pop()}".rstrip(".")
-            safe = name.flavour in (Flavour.TF_KERAS, Flavour.TF_KERAS_PKG)
+            safe = name.flavour in (Flavour.TF_KERAS, Flavour.TF_KERAS_PKG) or \
+                name.flavour is Flavour.KERAS and root == "keras"
             fix = _from_statement_fix(ctx, record, module, safe, f"Import from {module}")
     old = name.qualname if isinstance(node, ast.ImportFrom) else record.alias.name
     return ctx.report("KC103", record.alias, fix, old=old, new=new)
@@ -451,3 +480,249 @@ def removed_backend(ctx: Context) -> Iterator[Diagnostic]:
         if name is not None and name.path == "backend.backend":
             yield ctx.report("KC105", compare, what=f"comparison with '{const}'", backend=const,
                              advice="the branch is dead; delete it")
+
+
+# -- keras-target = keras3: import Keras 3 directly ---------------------------------------------------------
+
+_COMPAT_ROOTS = ("tensorflow.compat.v1.keras", "tensorflow.compat.v2.keras")
+
+
+def _shim_only(module: str, attrs: list[str]) -> str | None:
+    """The first name along ``module.attr1.attr2...`` that only the tf.keras shim of Keras 3 provides."""
+    current = module
+    for attr in attrs:
+        sub = f"{current}.{attr}" if current else attr
+        if attr in KERAS3_SHIM_ONLY.get(current, ()) or sub in KERAS3_SHIM_ONLY_MODULES:
+            return sub
+        if sub not in KERAS3_MODULES:
+            return None
+        current = sub
+    return None
+
+
+def _attribute_chain(ctx: Context, node: ast.AST) -> tuple[list[str], ast.AST]:
+    """Attribute names read off ``node`` (``K`` in ``K.mean(x)`` -> ["mean"]) and the outermost attribute."""
+    chain: list[str] = []
+    current = node
+    parent = ctx.parent(current)
+    while isinstance(parent, ast.Attribute) and parent.value is current:
+        chain.append(parent.attr)
+        current, parent = parent, ctx.parent(parent)
+    return chain, current
+
+
+def _blocked_uses(ctx: Context, bound: str, module: str) -> tuple[bool, str | None]:
+    """(safe to rebind ``bound`` from the tf.keras shim to keras, first shim-only name used through it)."""
+    ok = True
+    for node in ast.walk(ctx.tree):
+        if isinstance(node, ast.Name) and node.id == bound and isinstance(node.ctx, ast.Load):
+            chain, _ = _attribute_chain(ctx, node)
+            if not chain:
+                ok = False  # the module object itself is passed around
+                continue
+            blocked = _shim_only(module, chain)
+            if blocked is not None:
+                return False, blocked
+    return ok, None
+
+
+def _keras3_module(name: KerasName) -> str:
+    return f"keras.{name.raw}" if name.raw else "keras"
+
+
+def _shim_note(blocked: str | None) -> str:
+    if blocked is None:
+        return ""
+    return f" once nothing uses tensorflow.keras.{blocked} (only in the tf.keras shim of Keras 3, not in keras)"
+
+
+def _keras3_from_import(ctx: Context, record: ImportRecord, name: KerasName):
+    """(old, new, note, fix) for ``from tensorflow.keras.<module> import ...`` / ``from tensorflow import keras``."""
+    node = record.node
+    assert isinstance(node, ast.ImportFrom)
+    compat = name.qualname.startswith(_COMPAT_ROOTS)
+    if keras_name(node.module or "") is None:  # from tensorflow import keras [as k]
+        old = f"from {node.module} import {_alias_text(record.alias)}"
+        new = "import keras" + (f" as {record.alias.asname}" if record.alias.asname not in (None, "keras") else "")
+        ok, blocked = _blocked_uses(ctx, record.alias.asname or record.alias.name, "")
+        fix = None
+        if ok and not compat and len(node.names) == 1 and name.raw == "":
+            fix = ctx.fix("Import keras", [ctx.replace(node, new)], safe=False)
+        return old, new, _shim_note(blocked), fix
+    module = keras_name(node.module or "")
+    assert module is not None
+    old, new = f"from {node.module} import", f"from {_keras3_module(module)} import"
+    blocked = None
+    ok = not compat and module.raw in KERAS3_MODULES and not any(a.name == "*" for a in node.names)
+    for alias in node.names:
+        sub = f"{module.raw}.{alias.name}" if module.raw else alias.name
+        if alias.name in KERAS3_SHIM_ONLY.get(module.raw, ()) or sub in KERAS3_SHIM_ONLY_MODULES:
+            ok, blocked = False, blocked or sub
+        elif sub in KERAS3_MODULES:
+            module_ok, used = _blocked_uses(ctx, alias.asname or alias.name, sub)
+            ok, blocked = ok and module_ok, blocked or used
+    fix = _from_statement_fix(ctx, record, _keras3_module(module), False, f"Import from {_keras3_module(module)}") \
+        if ok else None
+    return old, new, _shim_note(blocked), fix
+
+
+def _keras3_import(ctx: Context, record: ImportRecord, name: KerasName):
+    """(old, new, note, fix) for ``import tensorflow.keras[.module] [as name]``."""
+    node, alias = record.node, record.alias
+    old = f"import {_alias_text(alias)}"
+    target = _keras3_module(name)
+    if alias.asname is None:  # binds ``tensorflow``: the uses are reported as tf.keras attributes
+        return old, f"import {target}", "", None
+    new = f"import {target} as {alias.asname}" if target != alias.asname else f"import {target}"
+    ok, blocked = _blocked_uses(ctx, alias.asname, name.raw)
+    fix = None
+    if ok and len(node.names) == 1 and name.raw in KERAS3_MODULES and not name.qualname.startswith(_COMPAT_ROOTS):
+        fix = ctx.fix(f"Import {target}", [ctx.replace(node, new)], safe=False)
+    return old, new, _shim_note(blocked), fix
+
+
+def _why(qualname: str) -> str:
+    if qualname.startswith(_COMPAT_ROOTS):
+        return "fails with Keras 3 (tf.compat.v1.keras/tf.compat.v2.keras raise AttributeError on TF >= 2.16)"
+    return "reaches Keras 3 through TensorFlow's tf.keras compatibility shim"
+
+
+@rule(
+    code="KC107",
+    symbol="tensorflow-keras-import",
+    severity=Severity.WARNING,
+    message="'{old}' {why} -> '{new}'{note}",
+    summary="Keras reached through tensorflow.keras / tf.keras instead of `import keras` (Keras 3 target)",
+    fix=FixAvailability.SOMETIMES,
+    targets=("keras3",),
+    what="With `keras-target = keras3`: finds imports from `tensorflow.keras` (`from tensorflow import keras`, "
+         "`from tensorflow.keras.layers import Dense`, `import tensorflow.keras.backend as K`) and uses of "
+         "`tf.keras.*` through a TensorFlow import, plus `tf.compat.v1.keras`. Imports inside `try/except "
+         "ImportError` or `if`/`else` branches that select another Keras flavour, and code in Keras version "
+         "switches, are compatibility code and are not reported.",
+    why="Since TensorFlow 2.16, `tf.keras` is Keras 3 reached through a compatibility shim "
+        "(`keras._tf_keras.keras`) unless `tf_keras` is installed and `TF_USE_LEGACY_KERAS=1` is set, a "
+        "process-wide switch that silently turns the same code back into Keras 2. `import keras` says which "
+        "Keras the code needs, works on every Keras 3 backend and is the form the official migration guide "
+        "recommends. The shim also keeps Keras 2 names that Keras 3 itself no longer has (`K.mean` & co. in "
+        "`tf.keras.backend`, `ImageDataGenerator`, `ThresholdedReLU`, the legacy `AlphaDropout` ...): the "
+        "message names them when they stand in the way. `tf.compat.v1.keras` raises `AttributeError` with "
+        "Keras 3.",
+    fix_safety="Unsafe: the rewritten import no longer follows `TF_USE_LEGACY_KERAS`. The fix rewrites the "
+               "whole statement (`from tensorflow.keras.layers import Dense` -> `from keras.layers import Dense`, "
+               "`from tensorflow import keras` -> `import keras`, `import tensorflow.keras.backend as K` -> "
+               "`import keras.backend as K`) only when every imported name and every attribute read through an "
+               "imported module exists in Keras 3 itself (table `KERAS3_SHIM_ONLY`, checked against the keras "
+               "3.15.1 wheel) and the module object is not passed around. For `tf.keras.X` it replaces `tf.keras` "
+               "with `keras` and adds `import keras` when the module has no binding for it (no fix when `keras` "
+               "is bound to something else). Never for `tf.compat.v1.keras`.",
+    bad=(
+        Bad("from tensorflow.keras.layers import Dense, Conv2D  # error: KC107\n",
+            fixed="from keras.layers import Dense, Conv2D  # error: KC107\n", unsafe=True),
+        Bad("from tensorflow import keras  # error: KC107\nmodel = keras.Sequential([keras.layers.Dense(1)])\n",
+            fixed="import keras  # error: KC107\nmodel = keras.Sequential([keras.layers.Dense(1)])\n", unsafe=True),
+        Bad("import tensorflow as tf\nx = tf.keras.layers.Dense(3)  # error: KC107\n",
+            fixed="import keras\nimport tensorflow as tf\nx = keras.layers.Dense(3)  # error: KC107\n", unsafe=True),
+        Bad("import tensorflow.keras.backend as K  # error: KC107\nEPS = K.epsilon()\n",
+            fixed="import keras.backend as K  # error: KC107\nEPS = K.epsilon()\n", unsafe=True),
+        Bad("from tensorflow.keras import backend as K  # error: KC107\ny = K.mean(x)  # error: KC303\n"),
+        Bad("from tensorflow.keras.preprocessing.image import ImageDataGenerator  # error: KC107\n"),
+    ),
+    good=(
+        "import keras\nfrom keras.layers import Dense\n",
+        "try:\n    import keras\nexcept ImportError:\n    from tensorflow import keras\n",
+        "import tensorflow as tf\nx = tf.reduce_sum(tf.ones((2, 2)))\n",
+        "import tf_keras as keras  # KC108\n",
+    ),
+)
+def tensorflow_keras_import(ctx: Context) -> Iterator[Diagnostic]:
+    reported: set[int] = set()
+    for record in ctx.imports:
+        name = record.keras
+        if name is None or name.flavour is not Flavour.TF_KERAS or _is_private(record):
+            continue
+        if record.guard.guarded and record.guard.alternatives:
+            continue
+        node = record.node
+        if isinstance(node, ast.ImportFrom):
+            if id(node) in reported:
+                continue
+            if keras_name(node.module or "") is not None:
+                reported.add(id(node))  # one finding per ``from tensorflow.keras.x import ...`` statement
+            old, new, note, fix = _keras3_from_import(ctx, record, name)
+            where: ast.AST | tuple[int, int, int, int] = \
+                _module_range(ctx, node) if keras_name(node.module or "") is not None else record.alias
+        else:
+            old, new, note, fix = _keras3_import(ctx, record, name)
+            where = record.alias
+        yield ctx.report("KC107", where, fix, old=old, why=_why(name.qualname), new=new, note=note)
+    for attr in ctx.attributes:
+        if attr.attr != "keras" or not isinstance(attr.value, (ast.Name, ast.Attribute)):
+            continue
+        qualname = ctx.qualname(attr)
+        if qualname not in ("tensorflow.keras", *_COMPAT_ROOTS) or ctx.in_compat_branch(attr):
+            continue
+        chain, outer = _attribute_chain(ctx, attr)
+        new = ".".join(["keras", *chain])
+        blocked = _shim_only("", chain)
+        fix = None
+        if blocked is None and qualname == "tensorflow.keras":
+            spelled = ensure_import(ctx, "keras", "keras", at=attr)
+            if spelled is not None:
+                alias, import_edit = spelled
+                edits = [ctx.replace(attr, alias)]
+                if import_edit is not None:
+                    edits.insert(0, import_edit)
+                fix = ctx.fix(f"Replace {ctx.segment(attr)} with {alias}", edits, safe=False)
+        yield ctx.report("KC107", outer, fix, old=ctx.segment(outer), why=_why(qualname), new=new,
+                         note=_shim_note(blocked))
+
+
+@rule(
+    code="KC108",
+    symbol="tf-keras-package-import",
+    severity=Severity.WARNING,
+    message="'{old}' imports tf_keras, the Keras 2 API (legacy tf.keras), not Keras 3 -> '{new}'",
+    summary="Import of the tf_keras package (Keras 2) in code that targets Keras 3",
+    targets=("keras3",),
+    what="With `keras-target = keras3`: finds imports of the `tf_keras` package (`import tf_keras as keras`, "
+         "`from tf_keras.layers import Dense`) outside compatibility branches.",
+    why="`tf_keras` is the Keras 2 code base that TensorFlow >= 2.16 keeps for legacy code "
+        "(`TF_USE_LEGACY_KERAS=1`). Code that targets Keras 3 but imports it runs on Keras 2: its layers and "
+        "models do not mix with Keras 3 objects, and none of the Keras 3 behaviour (backends, `keras.ops`, "
+        "the `.keras` format) applies.",
+    fix_safety="No automatic fix: the Keras 2 API used through `tf_keras` has to be ported (the other "
+               "keras3-target rules say where); then import `keras`.",
+    bad=(
+        Bad("import tf_keras as keras  # error: KC108\n"),
+        Bad("from tf_keras.layers import Dense, LSTM  # error: KC108\n"),
+    ),
+    good=(
+        "import keras\n",
+        "import os\nif os.environ.get('TF_USE_LEGACY_KERAS'):\n    import tf_keras as keras\nelse:\n"
+        "    import keras\n",
+        "try:\n    import tf_keras as keras\nexcept ImportError:\n    import keras\n",
+    ),
+)
+def tf_keras_package_import(ctx: Context) -> Iterator[Diagnostic]:
+    reported: set[int] = set()
+    for record in ctx.imports:
+        name = record.keras
+        if name is None or name.flavour is not Flavour.TF_KERAS_PKG:
+            continue
+        if record.guard.guarded and record.guard.alternatives:
+            continue
+        node = record.node
+        if isinstance(node, ast.ImportFrom):
+            if id(node) in reported:
+                continue
+            reported.add(id(node))
+            module = keras_name(node.module or "")
+            assert module is not None
+            old, new = f"from {node.module} import", f"from {_keras3_module(module)} import"
+            yield ctx.report("KC108", _module_range(ctx, node), old=old, new=new)
+        else:
+            target = _keras3_module(name)
+            bound = record.alias.asname
+            new = f"import {target}" + (f" as {bound}" if bound and bound != target else "")
+            yield ctx.report("KC108", record.alias, old=f"import {_alias_text(record.alias)}", new=new)
