@@ -13,13 +13,13 @@ from __future__ import annotations
 import ast
 import functools
 import re
-import warnings
 from pathlib import Path
 
 import pytest
 
 from keras_compat.data import legacy, modules
 from keras_compat.data.schema import ArgRename, ClassRename, ModuleMove
+from keras_compat.surface.extract import Source  # the package's extractor (scripts, tests and rules share it)
 from support.pypi import fetch_or_skip
 
 K1, K200, K224, TFK, K3 = "1.2.2", "2.0.0", "2.2.4", "2.15.0", "3.15.1"
@@ -43,153 +43,6 @@ def _package_root(name: str, version: str) -> Path:
         if (candidate / "__init__.py").exists():
             return candidate
     raise AssertionError(f"no {pkg}/__init__.py in {root}")
-
-
-class Source:
-    """All modules of one package, parsed lazily, with class/function lookup and signature resolution."""
-
-    def __init__(self, root: Path, skip: tuple[str, ...] = ()):
-        self.root = root
-        self.pkg = root.name
-        self.files: dict[str, Path] = {}
-        for path in sorted(root.rglob("*.py")):
-            rel = path.relative_to(root).with_suffix("")
-            parts = rel.parts[:-1] if rel.name == "__init__" else rel.parts
-            mod = ".".join(parts)
-            if any(mod == s or mod.startswith(s + ".") for s in skip) or "tests" in parts:
-                continue
-            self.files[mod] = path
-
-    @functools.lru_cache(maxsize=None)
-    def tree(self, mod: str) -> ast.Module:
-        with warnings.catch_warnings():  # old releases contain invalid escape sequences
-            warnings.simplefilter("ignore")
-            return ast.parse(self.files[mod].read_text(encoding="utf-8", errors="replace"))
-
-    @functools.lru_cache(maxsize=None)
-    def text(self, mod: str) -> str:
-        return self.files[mod].read_text(encoding="utf-8", errors="replace")
-
-    @functools.lru_cache(maxsize=None)
-    def top_defs(self, mod: str) -> dict[str, ast.AST]:
-        """Top-level classes, functions and ``alias = Name`` assignments of a module."""
-        out: dict[str, ast.AST] = {}
-        for node in self.tree(mod).body:
-            if isinstance(node, (ast.ClassDef, ast.FunctionDef)):
-                out[node.name] = node
-            elif isinstance(node, ast.Assign):
-                value = node.value
-                if isinstance(value, ast.Name):
-                    for target in node.targets:
-                        if isinstance(target, ast.Name):
-                            out[target.id] = value
-        return out
-
-    def public_defs(self, mod: str) -> set[str]:
-        return {n for n in self.top_defs(mod) if not n.startswith("_")}
-
-    @functools.lru_cache(maxsize=None)
-    def imports(self, mod: str) -> dict[str, tuple[str, str]]:
-        """local name -> (absolute module, name) for ``from X import Y [as Z]``."""
-        out = {}
-        for node in ast.walk(self.tree(mod)):
-            if isinstance(node, ast.ImportFrom):
-                base = node.module or ""
-                if node.level:
-                    parts = mod.split(".")
-                    is_pkg = self.files[mod].name == "__init__.py"
-                    keep = len(parts) - node.level + (1 if is_pkg else 0)
-                    base = ".".join(parts[:keep] + ([base] if base else []))
-                elif base.startswith(self.pkg + "."):
-                    base = base[len(self.pkg) + 1:]
-                for alias in node.names:
-                    out[alias.asname or alias.name] = (base, alias.name)
-        return out
-
-    def resolve(self, mod: str, name: str, depth: int = 0) -> tuple[str, ast.AST] | None:
-        """Find the definition of ``name`` as seen from module ``mod`` (follows imports and aliases)."""
-        if depth > 12 or mod not in self.files:
-            return None
-        node = self.top_defs(mod).get(name)
-        if isinstance(node, ast.Name):
-            return self.resolve(mod, node.id, depth + 1)
-        if node is not None:
-            return mod, node
-        target = self.imports(mod).get(name)
-        if target:
-            return self.resolve(target[0], target[1], depth + 1)
-        return None
-
-    def find_by_name(self, name: str) -> list[tuple[str, ast.AST]]:
-        """Every module-level definition called ``name`` (aliases followed)."""
-        found = []
-        for mod in self.files:
-            if name in self.top_defs(mod):
-                hit = self.resolve(mod, name)
-                if hit:
-                    found.append(hit)
-        return found
-
-    def params(self, mod: str, node: ast.AST, method: str = "__init__",
-               seen: frozenset = frozenset()) -> set[str]:
-        """Parameters of ``method`` of a class (following base classes in the package) or of a function."""
-        if isinstance(node, ast.FunctionDef):
-            return _arg_names(node)
-        assert isinstance(node, ast.ClassDef)
-        names: set[str] = set()
-        for item in node.body:
-            if isinstance(item, ast.FunctionDef) and item.name == method:
-                names |= _arg_names(item)
-                if not _has_var_kw(item):
-                    return names
-                break
-        for base in node.bases:
-            base_name = base.id if isinstance(base, ast.Name) else getattr(base, "attr", None)
-            if not base_name or (mod, base_name) in seen:
-                continue
-            hit = self.resolve(mod, base_name)
-            if hit is None and isinstance(base, ast.Attribute):
-                candidates = self.find_by_name(base_name)
-                hit = candidates[0] if candidates else None
-            if hit and isinstance(hit[1], ast.ClassDef):
-                names |= self.params(hit[0], hit[1], method, seen | {(mod, base_name)})
-        return names
-
-    def kwargs_handled(self, mod: str, node: ast.AST, method: str = "__init__") -> set[str]:
-        """Keywords a class pops/reads from ``**kwargs`` itself (``kwargs.pop("implementation", 2)``)."""
-        if isinstance(node, ast.ClassDef):
-            funcs = [i for i in node.body if isinstance(i, ast.FunctionDef) and i.name == method]
-            out = set()
-            for base in node.bases:
-                base_name = base.id if isinstance(base, ast.Name) else getattr(base, "attr", None)
-                hit = self.resolve(mod, base_name) if base_name else None
-                if hit and isinstance(hit[1], ast.ClassDef) and hit[1] is not node:
-                    out |= self.kwargs_handled(*hit, method=method)
-        else:
-            funcs, out = [node], set()
-        for func in funcs:
-            text = ast.unparse(func)
-            out |= set(re.findall(r"kwargs\.(?:pop|get)\(['\"](\w+)['\"]", text))
-            out |= set(re.findall(r"['\"](\w+)['\"] in kwargs", text))
-        return out
-
-    def method_names(self, mod: str, node: ast.ClassDef) -> set[str]:
-        out = {i.name for i in node.body if isinstance(i, ast.FunctionDef)}
-        for base in node.bases:
-            base_name = base.id if isinstance(base, ast.Name) else getattr(base, "attr", None)
-            hit = self.resolve(mod, base_name) if base_name else None
-            if hit and isinstance(hit[1], ast.ClassDef):
-                out |= self.method_names(*hit)
-        return out
-
-
-def _arg_names(func: ast.FunctionDef) -> set[str]:
-    a = func.args
-    return {x.arg for x in (*a.posonlyargs, *a.args, *a.kwonlyargs)} - {"self", "cls"}
-
-
-def _has_var_kw(func: ast.FunctionDef) -> bool:
-    return func.args.kwarg is not None
 
 
 @functools.lru_cache(maxsize=None)

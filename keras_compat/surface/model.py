@@ -1,0 +1,107 @@
+"""Lookups over the shipped API surfaces (``keras_compat/data/api/*.json.gz``), loaded lazily and cached.
+
+A file holds one reference release (see :data:`REFERENCES`) with one or more *surfaces*: the generated API
+package that a flavour's names resolve to. Under ``keras-target = tf-keras`` every flavour
+(``tensorflow.keras``, standalone ``keras``, ``tf_keras``) means the tf-keras 2.15 API; under ``keras3``,
+``keras.X`` is Keras 3's ``keras`` package and ``tensorflow.keras.X`` is what TensorFlow >= 2.16 loads for
+``tf.keras`` (``keras._tf_keras.keras``), while ``tf_keras.X`` stays the tf-keras API.
+
+Nothing is loaded until a rule asks for a surface, i.e. until a file actually uses a Keras name.
+"""
+
+from __future__ import annotations
+
+import difflib
+import gzip
+import json
+from functools import cached_property, lru_cache
+from importlib import resources
+
+from keras_compat.names import Flavour
+from keras_compat.surface.extract import REFERENCES, Signature
+
+__all__ = ["REFERENCES", "Surface", "data_file_name", "load_document", "surface_for"]
+
+
+def data_file_name(distribution: str, version: str) -> str:
+    return f"{distribution}-{version}.json.gz"
+
+
+@lru_cache(maxsize=None)
+def load_document(target: str) -> dict:
+    """The decoded surface document of a target's reference release (read once per process)."""
+    distribution, version = REFERENCES[target]
+    resource = resources.files("keras_compat.data").joinpath("api").joinpath(data_file_name(distribution, version))
+    with resource.open("rb") as raw:
+        return json.loads(gzip.decompress(raw.read()))
+
+
+class Surface:
+    """One API surface: modules, names, signatures."""
+
+    def __init__(self, target: str, name: str) -> None:
+        document = load_document(target)
+        self.distribution = document["distribution"]
+        self.version = document["version"]
+        self.name = name
+        data = document["surfaces"][name]
+        self._modules: dict[str, dict[str, int | None]] = data["modules"]
+        self._methods: dict[str, dict[str, int | None]] = data.get("methods", {})
+        self._signatures: list[list] = document["signatures"]
+        self.layer_kwargs: frozenset[str] = frozenset(data["layer_kwargs"])
+
+    @property
+    def label(self) -> str:
+        """How messages name the surface: ``tf-keras 2.15.0``, ``Keras 3.15.1``, ``tf.keras of Keras 3.15.1``."""
+        if self.distribution == "tf-keras":
+            return f"tf-keras {self.version}"
+        return f"Keras {self.version}" if self.name == "keras" else f"tf.keras of Keras {self.version}"
+
+    def has_module(self, path: str) -> bool:
+        return path in self._modules
+
+    def names(self, module: str) -> frozenset[str]:
+        return frozenset(self._modules.get(module, ()))
+
+    def has_name(self, path: str) -> bool:
+        module, _, name = path.rpartition(".")
+        return name in self._modules.get(module, {})
+
+    def signature(self, path: str) -> Signature | None:
+        """Accepted keywords of the class/function at ``path``; None when unknown or not callable."""
+        module, _, name = path.rpartition(".")
+        index = self._modules.get(module, {}).get(name)
+        return None if index is None else Signature.from_json(self._signatures[index])
+
+    def method_signature(self, cls: str, method: str) -> Signature | None:
+        index = self._methods.get(cls, {}).get(method)
+        return None if index is None else Signature.from_json(self._signatures[index])
+
+    @cached_property
+    def _by_leaf(self) -> dict[str, list[str]]:
+        index: dict[str, list[str]] = {}
+        for module, names in self._modules.items():
+            for name in names:
+                index.setdefault(name, []).append(module)
+        return index
+
+    def modules_exporting(self, name: str) -> list[str]:
+        """Public modules that export ``name`` (shortest paths first)."""
+        return sorted(self._by_leaf.get(name, ()), key=lambda m: (m.count("."), m))
+
+    def close_names(self, module: str, name: str, n: int = 3) -> list[str]:
+        return difflib.get_close_matches(name, sorted(self.names(module)), n=n, cutoff=0.75)
+
+
+@lru_cache(maxsize=None)
+def _surface(target: str, name: str) -> Surface:
+    return Surface(target, name)
+
+
+def surface_for(flavour: Flavour, target: str) -> Surface | None:
+    """The surface names of ``flavour`` are checked against under ``target``; None: not checked."""
+    if flavour is Flavour.TF_PYTHON:
+        return None
+    if flavour is Flavour.TF_KERAS_PKG or target == "tf-keras":
+        return _surface("tf-keras", "tf_keras")
+    return _surface("keras3", "keras" if flavour is Flavour.KERAS else "tf.keras")
