@@ -217,9 +217,8 @@ def test_magics_are_masked_and_columns_kept(tmp_path: Path, capsys, monkeypatch)
 
 
 def test_mask_restores_every_line() -> None:
-    source = "%load_ext autoreload\nx = 1\n  # comment\nfiles = !ls -l\nobj??\n%%not-first\n"
-    masked = nb.mask(source)
-    assert masked.status == "broken" or masked.status == "python"
+    masked = nb.mask("x = 1\n%%time\n")  # a cell magic only counts on the first line; later, a line magic
+    assert masked.status == "python" and masked.text.startswith("x = 1\npass")
     assert nb.mask("%%bash\nls\n").status == "skipped"
     masked = nb.mask("%load_ext autoreload\nx = 1\nfiles = !ls -l\nobj??\n")
     assert masked.status == "python"
