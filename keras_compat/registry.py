@@ -92,6 +92,7 @@ GROUPS = {
     "2": Group("2", "keras-compat-legacy-api", "Legacy API (Keras 1 -> Keras 2 / tf.keras)"),
     "3": Group("3", "keras-compat-backend", "Backend calls"),
     "4": Group("4", "keras-compat-layers", "Custom layers and the training argument"),
+    "5": Group("5", "keras-compat-keras3", "Keras 3 migration (keras-target = keras3)"),
 }
 
 CheckFn = Callable[["Context"], Iterable["Diagnostic"]]
