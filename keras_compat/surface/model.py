@@ -63,6 +63,10 @@ class Surface:
     def names(self, module: str) -> frozenset[str]:
         return frozenset(self._modules.get(module, ()))
 
+    def exports(self, module: str, name: str) -> bool:
+        """Whether public module ``module`` has ``name`` (a name or a submodule)."""
+        return name in self._modules.get(module, ())
+
     def has_name(self, path: str) -> bool:
         module, _, name = path.rpartition(".")
         return name in self._modules.get(module, {})
