@@ -526,6 +526,27 @@ def _blocked_uses(ctx: Context, bound: str, module: str) -> tuple[bool, str | No
     return ok, None
 
 
+_FALLBACK_ERRORS = {"ImportError", "ModuleNotFoundError", "AttributeError"}
+
+
+def _catches_fallback(handler: ast.ExceptHandler) -> bool:
+    """``except ImportError|ModuleNotFoundError|AttributeError`` named explicitly (not a catch-all)."""
+    types = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type] if handler.type else []
+    return any((t.attr if isinstance(t, ast.Attribute) else getattr(t, "id", "")) in _FALLBACK_ERRORS for t in types)
+
+
+def _in_fallback(ctx: Context, node: ast.AST) -> bool:
+    """Inside a ``try``/``except ImportError|AttributeError`` (one side is a fallback for the other)."""
+    child = node
+    for parent in ctx.ancestors(node):
+        if isinstance(parent, ast.Try) and any(_catches_fallback(h) for h in parent.handlers):
+            if any(child is s for s in parent.body) or isinstance(child, ast.ExceptHandler) and \
+                    _catches_fallback(child):
+                return True
+        child = parent
+    return False
+
+
 def _keras3_module(name: KerasName) -> str:
     return f"keras.{name.raw}" if name.raw else "keras"
 
@@ -598,8 +619,9 @@ def _why(qualname: str) -> str:
     what="With `keras-target = keras3`: finds imports from `tensorflow.keras` (`from tensorflow import keras`, "
          "`from tensorflow.keras.layers import Dense`, `import tensorflow.keras.backend as K`) and uses of "
          "`tf.keras.*` through a TensorFlow import, plus `tf.compat.v1.keras`. Imports inside `try/except "
-         "ImportError` or `if`/`else` branches that select another Keras flavour, and code in Keras version "
-         "switches, are compatibility code and are not reported.",
+         "ImportError` or `if`/`else` branches that select another Keras flavour, `tf.keras` uses inside "
+         "`try`/`except ImportError|AttributeError` fallbacks, and code in Keras version switches, are "
+         "compatibility code and are not reported.",
     why="Since TensorFlow 2.16, `tf.keras` is Keras 3 reached through a compatibility shim "
         "(`keras._tf_keras.keras`) unless `tf_keras` is installed and `TF_USE_LEGACY_KERAS=1` is set, a "
         "process-wide switch that silently turns the same code back into Keras 2. `import keras` says which "
@@ -633,6 +655,8 @@ def _why(qualname: str) -> str:
         "try:\n    import keras\nexcept ImportError:\n    from tensorflow import keras\n",
         "import tensorflow as tf\nx = tf.reduce_sum(tf.ones((2, 2)))\n",
         "import tf_keras as keras  # KC108\n",
+        "import tensorflow as tf\nimport keras\ntry:\n    fmt = keras.config.floatx()\nexcept AttributeError:\n"
+        "    fmt = tf.keras.backend.floatx()\n",
     ),
 )
 def tensorflow_keras_import(ctx: Context) -> Iterator[Diagnostic]:
@@ -660,7 +684,8 @@ def tensorflow_keras_import(ctx: Context) -> Iterator[Diagnostic]:
         if attr.attr != "keras" or not isinstance(attr.value, (ast.Name, ast.Attribute)):
             continue
         qualname = ctx.qualname(attr)
-        if qualname not in ("tensorflow.keras", *_COMPAT_ROOTS) or ctx.in_compat_branch(attr):
+        if qualname not in ("tensorflow.keras", *_COMPAT_ROOTS) or ctx.in_compat_branch(attr) or \
+                _in_fallback(ctx, attr):
             continue
         chain, outer = _attribute_chain(ctx, attr)
         new = ".".join(["keras", *chain])
