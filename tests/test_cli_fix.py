@@ -373,3 +373,19 @@ def test_non_converging_fix_is_reported(tmp_path, capsys, monkeypatch) -> None:
                          monkeypatch)
     assert target.read_text() == FIXED  # the result parses, so it is written, and the file is named
     assert "f.py: warning: fixes did not converge after 10 passes" in err
+
+
+def test_diff_of_an_absolute_path_applies_with_git(tmp_path) -> None:
+    """``--diff`` headers are git-style (``a/tmp/...``, never ``a//tmp``), so ``git apply`` takes them."""
+    (tmp_path / "src").mkdir()
+    (tmp_path / "elsewhere").mkdir()
+    target = tmp_path / "src" / "model.py"
+    target.write_text(RENAMED, encoding="utf-8")
+    proc = sub(["check", "--isolated", "--no-cache", "--diff", str(target)], tmp_path / "elsewhere")
+    assert proc.returncode == 1, proc.stderr
+    assert "--- a//" not in proc.stdout and f"--- a/{str(target).lstrip('/')}" in proc.stdout
+    patch = tmp_path / "fix.patch"
+    patch.write_text(proc.stdout, encoding="utf-8")
+    applied = subprocess.run(["git", "apply", "-p1", str(patch)], cwd="/", capture_output=True, text=True)
+    assert applied.returncode == 0, applied.stderr
+    assert target.read_text(encoding="utf-8") == FIXED

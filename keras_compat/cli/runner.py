@@ -47,8 +47,10 @@ def _lines(text: str) -> list[str]:
 
 
 def unified_diff(old: str, new: str, path: str) -> str:
+    """A git-style diff (``a/``, ``b/`` prefixes, ``/`` separators), so ``git apply``/``patch -p1`` take it."""
+    name = path.replace("\\", "/").lstrip("/")
     out = []
-    for line in difflib.unified_diff(_lines(old), _lines(new), f"a/{path}", f"b/{path}"):
+    for line in difflib.unified_diff(_lines(old), _lines(new), f"a/{name}", f"b/{name}"):
         out.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
     return "".join(out)
 
