@@ -299,3 +299,20 @@ def test_clean_run_is_valid(tmp_path: Path, fmt: str, monkeypatch, capsys) -> No
         assert text == "keras-compat: emitted 0 annotations\n"
     else:
         assert text == ""
+
+
+def test_sarif_keeps_noqa_findings_as_suppressed(tmp_path: Path) -> None:
+    """``# noqa`` findings stay in SARIF with an inSource suppression (code scanning closes them as
+    suppressed); the other formats leave them out."""
+    source = ('from keras.layers import Dense\n'
+              'a = Dense(4, init="zero")  # noqa: KC201\n'
+              'b = Dense(4, init="zero")\n')
+    log = json.loads(check(tmp_path, "sarif", source=source))
+    sarif_validator().validate(log)
+    results = {(r["ruleId"], r["locations"][0]["physicalLocation"]["region"]["startLine"]): r
+               for r in log["runs"][0]["results"]}
+    assert results[("KC201", 2)]["suppressions"] == [{"kind": "inSource", "justification": "# noqa comment"}]
+    assert "fixes" not in results[("KC201", 2)]
+    assert "suppressions" not in results[("KC201", 3)] and "suppressions" not in results[("KC101", 1)]
+    github = check(tmp_path, "github", source=source)
+    assert "line=3" in github and "line=2," not in github

@@ -56,6 +56,7 @@ class Finding:
     fix: Fix | None = None  # only set when the fix applies with the current flags
     fix_safety: str | None = None  # "safe"/"unsafe" for any finding that has a fix
     lines: Mapping[int, str] = field(default_factory=dict, compare=False)  # source lines known (no EOL)
+    suppressed: bool = False  # hidden by an in-source ``# noqa`` (SARIF keeps it with ``suppressions``)
 
     @property
     def line_text(self) -> str | None:

@@ -11,6 +11,9 @@
   from :func:`keras_compat.formats.fingerprints` (no line numbers hashed), and ``fixes[]`` with
   ``artifactChanges``/``replacements`` for fixes that apply (``insertedContent.text`` always present,
   also for deletions, so reviewdog's SARIF reader keeps them).
+* findings silenced by ``# noqa`` (when the front-end passes them) carry ``suppressions: [{kind:
+  inSource}]``: code scanning records them as suppressed instead of opening alerts, and audits still
+  see them.
 """
 
 from __future__ import annotations
@@ -135,6 +138,9 @@ def render(findings: Sequence[Finding], rules: Iterable[Any] | None = None,
             }]
         if f.fix_safety is not None:
             result["properties"] = {"fixSafety": f.fix_safety}
+        if f.suppressed:
+            result["suppressions"] = [{"kind": "inSource", "justification": "# noqa comment"}]
+            result.pop("fixes", None)
         results.append(result)
     driver: dict[str, Any] = {"name": tool_name, "version": tool_version, "informationUri": INFORMATION_URI,
                               "rules": descriptors}

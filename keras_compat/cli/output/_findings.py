@@ -29,11 +29,15 @@ def _in_notebook(result: FileResult, finding: Finding) -> Finding:
                    end_col=end[1] if end else None, message=message, fix=None, lines=cells.file_lines)
 
 
-def findings(report: Report) -> list[Finding]:
+def findings(report: Report, suppressed: bool = False) -> list[Finding]:
+    """The reported findings; with ``suppressed``, also those hidden by ``# noqa`` (marked as such)."""
     unsafe = report.options.unsafe_fixes
     out = []
     for result in report.results:
-        for d in sorted(result.diagnostics, key=lambda d: d.sort_key()):
-            finding = from_diagnostic(result.path, d, result.lines, unsafe)
+        pairs = [(d, False) for d in result.diagnostics]
+        if suppressed:
+            pairs += [(d, True) for d in result.suppressed]
+        for d, hidden in sorted(pairs, key=lambda pair: pair[0].sort_key()):
+            finding = replace(from_diagnostic(result.path, d, result.lines, unsafe), suppressed=hidden)
             out.append(_in_notebook(result, finding) if result.notebook is not None else finding)
     return out

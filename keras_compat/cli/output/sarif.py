@@ -1,6 +1,8 @@
 """``--format sarif``: SARIF 2.1.0 for GitHub code scanning (see :mod:`keras_compat.formats.sarif`).
 
 URIs are relative to the current directory (``uriBaseId: %SRCROOT%``): run from the repository root.
+Findings silenced by ``# noqa`` are included as suppressed results (SARIF ``suppressions``), so code
+scanning shows them as suppressed rather than losing track of them.
 """
 
 from __future__ import annotations
@@ -15,5 +17,5 @@ from keras_compat.formats import sarif
 
 
 def write(report: Report, stream: TextIO, style: Style) -> None:
-    json.dump(sarif.render(findings(report)), stream, indent=2, ensure_ascii=False)
+    json.dump(sarif.render(findings(report, suppressed=True)), stream, indent=2, ensure_ascii=False)
     stream.write("\n")
