@@ -316,3 +316,16 @@ def test_sarif_keeps_noqa_findings_as_suppressed(tmp_path: Path) -> None:
     assert "suppressions" not in results[("KC201", 3)] and "suppressions" not in results[("KC101", 1)]
     github = check(tmp_path, "github", source=source)
     assert "line=3" in github and "line=2," not in github
+
+
+def test_github_format_writes_the_job_summary(tmp_path: Path, monkeypatch) -> None:
+    summary = tmp_path / "summary.md"
+    summary.write_text("earlier step\n", encoding="utf-8")
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    check(tmp_path, "github")
+    text = summary.read_text(encoding="utf-8")
+    assert text.startswith("earlier step\n## keras-compat\n")  # appended, never overwritten
+    assert "| [KC201](https://github.com/keras-compat/keras-compat/blob/main/docs/rules/KC201.md) |" in text
+    assert "`renamed-keras-argument`" in text and "fixable with `keras-compat check --fix`" in text
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(tmp_path / "missing-dir" / "s.md"))
+    assert "::error" in check(tmp_path, "github") or "::warning" in check(tmp_path, "github")
