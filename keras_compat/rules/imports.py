@@ -16,6 +16,7 @@ from keras_compat.importer import ensure_import
 from keras_compat.knowledge import module_move
 from keras_compat.names import Flavour, KerasName, keras_name
 from keras_compat.registry import Bad, FixAvailability, Good, Severity, rule
+from keras_compat.surface.model import native_keras3_surface
 
 _TF = "tensorflow.keras"
 
@@ -488,14 +489,17 @@ _COMPAT_ROOTS = ("tensorflow.compat.v1.keras", "tensorflow.compat.v2.keras")
 
 
 def _shim_only(module: str, attrs: list[str]) -> str | None:
-    """The first name along ``module.attr1.attr2...`` that only the tf.keras shim of Keras 3 provides."""
+    """The first name along ``module.attr1.attr2...`` that Keras 3 itself lacks: one only the tf.keras shim
+    provides, or one missing from both (``layers.experimental``), so that rewriting ``tf.keras`` to
+    ``keras`` would not give a working spelling."""
     current = module
     for attr in attrs:
         sub = f"{current}.{attr}" if current else attr
         if attr in KERAS3_SHIM_ONLY.get(current, ()) or sub in KERAS3_SHIM_ONLY_MODULES:
             return sub
         if sub not in KERAS3_MODULES:
-            return None
+            # a class or function of a public module ends the chain (the rest are its members)
+            return None if native_keras3_surface().exports(current, attr) else sub
         current = sub
     return None
 
@@ -554,7 +558,14 @@ def _keras3_module(name: KerasName) -> str:
 def _shim_note(blocked: str | None) -> str:
     if blocked is None:
         return ""
-    return f" once nothing uses tensorflow.keras.{blocked} (only in the tf.keras shim of Keras 3, not in keras)"
+    if blocked in KERAS3_SHIM_ONLY_MODULES or _in_shim(blocked):
+        return f" once nothing uses tensorflow.keras.{blocked} (only in the tf.keras shim of Keras 3, not in keras)"
+    return f" once nothing uses tensorflow.keras.{blocked} (Keras 3 has no such name)"
+
+
+def _in_shim(path: str) -> bool:
+    module, _, name = path.rpartition(".")
+    return name in KERAS3_SHIM_ONLY.get(module, ())
 
 
 def _keras3_from_import(ctx: Context, record: ImportRecord, name: KerasName):
@@ -649,6 +660,11 @@ def _why(qualname: str) -> str:
             fixed="import keras.backend as K  # error: KC107\nEPS = K.epsilon()\n", unsafe=True),
         Bad("from tensorflow.keras import backend as K  # error: KC107\ny = K.mean(x)  # error: KC303\n"),
         Bad("from tensorflow.keras.preprocessing.image import ImageDataGenerator  # error: KC107\n"),
+        # no rewrite to keras.layers.experimental...: Keras 3 has no such module (KC103 names the new path)
+        Bad("import tensorflow as tf\nx = tf.keras.layers.experimental.preprocessing.Rescaling(0.5)  "
+            "# error: KC107, KC103\n",
+            fixed="import tensorflow as tf\nx = tf.keras.layers.experimental.preprocessing.Rescaling(0.5)  "
+                  "# error: KC107, KC103\n", unsafe=True),
     ),
     good=(
         "import keras\nfrom keras.layers import Dense\n",

@@ -102,6 +102,11 @@ def _surface(target: str, name: str) -> Surface:
     return Surface(target, name)
 
 
+def native_keras3_surface() -> Surface:
+    """Keras 3's own public API (``keras.*``, not TensorFlow's ``tf.keras`` shim)."""
+    return _surface("keras3", "keras")
+
+
 def surface_for(flavour: Flavour, target: str) -> Surface | None:
     """The surface names of ``flavour`` are checked against under ``target``; None: not checked."""
     if flavour is Flavour.TF_PYTHON:
