@@ -18,6 +18,11 @@ from keras_compat.registry import REGISTRY
 from keras_compat.resolver import Resolver
 from keras_compat.settings import Settings
 from keras_compat.source import Positions
+from keras_compat.walk import _CHILD_FIELDS, child_fields
+
+
+#: Expressions that bind names (the resolver's scope builder must see them; it skips other expressions).
+_BINDING_EXPRS = (ast.NamedExpr, ast.Lambda, ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)
 
 
 @dataclass(frozen=True)
@@ -49,49 +54,80 @@ class Context:
         self.import_nodes: list[ast.Import | ast.ImportFrom] = []
         self.compares: list[ast.Compare] = []
         self.subscript_assigns: list[ast.Assign] = []
+        self._switch_tests: dict[int, bool] = {}
+        self._keras: dict[int, KerasName | None] = {}
         self._index()
         from keras_compat.knowledge import star_exports
 
-        self.resolver = Resolver(tree, self.parents, star_exports)
+        self.resolver = Resolver(tree, self.parents, star_exports, self._binding_exprs())
 
     def _index(self) -> None:
         parents = self.parents
+        lists: dict[type, list] = {ast.Call: self.calls, ast.Attribute: self.attributes,
+                                   ast.Import: self.import_nodes, ast.ImportFrom: self.import_nodes,
+                                   ast.ClassDef: self.classes, ast.FunctionDef: self.functions,
+                                   ast.AsyncFunctionDef: self.functions, ast.Compare: self.compares}
+        self._binders: list[ast.AST] = []
+        for cls in _BINDING_EXPRS:
+            lists[cls] = self._binders
+        fields_of, AST = _CHILD_FIELDS, ast.AST  # the hot loop: see keras_compat.walk
         stack: list[ast.AST] = [self.tree]
+        pop, push = stack.pop, stack.append
         while stack:
-            node = stack.pop()
-            for child in ast.iter_child_nodes(node):
-                parents[id(child)] = node
-                stack.append(child)
-            if isinstance(node, ast.Call):
-                self.calls.append(node)
-            elif isinstance(node, ast.Attribute):
-                self.attributes.append(node)
-            elif isinstance(node, (ast.Import, ast.ImportFrom)):
-                self.import_nodes.append(node)
-            elif isinstance(node, ast.ClassDef):
-                self.classes.append(node)
-            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                self.functions.append(node)
-            elif isinstance(node, ast.Compare):
-                self.compares.append(node)
+            node = pop()
+            cls = node.__class__
+            for name in fields_of.get(cls) or child_fields(cls):
+                value = getattr(node, name, None)
+                if value.__class__ is list:
+                    for child in value:
+                        if isinstance(child, AST):
+                            parents[id(child)] = node
+                            push(child)
+                elif isinstance(value, AST):
+                    parents[id(value)] = node
+                    push(value)
+            found = lists.get(cls)
+            if found is not None:
+                found.append(node)
+            elif cls is ast.Assign and any(t.__class__ is ast.Subscript for t in node.targets):
+                self.subscript_assigns.append(node)
         key = lambda n: (n.lineno, n.col_offset)  # noqa: E731  (source order for stable output)
-        for nodes in (self.calls, self.attributes, self.import_nodes, self.classes, self.functions, self.compares):
+        for nodes in (self.calls, self.attributes, self.import_nodes, self.classes, self.functions, self.compares,
+                      self.subscript_assigns):
             nodes.sort(key=key)  # type: ignore[arg-type]
+
+    def _binding_exprs(self) -> set[int]:
+        """Ids of the expressions that are or contain a lambda, comprehension or ``:=`` (and their parents)."""
+        marked: set[int] = set()
+        parents = self.parents
+        for node in self._binders:
+            current: ast.AST | None = node
+            while current is not None and id(current) not in marked:
+                marked.add(id(current))
+                current = parents.get(id(current))
+        return marked
 
     # -- resolution ---------------------------------------------------------------------------
     def qualname(self, expr: ast.AST) -> str | None:
         return self.resolver.qualname(expr)
 
     def keras(self, expr: ast.AST) -> KerasName | None:
-        """The Keras name an expression denotes, or None."""
+        """The Keras name an expression denotes, or None (memoised per node: several rules ask)."""
+        key = id(expr)
+        try:
+            return self._keras[key]
+        except KeyError:
+            pass
         qualname = self.resolver.qualname(expr)
         if qualname is None:
+            self._keras[key] = None
             return None
         for alias in self.settings.extra_backend_aliases:  # a project's own re-export of the backend
             if qualname == alias or qualname.startswith(alias + "."):
                 qualname = "keras.backend" + qualname[len(alias):]
                 break
-        return keras_name(qualname)
+        found = self._keras[key] = keras_name(qualname)
+        return found
 
     def parent(self, node: ast.AST) -> ast.AST | None:
         return self.parents.get(id(node))
@@ -103,7 +139,7 @@ class Context:
             current = self.parents.get(id(current))
 
     def in_compat_branch(self, node: ast.AST) -> bool:
-        return in_switch_branch(node, self.parents)
+        return in_switch_branch(node, self.parents, self._switch_tests)
 
     @cached_property
     def imports(self) -> list[ImportRecord]:

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import ast
 import re
+import sys
+import threading
 import traceback
 from collections.abc import Iterable
 
@@ -28,6 +30,12 @@ INTERNAL = "KC000"
 UNPARSABLE = "KC001"
 
 _DEFAULT_SETTINGS = Settings()
+
+#: A module nested deeper than the interpreter's recursion limit allows (``ast.parse`` accepts a few
+#: thousand levels of ``a + b + ...``, ``elif`` or call chains) is analysed again in a thread with a large
+#: stack and a raised recursion limit; only if that fails too is it reported as KC001, never as KC000.
+DEEP_STACK_BYTES = 512 * 1024 * 1024
+DEEP_RECURSION_LIMIT = 50_000
 
 
 def internal_error(where: str, exc: BaseException) -> Diagnostic:
@@ -76,7 +84,20 @@ def lint_tree(tree: ast.Module, text: str, filename: str = "<string>",
     if not _RELEVANT.search(text):
         return []
     try:
+        found = _run_rules(tree, text, filename, settings, rules)
+    except RecursionError:
+        found = _run_deep(tree, text, filename, settings, rules)
+    unique = {(d.code, d.line, d.col, d.message): d for d in found}
+    return sorted(unique.values(), key=Diagnostic.sort_key)
+
+
+def _run_rules(tree: ast.Module, text: str, filename: str, settings: Settings,
+               rules: list[Rule]) -> list[Diagnostic]:
+    """Every enabled rule; a RecursionError escapes (the caller retries with a deeper stack)."""
+    try:
         ctx = Context(tree, text, settings, filename)
+    except RecursionError:
+        raise
     except Exception as exc:  # noqa: BLE001 - containment is the point
         return [internal_error("the analysis setup", exc)]
     found: list[Diagnostic] = []
@@ -85,7 +106,42 @@ def lint_tree(tree: ast.Module, text: str, filename: str = "<string>",
             continue
         try:
             found.extend(_run_rule(rule, ctx))
+        except RecursionError:
+            raise
         except Exception as exc:  # noqa: BLE001 - one rule's bug must not hide the others' findings
             found.append(internal_error(f"rule {rule.code}", exc))
-    unique = {(d.code, d.line, d.col, d.message): d for d in found}
-    return sorted(unique.values(), key=Diagnostic.sort_key)
+    return found
+
+
+def _run_deep(tree: ast.Module, text: str, filename: str, settings: Settings,
+              rules: list[Rule]) -> list[Diagnostic]:
+    """:func:`_run_rules` in a thread with a large stack and a raised recursion limit (deeply nested code)."""
+    outcome: list[list[Diagnostic]] = []
+
+    def target() -> None:
+        try:
+            outcome.append(_run_rules(tree, text, filename, settings, rules))
+        except RecursionError:
+            pass
+
+    old_limit = sys.getrecursionlimit()
+    try:
+        old_stack = threading.stack_size(DEEP_STACK_BYTES)
+        try:
+            thread = threading.Thread(target=target, name="keras-compat-deep", daemon=True)
+            sys.setrecursionlimit(max(old_limit, DEEP_RECURSION_LIMIT))
+            thread.start()
+        finally:
+            threading.stack_size(old_stack)
+        thread.join()
+    except (RuntimeError, ValueError, MemoryError):  # no threads, or no stack that large: report below
+        pass
+    finally:
+        sys.setrecursionlimit(old_limit)
+    if outcome:
+        return outcome[0]
+    reason = "the code is nested too deeply to analyse"
+    if not settings.enabled(UNPARSABLE):
+        return []
+    return [Diagnostic(UNPARSABLE, REGISTRY[UNPARSABLE].render(reason=reason), 1, 0, 1, 0, None,
+                       {"reason": reason})]

@@ -113,12 +113,24 @@ def is_switch_test(test: ast.expr) -> bool:
     return False
 
 
-def in_switch_branch(node: ast.AST, parents: dict[int, ast.AST]) -> bool:
-    """Whether ``node`` lies in a branch of a Keras version/flavour switch (compatibility code)."""
+def in_switch_branch(node: ast.AST, parents: dict[int, ast.AST], tests: dict[int, bool] | None = None) -> bool:
+    """Whether ``node`` lies in a branch of a Keras version/flavour switch (compatibility code).
+
+    ``tests`` memoises :func:`is_switch_test` per ``if`` test (a long ``elif`` chain would otherwise walk
+    every test again for every node below it).
+    """
     child: ast.AST = node
     parent = parents.get(id(node))
     while parent is not None:
-        if isinstance(parent, (ast.If, ast.IfExp)) and child is not parent.test and is_switch_test(parent.test):
-            return True
+        if isinstance(parent, (ast.If, ast.IfExp)) and child is not parent.test:
+            if tests is None:
+                if is_switch_test(parent.test):
+                    return True
+            else:
+                known = tests.get(id(parent.test))
+                if known is None:
+                    known = tests[id(parent.test)] = is_switch_test(parent.test)
+                if known:
+                    return True
         child, parent = parent, parents.get(id(parent))
     return False

@@ -64,6 +64,7 @@ def module_moves() -> tuple[ModuleMove, ...]:
     return tuple(sorted(modules.MODULE_MOVES, key=lambda m: -len(m.old)))
 
 
+@lru_cache(maxsize=4096)
 def module_move(path: str) -> ModuleMove | None:
     """The move entry whose old module is ``path`` or a parent package of it."""
     for move in module_moves():

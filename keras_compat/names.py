@@ -103,8 +103,10 @@ def canonical(raw: str) -> str:
     return path
 
 
+@lru_cache(maxsize=16384)
 def keras_name(qualname: str) -> KerasName | None:
-    """Classify a fully qualified dotted name; None when it is not a Keras name."""
+    """Classify a fully qualified dotted name; None when it is not a Keras name (memoised: rules ask
+    about the same few hundred names for every attribute and call of every file)."""
     split = split_flavour(qualname)
     if split is None:
         return None

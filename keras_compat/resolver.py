@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from keras_compat.names import keras_name
+from keras_compat.walk import _CHILD_FIELDS, child_fields
 
 Pos = tuple[int, int]
 _FAR = (1 << 30, 0)
@@ -59,13 +60,46 @@ def _start(node: ast.AST) -> Pos:
     return (getattr(node, "lineno", 0), getattr(node, "col_offset", 0))
 
 
+_DISPATCH: dict[type, Callable[..., None] | None] = {}
+
+
 class _Builder(ast.NodeVisitor):
     """Collects scopes and bindings in one traversal."""
+
+    binding_exprs: set[int] | None = None
 
     def __init__(self, module: ast.Module) -> None:
         self.module_scope = Scope(module, "module", None)
         self.scope = self.module_scope
         self.scopes: dict[int, Scope] = {id(module): self.module_scope}
+
+    # -- traversal (ast.NodeVisitor's, with the dispatch and the child fields looked up once per class) ----
+    def visit(self, node: ast.AST) -> None:
+        if self.binding_exprs is not None and isinstance(node, ast.expr) and id(node) not in self.binding_exprs:
+            return  # binds nothing: no lambda, comprehension or := inside
+        cls = node.__class__
+        try:
+            method = _DISPATCH[cls]
+        except KeyError:
+            method = getattr(_Builder, "visit_" + cls.__name__, None)
+            if method is ast.NodeVisitor.visit_Constant:  # only a deprecation shim for visit_Num & co.
+                method = None
+            _DISPATCH[cls] = method
+        if method is None:
+            self.generic_visit(node)
+        else:
+            method(self, node)
+
+    def generic_visit(self, node: ast.AST) -> None:
+        AST = ast.AST
+        for name in _CHILD_FIELDS.get(node.__class__) or child_fields(node.__class__):
+            value = getattr(node, name, None)
+            if value.__class__ is list:
+                for item in value:
+                    if isinstance(item, AST):
+                        self.visit(item)
+            elif isinstance(value, AST):
+                self.visit(value)
 
     # -- helpers -----------------------------------------------------------------------------
     def _bind_target(self, target: ast.AST, stmt: ast.AST, value: ast.expr | None = None) -> None:
@@ -231,8 +265,12 @@ class Resolver:
     """Resolves expressions to fully qualified names (``tensorflow.keras.layers.Dense``)."""
 
     def __init__(self, module: ast.Module, parents: dict[int, ast.AST],
-                 star_exports: Callable[[str, str], bool] | None = None) -> None:
+                 star_exports: Callable[[str, str], bool] | None = None,
+                 binding_exprs: set[int] | None = None) -> None:
+        """``binding_exprs``: ids of every expression that is or contains a lambda, comprehension or ``:=``
+        (None: unknown). Other expressions bind nothing, so building the scopes skips them."""
         builder = _Builder(module)
+        builder.binding_exprs = binding_exprs
         builder.visit(module)
         self.module = module
         self.module_scope = builder.module_scope

@@ -49,7 +49,25 @@ def test_deeply_nested_code_is_contained() -> None:
     assert not [d for d in lint_source(source) if d.code == "KC000"]
     deep = "import keras\n" + "".join("    " * i + f"def f{i}():\n" for i in range(90)) + "    " * 90 + "pass\n"
     found = lint_source(deep)
-    assert all(d.code in ("KC000", "KC001", "KC101") for d in found)
+    assert all(d.code in ("KC001", "KC101") for d in found)
+
+
+DEEP = {  # each parses, but is nested deeper than the default recursion limit lets the analysis go
+    "binop": "from keras.layers import Dense\nDense(output_dim=1)\nx = " + " + ".join(["a"] * 2000) + "\n",
+    "elif": "from keras.layers import Dense\nif x:\n    pass\n" + "elif x:\n    Dense(output_dim=1)\n" * 1000,
+    "call-chain": "from keras.layers import Dense\nDense(output_dim=1)\nx = y" + ".f(1)" * 500 + "\n",
+    "subscript": "from keras.layers import Dense\nDense(output_dim=1)\nx = y" + "[0]" * 2000 + "\n",
+}
+
+
+@pytest.mark.parametrize("name", DEEP)
+def test_deep_code_that_parses_is_analysed(name: str) -> None:
+    """Regression: these gave KC000 (RecursionError in the analysis); now they are analysed in full."""
+    found = lint_source(DEEP[name])
+    assert not [d for d in found if d.code in ("KC000", "KC001")], found[:3]
+    assert any(d.code == "KC201" for d in found)
+    if name == "elif":
+        assert len([d for d in found if d.code == "KC201"]) == 1000
 
 
 @pytest.mark.parametrize("front_end", ["flake8", "pylint"])

@@ -367,7 +367,7 @@ def _const_str(node: ast.AST | None) -> str | None:
 
 
 def _backend_env_values(ctx: Context) -> Iterator[tuple[ast.AST, str]]:
-    for node in ast.walk(ctx.tree):
+    for node in [*ctx.subscript_assigns, *ctx.calls]:  # the context's indexes, not another walk of the tree
         if isinstance(node, ast.Assign):
             for target in node.targets:
                 if isinstance(target, ast.Subscript) and _environ_target(ctx, target.value) and \

@@ -333,8 +333,9 @@ def renamed_class(ctx: Context) -> Iterator[Diagnostic]:
             fix = ctx.fix(f"Rename {attr.attr} to {leaf_new}",
                           [Edit(end_line, end_col - len(attr.attr), end_line, end_col, leaf_new)], safe=True)
         yield _class_finding(ctx, attr, entry, fix)
+    imported = {r.alias.name for r in ctx.imports}  # a set: one lookup per call, not a scan of the imports
     for call in ctx.calls:  # names that only a star import provides
-        if isinstance(call.func, ast.Name) and not any(r.alias.name == call.func.id for r in ctx.imports):
+        if isinstance(call.func, ast.Name) and call.func.id not in imported:
             name = ctx.keras(call.func)
             if name is not None and name.path in renames and name.qualname not in reported_merge:
                 yield _class_finding(ctx, call.func, renames[name.path], None)

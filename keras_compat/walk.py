@@ -1,0 +1,40 @@
+"""Fast traversal of ``ast`` trees: the child fields of each node class, computed once.
+
+``ast.iter_child_nodes`` goes through ``ast.iter_fields`` (a generator and a ``getattr`` per field, on
+every node, for fields such as ``ctx``, ``id`` or ``attr`` that never hold a child). The analysis walks
+each tree twice (the context's index and the resolver's scopes), so this is the core's hot loop.
+Children come in the same order as ``ast.iter_child_nodes`` gives them, minus the shared singletons of
+expression contexts (``Load``...) and operators (``Add``...), which no analysis looks at.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+
+#: Fields that never hold a child node (names, flags, the expression context singletons).
+_LEAF_FIELDS = frozenset({
+    "ctx", "id", "attr", "arg", "name", "module", "level", "kind", "type_comment", "is_async",
+    "conversion", "simple", "tag", "op", "ops",
+})
+_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def child_fields(cls: type) -> tuple[str, ...]:
+    """The names of ``cls``'s fields that may hold child nodes (or lists of them), in declaration order."""
+    fields = _CHILD_FIELDS.get(cls)
+    if fields is None:
+        fields = _CHILD_FIELDS[cls] = tuple(f for f in getattr(cls, "_fields", ()) if f not in _LEAF_FIELDS)
+    return fields
+
+
+def iter_children(node: ast.AST) -> Iterator[ast.AST]:
+    """Like ``ast.iter_child_nodes`` (same order), without the expression-context singletons."""
+    for name in _CHILD_FIELDS.get(node.__class__) or child_fields(node.__class__):
+        value = getattr(node, name, None)
+        if isinstance(value, list):
+            for item in value:
+                if isinstance(item, ast.AST):
+                    yield item
+        elif isinstance(value, ast.AST):
+            yield value
