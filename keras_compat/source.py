@@ -87,8 +87,7 @@ def parse(text: str, filename: str = "<string>") -> ast.Module:
             return ast.parse(text, filename=filename, type_comments=False)
     except SyntaxError as exc:
         hint = _python2_hint(exc, text)
-        line = exc.lineno or 1
-        col = max((exc.offset or 1) - 1, 0)
+        line, col = _error_position(exc, text)
         if hint:
             raise SourceError(
                 f"not valid Python 3 (looks like Python 2: {hint}); keras-compat checks Python 3 code only, "
@@ -101,6 +100,19 @@ def parse(text: str, filename: str = "<string>") -> ast.Module:
 
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+
+
+def _error_position(exc: SyntaxError, text: str) -> tuple[int, int]:
+    """(1-based line, 0-based column) of a syntax error, always inside the file.
+
+    ``SyntaxError.offset`` counts from the start of ``exc.text``, which is the whole *logical* line for
+    errors after a backslash continuation (so it can exceed the physical line), and ``lineno`` can be one
+    past the last line for errors at the end of the file.
+    """
+    lines = physical_lines(text) or [""]
+    line = min(max(exc.lineno or 1, 1), len(lines))
+    width = len(lines[line - 1].rstrip("\r\n"))
+    return line, min(max((exc.offset or 1) - 1, 0), width)
 
 
 def physical_lines(text: str) -> list[str]:

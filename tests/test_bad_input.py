@@ -86,3 +86,16 @@ def test_front_ends_survive_every_bad_input(tmp_path, front_end) -> None:
     assert ("crlf.py", 3, 0, "KC201") not in found  # column of the keyword, not 0
     assert any(f[0] == "crlf.py" and f[3] == "KC201" for f in found)
     assert any(f[0] == "bom.py" and f[3] == "KC201" for f in found)
+
+
+@pytest.mark.parametrize("source", [
+    "import keras\nx = 'a' \\\n    'b' \\    'c'\n",  # error after a continuation: offset counts the logical line
+    "import keras\nx = (\n",  # error at the end of the file
+    "import keras\nx = 'caf\u00e9' \\\n    \u00e9\u00e9\u00e9 \\ \u00e9\n",
+])
+def test_syntax_error_positions_stay_inside_the_file(source: str) -> None:
+    """Regression (found by the mutation fuzzer): KC001 columns past the end of the physical line."""
+    [found] = lint_source(source)
+    lines = source.splitlines()
+    assert found.code == "KC001" and 1 <= found.line <= len(lines)
+    assert 0 <= found.col <= len(lines[found.line - 1])
