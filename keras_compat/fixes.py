@@ -8,6 +8,8 @@ repeat until nothing changes, and a result that no longer parses is rejected as 
 from __future__ import annotations
 
 import ast
+import bisect
+import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -33,7 +35,7 @@ def _offsets(positions: Positions, edit: Edit) -> tuple[int, int]:
 def apply_fixes(text: str, fixes: Iterable[Fix]) -> tuple[str, list[Fix]]:
     """Apply non-overlapping fixes in source order; return the new text and the fixes applied."""
     positions = Positions(text)
-    taken: list[tuple[int, int]] = []
+    taken = _Taken()
     chosen: list[tuple[Fix, list[tuple[int, int, str]]]] = []
     seen_inserts: set[tuple[int, str]] = set()
     ordered = sorted(fixes, key=lambda f: min((e.line, e.col) for e in f.edits) if f.edits else (0, 0))
@@ -43,10 +45,10 @@ def apply_fixes(text: str, fixes: Iterable[Fix]) -> tuple[str, list[Fix]]:
             start, end = _offsets(positions, edit)
             spans.append((start, end, edit.content))
         real = [s for s in spans if not (s[0] == s[1] and (s[0], s[2]) in seen_inserts)]
-        if any(_overlaps(a, b) for a in real for b in taken):
+        if any(taken.conflicts(a) for a in real):
             continue
         for start, end, content in real:
-            taken.append((start, end))
+            taken.add((start, end))
             if start == end:
                 seen_inserts.add((start, content))
         chosen.append((fix, real))
@@ -58,6 +60,48 @@ def apply_fixes(text: str, fixes: Iterable[Fix]) -> tuple[str, list[Fix]]:
         last = end
     out.append(text[last:])
     return "".join(out), [f for f, _ in chosen]
+
+
+class _Taken:
+    """The spans of the fixes chosen so far, answering "does this span conflict with one?" (``_overlaps``)
+    in logarithmic time: a file with thousands of fixes must not cost time quadratic in their number.
+
+    Replaced spans of different fixes never overlap (a conflicting fix is not taken), so sorted by start
+    they are sorted by end too and only the nearest one can overlap; if one fix brings overlapping edits of
+    its own, every later question scans all spans, as before.
+    """
+
+    def __init__(self) -> None:
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        self.points: list[int] = []  # insertions
+        self.all: list[tuple[int, int]] = []
+        self.messy = False
+
+    def conflicts(self, span: tuple[int, int]) -> bool:
+        if self.messy:
+            return any(_overlaps(span, b) for b in self.all)
+        start, end = span[0], span[1]
+        if start == end:  # an insertion conflicts only strictly inside a replaced span
+            j = bisect.bisect_left(self.starts, start) - 1
+            return j >= 0 and self.ends[j] > start
+        j = bisect.bisect_left(self.starts, end) - 1  # the last span starting before this one ends
+        if j >= 0 and self.ends[j] > start:
+            return True
+        k = bisect.bisect_right(self.points, start)  # the first insertion after this span's start
+        return k < len(self.points) and self.points[k] < end
+
+    def add(self, span: tuple[int, int]) -> None:
+        self.all.append(span)
+        start, end = span
+        if start == end:
+            bisect.insort(self.points, start)
+            return
+        if not self.messy and self.conflicts(span):
+            self.messy = True  # a fix's own edits overlap
+        j = bisect.bisect_left(self.starts, start)
+        self.starts.insert(j, start)
+        self.ends.insert(j, end)
 
 
 def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
@@ -113,7 +157,9 @@ def fix_text(text: str, filename: str = "<string>", settings: Settings | None = 
             result.remaining = found
             break
         try:
-            ast.parse(new)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # invalid escape sequences etc.: not ours to print
+                ast.parse(new)
         except (SyntaxError, ValueError) as exc:
             raise FixError(f"fixes produced invalid Python ({exc})",
                            [by_fix[id(f)].code for f in applied]) from None

@@ -46,6 +46,16 @@ def _jobs(value: str) -> int:
     return n
 
 
+def _limit(value: str) -> float:
+    try:
+        n = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {value!r}") from None
+    if not n >= 0:
+        raise argparse.ArgumentTypeError("must be 0 (no limit) or more")
+    return n
+
+
 class _Parser(argparse.ArgumentParser):
     def exit(self, status: int = 0, message: str | None = None) -> None:  # type: ignore[override]
         if message:
@@ -105,6 +115,14 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
     run.add_argument("--cache-dir", metavar="DIR", help="cache directory (default: .keras_compat_cache "
                      "next to the configuration file, else in the current directory)")
+    run.add_argument("--max-file-seconds", type=_limit, metavar="SECONDS",
+                     help="stop analysing a file after this long and report it (default: 30; 0: no limit)")
+    run.add_argument("--max-file-size", type=_limit, metavar="MB",
+                     help="do not read files larger than this and report them (default: 5; 0: no limit)")
+    run.add_argument("--follow-links", action="store_true",
+                     help="enter symlinked directories and check links to files outside the tree")
+    run.add_argument("--resources", action="store_true",
+                     help="print time and peak memory of the run and its slowest files on stderr")
     out = check.add_argument_group("output")
     out.add_argument("--format", choices=sorted(FORMATS), default="text",
                      help="output format (default: text)")

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from pathlib import Path
 from typing import TextIO
 
 from keras_compat.cli import available_cpus
 from keras_compat.cli import cache as cache_mod
 from keras_compat.cli import config as config_mod
-from keras_compat.cli import discovery, output, progress, runner
+from keras_compat.cli import discovery, limits, output, progress, runner
 from keras_compat.cli.model import FileResult, Report, RunOptions
 from keras_compat.registry import all_rules
 from keras_compat.settings import Settings
@@ -81,7 +82,9 @@ def cmd_check(args: argparse.Namespace) -> int:
              "extend-ignore": args.extend_ignore, "keras-target": args.keras_target,
              "exclude": args.exclude, "extend-exclude": args.extend_exclude,
              "extend-include": args.extend_include,
-             "per-file-ignores": args.per_file_ignores, "cache-dir": args.cache_dir}
+             "per-file-ignores": args.per_file_ignores, "cache-dir": args.cache_dir,
+             "max-file-seconds": args.max_file_seconds, "max-file-size": args.max_file_size,
+             "follow-links": args.follow_links}
     config_start = [args.stdin_filename] if stdin_mode and args.stdin_filename else paths
     try:
         config = config_mod.resolve(config_start, args.config, args.isolated, flags)
@@ -90,11 +93,18 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     cache_dir = None if args.no_cache else str(config.cache_dir or (config.root / cache_mod.DIRNAME))
     options = RunOptions(fix=args.fix, unsafe_fixes=args.unsafe_fixes, diff=args.diff,
-                         show_source=args.show_source, cache_dir=cache_dir, root=str(config.root))
+                         show_source=args.show_source, cache_dir=cache_dir, root=str(config.root),
+                         max_file_seconds=limits.DEFAULT_MAX_FILE_SECONDS if config.max_file_seconds is None
+                         else config.max_file_seconds,
+                         max_file_bytes=int((limits.DEFAULT_MAX_FILE_MB if config.max_file_size is None
+                                             else config.max_file_size) * 1_000_000))
+    started = time.perf_counter()
+    problems: list[tuple[str, str]] = []
     settings: list[Settings] = []
     variants: dict[tuple[str, ...], int] = {}
     missing: list[str] = []
     fix_to_stdout = False
+    jobs = 1
 
     if stdin_mode:
         name = args.stdin_filename or "stdin"
@@ -110,7 +120,8 @@ def cmd_check(args: argparse.Namespace) -> int:
             sys.stdout.buffer.write(result.fixed_output if result.fixed_output is not None else data)
             sys.stdout.flush()
     else:
-        files, missing = discovery.discover(paths, config.root, config.excludes, config.extend_include)
+        files, missing = discovery.discover(paths, config.root, config.excludes, config.extend_include,
+                                            follow_links=config.follow_links, problems=problems)
         tasks = []
         for path in files:
             relpath = discovery.relative(path, config.root)
@@ -128,6 +139,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     report = Report(results, options, missing)
     for raw in missing:
         sys.stderr.write(f"keras-compat: error: {raw}: no such file or directory\n")
+    for where, problem in problems:
+        sys.stderr.write(f"{where}: warning: {problem}\n")
     for result in results:
         for note in result.notes:
             sys.stderr.write(f"{result.path}: warning: {note}\n")
@@ -147,4 +160,18 @@ def cmd_check(args: argparse.Namespace) -> int:
         stream.flush()
     if not args.quiet:
         sys.stderr.write(summary(report) + "\n")
-    return report.exit_code()
+    if args.resources:
+        sys.stderr.write(resources(results, time.perf_counter() - started, workers=not stdin_mode and jobs > 1))
+    return max(report.exit_code(), 2 if problems else 0)
+
+
+def resources(results: list[FileResult], seconds: float, workers: bool = False) -> str:
+    """The ``--resources`` report: wall time, peak memory, the slowest files."""
+    own, children = limits.peak_rss()
+    worker = f", {children / 2**20:.0f} MiB in the largest worker" if workers and children else ""
+    lines = [f"Resources: {seconds:.2f} s wall time for {len(results)} files; peak memory {own / 2**20:.0f} MiB "
+             f"in this process{worker}"]
+    slowest = sorted((r for r in results if not r.cached), key=lambda r: -r.seconds)[:5]
+    if slowest:
+        lines.append("Slowest files: " + ", ".join(f"{r.path} {r.seconds:.2f} s" for r in slowest))
+    return "\n".join(lines) + "\n"

@@ -24,7 +24,8 @@ else:  # pragma: no cover - Python 3.10
 
 TABLE = "tool.keras-compat"
 #: Keys the CLI understands besides the core's rule selection and rule options.
-CLI_KEYS = ("exclude", "extend-exclude", "extend-include", "per-file-ignores", "cache-dir")
+CLI_KEYS = ("exclude", "extend-exclude", "extend-include", "per-file-ignores", "cache-dir",
+            "max-file-seconds", "max-file-size", "follow-links")
 
 
 class ConfigError(Exception):
@@ -41,6 +42,9 @@ class Config:
     extend_include: tuple[str, ...] = ()  # further files to check below directories (besides .py, .ipynb)
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
     cache_dir: Path | None = None
+    max_file_seconds: float | None = None  # None: the default of keras_compat.cli.limits
+    max_file_size: float | None = None  # megabytes
+    follow_links: bool = False
     path: Path | None = None  # the pyproject.toml read, if any
     root: Path = field(default_factory=Path.cwd)  # base for relative patterns and the cache
 
@@ -172,6 +176,16 @@ def build(table: Mapping[str, object], path: Path | None, flags: Mapping[str,
         if not isinstance(cli["cache-dir"], str):
             raise ConfigError(f"{where}: cache-dir must be a string, got {cli['cache-dir']!r}")
         config.cache_dir = (root / cli["cache-dir"]).resolve()
+    for key in ("max-file-seconds", "max-file-size"):
+        if key in cli:
+            value = cli[key]
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+                raise ConfigError(f"{where}: {key} must be a number >= 0 (0: no limit), got {value!r}")
+            setattr(config, key.replace("-", "_"), float(value))
+    if "follow-links" in cli:
+        if not isinstance(cli["follow-links"], bool):
+            raise ConfigError(f"{where}: follow-links must be true or false, got {cli['follow-links']!r}")
+        config.follow_links = cli["follow-links"]
 
     if flags.get("exclude") is not None:
         config.exclude = tuple(flags["exclude"])  # type: ignore[arg-type]
@@ -184,6 +198,11 @@ def build(table: Mapping[str, object], path: Path | None, flags: Mapping[str,
                                                          "--per-file-ignores")
     if flags.get("cache-dir") is not None:
         config.cache_dir = Path(str(flags["cache-dir"])).resolve()
+    for key in ("max-file-seconds", "max-file-size"):
+        if flags.get(key) is not None:
+            setattr(config, key.replace("-", "_"), float(flags[key]))  # type: ignore[arg-type]
+    if flags.get("follow-links"):
+        config.follow_links = True
     return config
 
 

@@ -14,6 +14,10 @@ separators:
 * ``*`` and ``?`` do not cross ``/``; ``**`` matches any number of directories;
 * a trailing ``/`` restricts the pattern to directories; a matching directory excludes everything below.
 
+Symbolic links below the paths given: directories are not entered and links to files outside the tree
+are skipped, unless ``--follow-links`` (``follow-links = true``), which enters each real directory once
+(link loops end).
+
 Default skips (always, below the paths given): VCS directories, virtual environments (any directory
 holding ``pyvenv.cfg``), ``build``, ``dist``, ``__pycache__``, caches, ``node_modules``, ``.tox``,
 ``.nox`` and ``site-packages``. Paths named explicitly on the command line are always checked, whatever
@@ -122,17 +126,46 @@ def _wanted(entry: os.DirEntry[str], root: Path, includes: Sequence[str]) -> boo
     return bool(includes) and matches_any(relative(Path(entry.path), root), includes)
 
 
-def _walk(directory: Path, root: Path, excludes: Sequence[str], includes: Sequence[str] = ()) -> Iterator[Path]:
+class _Walk:
+    """What one walk needs besides the directory: symlink policy, directories entered, problems met."""
+
+    def __init__(self, top: Path, follow_links: bool, problems: list[tuple[str, str]] | None) -> None:
+        self.top = os.path.realpath(top)
+        self.follow_links = follow_links
+        self.visited = {self.top}  # real paths of the directories entered (with follow_links: no loops)
+        self.problems = problems
+
+    def inside(self, path: str) -> bool:
+        real = os.path.realpath(path)
+        return real == self.top or real.startswith(self.top.rstrip(os.sep) + os.sep)
+
+
+def _walk(directory: Path, root: Path, excludes: Sequence[str], includes: Sequence[str] = (),
+          state: _Walk | None = None) -> Iterator[Path]:
+    """Files below ``directory``. Symbolic links to directories are not entered, and links to files outside
+    the directory given are not checked, unless ``state.follow_links`` (then each real directory is
+    entered once, so link loops end)."""
+    state = state or _Walk(directory, False, None)
     try:
         entries = sorted(os.scandir(directory), key=lambda e: e.name)
-    except OSError:
+    except OSError as exc:
+        if state.problems is not None:
+            state.problems.append((display_path(directory), f"cannot read directory: {exc.strerror or exc}"))
         return
     for entry in entries:
         try:
-            if entry.is_dir():  # follows symlinks to directories, like ruff and flake8
-                if not _skip_dir(entry, root, excludes):
-                    yield from _walk(Path(entry.path), root, excludes, includes)
+            link = entry.is_symlink()
+            if entry.is_dir():
+                if link and not state.follow_links or _skip_dir(entry, root, excludes):
+                    continue
+                real = os.path.realpath(entry.path)
+                if real in state.visited:  # a link loop, or a second way into a directory already walked
+                    continue
+                state.visited.add(real)
+                yield from _walk(Path(entry.path), root, excludes, includes, state)
             elif _wanted(entry, root, includes) and entry.is_file():
+                if link and not state.follow_links and not state.inside(entry.path):
+                    continue  # a link leaving the tree
                 path = Path(entry.path)
                 if not (excludes and matches_any(relative(path, root), excludes)):
                     yield path
@@ -141,10 +174,13 @@ def _walk(directory: Path, root: Path, excludes: Sequence[str], includes: Sequen
 
 
 def discover(paths: Sequence[str], root: Path, excludes: Sequence[str],
-             includes: Sequence[str] = ()) -> tuple[list[Path], list[str]]:
+             includes: Sequence[str] = (), *, follow_links: bool = False,
+             problems: list[tuple[str, str]] | None = None) -> tuple[list[Path], list[str]]:
     """(files to check in a stable order, paths that do not exist). ``-`` (stdin) is not handled here.
 
     ``includes`` (``extend-include``): patterns of further files to check below directories.
+    ``follow_links``: enter symlinked directories and check links to files outside the tree (loop-safe).
+    ``problems`` receives ``(path, message)`` for directories that cannot be read.
     """
     found: list[Path] = []
     missing: list[str] = []
@@ -152,7 +188,7 @@ def discover(paths: Sequence[str], root: Path, excludes: Sequence[str],
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            candidates: Iterable[Path] = _walk(path, root, excludes, includes)
+            candidates: Iterable[Path] = _walk(path, root, excludes, includes, _Walk(path, follow_links, problems))
         elif path.exists():
             candidates = [path]  # named explicitly: always checked
         else:

@@ -53,6 +53,7 @@ class FileResult:
     fixed_output: bytes | None = None  # the fixed source for stdin with --fix
     lines: dict[int, str] = field(default_factory=dict)  # source lines for --show-source
     cached: bool = False
+    seconds: float = 0.0  # wall time spent on this file (reading, analysis, fixing)
     notebook: CellMap | None = None  # set for .ipynb files: findings' lines are in the concatenated cells
 
     @property
@@ -71,6 +72,8 @@ class RunOptions:
     show_source: bool = False
     cache_dir: str | None = None  # None: no cache
     root: str = "."
+    max_file_seconds: float = 30.0  # per-file time limit (0: none); see keras_compat.cli.limits
+    max_file_bytes: int = 5_000_000  # larger files are not read (0: no limit)
 
 
 @dataclass

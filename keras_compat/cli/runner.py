@@ -11,13 +11,14 @@ import difflib
 import math
 import re
 import signal
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from keras_compat.cli import cache as cache_mod
-from keras_compat.cli import noqa
+from keras_compat.cli import limits, noqa
 from keras_compat.cli.model import FileResult, RunOptions
 from keras_compat.cli.notebook import is_notebook, process_notebook
 from keras_compat.cli.writer import WriteError, atomic_write, digest
@@ -81,24 +82,59 @@ def _read_error(path: str, exc: OSError) -> FileResult:
     return FileResult(path, [diag], read_error=True)
 
 
+class _TooLarge(Exception):
+    pass
+
+
+def _read(disk: str, options: RunOptions) -> bytes:
+    """The file's bytes; at most ``max_file_bytes`` are read (a huge file or ``/dev/zero`` cannot exhaust memory)."""
+    with open(disk, "rb") as fh:
+        if not options.max_file_bytes:
+            return fh.read()
+        data = fh.read(options.max_file_bytes + 1)
+    if len(data) > options.max_file_bytes:
+        raise _TooLarge
+    return data
+
+
+def _not_analysed(path: str, reason: str) -> FileResult:
+    diag = Diagnostic(UNPARSABLE, REGISTRY[UNPARSABLE].render(reason=reason), 1, 0, 1, 0, None, {"reason": reason})
+    return FileResult(path, [diag])
+
+
 def process_file(task: Task, settings: Settings, options: RunOptions,
                  store: cache_mod.Cache | None) -> FileResult:
     disk, shown, relpath, _ = task
+    start = time.perf_counter()
     try:
-        with open(disk, "rb") as fh:
-            data = fh.read()
+        data = _read(disk, options)
     except OSError as exc:
         return _read_error(shown, exc)
-    return process_source(data, shown, relpath, settings, options, store, disk=disk)
+    except _TooLarge:
+        return _not_analysed(shown, f"file is larger than {options.max_file_bytes / 1e6:g} MB; not analysed "
+                                    "(--max-file-size)")
+    result = process_source(data, shown, relpath, settings, options, store, disk=disk)
+    result.seconds = time.perf_counter() - start
+    return result
 
 
 def process_source(data: bytes, shown: str, relpath: str, settings: Settings, options: RunOptions,
                    store: cache_mod.Cache | None, disk: str | None = None) -> FileResult:
-    """Check (and fix) one file's bytes. ``disk`` is where fixes are written (None: stdin)."""
+    """Check (and fix) one file's bytes. ``disk`` is where fixes are written (None: stdin).
+
+    The whole of it runs under the per-file time limit (``options.max_file_seconds``, disarmed before a
+    fixed file is written): a file that uses it up is reported as not analysed and the run goes on.
+    """
+    start = time.perf_counter()
     try:
-        return _process(data, shown, relpath, settings, options, store, disk)
+        with limits.time_limit(options.max_file_seconds):
+            result = _process(data, shown, relpath, settings, options, store, disk)
+    except limits.TimeLimitExceeded as exc:
+        result = _not_analysed(shown, str(exc))
     except Exception as exc:  # noqa: BLE001 - one file's failure must not end the run
-        return FileResult(shown, [internal_error("the command-line runner", exc)])
+        result = FileResult(shown, [internal_error("the command-line runner", exc)])
+    result.seconds = time.perf_counter() - start
+    return result
 
 
 def _process(data: bytes, shown: str, relpath: str, settings: Settings, options: RunOptions,
@@ -239,9 +275,8 @@ def _from_cache(task: Task, settings: Settings, options: RunOptions,
     """The result for a file whose findings are cached and need no fixing (None: send it to a worker)."""
     disk, shown, relpath, _ = task
     try:
-        with open(disk, "rb") as fh:
-            data = fh.read()
-    except OSError:
+        data = _read(disk, options)
+    except (OSError, _TooLarge):
         return None
     found = store.get(cache_mod.key(data, relpath, settings))
     if found is None or ((options.fix or options.diff) and any(d.fix is not None for d in found)):

@@ -37,6 +37,9 @@ def _write_all(fd: int, data: bytes) -> None:
 
 def atomic_write(path: Path, data: bytes, expected_digest: str) -> None:
     """Replace ``path``'s content with ``data`` if it still hashes to ``expected_digest``."""
+    from keras_compat.cli import limits
+
+    limits.suspend()  # the per-file time limit never interrupts a write half-way
     target = Path(os.path.realpath(path))
     try:
         info = target.stat()
