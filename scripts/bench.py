@@ -1,0 +1,275 @@
+"""Benchmark keras-compat on a pinned corpus of real Keras code; prints every figure of docs/performance.md.
+
+Usage::
+
+    python scripts/bench.py [--repeat 3] [--tool-repeat 2] [--jobs N] [--work DIR] [--skip tf_upgrade_v2,...]
+
+The corpus (about half a million lines) is built from released packages, downloaded once with
+``pip download`` into the test cache (``tests/support/pypi.py``): the Keras 2 library (tf-keras 2.15.0),
+Keras 3 (keras 3.15.1) and the 12 legacy packages of the realism corpus. Measured side by side, in one run,
+medians of ``--repeat`` runs (``--tool-repeat`` for the slow flake8/pylint/tf_upgrade_v2 runs):
+
+* the floor: reading, decoding and ``ast.parse`` of every file in this process;
+* the core (``lint_source`` on the same bytes, parsing included) as a multiple of the floor, and the analysis
+  on top of parsing (core minus floor) as a multiple of the floor;
+* flake8 (default plugins, ``-j 1``) with and without the KC plugin, as an overhead percentage;
+* pylint (default checkers, ``-j 1``) with and without the plugin, on the realism packages (pylint needs
+  minutes per 100,000 lines; ``--pylint-all`` for the whole corpus);
+* ``keras-compat check`` cold and warm cache, ``-j 1`` and ``-j N``: seconds, files/s, lines/s, peak memory;
+* TensorFlow's ``tf_upgrade_v2`` on the same tree, from a throwaway virtual environment with
+  tensorflow-cpu 2.15.1 (skipped, with the reason, when it cannot be installed);
+* scaling: the corpus copied 2x and 4x (time ratio against line ratio).
+
+Not a test: it takes 15-30 minutes on 2 cores. Record the output in docs/performance.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+
+CORPUS = (("tf-keras", "2.15.0"), ("keras", "3.15.1"))
+TF_UPGRADE = "tensorflow-cpu==2.15.1"
+
+_FLAKE8 = """
+import sys
+import flake8.plugins.finder as finder
+if sys.argv[1] == "without":
+    original = finder.find_plugins
+    finder.find_plugins = lambda cfg, opts: [p for p in original(cfg, opts) if p.package != "keras-compat"]
+from flake8.main.cli import main
+raise SystemExit(main(sys.argv[2:]))
+"""
+_MEASURED = """
+import resource, sys
+from keras_compat.cli import main
+status = main(sys.argv[2:])
+own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+with open(sys.argv[1], "w") as fh:
+    fh.write(f"{own} {children}")
+raise SystemExit(status)
+"""
+
+
+def build_corpus(work: Path) -> Path:
+    from support.pypi import fetch, python_files
+    from support.realism import PACKAGES, package_root
+
+    corpus = work / "corpus"
+    if (corpus / ".complete").exists():
+        return corpus
+    if corpus.exists():
+        shutil.rmtree(corpus)
+    for name, version in (*CORPUS, *PACKAGES):
+        source = package_root(name, version) if (name, version) in PACKAGES else fetch(name, version)
+        for path in python_files(source):
+            target = corpus / f"{name}-{version}" / path.relative_to(source)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, target)
+    (corpus / ".complete").write_text("ok")
+    return corpus
+
+
+def corpus_files(corpus: Path) -> list[Path]:
+    from keras_compat.cli import discovery
+
+    files, _ = discovery.discover([str(corpus)], corpus, ())
+    return files
+
+
+def median_time(fn, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def run(cmd: list[str], cwd: Path | None = None, env: dict | None = None, ok=(0, 1, 2)) -> float:
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True)
+    elapsed = time.perf_counter() - start
+    if proc.returncode not in ok:
+        raise RuntimeError(f"{' '.join(cmd[:4])}... exited {proc.returncode}: {proc.stderr.decode()[-1500:]}")
+    return elapsed
+
+
+def line(label: str, value: str) -> None:
+    print(f"{label:<52}{value}", flush=True)
+
+
+def bench_core(datas: list[bytes], repeat: int) -> None:
+    from keras_compat.engine import lint_source
+    from keras_compat.source import SourceError, decode
+
+    def floor() -> None:
+        for data in datas:
+            try:
+                ast.parse(decode(data).text)
+            except (SourceError, SyntaxError, ValueError):
+                pass
+
+    def core() -> None:
+        for data in datas:
+            lint_source(data)
+
+    core()  # warm the tables and caches once, like any long-running host
+    pairs = []
+    for _ in range(repeat):  # interleaved, so machine load hits both alike
+        pairs.append((median_time(floor, 1), median_time(core, 1)))
+    f = statistics.median(p[0] for p in pairs)
+    c = statistics.median(p[1] for p in pairs)
+    line("floor: read + decode + ast.parse", f"{f:8.2f} s")
+    line("core: lint_source (parse included)", f"{c:8.2f} s  = {c / f:.2f}x the floor")
+    line("core analysis on top of parsing (core - floor)", f"{c - f:8.2f} s  = {(c - f) / f:.2f}x the floor")
+
+
+def bench_flake8(corpus: Path, files: list[str], repeat: int) -> None:
+    base = ["-j", "1", "--isolated", "--exit-zero", "--output-file", os.devnull]
+    out = {}
+    for mode in ("without", "with"):
+        out[mode] = median_time(lambda m=mode: run([sys.executable, "-c", _FLAKE8, m, *base, *files], cwd=corpus),
+                                repeat)
+    line("flake8 -j 1 (default plugins) without KC", f"{out['without']:8.2f} s")
+    line("flake8 -j 1 with KC", f"{out['with']:8.2f} s  overhead {100 * (out['with'] / out['without'] - 1):+.1f}%")
+
+
+def bench_pylint(corpus: Path, paths: list[str], repeat: int, what: str) -> None:
+    base = [sys.executable, "-m", "pylint", "-j", "1", "--rcfile=/dev/null", "--persistent=n", "--score=n",
+            "--exit-zero", f"--output={os.devnull}", "--recursive=y"]
+    without = median_time(lambda: run([*base, *paths], cwd=corpus), repeat)
+    with_kc = median_time(lambda: run([*base, "--load-plugins=pylint_keras_compat", *paths], cwd=corpus), repeat)
+    line(f"pylint -j 1 (default checkers) without KC, {what}", f"{without:8.2f} s")
+    line("pylint -j 1 with KC", f"{with_kc:8.2f} s  overhead {100 * (with_kc / without - 1):+.1f}%")
+
+
+def bench_cli(corpus: Path, n_files: int, n_lines: int, jobs: int, repeat: int) -> float:
+    cold_j1 = 0.0
+    for j in sorted({1, jobs}):
+        cold, warm, peaks = [], [], []
+        for _ in range(repeat):
+            with tempfile.TemporaryDirectory() as tmp:
+                report = Path(tmp) / "rss"
+                cmd = [sys.executable, "-c", _MEASURED, str(report), "check", "-q", "--isolated", "-j", str(j),
+                       "--cache-dir", str(Path(tmp) / "cache"), str(corpus)]
+                cold.append(run(cmd, cwd=corpus))
+                own, children = (int(v) for v in report.read_text().split())
+                peaks.append(max(own, children) / 1024)
+                warm.append(run(cmd, cwd=corpus))
+        for label, seconds in ((f"keras-compat check -j {j}, cold cache", statistics.median(cold)),
+                               (f"keras-compat check -j {j}, warm cache", statistics.median(warm))):
+            line(label, f"{seconds:8.2f} s  {n_files / seconds:7.0f} files/s  {n_lines / seconds:9.0f} lines/s")
+        line(f"  peak memory (-j {j}, largest process)", f"{max(peaks):8.0f} MiB")
+        line(f"  warm cache speed-up (-j {j})", f"{statistics.median(cold) / statistics.median(warm):8.1f}x")
+        if j == 1:
+            cold_j1 = statistics.median(cold)
+    return cold_j1
+
+
+def bench_tf_upgrade(corpus: Path, work: Path, cold_j1: float, repeat: int) -> None:
+    venv = work / "tf-venv"
+    exe = venv / "bin" / "tf_upgrade_v2"
+    if not exe.exists():
+        try:
+            subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, capture_output=True)
+            subprocess.run([str(venv / "bin" / "pip"), "install", "-q", TF_UPGRADE], check=True,
+                           capture_output=True, timeout=1800)
+        except (subprocess.SubprocessError, OSError) as exc:
+            line("tf_upgrade_v2", f"skipped: cannot install {TF_UPGRADE} ({exc.__class__.__name__})")
+            return
+    times, done = [], 0
+    for _ in range(repeat):
+        with tempfile.TemporaryDirectory() as tmp:
+            start = time.perf_counter()
+            proc = subprocess.run([str(exe), "--intree", str(corpus), "--outtree", str(Path(tmp) / "out"),
+                                   "--reportfile", str(Path(tmp) / "report.txt")], capture_output=True)
+            times.append(time.perf_counter() - start)
+            written = list((Path(tmp) / "out").rglob("*.py"))
+            done = sum(p.read_bytes().count(b"\n") for p in written)
+            crashed = proc.returncode != 0 and "Traceback" in proc.stderr.decode(errors="replace")
+    seconds = statistics.median(times)
+    rate = done / seconds
+    ours = sum(p.read_bytes().count(b"\n") for p in corpus.rglob("*.py")) / cold_j1
+    note = f" (crashed after {len(written)} files, {done} lines)" if crashed else ""
+    line(f"tf_upgrade_v2 ({TF_UPGRADE}) on the same tree", f"{seconds:8.2f} s{note}")
+    line("  lines/s: tf_upgrade_v2 vs keras-compat -j 1 cold", f"{rate:8.0f} vs {ours:.0f} = keras-compat "
+         f"{ours / rate:.1f}x faster")
+
+
+def bench_scaling(corpus: Path, work: Path, n_lines: int, jobs: int) -> None:
+    base = None
+    for copies in (1, 2, 4):
+        tree = corpus if copies == 1 else work / f"corpus-x{copies}"
+        if copies > 1 and not (tree / ".complete").exists():
+            if tree.exists():
+                shutil.rmtree(tree)
+            for i in range(copies):
+                shutil.copytree(corpus, tree / f"copy{i}")
+            (tree / ".complete").write_text("ok")
+        seconds = run([sys.executable, "-m", "keras_compat", "check", "-q", "--isolated", "--no-cache", "-j",
+                       str(jobs), str(tree)], cwd=tree)
+        base = base or seconds
+        line(f"scaling x{copies} ({copies * n_lines} lines), -j {jobs} --no-cache",
+             f"{seconds:8.2f} s  time ratio {seconds / base:.2f} for line ratio {copies}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--tool-repeat", type=int, default=2)
+    parser.add_argument("--jobs", type=int, default=len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
+                        else os.cpu_count() or 1)
+    parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "keras-compat-bench")
+    parser.add_argument("--skip", default="", help="comma separated: core,flake8,pylint,cli,tf_upgrade_v2,scaling")
+    parser.add_argument("--pylint-all", action="store_true", help="pylint on the whole corpus, not the realism part")
+    ns = parser.parse_args()
+    skip = set(filter(None, ns.skip.split(",")))
+    ns.work.mkdir(parents=True, exist_ok=True)
+    corpus = build_corpus(ns.work)
+    files = corpus_files(corpus)
+    datas = [p.read_bytes() for p in files]
+    n_lines = sum(d.count(b"\n") for d in datas)
+    import keras_compat
+
+    print(f"keras-compat {keras_compat.__version__}; Python {platform.python_version()} on {platform.platform()}; "
+          f"{os.cpu_count()} CPUs; load average {os.getloadavg()[0]:.1f}" if hasattr(os, "getloadavg") else "")
+    print(f"corpus: {len(files)} files, {n_lines} lines ({', '.join(f'{n} {v}' for n, v in CORPUS)} and the realism "
+          f"packages); medians of {ns.repeat} runs ({ns.tool_repeat} for flake8/pylint/tf_upgrade_v2)\n")
+    rel = [str(p.relative_to(corpus)) for p in files]
+    if "core" not in skip:
+        bench_core(datas, ns.repeat)
+    if "flake8" not in skip:
+        bench_flake8(corpus, rel, ns.tool_repeat)
+    if "pylint" not in skip:
+        if ns.pylint_all:
+            bench_pylint(corpus, sorted({r.split("/")[0] for r in rel}), ns.tool_repeat, "whole corpus")
+        else:
+            realism = sorted(d.name for d in corpus.iterdir() if d.is_dir()
+                             and not d.name.startswith(tuple(f"{n}-{v}" for n, v in CORPUS)))
+            lines = sum(d.count(b"\n") for p, d in zip(rel, datas) if p.split("/")[0] in realism)
+            bench_pylint(corpus, realism, ns.tool_repeat, f"realism packages ({lines} lines)")
+    cold_j1 = 0.0
+    if "cli" not in skip:
+        cold_j1 = bench_cli(corpus, len(files), n_lines, ns.jobs, ns.repeat)
+    if "tf_upgrade_v2" not in skip and cold_j1:
+        bench_tf_upgrade(corpus, ns.work, cold_j1, ns.tool_repeat)
+    if "scaling" not in skip:
+        bench_scaling(corpus, ns.work, n_lines, ns.jobs)
+
+
+if __name__ == "__main__":
+    main()
