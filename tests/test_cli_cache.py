@@ -155,3 +155,28 @@ def test_warm_parallel_run_answers_from_the_cache_without_a_pool(tmp_path, capsy
     monkeypatch.setattr(runner, "ProcessPoolExecutor", spy)
     assert run(["check", "-j", "2", "."], tmp_path, capsys, monkeypatch) == first
     assert pools == [] and calls == ["pkg2/m5.py"]  # only the never-cached unparsable file, in-process
+
+
+def test_warm_run_reuses_cached_noqa_comments(tmp_path, capsys, monkeypatch) -> None:
+    """A warm run neither analyses nor tokenizes a file: its ``# noqa`` comments come from the cache
+    entry, and suppress exactly what the cold run suppressed (a noqa inside a multi-line string too)."""
+    from keras_compat.cli import noqa
+
+    (tmp_path / "m.py").write_text(
+        'from keras.layers import Conv2D\n'
+        'a = Conv2D(8, (3, 3), border_mode="same")  # noqa: KC201\n'
+        'b = Conv2D(8, (3, 3), border_mode="same", name="""x\n'
+        'y""")  # noqa\n'
+        'c = Conv2D(8, (3, 3), border_mode="same")\n')
+    args = ["check", "-j", "1", "--format", "json", "."]
+    cold = run(args, tmp_path, capsys, monkeypatch)
+    calls = counting(monkeypatch)
+
+    def no_tokenizing(text):
+        raise AssertionError("a warm run must not tokenize the file")
+
+    monkeypatch.setattr(noqa, "_multiline_ranges", no_tokenizing)
+    warm = run(args, tmp_path, capsys, monkeypatch)
+    assert calls == [] and warm[0] == cold[0] == 1
+    assert json.loads(warm[1]) == json.loads(cold[1])
+    assert {(f["code"], f["line"]) for f in json.loads(warm[1])} == {("KC101", 1), ("KC201", 5)}

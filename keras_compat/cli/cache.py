@@ -1,6 +1,7 @@
 """Content-hash cache of findings: a second check of an unchanged tree skips the analysis.
 
-One small JSON file per entry under ``<cache dir>/v1/<aa>/<key>.json``. The key is a SHA-256 over the
+One small JSON file per entry under ``<cache dir>/v1/<aa>/<key>.json``, holding the findings and the
+file's ``# noqa`` comments (a warm run then neither analyses nor tokenizes the file). The key is a SHA-256 over the
 file's bytes, its path relative to the project root, the effective settings, the rule set (codes and a
 digest of keras-compat's own source files, so an edited rule invalidates entries even without a
 version bump) and the tool version. Entries are written to a temporary file and renamed into place, so
@@ -20,6 +21,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from keras_compat import __version__
+from keras_compat.cli.noqa import NoqaMap
 from keras_compat.diagnostics import Diagnostic, Edit, Fix, Safety
 from keras_compat.settings import Settings
 
@@ -79,6 +81,18 @@ def load_diagnostic(data: dict) -> Diagnostic:
                       data["end_col"], fix, dict(data.get("fields", {})))
 
 
+def dump_noqa(noqa_map: NoqaMap) -> dict:
+    lines = [[n, None if codes is None else sorted(codes)] for n, codes in sorted(noqa_map.lines.items())]
+    return {"file": noqa_map.file_level, "lines": lines}
+
+
+def load_noqa(data: dict | None) -> NoqaMap | None:
+    if data is None:
+        return None
+    return NoqaMap(bool(data["file"]), {int(n): None if codes is None else frozenset(codes)
+                                        for n, codes in data["lines"]})
+
+
 class Cache:
     """A directory of entries; every failure degrades to "no cache", never to an error."""
 
@@ -87,6 +101,7 @@ class Cache:
         self.hits = 0
         self.misses = 0
         self._writable = True
+        self._noqa: dict[str, NoqaMap | None] = {}
 
     def _path(self, key: str) -> Path:
         return self.directory / VERSION / key[:2] / f"{key}.json"
@@ -96,17 +111,27 @@ class Cache:
             with self._path(key).open("rb") as fh:
                 data = json.load(fh)
             found = [load_diagnostic(d) for d in data["diagnostics"]]
+            noqa_map = load_noqa(data.get("noqa"))
         except (OSError, ValueError, KeyError, TypeError):
             self.misses += 1
             return None
         self.hits += 1
+        if noqa_map is not None:
+            self._noqa[key] = noqa_map
         return found
 
-    def put(self, key: str, diagnostics: list[Diagnostic]) -> None:
+    def noqa_for(self, key: str) -> NoqaMap | None:
+        """The ``# noqa`` comments stored with the entry :meth:`get` just returned (None: not stored)."""
+        return self._noqa.pop(key, None)
+
+    def put(self, key: str, diagnostics: list[Diagnostic], noqa_map: NoqaMap | None = None) -> None:
         if not self._writable or any(d.code in NEVER_CACHE for d in diagnostics):
             return
         path = self._path(key)
-        payload = json.dumps({"diagnostics": [dump_diagnostic(d) for d in diagnostics]}).encode()
+        entry: dict = {"diagnostics": [dump_diagnostic(d) for d in diagnostics]}
+        if noqa_map is not None:
+            entry["noqa"] = dump_noqa(noqa_map)
+        payload = json.dumps(entry).encode()
         tmp = None
         try:
             self._prepare()

@@ -150,15 +150,19 @@ def _process(data: bytes, shown: str, relpath: str, settings: Settings, options:
     text = decoded.text
     key = cache_mod.key(data, relpath, settings) if store is not None else None
     found = store.get(key) if store is not None and key is not None else None
+    noqa_map: noqa.NoqaMap | None = None
     if found is None:
         found = analyse(text, shown, settings)
         if store is not None and key is not None:
-            store.put(key, found)
+            noqa_map = noqa.build(text) if found else noqa.NoqaMap()
+            store.put(key, found, noqa_map)
     else:
         result.cached = True
+        noqa_map = store.noqa_for(key) if key is not None else None  # type: ignore[union-attr]
 
     final_text = text
-    noqa_map = noqa.build(text)
+    if noqa_map is None:  # comments matter only for findings (tokenizing every file is not free)
+        noqa_map = noqa.build(text) if found else noqa.NoqaMap()
     if (options.fix or options.diff) and any(
             wanted(d, options.unsafe_fixes) and not noqa_map.suppresses(d) for d in found):
         final_text, found = _fix(data, decoded, found, shown, relpath, settings, options, store, disk, result)
@@ -229,7 +233,8 @@ def _fix(data: bytes, decoded: Decoded, found: list[Diagnostic], shown: str, rel
     result.changed = True
     result.fixed = codes
     if store is not None:
-        store.put(cache_mod.key(new_data, relpath, settings), fixed.remaining)
+        store.put(cache_mod.key(new_data, relpath, settings), fixed.remaining,
+                  noqa.build(fixed.text) if fixed.remaining else noqa.NoqaMap())
     return fixed.text, fixed.remaining
 
 
@@ -260,13 +265,17 @@ def workers_for(jobs: int, n_files: int) -> int:
 class _Known:
     """A cache stand-in holding one entry the parent already looked up."""
 
-    def __init__(self, found: list[Diagnostic]) -> None:
+    def __init__(self, found: list[Diagnostic], noqa_map: noqa.NoqaMap | None) -> None:
         self.found = found
+        self.noqa_map = noqa_map
 
     def get(self, key: str) -> list[Diagnostic]:
         return self.found
 
-    def put(self, key: str, diagnostics: list[Diagnostic]) -> None:
+    def noqa_for(self, key: str) -> noqa.NoqaMap | None:
+        return self.noqa_map
+
+    def put(self, key: str, diagnostics: list[Diagnostic], noqa_map: noqa.NoqaMap | None = None) -> None:
         pass
 
 
@@ -278,10 +287,12 @@ def _from_cache(task: Task, settings: Settings, options: RunOptions,
         data = _read(disk, options)
     except (OSError, _TooLarge):
         return None
-    found = store.get(cache_mod.key(data, relpath, settings))
+    key = cache_mod.key(data, relpath, settings)
+    found = store.get(key)
     if found is None or ((options.fix or options.diff) and any(d.fix is not None for d in found)):
         return None
-    return process_source(data, shown, relpath, settings, options, _Known(found), disk=disk)  # type: ignore
+    known = _Known(found, store.noqa_for(key))
+    return process_source(data, shown, relpath, settings, options, known, disk=disk)  # type: ignore
 
 
 def run(tasks: Sequence[Task], settings: Sequence[Settings], options: RunOptions, jobs: int,
