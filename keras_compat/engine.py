@@ -101,15 +101,18 @@ def _run_rules(tree: ast.Module, text: str, filename: str, settings: Settings,
     except Exception as exc:  # noqa: BLE001 - containment is the point
         return [internal_error("the analysis setup", exc)]
     found: list[Diagnostic] = []
-    for rule in rules:
-        if rule.check is None or not settings.enabled(rule.code) or not rule.runs_for(settings.target):
-            continue
-        try:
-            found.extend(_run_rule(rule, ctx))
-        except RecursionError:
-            raise
-        except Exception as exc:  # noqa: BLE001 - one rule's bug must not hide the others' findings
-            found.append(internal_error(f"rule {rule.code}", exc))
+    try:
+        for rule in rules:
+            if rule.check is None or not settings.enabled(rule.code) or not rule.runs_for(settings.target):
+                continue
+            try:
+                found.extend(_run_rule(rule, ctx))
+            except RecursionError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - one rule's bug must not hide the others' findings
+                found.append(internal_error(f"rule {rule.code}", exc))
+    finally:
+        ctx.release()
     return found
 
 
