@@ -279,6 +279,12 @@ class Resolver:
         self._star_exports = star_exports or (lambda module, name: False)
         self._cache: dict[int, str | None] = {}
         self._resolving: set[int] = set()
+        # Only a name imported or aliased in some scope can resolve (without a star import, anything else
+        # is unbound or bound to something unknown): most chains (``self.x``, locals) stop here, before
+        # the walk up to their scope.
+        self._may_resolve: set[str] | None = None if self.module_scope.star_modules else {
+            name for scope in self.scopes.values() for name, bindings in scope.bindings.items()
+            if any(b.kind == "import" or b.kind == "alias" for b in bindings)}
 
     # -- scopes ------------------------------------------------------------------------------
     def scope_of(self, node: ast.AST) -> Scope:
@@ -388,7 +394,7 @@ class Resolver:
             root = expr
             while isinstance(root, ast.Attribute):
                 root = root.value
-            if isinstance(root, ast.Name):
+            if isinstance(root, ast.Name) and (self._may_resolve is None or root.id in self._may_resolve):
                 result = self._expr_qualname(expr, self.scope_of(root), _start(root))
         self._cache[key] = result
         return result
