@@ -20,6 +20,10 @@ from keras_compat.settings import Settings
 from keras_compat.source import Positions
 from keras_compat.walk import _CHILD_FIELDS, child_fields
 
+#: Node classes without children that no index lists (names, constants, ``pass``...).
+_LEAF_CLASSES = frozenset({ast.Name, ast.Constant, ast.Pass, ast.Break, ast.Continue, ast.Global, ast.Nonlocal,
+                           ast.alias})
+
 
 #: Expressions that bind names (the resolver's scope builder must see them; it skips other expressions).
 _BINDING_EXPRS = (ast.NamedExpr, ast.Lambda, ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)
@@ -70,27 +74,37 @@ class Context:
         self._binders: list[ast.AST] = []
         for cls in _BINDING_EXPRS:
             lists[cls] = self._binders
-        fields_of, AST = _CHILD_FIELDS, ast.AST  # the hot loop: see keras_compat.walk
+        fields_of, AST, Assign, Subscript = _CHILD_FIELDS, ast.AST, ast.Assign, ast.Subscript  # the hot loop
+        leaves = _LEAF_CLASSES  # no children and no index of their own: recorded as children, never visited
+        subscript_assigns = self.subscript_assigns
         stack: list[ast.AST] = [self.tree]
         pop, push = stack.pop, stack.append
         while stack:
             node = pop()
             cls = node.__class__
-            for name in fields_of.get(cls) or child_fields(cls):
+            fields = fields_of.get(cls)
+            if fields is None:
+                fields = child_fields(cls)
+            for name in fields:
                 value = getattr(node, name, None)
                 if value.__class__ is list:
                     for child in value:
                         if isinstance(child, AST):
                             parents[id(child)] = node
-                            push(child)
+                            if child.__class__ not in leaves:
+                                push(child)
                 elif isinstance(value, AST):
                     parents[id(value)] = node
-                    push(value)
+                    if value.__class__ not in leaves:
+                        push(value)
             found = lists.get(cls)
             if found is not None:
                 found.append(node)
-            elif cls is ast.Assign and any(t.__class__ is ast.Subscript for t in node.targets):
-                self.subscript_assigns.append(node)
+            elif cls is Assign:
+                for target in node.targets:
+                    if target.__class__ is Subscript:
+                        subscript_assigns.append(node)
+                        break
         key = lambda n: (n.lineno, n.col_offset)  # noqa: E731  (source order for stable output)
         for nodes in (self.calls, self.attributes, self.import_nodes, self.classes, self.functions, self.compares,
                       self.subscript_assigns):

@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from keras_compat.names import Flavour, keras_name
+from keras_compat.walk import walk
 
 _IMPORT_ERRORS = {"ImportError", "ModuleNotFoundError", "Exception", "BaseException", "AttributeError"}
 _SWITCH_WORDS = re.compile(r"keras|version|tf2|tf_?1|legacy|backend", re.IGNORECASE)
@@ -40,7 +41,7 @@ def imported_flavours(statements: list[ast.stmt]) -> set[Flavour]:
     """Keras flavours imported anywhere in ``statements``."""
     found: set[Flavour] = set()
     for stmt in statements:
-        for node in ast.walk(stmt):
+        for node in walk(stmt):
             for module in import_modules(node):
                 name = keras_name(module)
                 if name is not None:
@@ -106,7 +107,7 @@ def import_guard(node: ast.AST, parents: dict[int, ast.AST]) -> ImportGuard:
 
 def is_switch_test(test: ast.expr) -> bool:
     """Whether an ``if`` test looks like a Keras version or flavour switch."""
-    for node in ast.walk(test):
+    for node in walk(test):
         word = node.id if isinstance(node, ast.Name) else node.attr if isinstance(node, ast.Attribute) else None
         if word and _SWITCH_WORDS.search(word):
             return True

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from keras_compat.data import layers as table
+from keras_compat.walk import walk
 
 if TYPE_CHECKING:
     from keras_compat.context import Context
@@ -175,7 +176,7 @@ class Classifier:
             return True
         init = info.method("__init__")
         if init is not None:
-            for node in ast.walk(init):
+            for node in walk(init):
                 if isinstance(node, ast.Attribute) and node.attr == "state_size" and \
                         isinstance(node.ctx, ast.Store) and isinstance(node.value, ast.Name) and node.value.id == "self":
                     return True

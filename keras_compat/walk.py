@@ -10,6 +10,7 @@ expression contexts (``Load``...) and operators (``Add``...), which no analysis 
 from __future__ import annotations
 
 import ast
+from collections import deque
 from collections.abc import Iterator
 
 #: Fields that never hold a child node (names, flags, the expression context singletons).
@@ -38,3 +39,24 @@ def iter_children(node: ast.AST) -> Iterator[ast.AST]:
                     yield item
         elif isinstance(value, ast.AST):
             yield value
+
+
+def walk(node: ast.AST) -> Iterator[ast.AST]:
+    """Like ``ast.walk`` (same breadth-first order), without the expression-context and operator
+    singletons: the rules that search a class or function body for calls, names or assignments use it
+    (``ast.walk`` goes through ``ast.iter_fields`` on every node, about three times slower)."""
+    fields_of, AST = _CHILD_FIELDS, ast.AST
+    todo = deque((node,))
+    popleft, append = todo.popleft, todo.append
+    while todo:
+        node = popleft()
+        cls = node.__class__
+        for name in fields_of.get(cls) or child_fields(cls):
+            value = getattr(node, name, None)
+            if value.__class__ is list:
+                for item in value:
+                    if isinstance(item, AST):
+                        append(item)
+            elif isinstance(value, AST):
+                append(value)
+        yield node

@@ -17,6 +17,7 @@ from keras_compat.layers import ClassInfo, Classifier, FunctionNode, Kind, class
 from keras_compat.registry import Bad, FixAvailability, Severity, rule
 from keras_compat.rules.backend import in_legacy_branch
 from keras_compat.rules.training import def_name_range
+from keras_compat.walk import walk
 
 #: Kinds the serialisation contract applies to (subclassed models are usually saved as weights only).
 _CONTRACT_KINDS = (Kind.LAYER, Kind.RNN_CELL, Kind.WRAPPER)
@@ -35,7 +36,7 @@ def _is_super_call(call: ast.Call, method: str) -> bool:
 
 
 def _super_calls(func: FunctionNode, method: str) -> list[ast.Call]:
-    return [n for n in ast.walk(func) if isinstance(n, ast.Call) and _is_super_call(n, method)]
+    return [n for n in walk(func) if isinstance(n, ast.Call) and _is_super_call(n, method)]
 
 
 def _layer_classes(ctx: Context, kinds: tuple[Kind, ...]) -> Iterator[tuple[Classifier, ClassInfo]]:
@@ -94,7 +95,7 @@ def layer_init_kwargs(ctx: Context) -> Iterator[Diagnostic]:
 
 
 def _mentions_name(node: ast.AST, name: str) -> bool:
-    return any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(node))
+    return any(isinstance(n, ast.Name) and n.id == name for n in walk(node))
 
 
 def _constructor_arguments(init: FunctionNode) -> list[str]:
@@ -210,7 +211,7 @@ def _builds_base(classes: Classifier, info: ClassInfo) -> str | None:
         build = base.method("build")
         if build is not None:
             creates = any(isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and
-                          n.func.attr == "add_weight" for n in ast.walk(build))
+                          n.func.attr == "add_weight" for n in walk(build))
             return base.name if creates else None
     for path in classes.builtin_bases(info):
         if path in table.WEIGHT_BUILDING_LAYERS:
@@ -266,7 +267,7 @@ def legacy_layer_method(ctx: Context) -> Iterator[Diagnostic]:
             method = info.method(old)
             if method is not None:
                 yield _renamed_method(ctx, info, method, old, new)
-        for node in ast.walk(info.node):
+        for node in walk(info.node):
             if isinstance(node, (ast.Assign, ast.AugAssign)):
                 targets = node.targets if isinstance(node, ast.Assign) else [node.target]
                 for target in targets:

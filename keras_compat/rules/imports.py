@@ -17,6 +17,7 @@ from keras_compat.knowledge import module_move
 from keras_compat.names import Flavour, KerasName, keras_name
 from keras_compat.registry import Bad, FixAvailability, Good, Severity, rule
 from keras_compat.surface.model import native_keras3_surface
+from keras_compat.walk import walk
 
 _TF = "tensorflow.keras"
 
@@ -518,7 +519,7 @@ def _attribute_chain(ctx: Context, node: ast.AST) -> tuple[list[str], ast.AST]:
 def _blocked_uses(ctx: Context, bound: str, module: str) -> tuple[bool, str | None]:
     """(safe to rebind ``bound`` from the tf.keras shim to keras, first shim-only name used through it)."""
     ok = True
-    for node in ast.walk(ctx.tree):
+    for node in walk(ctx.tree):
         if isinstance(node, ast.Name) and node.id == bound and isinstance(node.ctx, ast.Load):
             chain, _ = _attribute_chain(ctx, node)
             if not chain:

@@ -10,6 +10,7 @@ from keras_compat.context import Context
 from keras_compat.data import layers as layer_table
 from keras_compat.diagnostics import Diagnostic, Edit, Fix
 from keras_compat.registry import Bad, FixAvailability, Severity, rule
+from keras_compat.walk import walk
 
 
 def _callee(ctx: Context, call: ast.Call) -> tuple[str, str] | None:
@@ -227,7 +228,7 @@ def _rename_fix(ctx: Context, node: ast.ImportFrom, alias: ast.alias, old: str, 
     if ctx.resolver.module_scope.bindings.get(leaf_new):
         return None  # the new name is already bound: refuse rather than guess
     edits = [_alias_name_edit(ctx, alias, leaf_new)]
-    for name in ast.walk(ctx.tree):
+    for name in walk(ctx.tree):
         if isinstance(name, ast.Name) and name.id == alias.name and ctx.qualname(name) == qualname:
             edits.append(ctx.replace(name, leaf_new))
     return ctx.fix(f"Rename {leaf_old} to {leaf_new}", edits, safe=True)

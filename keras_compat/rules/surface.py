@@ -20,6 +20,7 @@ from keras_compat.guards import catches_import_error
 from keras_compat.names import Flavour, KerasName, keras_name
 from keras_compat.registry import Bad, Good, Severity, rule
 from keras_compat.surface.model import Surface, surface_for
+from keras_compat.walk import walk
 
 #: Roots whose names are checked; ``tensorflow.compat.v1.keras`` is the TF1 API, ``tf_keras.src`` private.
 _CHECKED_ROOTS = ("tensorflow.keras", "keras", "tf_keras")
@@ -88,7 +89,7 @@ def _guarded(ctx: Context, node: ast.AST) -> bool:
             if any(catches_import_error(h) for h in parent.handlers):
                 return True
         if isinstance(parent, (ast.If, ast.IfExp, ast.While)):
-            for sub in ast.walk(parent.test):
+            for sub in walk(parent.test):
                 if isinstance(sub, ast.Call) and isinstance(sub.func, ast.Name) and sub.func.id in ("hasattr", "getattr"):
                     return True
         child = parent

@@ -21,6 +21,7 @@ from keras_compat.layers import ClassInfo, FunctionNode, classifier
 from keras_compat.names import keras_name
 from keras_compat.registry import Bad, FixAvailability, Severity, rule
 from keras_compat.rules.backend import in_legacy_branch
+from keras_compat.walk import iter_children, walk
 
 _NESTED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
 _CONDITIONAL = (ast.If, ast.IfExp, ast.While, ast.Try, ast.BoolOp, ast.Match)
@@ -102,10 +103,10 @@ def _classify_call(ctx: Context, call: ast.Call) -> str | None:
 
 def _mentions(node: ast.AST, names: set[str]) -> bool:
     """Whether ``node`` reads one of ``names`` other than to forward it (``training=training``)."""
-    for child in ast.walk(node):
+    for child in walk(node):
         if isinstance(child, ast.keyword) and child.arg == "training" and isinstance(child.value, ast.Name):
             continue
-        for sub in ast.iter_child_nodes(child):
+        for sub in iter_children(child):
             if isinstance(sub, ast.Name) and sub.id in names and \
                     not (isinstance(child, ast.keyword) and child.arg == "training"):
                 return True
@@ -114,7 +115,7 @@ def _mentions(node: ast.AST, names: set[str]) -> bool:
 
 def _walk_body(func: FunctionNode) -> Iterator[ast.AST]:
     for stmt in func.body:
-        yield from ast.walk(stmt)
+        yield from walk(stmt)
 
 
 def _kwargs_read(node: ast.AST, kwarg: str) -> bool:
@@ -169,7 +170,7 @@ def _training_names(func: FunctionNode, training: str) -> set[str]:
                 continue
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             for target in targets:
-                for name in ast.walk(target):
+                for name in walk(target):
                     if isinstance(name, ast.Name) and name.id not in names:
                         names.add(name.id)
                         changed = True
@@ -510,7 +511,7 @@ def _sensitive(ctx: Context, call: ast.Call) -> str | None:
 def _sublayer_attributes(ctx: Context, info: ClassInfo) -> dict[str, str]:
     """``self.<attr> = <training-sensitive layer>(...)`` assignments anywhere in the class."""
     found: dict[str, str] = {}
-    for node in ast.walk(info.node):
+    for node in walk(info.node):
         if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call):
             leaf = _sensitive(ctx, node.value)
             if leaf is None:
