@@ -60,6 +60,9 @@ def _start(node: ast.AST) -> Pos:
     return (getattr(node, "lineno", 0), getattr(node, "col_offset", 0))
 
 
+#: Every expression node class (``isinstance(node, ast.expr)`` as a set lookup).
+_EXPR_CLASSES = frozenset(c for c in vars(ast).values() if isinstance(c, type) and issubclass(c, ast.expr))
+
 _DISPATCH: dict[type, Callable[..., None] | None] = {}
 
 
@@ -91,15 +94,18 @@ class _Builder(ast.NodeVisitor):
             method(self, node)
 
     def generic_visit(self, node: ast.AST) -> None:
-        AST = ast.AST
-        for name in _CHILD_FIELDS.get(node.__class__) or child_fields(node.__class__):
+        # Children are filtered here, not only in visit(): most are expressions that bind nothing, and
+        # skipping them before the call saves a method call and a dispatch each.
+        AST, exprs, binding, visit = ast.AST, _EXPR_CLASSES, self.binding_exprs, self.visit
+        fields = _CHILD_FIELDS.get(node.__class__)
+        for name in child_fields(node.__class__) if fields is None else fields:
             value = getattr(node, name, None)
             if value.__class__ is list:
                 for item in value:
-                    if isinstance(item, AST):
-                        self.visit(item)
-            elif isinstance(value, AST):
-                self.visit(value)
+                    if isinstance(item, AST) and (binding is None or item.__class__ not in exprs or id(item) in binding):
+                        visit(item)
+            elif isinstance(value, AST) and (binding is None or value.__class__ not in exprs or id(value) in binding):
+                visit(value)
 
     # -- helpers -----------------------------------------------------------------------------
     def _bind_target(self, target: ast.AST, stmt: ast.AST, value: ast.expr | None = None) -> None:

@@ -29,9 +29,15 @@ def child_fields(cls: type) -> tuple[str, ...]:
     return fields
 
 
+for _cls in vars(ast).values():  # every node class up front: ``fields_of[cls]`` needs no fallback in hot loops
+    if isinstance(_cls, type) and issubclass(_cls, ast.AST):
+        child_fields(_cls)
+
+
 def iter_children(node: ast.AST) -> Iterator[ast.AST]:
     """Like ``ast.iter_child_nodes`` (same order), without the expression-context singletons."""
-    for name in _CHILD_FIELDS.get(node.__class__) or child_fields(node.__class__):
+    fields = _CHILD_FIELDS.get(node.__class__)
+    for name in child_fields(node.__class__) if fields is None else fields:
         value = getattr(node, name, None)
         if isinstance(value, list):
             for item in value:
@@ -51,7 +57,8 @@ def walk(node: ast.AST) -> Iterator[ast.AST]:
     while todo:
         node = popleft()
         cls = node.__class__
-        for name in fields_of.get(cls) or child_fields(cls):
+        fields = fields_of.get(cls)
+        for name in child_fields(cls) if fields is None else fields:
             value = getattr(node, name, None)
             if value.__class__ is list:
                 for item in value:
