@@ -150,6 +150,18 @@ class Context:
         found = self._keras[key] = keras_name(qualname)
         return found
 
+    @cached_property
+    def keras_calls(self) -> list[tuple[ast.Call, KerasName]]:
+        """The calls (source order) whose callee is a Keras name with a path, with that name: several rules
+        only look at these, and share one pass over every call instead of each making its own."""
+        out = []
+        keras = self.keras
+        for call in self.calls:
+            name = keras(call.func)
+            if name is not None and name.path:
+                out.append((call, name))
+        return out
+
     def parent(self, node: ast.AST) -> ast.AST | None:
         return self.parents.get(id(node))
 

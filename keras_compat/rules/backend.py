@@ -188,11 +188,17 @@ def _rewrite_fix(ctx: Context, call: ast.Call, entry: BackendFunction) -> Fix | 
     return ctx.fix(f"Replace {ctx.segment(call.func)} with {target}", edits, safe=False)
 
 
-def _backend_calls(ctx: Context) -> Iterator[tuple[ast.Call, BackendUse]]:
-    for call in ctx.calls:
-        use = backend_function(ctx, call.func)
-        if use is not None and not in_legacy_branch(ctx, call):
-            yield call, use
+def _backend_calls(ctx: Context) -> list[tuple[ast.Call, BackendUse]]:
+    """Every backend call outside legacy branches; computed once per context (three rules ask)."""
+    cached: list[tuple[ast.Call, BackendUse]] | None = getattr(ctx, "_keras_backend_calls", None)
+    if cached is None:
+        cached = []
+        for call in ctx.calls:
+            use = backend_function(ctx, call.func)
+            if use is not None and not in_legacy_branch(ctx, call):
+                cached.append((call, use))
+        ctx._keras_backend_calls = cached  # type: ignore[attr-defined]
+    return cached
 
 
 def _in_layer(ctx: Context, node: ast.AST) -> str | None:

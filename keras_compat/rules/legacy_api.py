@@ -173,9 +173,9 @@ def _kernel_keywords(call: ast.Call, names: tuple[str, ...]) -> list[ast.keyword
 )
 def legacy_positional(ctx: Context) -> Iterator[Diagnostic]:
     conversions = knowledge.kernel_conversions()
-    for call in ctx.calls:
-        callee = _callee(ctx, call)
-        if callee is None or callee[0] not in conversions or ctx.in_compat_branch(call):
+    for call, name in ctx.keras_calls:
+        callee = name.path, name.leaf
+        if callee[0] not in conversions or ctx.in_compat_branch(call):
             continue
         conv = conversions[callee[0]]
         if any(isinstance(a, ast.Starred) for a in call.args):
@@ -483,9 +483,9 @@ def optimizer_argument(ctx: Context) -> Iterator[Diagnostic]:
 
     paths = knowledge.optimizer_paths()
     by_old = {entry.old: entry for entry in OPTIMIZER_ARGS}
-    for call in ctx.calls:
-        callee = _callee(ctx, call)
-        if callee is None or callee[0] not in paths or ctx.in_compat_branch(call):
+    for call, name in ctx.keras_calls:
+        callee = name.path, name.leaf
+        if callee[0] not in paths or ctx.in_compat_branch(call):
             continue
         present = {kw.arg for kw in call.keywords}
         legacy_optimizer = ".legacy." in f".{callee[0]}."
