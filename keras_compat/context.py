@@ -10,6 +10,7 @@ import ast
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
+from operator import attrgetter
 
 from keras_compat.diagnostics import Diagnostic, Edit, Fix, Safety
 from keras_compat.guards import ImportGuard, import_guard, import_modules, in_switch_branch
@@ -105,7 +106,7 @@ class Context:
                     if target.__class__ is Subscript:
                         subscript_assigns.append(node)
                         break
-        key = lambda n: (n.lineno, n.col_offset)  # noqa: E731  (source order for stable output)
+        key = attrgetter("lineno", "col_offset")  # source order for stable output
         for nodes in (self.calls, self.attributes, self.import_nodes, self.classes, self.functions, self.compares,
                       self.subscript_assigns):
             nodes.sort(key=key)  # type: ignore[arg-type]
@@ -149,6 +150,13 @@ class Context:
                 break
         found = self._keras[key] = keras_name(qualname)
         return found
+
+    @cached_property
+    def outer_attributes(self) -> list[ast.Attribute]:
+        """The attributes (source order) that are not the value of another attribute: the whole chains
+        (``tf.keras.layers.Dense`` but not ``tf.keras``), which several rules resolve."""
+        parents, Attribute = self.parents, ast.Attribute
+        return [attr for attr in self.attributes if not isinstance(parents.get(id(attr)), Attribute)]
 
     @cached_property
     def keras_calls(self) -> list[tuple[ast.Call, KerasName]]:

@@ -208,8 +208,8 @@ def mixed_imports(ctx: Context) -> Iterator[Diagnostic]:
             continue
         family = _family(name.flavour, keras3)
         events.append(((record.node.lineno, record.node.col_offset), family, record.alias))
-    for attr in ctx.attributes:
-        if isinstance(ctx.parent(attr), ast.Attribute) or not isinstance(attr.value, (ast.Name, ast.Attribute)):
+    for attr in ctx.outer_attributes:
+        if not isinstance(attr.value, (ast.Name, ast.Attribute)):
             continue
         name = ctx.keras(attr)
         if name is not None and name.flavour is Flavour.TF_KERAS and "keras" in ctx.segment(attr):
@@ -289,9 +289,7 @@ def private_import(ctx: Context) -> Iterator[Diagnostic]:
         if record.guard.guarded and record.guard.alternatives:
             continue
         yield _private_finding(ctx, record)
-    for attr in ctx.attributes:
-        if isinstance(ctx.parent(attr), ast.Attribute):
-            continue
+    for attr in ctx.outer_attributes:
         name = ctx.keras(attr)
         if name is None or name.flavour is Flavour.TF_PYTHON:
             continue

@@ -205,10 +205,9 @@ def unknown_name(ctx: Context) -> Iterator[Diagnostic]:
         if prefix is None or _covered_name(prefix):
             continue
         yield _finding(ctx, record.alias, name, surface, index)
-    for attr in ctx.attributes:
-        parent = ctx.parent(attr)
-        if isinstance(parent, ast.Attribute) and parent.value is attr or not isinstance(attr.ctx, ast.Load):
-            continue  # only the outermost chain; stores are checked through _assigned_paths
+    for attr in ctx.outer_attributes:  # only the outermost chain
+        if not isinstance(attr.ctx, ast.Load):
+            continue  # stores are checked through _assigned_paths
         name = ctx.keras(attr)
         if name is None or not name.raw or not _checked(name):
             continue
