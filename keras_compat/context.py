@@ -50,7 +50,6 @@ class Context:
         self.text = text
         self.filename = filename
         self.settings = settings
-        self.positions = Positions(text)
         self.parents: dict[int, ast.AST] = {}
         self.calls: list[ast.Call] = []
         self.attributes: list[ast.Attribute] = []
@@ -150,6 +149,11 @@ class Context:
                 break
         found = self._keras[key] = keras_name(qualname)
         return found
+
+    @cached_property
+    def positions(self) -> Positions:
+        """Line table for positions, built on the first report (most files have no finding)."""
+        return Positions(self.text)
 
     @cached_property
     def outer_attributes(self) -> list[ast.Attribute]:
