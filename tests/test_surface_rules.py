@@ -94,3 +94,18 @@ def test_messages_name_the_api_and_a_hint():
     diags = lint_source("from tensorflow.keras.layers import Dense\nd = Dense(3, use_bais=False)\n", "m.py")
     (diag,) = [d for d in diags if d.code == "KC206"]
     assert "'use_bais'" in diag.message and "'use_bias'" in diag.message and "tf-keras 2.15.0" in diag.message
+
+
+@pytest.mark.parametrize("target", TARGETS)
+@pytest.mark.parametrize("code", [
+    # a private module imported by name: the resolved path is longer than the attribute chain
+    "from tf_keras.protobuf import saved_metadata_pb2\nx = saved_metadata_pb2.SavedMetadata()\n",
+    "from tf_keras.src.utils.mode_keys import ModeKeys\nx = ModeKeys.TRAIN\n",
+    "from tensorflow.keras.utils import generic_utils\nx = generic_utils.default\n",
+    "from keras.layers import core\ne = core.Embedding(10, 2)\n",
+])
+def test_names_imported_from_deep_modules_never_crash(code, target):
+    """Regression: KC106 walked past the root of a short chain (AttributeError, a KC000 on tf-keras's own
+    callbacks.py and saved_model modules in the benchmark corpus), and called the wheel's internal
+    ``tf_keras.protobuf`` package nonexistent."""
+    assert _found(code, target) == [], "no crash (KC000), and these modules exist (no KC106)"

@@ -26,6 +26,11 @@ from keras_compat.walk import walk
 _CHECKED_ROOTS = ("tensorflow.keras", "keras", "tf_keras")
 
 
+#: Packages of the tf-keras 2.15.0 wheel that exist but are not its public API (``tf_keras/src``, the
+#: generated ``tf_keras/api`` tree, ``tf_keras/protobuf``): importing them works, so KC106 stays silent.
+_INTERNAL_PACKAGES = ("tf_keras.src", "tf_keras.api", "tf_keras.protobuf")
+
+
 def _checked(name: KerasName) -> bool:
     return _checked_qualname(name.qualname, name.raw)
 
@@ -34,7 +39,7 @@ def _checked(name: KerasName) -> bool:
 def _checked_qualname(qualname: str, raw: str) -> bool:
     if not any(qualname == r or qualname.startswith(r + ".") for r in _CHECKED_ROOTS):
         return False
-    if qualname.startswith("tf_keras.src") or any(p.startswith("_") for p in raw.split(".") if p):
+    if qualname.startswith(_INTERNAL_PACKAGES) or any(p.startswith("_") for p in raw.split(".") if p):
         return False
     return knowledge.module_move(raw) is None  # private/moved module paths are KC103's
 
@@ -218,7 +223,9 @@ def unknown_name(ctx: Context) -> Iterator[Diagnostic]:
         parts = name.raw.split(".")
         node: ast.AST = attr
         for _ in range(len(parts) - 1 - index):
-            node = node.value  # type: ignore[attr-defined]
+            if not isinstance(node, ast.Attribute):
+                break  # the missing part is inside the imported name (``from a.b import c``; ``c.x``)
+            node = node.value
         prefix = ctx.keras(node)
         if prefix is None or not isinstance(node, ast.Attribute) or _covered_name(prefix) or not _checked(prefix):
             continue
