@@ -18,6 +18,7 @@ from __future__ import annotations
 import io
 import re
 import tokenize
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from keras_compat.diagnostics import Diagnostic
@@ -101,3 +102,17 @@ def build(text: str) -> NoqaMap:
         if parsed is not False:
             result.lines[number] = parsed  # type: ignore[assignment]
     return result
+
+
+def suppression_check() -> Callable[[Diagnostic, str], bool]:
+    """``skip(diagnostic, current_text)`` for the fixer: the noqa map of the text being fixed, rebuilt only
+    when a fix pass changed the text."""
+    maps: dict[str, NoqaMap] = {}
+
+    def skip(diagnostic: Diagnostic, current: str) -> bool:
+        if current not in maps:
+            maps.clear()
+            maps[current] = build(current)
+        return maps[current].suppresses(diagnostic)
+
+    return skip

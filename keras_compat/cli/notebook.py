@@ -113,13 +113,7 @@ def _fix(data: bytes, module: nb.Module, found: list[Diagnostic], shown: str, re
     if notebook.spans is None:
         result.notes.append(f"fixes not applied: {notebook.why_not_fixable}; the notebook is unchanged")
         return module, found
-    maps: dict[str, noqa.NoqaMap] = {}
-
-    def skip(d: Diagnostic, current: str) -> bool:
-        if current not in maps:
-            maps.clear()
-            maps[current] = noqa.build(current)
-        return maps[current].suppresses(d)
+    skip = noqa.suppression_check()
 
     def lint(current: str) -> list[Diagnostic]:
         return nb.relocate_imports(current, lint_source(current, shown, settings))

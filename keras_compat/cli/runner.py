@@ -185,13 +185,7 @@ def _fix(data: bytes, decoded: Decoded, found: list[Diagnostic], shown: str, rel
          result: FileResult) -> tuple[str, list[Diagnostic]]:
     """Apply fixes; returns (text now on disk or to show, findings for it). Never raises for a fix problem."""
     text = decoded.text
-    maps: dict[str, noqa.NoqaMap] = {}
-
-    def skip(d: Diagnostic, current: str) -> bool:
-        if current not in maps:
-            maps.clear()
-            maps[current] = noqa.build(current)
-        return maps[current].suppresses(d)
+    skip = noqa.suppression_check()
 
     try:
         fixed = fix_text(text, shown, settings, unsafe=options.unsafe_fixes, skip=skip)

@@ -158,18 +158,23 @@ def keras_ops_spelling(ctx: Context, at: ast.AST) -> tuple[str, Edit | None] | N
     return f"{spelled[0]}.ops", spelled[1]
 
 
-def _keras3_rewrite_fix(ctx: Context, call: ast.Call, entry: BackendFunction) -> Fix | None:
-    if entry.name not in KERAS3_OPS_DROP_IN or not entry.keras3:
-        return None
+def keras_ops_callee_fix(ctx: Context, call: ast.Call, ops_path: str) -> Fix | None:
+    """Unsafe fix: call ``keras.ops.<name>`` (as spelled in the module, importing keras when needed)."""
     spelled = keras_ops_spelling(ctx, call)
     if spelled is None:
         return None
     prefix, import_edit = spelled
-    target = f"{prefix}.{entry.keras3.rsplit('.', 1)[1]}"
+    target = f"{prefix}.{ops_path.rsplit('.', 1)[1]}"
     edits = [ctx.replace(call.func, target)]
     if import_edit is not None:
         edits.insert(0, import_edit)
     return ctx.fix(f"Replace {ctx.segment(call.func)} with {target}", edits, safe=False)
+
+
+def _keras3_rewrite_fix(ctx: Context, call: ast.Call, entry: BackendFunction) -> Fix | None:
+    if entry.name not in KERAS3_OPS_DROP_IN or not entry.keras3:
+        return None
+    return keras_ops_callee_fix(ctx, call, entry.keras3)
 
 
 def _rewrite_fix(ctx: Context, call: ast.Call, entry: BackendFunction) -> Fix | None:

@@ -13,7 +13,7 @@ from keras_compat.data.schema import OpsEquivalent
 from keras_compat.diagnostics import Diagnostic, Fix
 from keras_compat.layers import classifier
 from keras_compat.registry import Bad, FixAvailability, Severity, rule
-from keras_compat.rules.backend import in_legacy_branch, keras_ops_spelling
+from keras_compat.rules.backend import in_legacy_branch, keras_ops_callee_fix
 from keras_compat.rules.legacy_api import _delete_keyword, _method_call, _receiver_kind
 
 _K3 = ("keras3",)
@@ -41,15 +41,7 @@ def _ops_fix(ctx: Context, call: ast.Call, entry: OpsEquivalent) -> Fix | None:
         return None
     if any(kw.arg not in entry.keywords for kw in call.keywords):  # also rejects **kwargs (arg None)
         return None
-    spelled = keras_ops_spelling(ctx, call)
-    if spelled is None:
-        return None
-    prefix, import_edit = spelled
-    target = f"{prefix}.{entry.ops.rsplit('.', 1)[1]}"
-    edits = [ctx.replace(call.func, target)]
-    if import_edit is not None:
-        edits.insert(0, import_edit)
-    return ctx.fix(f"Replace {ctx.segment(call.func)} with {target}", edits, safe=False)
+    return keras_ops_callee_fix(ctx, call, entry.ops)
 
 
 @rule(
