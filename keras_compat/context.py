@@ -26,6 +26,8 @@ _LEAF_CLASSES = frozenset({ast.Name, ast.Constant, ast.Pass, ast.Break, ast.Cont
                            ast.alias})
 
 
+_UNSEEN = object()
+
 #: Expressions that bind names (the resolver's scope builder must see them; it skips other expressions).
 _BINDING_EXPRS = (ast.NamedExpr, ast.Lambda, ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)
 
@@ -135,10 +137,9 @@ class Context:
     def keras(self, expr: ast.AST) -> KerasName | None:
         """The Keras name an expression denotes, or None (memoised per node: several rules ask)."""
         key = id(expr)
-        try:
-            return self._keras[key]
-        except KeyError:
-            pass
+        found = self._keras.get(key, _UNSEEN)  # not try/except: most lookups are first visits, and raising costs
+        if found is not _UNSEEN:
+            return found  # type: ignore[return-value]
         qualname = self.resolver.qualname(expr)
         if qualname is None:
             self._keras[key] = None

@@ -21,12 +21,13 @@ from keras_compat.walk import _CHILD_FIELDS, child_fields
 
 Pos = tuple[int, int]
 _FAR = (1 << 30, 0)
+_UNSEEN = object()
 
 _FUNCTION_NODES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)
 
 
-@dataclass
+@dataclass(slots=True)
 class Binding:
     """One binding of a name in a scope."""
 
@@ -38,7 +39,7 @@ class Binding:
     value: ast.expr | None = None  # for aliases
 
 
-@dataclass
+@dataclass(slots=True)
 class Scope:
     node: ast.AST
     kind: str  # "module" | "function" | "class" | "comprehension"
@@ -75,6 +76,7 @@ class _Builder(ast.NodeVisitor):
         self.module_scope = Scope(module, "module", None)
         self.scope = self.module_scope
         self.scopes: dict[int, Scope] = {id(module): self.module_scope}
+        self.resolvable: set[str] = set()  # names with an import or alias binding in some scope
 
     # -- traversal (ast.NodeVisitor's, with the dispatch and the child fields looked up once per class) ----
     def visit(self, node: ast.AST) -> None:
@@ -112,6 +114,7 @@ class _Builder(ast.NodeVisitor):
         if isinstance(target, ast.Name):
             if value is not None and isinstance(value, (ast.Name, ast.Attribute)):
                 self.scope.bind(Binding(target.id, "alias", _end(stmt), stmt, value=value))
+                self.resolvable.add(target.id)
             elif isinstance(value, ast.Constant) and value.value is None:
                 self.scope.bind(Binding(target.id, "none", _end(stmt), stmt))
             else:
@@ -183,9 +186,11 @@ class _Builder(ast.NodeVisitor):
         for alias in node.names:
             if alias.asname:
                 self.scope.bind(Binding(alias.asname, "import", _end(node), node, qualname=alias.name))
+                self.resolvable.add(alias.asname)
             else:
                 top = alias.name.split(".", 1)[0]
                 self.scope.bind(Binding(top, "import", _end(node), node, qualname=top))
+                self.resolvable.add(top)
 
     def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
         module = node.module or ""
@@ -201,6 +206,7 @@ class _Builder(ast.NodeVisitor):
                 self.scope.bind(Binding(name, "other", _end(node), node))
             else:
                 self.scope.bind(Binding(name, "import", _end(node), node, qualname=f"{module}.{alias.name}"))
+                self.resolvable.add(name)
 
     def visit_Assign(self, node: ast.Assign) -> None:
         self.visit(node.value)
@@ -284,31 +290,45 @@ class Resolver:
         self.parents = parents
         self._star_exports = star_exports or (lambda module, name: False)
         self._cache: dict[int, str | None] = {}
+        self._scope_memo: dict[int, Scope] = {}
+        self._lookup_memo: dict[tuple[int, str], str | None] = {}
         self._resolving: set[int] = set()
         # Only a name imported or aliased in some scope can resolve (without a star import, anything else
         # is unbound or bound to something unknown): most chains (``self.x``, locals) stop here, before
         # the walk up to their scope.
-        self._may_resolve: set[str] | None = None if self.module_scope.star_modules else {
-            name for scope in self.scopes.values() for name, bindings in scope.bindings.items()
-            if any(b.kind == "import" or b.kind == "alias" for b in bindings)}
+        self._may_resolve: set[str] | None = None if self.module_scope.star_modules else builder.resolvable
 
     # -- scopes ------------------------------------------------------------------------------
     def scope_of(self, node: ast.AST) -> Scope:
-        """The scope in which ``node`` is evaluated."""
-        child, parent = node, self.parents.get(id(node))
+        """The scope in which ``node`` is evaluated (memoised along the way up: the chains of one
+        statement share all but their last few ancestors)."""
+        memo, parents, scopes = self._scope_memo, self.parents, self.scopes
+        path: list[int] = []
+        child, parent = node, parents.get(id(node))
+        found = self.module_scope
         while parent is not None:
-            scope = self.scopes.get(id(parent))
+            known = memo.get(id(child))
+            if known is not None:
+                found = known
+                break
+            path.append(id(child))
+            scope = scopes.get(id(parent))
             if scope is not None:
                 if isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                     if child in parent.body:
-                        return scope
+                        found = scope
+                        break
                 elif isinstance(parent, ast.Lambda):
                     if child is parent.body:
-                        return scope
+                        found = scope
+                        break
                 else:  # module or comprehension
-                    return scope
-            child, parent = parent, self.parents.get(id(parent))
-        return self.module_scope
+                    found = scope
+                    break
+            child, parent = parent, parents.get(id(parent))
+        for key in path:
+            memo[key] = found
+        return found
 
     # -- lookup ------------------------------------------------------------------------------
     def _candidates(self, name: str, scope: Scope, pos: Pos) -> tuple[list[Binding], Scope] | None:
@@ -349,7 +369,21 @@ class Resolver:
         return None
 
     def lookup(self, name: str, scope: Scope, pos: Pos) -> str | None:
-        """Qualified name bound to ``name`` as seen at ``pos`` in ``scope``; None when unknown."""
+        """Qualified name bound to ``name`` as seen at ``pos`` in ``scope``; None when unknown.
+
+        A name that a function does not bind itself is looked up in the enclosing scopes as a whole (every
+        binding counts, whatever the position), so the answer is the same for every use in that function:
+        memoised (method bodies use the same few module names over and over)."""
+        if scope.kind == "function" and name not in scope.bindings and name not in scope.globals:
+            key = (id(scope), name)
+            memo = self._lookup_memo
+            result = memo.get(key, _UNSEEN)
+            if result is _UNSEEN:
+                result = memo[key] = self._lookup(name, scope, pos)
+            return result  # type: ignore[return-value]
+        return self._lookup(name, scope, pos)
+
+    def _lookup(self, name: str, scope: Scope, pos: Pos) -> str | None:
         found = self._candidates(name, scope, pos)
         if found is None:
             return self._star(name)
@@ -393,8 +427,9 @@ class Resolver:
     def qualname(self, expr: ast.AST) -> str | None:
         """Fully qualified name of a ``Name``/``Attribute`` chain, or None."""
         key = id(expr)
-        if key in self._cache:
-            return self._cache[key]
+        result = self._cache.get(key, _UNSEEN)
+        if result is not _UNSEEN:
+            return result  # type: ignore[return-value]
         result = None
         if isinstance(expr, (ast.Name, ast.Attribute)):
             root = expr
