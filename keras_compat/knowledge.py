@@ -12,7 +12,7 @@ from functools import lru_cache
 from keras_compat.data import layers as layer_table
 from keras_compat.data import legacy, modules
 from keras_compat.data.schema import ArgRename, ClassRename, KernelConversion, ModuleMove, RemovedMethod
-from keras_compat.names import keras_name
+from keras_compat.names import keras_name, parent_paths
 
 
 def _index_renames(keys: str) -> dict[str, dict[str, ArgRename]]:
@@ -64,13 +64,30 @@ def module_moves() -> tuple[ModuleMove, ...]:
     return tuple(sorted(modules.MODULE_MOVES, key=lambda m: -len(m.old)))
 
 
+@lru_cache(maxsize=1)
+def _moves_by_old() -> dict[str, ModuleMove]:
+    index: dict[str, ModuleMove] = {}
+    for move in modules.MODULE_MOVES:
+        index.setdefault(move.old, move)
+    return index
+
+
 @lru_cache(maxsize=4096)
 def module_move(path: str) -> ModuleMove | None:
-    """The move entry whose old module is ``path`` or a parent package of it."""
-    for move in module_moves():
-        if path == move.old or path.startswith(move.old + "."):
+    """The move entry whose old module is ``path`` or a parent package of it (the longest such; looked up
+    by parent path rather than by scanning the table: most paths asked about are not moved)."""
+    moves = _moves_by_old()
+    for old in parent_paths(path):
+        move = moves.get(old)
+        if move is not None:
             return move
     return None
+
+
+@lru_cache(maxsize=1)
+def moved_module_leaves() -> frozenset[str]:
+    """Last component of every moved module path (``engine.topology`` -> ``topology``)."""
+    return frozenset(move.old.rsplit(".", 1)[-1] for move in modules.MODULE_MOVES)
 
 
 @lru_cache(maxsize=1)

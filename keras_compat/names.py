@@ -9,6 +9,7 @@ name (``keras.layers.convolutional.Conv2D`` -> ``layers.Conv2D``) using the modu
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -73,11 +74,26 @@ def _moves() -> tuple:
     return MODULE_MOVES
 
 
+def parent_paths(path: str) -> Iterator[str]:
+    """``"a.b.c"`` -> ``"a.b.c"``, ``"a.b"``, ``"a"``: the path and its parent packages, longest first.
+
+    A table keyed by module path answers "the longest entry that is ``path`` or a parent package of it"
+    with one dictionary lookup per component instead of a scan of the whole table."""
+    while True:
+        yield path
+        cut = path.rfind(".")
+        if cut < 0:
+            return
+        path = path[:cut]
+
+
 @lru_cache(maxsize=1)
-def _move_index() -> tuple[tuple[str, str | None, dict[str, str]], ...]:
-    entries = [(m.old, m.new, dict(m.names)) for m in _moves()]
-    entries.sort(key=lambda e: -len(e[0]))  # longest prefix first
-    return tuple(entries)
+def _moves_by_old() -> dict[str, tuple[str | None, dict[str, str]]]:
+    """(new module, renamed names) of each moved module, by old module path."""
+    index: dict[str, tuple[str | None, dict[str, str]]] = {}
+    for move in _moves():
+        index.setdefault(move.old, (move.new, dict(move.names)))
+    return index
 
 
 _LAYER_SUBMODULE_ROOTS = ("layers.", "src.layers.")
@@ -85,22 +101,25 @@ _LAYER_SUBMODULE_ROOTS = ("layers.", "src.layers.")
 
 @lru_cache(maxsize=4096)
 def canonical(raw: str) -> str:
-    """Map a raw API path to its public, flavour-free form."""
-    path = raw
-    for old, new, names in _move_index():
-        if path == old:
-            return new if new is not None else path
-        if path.startswith(old + "."):
-            tail = path[len(old) + 1:]
-            leaf = tail.rsplit(".", 1)[-1]
-            if tail in names:
-                return names[tail]
-            if leaf in names:
-                return names[leaf]
-            if new is None:
-                return path
-            return f"{new}.{leaf}" if new else leaf
-    return path
+    """Map a raw API path to its public, flavour-free form (the longest moved module containing it wins)."""
+    moves = _moves_by_old()
+    for old in parent_paths(raw):
+        found = moves.get(old)
+        if found is None:
+            continue
+        new, names = found
+        if old == raw:
+            return new if new is not None else raw
+        tail = raw[len(old) + 1:]
+        leaf = tail.rsplit(".", 1)[-1]
+        if tail in names:
+            return names[tail]
+        if leaf in names:
+            return names[leaf]
+        if new is None:
+            return raw
+        return f"{new}.{leaf}" if new else leaf
+    return raw
 
 
 @lru_cache(maxsize=16384)
@@ -112,6 +131,26 @@ def keras_name(qualname: str) -> KerasName | None:
         return None
     flavour, raw = split
     return KerasName(qualname, flavour, raw, canonical(raw) if raw else "")
+
+
+def _leaf(path: str) -> str:
+    return path.rsplit(".", 1)[-1]
+
+
+def raw_leaves(paths: Iterable[str]) -> frozenset[str]:
+    """The last components a dotted name can end with and still canonicalise to one of ``paths``.
+
+    :func:`canonical` keeps the last component except where the module-move table renames a name or a
+    whole module, so a rule can skip an attribute whose name is not in this set without resolving it."""
+    wanted = set(paths)
+    leaves = {_leaf(path) for path in wanted}
+    if "" in wanted:  # a flavour root itself (``tensorflow.keras``)
+        leaves.update(_leaf(prefix) for prefix, _ in _PREFIXES)
+    for move in _moves():
+        if move.new in wanted:
+            leaves.add(_leaf(move.old))
+        leaves.update(_leaf(old) for old, new in move.names if new in wanted)
+    return frozenset(leaves)
 
 
 def root_module(flavour: Flavour) -> str:
