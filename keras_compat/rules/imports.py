@@ -13,13 +13,14 @@ from keras_compat.data.environment import REMOVED_BACKENDS as _REMOVED_BACKENDS
 from keras_compat.data.keras3 import KERAS3_MODULES, KERAS3_SHIM_ONLY, KERAS3_SHIM_ONLY_MODULES
 from keras_compat.diagnostics import Diagnostic
 from keras_compat.importer import ensure_import
-from keras_compat.knowledge import module_move
+from keras_compat.knowledge import module_move, moved_module_leaves
 from keras_compat.names import Flavour, KerasName, keras_name
 from keras_compat.registry import Bad, FixAvailability, Good, Severity, rule
 from keras_compat.surface.model import native_keras3_surface
 from keras_compat.walk import walk
 
 _TF = "tensorflow.keras"
+_BACKEND_PREFIXES = tuple(_BACKEND_MODULES)
 
 
 def _tf_path(name: KerasName) -> str:
@@ -125,7 +126,7 @@ def standalone_import(ctx: Context) -> Iterator[Diagnostic]:
         name = record.keras
         if name is None or name.flavour is not Flavour.KERAS or _is_private(record):
             continue
-        if name.raw.startswith(tuple(_BACKEND_MODULES)):
+        if name.raw.startswith(_BACKEND_PREFIXES):
             continue
         if record.guard.guarded and any(f.modern for f in record.guard.alternatives):
             continue
@@ -284,17 +285,21 @@ def _enclosing_function(ctx: Context, node: ast.AST) -> int | None:
 def private_import(ctx: Context) -> Iterator[Diagnostic]:
     for record in ctx.imports:
         name = record.keras
-        if name is None or not _is_private(record) or name.raw.startswith(tuple(_BACKEND_MODULES)):
+        if name is None or not _is_private(record) or name.raw.startswith(_BACKEND_PREFIXES):
             continue
         if record.guard.guarded and record.guard.alternatives:
             continue
         yield _private_finding(ctx, record)
+    # An attribute chain is only reported when it spells the moved module's name: resolve just those.
+    spelled = _chains_through(ctx, moved_module_leaves())
     for attr in ctx.outer_attributes:
+        if id(attr) not in spelled:
+            continue
         name = ctx.keras(attr)
         if name is None or name.flavour is Flavour.TF_PYTHON:
             continue
         move = module_move(name.raw)
-        if move is None or name.raw.startswith(tuple(_BACKEND_MODULES)):
+        if move is None or name.raw.startswith(_BACKEND_PREFIXES):
             continue
         chain = []
         node: ast.AST = attr
@@ -304,6 +309,21 @@ def private_import(ctx: Context) -> Iterator[Diagnostic]:
         if move.old.split(".")[-1] not in chain:
             continue  # the private module was imported (and reported) by name
         yield ctx.report("KC103", attr, old=name.qualname, new=_public_spelling(ctx, name, move))
+
+
+def _chains_through(ctx: Context, leaves: frozenset[str]) -> set[int]:
+    """Ids of the outermost attributes (``ctx.outer_attributes``) whose chain reads one of ``leaves``: a
+    set lookup per attribute, so rules resolve only the few chains that can matter."""
+    parents = ctx.parents
+    found: set[int] = set()
+    for attr in ctx.attributes:
+        if attr.attr in leaves:
+            node: ast.AST = attr
+            parent = parents.get(id(node))
+            while isinstance(parent, ast.Attribute):  # an attribute's only child is its value
+                node, parent = parent, parents.get(id(parent))
+            found.add(id(node))
+    return found
 
 
 def _root(ctx: Context, name: KerasName) -> str:
@@ -365,17 +385,21 @@ def _const_str(node: ast.AST | None) -> str | None:
     return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
 
 
+#: Methods that can set an environment variable (``os.environ.setdefault/update``, ``os.putenv``).
+_ENV_SETTERS = frozenset({"setdefault", "update", "putenv"})
+
+
 def _backend_env_values(ctx: Context) -> Iterator[tuple[ast.AST, str]]:
-    for node in [*ctx.subscript_assigns, *ctx.calls]:  # the context's indexes, not another walk of the tree
-        if isinstance(node, ast.Assign):
-            for target in node.targets:
-                if isinstance(target, ast.Subscript) and _environ_target(ctx, target.value) and \
-                        _const_str(target.slice) == "KERAS_BACKEND":
-                    value = _const_str(node.value)
-                    if value is not None:
-                        yield node.value, value
-        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
-            func = node.func
+    for assign in ctx.subscript_assigns:  # the context's indexes, not another walk of the tree
+        for target in assign.targets:
+            if isinstance(target, ast.Subscript) and _environ_target(ctx, target.value) and \
+                    _const_str(target.slice) == "KERAS_BACKEND":
+                value = _const_str(assign.value)
+                if value is not None:
+                    yield assign.value, value
+    for node in ctx.calls:
+        func = node.func
+        if isinstance(func, ast.Attribute) and func.attr in _ENV_SETTERS:  # before resolving anything
             if func.attr == "setdefault" and _environ_target(ctx, func.value) or \
                     ctx.qualname(func) == "os.putenv":
                 if len(node.args) == 2 and _const_str(node.args[0]) == "KERAS_BACKEND":
@@ -457,13 +481,13 @@ def removed_backend(ctx: Context) -> Iterator[Diagnostic]:
     for record in ctx.imports:
         name = record.keras
         if name is not None:
+            if name.raw != "backend" and not name.raw.startswith(_BACKEND_PREFIXES):
+                continue  # neither a backend module nor ``from keras import backend`` (the loop's conditions)
             for module, backend in _BACKEND_MODULES.items():
                 if name.raw == module or name.raw.startswith(module + ".") or \
                         name.raw == "backend" and record.alias.name == module.split(".")[1]:
                     yield ctx.report("KC105", record.alias, what=f"import of {name.qualname}",
                                      backend=backend, advice="remove it; use tf.keras.backend")
-            if name.raw in ("backend." + m.split(".")[1] for m in _BACKEND_MODULES):
-                continue
         elif record.qualname.split(".")[0] in ("theano", "cntk") and ctx.uses_keras:
             backend = record.qualname.split(".")[0]
             yield ctx.report("KC105", record.alias, what=f"import {record.qualname}", backend=backend,
