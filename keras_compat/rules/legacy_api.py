@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
+from functools import lru_cache
 
 from keras_compat import knowledge
 from keras_compat.context import Context
 from keras_compat.data import layers as layer_table
 from keras_compat.diagnostics import Diagnostic, Edit, Fix
+from keras_compat.names import raw_leaves
 from keras_compat.registry import Bad, FixAvailability, Severity, rule
 from keras_compat.walk import walk
 
@@ -124,16 +126,22 @@ def renamed_argument(ctx: Context) -> Iterator[Diagnostic]:
     by_callable = knowledge.arg_renames_by_callable()
     by_method = knowledge.arg_renames_by_method()
     for call in ctx.calls:
-        if not call.keywords or ctx.in_compat_branch(call):
+        if not call.keywords:
             continue
+        # the table first: the compatibility-branch and receiver checks cost more and rarely matter
         callee = _callee(ctx, call)
-        if callee is not None and callee[0] in by_callable:
-            yield from _rename_findings(ctx, call, callee[1], by_callable[callee[0]])
+        func = call.func
+        if callee is not None:
+            display, renames = callee[1], by_callable.get(callee[0])
+        elif isinstance(func, ast.Attribute) and func.attr in by_method:
+            display, renames = func.attr, by_method[func.attr]
+        else:
             continue
-        if callee is None:
-            method = _method_call(ctx, call)
-            if method in by_method:
-                yield from _rename_findings(ctx, call, method, by_method[method])
+        if renames is None or not any(kw.arg in renames for kw in call.keywords) or ctx.in_compat_branch(call):
+            continue
+        if callee is None and _method_call(ctx, call) is None:
+            continue
+        yield from _rename_findings(ctx, call, display, renames)
 
 
 def _kernel_keywords(call: ast.Call, names: tuple[str, ...]) -> list[ast.keyword]:
@@ -174,9 +182,9 @@ def _kernel_keywords(call: ast.Call, names: tuple[str, ...]) -> list[ast.keyword
 def legacy_positional(ctx: Context) -> Iterator[Diagnostic]:
     conversions = knowledge.kernel_conversions()
     for call, name in ctx.keras_calls:
-        callee = name.path, name.leaf
-        if callee[0] not in conversions or ctx.in_compat_branch(call):
+        if name.path not in conversions or ctx.in_compat_branch(call):
             continue
+        callee = name.path, name.leaf
         conv = conversions[callee[0]]
         if any(isinstance(a, ast.Starred) for a in call.args):
             continue
@@ -295,9 +303,8 @@ def _merge_advice(ctx: Context, call: ast.Call, is_layer: bool) -> str:
 def renamed_class(ctx: Context) -> Iterator[Diagnostic]:
     renames = knowledge.class_renames()
     merge_calls: dict[str, list[ast.Call]] = {}
-    for call in ctx.calls:
-        name = ctx.keras(call.func)
-        if name is not None and (name.raw in _MERGE_PATHS or name.path in _MERGE_PATHS):
+    for call, name in ctx.keras_calls:  # every merge path has a non-empty canonical path
+        if name.raw in _MERGE_PATHS or name.path in _MERGE_PATHS:
             merge_calls.setdefault(name.qualname, []).append(call)
     reported_merge: set[str] = set()
     for qualname, calls in merge_calls.items():
@@ -320,7 +327,10 @@ def renamed_class(ctx: Context) -> Iterator[Diagnostic]:
         if entry.fixable and entry.new and isinstance(record.node, ast.ImportFrom):
             fix = _rename_fix(ctx, record.node, record.alias, entry.old, entry.new)
         yield _class_finding(ctx, record.alias, entry, fix)
+    leaves = _renamed_leaves(ctx)
     for attr in ctx.attributes:
+        if attr.attr not in leaves:
+            continue  # cannot resolve to a renamed name: not worth resolving
         name = ctx.keras(attr)
         if name is None or name.path not in renames or name.qualname in reported_merge:
             continue
@@ -340,6 +350,19 @@ def renamed_class(ctx: Context) -> Iterator[Diagnostic]:
             name = ctx.keras(call.func)
             if name is not None and name.path in renames and name.qualname not in reported_merge:
                 yield _class_finding(ctx, call.func, renames[name.path], None)
+
+
+def _renamed_leaves(ctx: Context) -> frozenset[str]:
+    """Attribute names that can resolve to a renamed class: an attribute's qualified name ends with its
+    own name, except that an ``extra-backend-aliases`` module itself stands for ``keras.backend``."""
+    leaves = _class_rename_leaves()
+    aliases = ctx.settings.extra_backend_aliases
+    return leaves | {alias.rsplit(".", 1)[-1] for alias in aliases} if aliases else leaves
+
+
+@lru_cache(maxsize=1)
+def _class_rename_leaves() -> frozenset[str]:
+    return raw_leaves(knowledge.class_renames())
 
 
 # ``keras.layers.merge`` is the Keras 1 function and, from Keras 2 on, a module: called, it is the function.
@@ -484,9 +507,9 @@ def optimizer_argument(ctx: Context) -> Iterator[Diagnostic]:
     paths = knowledge.optimizer_paths()
     by_old = {entry.old: entry for entry in OPTIMIZER_ARGS}
     for call, name in ctx.keras_calls:
-        callee = name.path, name.leaf
-        if callee[0] not in paths or ctx.in_compat_branch(call):
+        if name.path not in paths or ctx.in_compat_branch(call):
             continue
+        callee = name.path, name.leaf
         present = {kw.arg for kw in call.keywords}
         legacy_optimizer = ".legacy." in f".{callee[0]}."
         for kw in call.keywords:
