@@ -198,12 +198,20 @@ def _backend_calls(ctx: Context) -> list[tuple[ast.Call, BackendUse]]:
     cached: list[tuple[ast.Call, BackendUse]] | None = getattr(ctx, "_keras_backend_calls", None)
     if cached is None:
         cached = []
-        for call in ctx.calls:
+        for call in _backend_call_candidates(ctx):
             use = backend_function(ctx, call.func)
             if use is not None and not in_legacy_branch(ctx, call):
                 cached.append((call, use))
         ctx._keras_backend_calls = cached  # type: ignore[attr-defined]
     return cached
+
+
+def _backend_call_candidates(ctx: Context) -> list[ast.Call]:
+    """The calls :func:`backend_function` can accept: without ``extra-backend-aliases`` only Keras calls
+    under ``backend.`` (the context has resolved every callee already), else every call."""
+    if ctx.settings.extra_backend_aliases:
+        return ctx.calls
+    return [call for call, name in ctx.keras_calls if name.path.startswith("backend.")]
 
 
 def _in_layer(ctx: Context, node: ast.AST) -> str | None:
