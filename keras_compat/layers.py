@@ -11,16 +11,33 @@ from __future__ import annotations
 
 import ast
 import enum
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from functools import lru_cache
+from typing import TYPE_CHECKING, TypeVar
 
 from keras_compat.data import layers as table
-from keras_compat.walk import walk
 
 if TYPE_CHECKING:
     from keras_compat.context import Context
 
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
+_SCOPES = (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
+N = TypeVar("N", bound=ast.AST)
+
+
+def by_scope(ctx: Context, nodes: Iterable[N]) -> dict[int, list[N]]:
+    """``nodes`` grouped under every class and function that contains them, keyed by the id of that
+    class or function: the nodes ``walk(scope)`` would find among them. The rules pick the few
+    candidates they need from the context's indexes (``ctx.calls``, ``ctx.attributes``) and climb from
+    each, instead of walking the body of every layer class and method again."""
+    found: dict[int, list[N]] = {}
+    scopes = _SCOPES
+    for node in nodes:
+        for ancestor in ctx.ancestors(node):
+            if isinstance(ancestor, scopes):
+                found.setdefault(id(ancestor), []).append(node)
+    return found
 
 
 class Kind(enum.Enum):
@@ -77,8 +94,10 @@ class ClassInfo:
         return False
 
 
+@lru_cache(maxsize=4096)
 def kind_of_path(path: str) -> Kind | None:
-    """Kind of a Keras class given its canonical path; None when it is not a base class we know."""
+    """Kind of a Keras class given its canonical path; None when it is not a base class we know (memoised:
+    the same few bases come back in every module)."""
     if path in table.MODEL_BASES:
         return Kind.MODEL
     if path in table.WRAPPER_BASES:
@@ -107,6 +126,7 @@ class Classifier:
         self.ctx = ctx
         self.infos: dict[int, ClassInfo] = {}
         self._seen: dict[int, ClassInfo | None] = {}
+        self._state_size_stores: dict[int, list[ast.Attribute]] | None = None
         for node in ctx.classes:
             self._classify(node)
 
@@ -175,12 +195,17 @@ class Classifier:
         if info.defines("state_size"):
             return True
         init = info.method("__init__")
-        if init is not None:
-            for node in walk(init):
-                if isinstance(node, ast.Attribute) and node.attr == "state_size" and \
-                        isinstance(node.ctx, ast.Store) and isinstance(node.value, ast.Name) and node.value.id == "self":
-                    return True
+        if init is not None and id(init) in self._state_size_assignments():
+            return True
         return any(self.infos[id(b)].kind is Kind.RNN_CELL for b in info.local_bases if id(b) in self.infos)
+
+    def _state_size_assignments(self) -> dict[int, list[ast.Attribute]]:
+        """``self.state_size = ...`` targets by enclosing scope (found once in the context's index)."""
+        if self._state_size_stores is None:
+            stores = (node for node in self.ctx.attributes if node.attr == "state_size" and
+                      isinstance(node.ctx, ast.Store) and isinstance(node.value, ast.Name) and node.value.id == "self")
+            self._state_size_stores = by_scope(self.ctx, stores)
+        return self._state_size_stores
 
     # -- queries -------------------------------------------------------------------------------
     def ancestors(self, info: ClassInfo) -> list[ClassInfo]:

@@ -9,11 +9,12 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from keras_compat.context import Context
 from keras_compat.data import layers as table
 from keras_compat.diagnostics import Diagnostic, Edit
-from keras_compat.layers import ClassInfo, Classifier, FunctionNode, Kind, classifier
+from keras_compat.layers import ClassInfo, Classifier, FunctionNode, Kind, by_scope, classifier
 from keras_compat.registry import Bad, FixAvailability, Severity, rule
 from keras_compat.rules.backend import in_legacy_branch
 from keras_compat.rules.training import def_name_range
@@ -23,11 +24,9 @@ from keras_compat.walk import walk
 _CONTRACT_KINDS = (Kind.LAYER, Kind.RNN_CELL, Kind.WRAPPER)
 
 
-def _is_super_call(call: ast.Call, method: str) -> bool:
-    """``super().<method>(...)``, ``super(X, self).<method>(...)`` or ``Base.<method>(self, ...)``."""
-    func = call.func
-    if not isinstance(func, ast.Attribute) or func.attr != method:
-        return False
+def _is_super_call(call: ast.Call, func: ast.Attribute) -> bool:
+    """``super().<method>(...)``, ``super(X, self).<method>(...)`` or ``Base.<method>(self, ...)``
+    (``func`` is the call's callee)."""
     receiver = func.value
     if isinstance(receiver, ast.Call) and isinstance(receiver.func, ast.Name) and receiver.func.id == "super":
         return True
@@ -35,8 +34,45 @@ def _is_super_call(call: ast.Call, method: str) -> bool:
         isinstance(call.args[0], ast.Name) and call.args[0].id == "self"
 
 
-def _super_calls(func: FunctionNode, method: str) -> list[ast.Call]:
-    return [n for n in walk(func) if isinstance(n, ast.Call) and _is_super_call(n, method)]
+#: The base-class methods whose calls the rules look for.
+_SUPER_METHODS = ("__init__", "build")
+_WEIGHT_LISTS = ("trainable_weights", "non_trainable_weights")
+
+
+@dataclass
+class _Found:
+    """What the contract rules look for, by enclosing class/function (see :func:`by_scope`)."""
+
+    super_calls: dict[int, list[ast.Call]]  # super().__init__(...), super().build(...) ...
+    add_weight_calls: dict[int, list[ast.Call]]  # <anything>.add_weight(...)
+    legacy_weights: dict[int, list[ast.expr]]  # KC407: self.trainable_weights = ..., self.add_weight(<positional>)
+
+
+def _found(ctx: Context) -> _Found:
+    """The contract's candidate nodes, picked from the context's indexes once per module (rather than
+    each rule walking every layer class and method)."""
+    cached: _Found | None = getattr(ctx, "_keras_contract", None)
+    if cached is None:
+        super_calls: list[ast.Call] = []
+        add_weight: list[ast.Call] = []
+        for call in ctx.calls:
+            func = call.func
+            if isinstance(func, ast.Attribute):
+                if func.attr == "add_weight":
+                    add_weight.append(call)
+                elif func.attr in _SUPER_METHODS and _is_super_call(call, func):
+                    super_calls.append(call)
+        legacy: list[ast.expr] = [a for a in ctx.attributes if a.attr in _WEIGHT_LISTS and _assigns_weight_list(ctx, a)]
+        legacy += [c for c in add_weight if _positional_add_weight(c)]
+        legacy.sort(key=lambda n: (n.lineno, n.col_offset))
+        cached = _Found(by_scope(ctx, super_calls), by_scope(ctx, add_weight), by_scope(ctx, legacy))
+        ctx._keras_contract = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def _super_calls(ctx: Context, func: FunctionNode, method: str) -> list[ast.Call]:
+    """The calls of the base class's ``method`` anywhere in ``func`` (``method`` in ``_SUPER_METHODS``)."""
+    return [c for c in _found(ctx).super_calls.get(id(func), ()) if c.func.attr == method]  # type: ignore[attr-defined]
 
 
 def _layer_classes(ctx: Context, kinds: tuple[Kind, ...]) -> Iterator[tuple[Classifier, ClassInfo]]:
@@ -87,7 +123,7 @@ def layer_init_kwargs(ctx: Context) -> Iterator[Diagnostic]:
         if kwarg is None:
             problem = "does not accept **kwargs"
         else:
-            calls = _super_calls(init, "__init__")
+            calls = _super_calls(ctx, init, "__init__")
             if not calls or any(_mentions_name(c, kwarg) for c in calls):
                 continue
             problem = f"does not pass **{kwarg} to super().__init__"
@@ -98,12 +134,12 @@ def _mentions_name(node: ast.AST, name: str) -> bool:
     return any(isinstance(n, ast.Name) and n.id == name for n in walk(node))
 
 
-def _constructor_arguments(init: FunctionNode) -> list[str]:
+def _constructor_arguments(ctx: Context, init: FunctionNode) -> list[str]:
     """Parameters of ``__init__`` beyond ``self``/``*args``/``**kwargs`` not forwarded to the base by name."""
     args = init.args
     params = [a.arg for a in [*args.posonlyargs, *args.args][1:]] + [a.arg for a in args.kwonlyargs]
     forwarded: set[str] = set()
-    for call in _super_calls(init, "__init__"):
+    for call in _super_calls(ctx, init, "__init__"):
         for value in [*call.args, *(kw.value for kw in call.keywords if kw.arg is not None)]:
             if isinstance(value, ast.Name):
                 forwarded.add(value.id)
@@ -153,7 +189,7 @@ def missing_get_config(ctx: Context) -> Iterator[Diagnostic]:
         init = info.method("__init__")
         if init is None or info.unknown_bases:
             continue
-        arguments = _constructor_arguments(init)
+        arguments = _constructor_arguments(ctx, init)
         if not arguments:
             continue
         if info.defines("get_config") or any(base.defines("get_config") for base in classes.ancestors(info)):
@@ -195,24 +231,35 @@ def missing_super_init(ctx: Context) -> Iterator[Diagnostic]:
     kinds = (*_CONTRACT_KINDS, Kind.MODEL)
     for _, info in _layer_classes(ctx, kinds):
         init = info.method("__init__")
-        if init is None or info.unknown_bases or _super_calls(init, "__init__"):
+        if init is None or info.unknown_bases or _super_calls(ctx, init, "__init__"):
             continue
         kind = "model" if info.kind is Kind.MODEL else "layer"
         yield ctx.report("KC406", def_name_range(ctx, init), None, layer=info.name, kind=kind)
 
 
-_WEIGHT_LIST = re.compile(r"^(non_)?trainable_weights$")
+def _assigns_weight_list(ctx: Context, attr: ast.Attribute) -> bool:
+    """``self.trainable_weights = ...`` (or ``+=``): ``attr`` is a target of an assignment."""
+    if not (isinstance(attr.value, ast.Name) and attr.value.id == "self"):
+        return False
+    parent = ctx.parent(attr)
+    if isinstance(parent, ast.Assign):
+        return any(target is attr for target in parent.targets)
+    return isinstance(parent, ast.AugAssign) and parent.target is attr
 
 
-def _builds_base(classes: Classifier, info: ClassInfo) -> str | None:
+def _positional_add_weight(call: ast.Call) -> bool:
+    """``self.add_weight(<positional arguments>)`` (a ``*args`` call may pass keywords only)."""
+    return isinstance(call.func, ast.Attribute) and isinstance(call.func.value, ast.Name) and \
+        call.func.value.id == "self" and bool(call.args) and not any(isinstance(a, ast.Starred) for a in call.args)
+
+
+def _builds_base(ctx: Context, classes: Classifier, info: ClassInfo) -> str | None:
     """Name of a base whose ``build`` creates weights: a listed built-in layer or a local base whose
     ``build`` calls ``add_weight``."""
     for base in classes.ancestors(info):
         build = base.method("build")
         if build is not None:
-            creates = any(isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and
-                          n.func.attr == "add_weight" for n in walk(build))
-            return base.name if creates else None
+            return base.name if id(build) in _found(ctx).add_weight_calls else None
     for path in classes.builtin_bases(info):
         if path in table.WEIGHT_BUILDING_LAYERS:
             return path.rsplit(".", 1)[-1]
@@ -267,26 +314,19 @@ def legacy_layer_method(ctx: Context) -> Iterator[Diagnostic]:
             method = info.method(old)
             if method is not None:
                 yield _renamed_method(ctx, info, method, old, new)
-        for node in walk(info.node):
-            if isinstance(node, (ast.Assign, ast.AugAssign)):
-                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-                for target in targets:
-                    if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and \
-                            target.value.id == "self" and _WEIGHT_LIST.match(target.attr):
-                        yield ctx.report("KC407", target, None, layer=info.name,
-                                         problem=f"assigns self.{target.attr} (read-only in tf.keras and Keras 3)",
-                                         advice="create weights with self.add_weight(..., trainable=...)")
-            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
-                    node.func.attr == "add_weight" and isinstance(node.func.value, ast.Name) and \
-                    node.func.value.id == "self" and node.args and \
-                    not any(isinstance(a, ast.Starred) for a in node.args):
+        for node in _found(ctx).legacy_weights.get(id(info.node), ()):
+            if isinstance(node, ast.Attribute):
+                yield ctx.report("KC407", node, None, layer=info.name,
+                                 problem=f"assigns self.{node.attr} (read-only in tf.keras and Keras 3)",
+                                 advice="create weights with self.add_weight(..., trainable=...)")
+            else:
                 yield ctx.report("KC407", node, None, layer=info.name,
                                  problem="add_weight() with positional arguments (their order changed between "
                                          "Keras 2.0, tf.keras and Keras 3)",
                                  advice="pass name=, shape=, initializer= as keywords")
         build = info.method("build")
-        if build is not None and not _super_calls(build, "build") and not info.unknown_bases:
-            base = _builds_base(classes, info)
+        if build is not None and not _super_calls(ctx, build, "build") and not info.unknown_bases:
+            base = _builds_base(ctx, classes, info)
             if base is not None:
                 yield ctx.report("KC407", def_name_range(ctx, build), None, layer=info.name,
                                  problem=f"build() overrides {base}.build without calling it (the base layer's "

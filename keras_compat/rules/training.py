@@ -157,10 +157,11 @@ def _inside(ctx: Context, node: ast.AST, func: FunctionNode) -> tuple[bool, bool
     return nested, conditional
 
 
-def _training_names(func: FunctionNode, training: str) -> set[str]:
-    """``training`` plus local names assigned from expressions that mention it (to a fixed point)."""
+def _training_names(body: list[ast.AST], training: str) -> set[str]:
+    """``training`` plus local names assigned from expressions that mention it (to a fixed point);
+    ``body`` is every node of the function's body."""
     names = {training}
-    assigns = [n for n in _walk_body(func) if isinstance(n, (ast.Assign, ast.AnnAssign, ast.AugAssign))]
+    assigns = [n for n in body if isinstance(n, (ast.Assign, ast.AnnAssign, ast.AugAssign))]
     changed = True
     while changed:
         changed = False
@@ -177,9 +178,10 @@ def _training_names(func: FunctionNode, training: str) -> set[str]:
     return names
 
 
-def _only_forwarded(ctx: Context, func: FunctionNode, training: str) -> bool:
-    """Whether every use of ``training`` in the body is a ``training=training`` keyword of a call."""
-    for node in _walk_body(func):
+def _only_forwarded(ctx: Context, body: list[ast.AST], training: str) -> bool:
+    """Whether every use of ``training`` in the body (``body``: its nodes) is a ``training=training``
+    keyword of a call."""
+    for node in body:
         if isinstance(node, ast.Name) and node.id == training and isinstance(node.ctx, ast.Load):
             parent = ctx.parent(node)
             if not (isinstance(parent, ast.keyword) and parent.arg is not None):
@@ -211,15 +213,17 @@ def _call_method(ctx: Context, info: ClassInfo) -> CallMethod | None:
             training, default, last = arg, kw_default, True
     kwarg = args.kwarg.arg if args.kwarg else None
     method = CallMethod(info, func, training, default, last, kwarg)
-    training_names = _training_names(func, "training") if training is not None else set()
+    body = list(_walk_body(func))  # shared by the passes below
+    training_names = _training_names(body, "training") if training is not None else set()
     if training is not None:
-        method.training_only_forwarded = _only_forwarded(ctx, func, "training")
-    for node in _walk_body(func):
+        method.training_only_forwarded = _only_forwarded(ctx, body, "training")
+    for node in body:
         kind = None
         display = ""
         if isinstance(node, ast.Call):
             kind = _classify_call(ctx, node)
-            display = ctx.segment(node.func)
+            if kind is not None:
+                display = ctx.segment(node.func)  # the line table is built only when there is an op
         if kind is None and kwarg is not None and training is None and _kwargs_read(node, kwarg):
             kind, display = "kwargs", ctx.segment(node)
         if kind is None:
