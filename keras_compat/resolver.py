@@ -300,18 +300,19 @@ class Resolver:
 
     # -- scopes ------------------------------------------------------------------------------
     def scope_of(self, node: ast.AST) -> Scope:
-        """The scope in which ``node`` is evaluated (memoised along the way up: the chains of one
-        statement share all but their last few ancestors)."""
-        memo, parents, scopes = self._scope_memo, self.parents, self.scopes
+        """The scope in which ``node`` is evaluated. Memoised per statement on the way up: the names of
+        one statement (and of its siblings in a body) share the rest of the walk."""
+        memo, parents, scopes, stmt = self._scope_memo, self.parents, self.scopes, ast.stmt
         path: list[int] = []
         child, parent = node, parents.get(id(node))
         found = self.module_scope
         while parent is not None:
-            known = memo.get(id(child))
-            if known is not None:
-                found = known
-                break
-            path.append(id(child))
+            if isinstance(child, stmt):
+                known = memo.get(id(child))
+                if known is not None:
+                    found = known
+                    break
+                path.append(id(child))
             scope = scopes.get(id(parent))
             if scope is not None:
                 if isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
