@@ -115,3 +115,26 @@ def test_extra_backend_aliases_option() -> None:
     aliased = {d.code for d in lint_source(source, settings=Settings(extra_backend_aliases=("mypkg.compat.backend",)))}
     assert "KC302" not in plain
     assert "KC302" in aliased
+
+
+def test_memoised_lookups_stay_per_function() -> None:
+    """The resolver memoises, per function, the names that function does not bind itself: a sibling that
+    binds the name, a nested function that rebinds it and a ``global`` statement must each still count."""
+    source = (
+        "from keras.layers import Dense\n"
+        "def a():\n"
+        "    Dense(output_dim=1)\n"          # line 3: module import
+        "    Dense(output_dim=2)\n"          # line 4: same function, memoised answer
+        "def b(Dense):\n"
+        "    Dense(output_dim=3)\n"          # line 6: parameter shadows
+        "def c():\n"
+        "    def inner():\n"
+        "        Dense(output_dim=4)\n"      # line 9: enclosing function rebinds below
+        "    Dense = object\n"
+        "    inner()\n"
+        "def d():\n"
+        "    global Dense\n"
+        "    Dense(output_dim=5)\n"          # line 14: the module binding
+    )
+    found = {line for line, code in codes(source) if code == "KC201"}
+    assert found == {3, 4, 14}
