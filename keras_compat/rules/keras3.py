@@ -29,6 +29,12 @@ def _ops_by_qualname() -> dict[str, OpsEquivalent]:
     return out
 
 
+@lru_cache(maxsize=1)
+def _ops_leaves() -> frozenset[str]:
+    """Last component of every TensorFlow op in the table (``reduce_mean``)."""
+    return frozenset(qualname.rsplit(".", 1)[-1] for qualname in _ops_by_qualname())
+
+
 def _layer_of(ctx: Context, node: ast.AST) -> str | None:
     found = classifier(ctx).enclosing(node)
     if found is None or not found[0].kind.is_layer:
@@ -92,7 +98,10 @@ def _ops_fix(ctx: Context, call: ast.Call, entry: OpsEquivalent) -> Fix | None:
 )
 def tf_op_in_layer(ctx: Context) -> Iterator[Diagnostic]:
     table = _ops_by_qualname()
+    leaves = _ops_leaves()
     for call in ctx.calls:
+        if isinstance(call.func, ast.Attribute) and call.func.attr not in leaves:
+            continue  # an attribute chain's qualified name ends with its attribute: no table entry
         qualname = ctx.qualname(call.func)
         entry = table.get(qualname or "")
         if entry is None or in_legacy_branch(ctx, call):
@@ -151,15 +160,15 @@ def _save_calls(ctx: Context) -> Iterator[tuple[ast.Call, ast.AST | None, str]]:
     """
     if not ctx.uses_keras:
         return
-    for call in ctx.calls:
-        if ctx.in_compat_branch(call):
-            continue
+    for call in ctx.calls:  # the compatibility-branch check (costly) only for save calls
         name = ctx.keras(call.func)
         if name is not None and name.path in _SAVE_FUNCTIONS:
-            yield call, _argument(call, 1, "filepath"), "strong"
+            if not ctx.in_compat_branch(call):
+                yield call, _argument(call, 1, "filepath"), "strong"
             continue
         func = call.func
-        if isinstance(func, ast.Attribute) and func.attr == "save" and _method_call(ctx, call) is not None:
+        if isinstance(func, ast.Attribute) and func.attr == "save" and not ctx.in_compat_branch(call) and \
+                _method_call(ctx, call) is not None:
             kind = _receiver_kind(ctx, func.value)
             if kind == "keras":
                 yield call, _argument(call, 0, "filepath"), "strong"
@@ -480,11 +489,11 @@ def fit_data_loading_argument(ctx: Context) -> Iterator[Diagnostic]:
         return
     for call in ctx.calls:
         func = call.func
-        if not isinstance(func, ast.Attribute) or func.attr not in ("fit", "evaluate", "predict") or \
-                ctx.in_compat_branch(call):
+        if not isinstance(func, ast.Attribute) or func.attr not in ("fit", "evaluate", "predict"):
             continue
         found = [kw for kw in call.keywords if kw.arg in _DATA_LOADING]
-        if not found or _method_call(ctx, call) is None or _receiver_kind(ctx, func.value) == "other":
+        if not found or ctx.in_compat_branch(call) or _method_call(ctx, call) is None or \
+                _receiver_kind(ctx, func.value) == "other":
             continue
         items = sorted([*call.args, *call.keywords], key=lambda n: (n.lineno, n.col_offset))
         fix = None
