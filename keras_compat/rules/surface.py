@@ -268,6 +268,19 @@ def _model_receiver(ctx: Context, receiver: ast.AST) -> KerasName | None:
     return None
 
 
+def _model_names(ctx: Context) -> frozenset[str]:
+    """Names that some assignment binds to a model constructor's result (``m = Sequential()``): the only
+    receivers :func:`_model_receiver` can accept, found without looking any name up."""
+    names: set[str] = set()
+    for call, name in ctx.keras_calls:
+        if name.path in _MODEL_CONSTRUCTORS:
+            parent = ctx.parent(call)
+            if isinstance(parent, ast.Assign) and parent.value is call:
+                for target in parent.targets:
+                    names.update(node.id for node in ast.walk(target) if isinstance(node, ast.Name))
+    return frozenset(names)
+
+
 def _covered_keywords(ctx: Context, path: str, method: str | None) -> frozenset[str]:
     """Keywords whose problem a table-driven rule reports (KC201/KC202/KC205/KC5xx) for this callee."""
     covered: set[str] = set()
@@ -294,8 +307,8 @@ _SAVING = frozenset({"saving.save_model", "models.save_model"})
 _SAVING_METHODS = frozenset({"save", "save_weights"})
 
 
-def _callee(ctx: Context, call: ast.Call) -> tuple[KerasName, str, str | None, Surface] | None:
-    """(Keras name, display, method or None, surface) of a checked call."""
+def _callee(ctx: Context, call: ast.Call, model_names: frozenset[str]) -> tuple[KerasName, str, str | None, Surface] | None:
+    """(Keras name, display, method or None, surface) of a checked call (``model_names``: :func:`_model_names`)."""
     target = ctx.settings.target
     name = ctx.keras(call.func)
     if name is not None:
@@ -308,7 +321,7 @@ def _callee(ctx: Context, call: ast.Call) -> tuple[KerasName, str, str | None, S
             return None
         return name, name.raw.rsplit(".", 1)[-1], None, surface
     func = call.func
-    if isinstance(func, ast.Attribute):
+    if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id in model_names:
         model = _model_receiver(ctx, func.value)
         if model is None or not _checked(model) or target == "keras3" and func.attr in _SAVING_METHODS:
             return None
@@ -367,10 +380,11 @@ def _callee(ctx: Context, call: ast.Call) -> tuple[KerasName, str, str | None, S
     ),
 )
 def unknown_argument(ctx: Context) -> Iterator[Diagnostic]:
+    model_names = _model_names(ctx)
     for call in ctx.calls:
         if not call.keywords or any(kw.arg is None for kw in call.keywords):
             continue
-        callee = _callee(ctx, call)
+        callee = _callee(ctx, call, model_names)
         if callee is None:
             continue
         name, display, method, surface = callee
