@@ -200,7 +200,10 @@ def _family(flavour: Flavour, keras3: bool) -> str:
 )
 def mixed_imports(ctx: Context) -> Iterator[Diagnostic]:
     keras3 = ctx.settings.target == "keras3"
-    events: list[tuple[tuple[int, int], str, ast.AST]] = []
+    # (position, family, node, enclosing function): imports in two different functions are alternatives
+    # (one function per framework); mixing means both in one function, or one of them at module level
+    # where every function sees it.
+    events: list[tuple[tuple[int, int], str, ast.AST, int | None]] = []
     for record in ctx.imports:
         name = record.keras
         if name is None or name.flavour is Flavour.TF_KERAS_PKG and not keras3:
@@ -208,25 +211,24 @@ def mixed_imports(ctx: Context) -> Iterator[Diagnostic]:
         if record.guard.guarded and record.guard.alternatives - {name.flavour}:
             continue
         family = _family(name.flavour, keras3)
-        events.append(((record.node.lineno, record.node.col_offset), family, record.alias))
-    for attr in ctx.outer_attributes:
+        function = _enclosing_function(ctx, record.node) if record.in_function else None
+        events.append(((record.node.lineno, record.node.col_offset), family, record.alias, function))
+    for attr in ctx.outer_attributes if _imports_tensorflow(ctx) else ():
         if not isinstance(attr.value, (ast.Name, ast.Attribute)):
             continue
         name = ctx.keras(attr)
         if name is not None and name.flavour is Flavour.TF_KERAS and "keras" in ctx.segment(attr):
-            events.append(((attr.lineno, attr.col_offset), _family(name.flavour, keras3), attr))
+            events.append(((attr.lineno, attr.col_offset), _family(name.flavour, keras3), attr,
+                           _enclosing_function(ctx, attr)))
     events.sort(key=lambda e: e[0])
-    # Imports in two different functions are alternatives (one function per framework); mixing means
-    # both in one function, or one of them at module level where every function sees it.
-    by_function: dict[int | None, list[tuple[tuple[int, int], str, ast.AST]]] = {}
+    by_function: dict[int | None, list[tuple[tuple[int, int], str, ast.AST, int | None]]] = {}
     for event in events:
-        function = _enclosing_function(ctx, event[2])
-        by_function.setdefault(function, []).append(event)
+        by_function.setdefault(event[3], []).append(event)
     module_level = by_function.get(None, [])
     for function, local in by_function.items():
         merged = sorted(local + (module_level if function is not None else []), key=lambda e: e[0])
         seen: dict[str, int] = {}
-        for (line, _), family, node in merged:
+        for (line, _), family, node, _ in merged:
             if family not in seen:
                 seen[family] = line
                 if len(seen) == 2:
@@ -234,6 +236,12 @@ def mixed_imports(ctx: Context) -> Iterator[Diagnostic]:
                     yield ctx.report("KC102", node, first=first, first_line=seen[first], second=family,
                                      preferred="keras" if keras3 else _TF)
                     return
+
+
+def _imports_tensorflow(ctx: Context) -> bool:
+    """Whether the module imports tensorflow or a module under it: names resolve through imports, so
+    without one no attribute chain can denote ``tensorflow.keras``."""
+    return any(record.qualname.split(".", 1)[0] == "tensorflow" for record in ctx.imports)
 
 
 def _enclosing_function(ctx: Context, node: ast.AST) -> int | None:
