@@ -345,11 +345,10 @@ def renamed_class(ctx: Context) -> Iterator[Diagnostic]:
                           [Edit(end_line, end_col - len(attr.attr), end_line, end_col, leaf_new)], safe=True)
         yield _class_finding(ctx, attr, entry, fix)
     imported = {r.alias.name for r in ctx.imports}  # a set: one lookup per call, not a scan of the imports
-    for call in ctx.calls:  # names that only a star import provides
-        if isinstance(call.func, ast.Name) and call.func.id not in imported:
-            name = ctx.keras(call.func)
-            if name is not None and name.path in renames and name.qualname not in reported_merge:
-                yield _class_finding(ctx, call.func, renames[name.path], None)
+    for call, name in ctx.keras_calls:  # names that only a star import provides
+        if isinstance(call.func, ast.Name) and call.func.id not in imported and name.path in renames and \
+                name.qualname not in reported_merge:
+            yield _class_finding(ctx, call.func, renames[name.path], None)
 
 
 def _renamed_leaves(ctx: Context) -> frozenset[str]:
