@@ -303,9 +303,10 @@ _ALIASES_DOC = ("Calls are recognised through every spelling of the backend modu
 def backend_call_in_layer(ctx: Context) -> Iterator[Diagnostic]:
     from keras_compat.rules.training import claimed_calls
 
-    claimed = claimed_calls(ctx)
-    for call, use in _backend_calls(ctx):
-        if not is_rewritable(use) or id(call) in claimed:
+    rewritable = [(call, use) for call, use in _backend_calls(ctx) if is_rewritable(use)]
+    claimed = claimed_calls(ctx) if rewritable else set()  # analyses every layer's call(): only when needed
+    for call, use in rewritable:
+        if id(call) in claimed:
             continue
         layer = _in_layer(ctx, call)
         if layer is None:
