@@ -69,6 +69,9 @@ class ClassInfo:
     keras_bases: list[str] = field(default_factory=list)  # canonical paths of direct Keras bases
     local_bases: list[ast.ClassDef] = field(default_factory=list)  # classified classes of this module
     unknown_bases: bool = False  # some base (direct or through local bases) is neither Keras nor local
+    # what the class body defines, indexed on the first question (the rules ask several per class)
+    _methods: dict[str, FunctionNode] | None = field(default=None, init=False, repr=False, compare=False)
+    _bound: set[str] | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def name(self) -> str:
@@ -76,22 +79,22 @@ class ClassInfo:
 
     def method(self, name: str) -> FunctionNode | None:
         """The last ``def name`` directly in the class body."""
-        found = None
-        for stmt in self.node.body:
-            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name == name:
-                found = stmt
-        return found
+        if self._methods is None:
+            self._methods = {stmt.name: stmt for stmt in self.node.body
+                             if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef))}
+        return self._methods.get(name)
 
     def defines(self, name: str) -> bool:
         """Whether the class body binds ``name`` (a method, an assignment or a property)."""
-        for stmt in self.node.body:
-            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and stmt.name == name:
-                return True
-            targets = stmt.targets if isinstance(stmt, ast.Assign) else \
-                [stmt.target] if isinstance(stmt, ast.AnnAssign) else []
-            if any(isinstance(t, ast.Name) and t.id == name for t in targets):
-                return True
-        return False
+        if self._bound is None:
+            self._bound = set()
+            for stmt in self.node.body:
+                if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                    self._bound.add(stmt.name)
+                targets = stmt.targets if isinstance(stmt, ast.Assign) else \
+                    [stmt.target] if isinstance(stmt, ast.AnnAssign) else []
+                self._bound.update(t.id for t in targets if isinstance(t, ast.Name))
+        return name in self._bound
 
 
 @lru_cache(maxsize=4096)

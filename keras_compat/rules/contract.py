@@ -76,9 +76,14 @@ def _super_calls(ctx: Context, func: FunctionNode, method: str) -> list[ast.Call
 
 
 def _layer_classes(ctx: Context, kinds: tuple[Kind, ...]) -> Iterator[tuple[Classifier, ClassInfo]]:
+    """The classes of ``kinds`` (layer kinds) outside legacy branches."""
     classes = classifier(ctx)
-    for info in classes:
-        if info.kind in kinds and not in_legacy_branch(ctx, info.node):
+    live: list[ClassInfo] | None = getattr(ctx, "_keras_live_layers", None)
+    if live is None:  # the same for the four rules
+        live = [info for info in classes if info.kind.is_layer and not in_legacy_branch(ctx, info.node)]
+        ctx._keras_live_layers = live  # type: ignore[attr-defined]
+    for info in live:
+        if info.kind in kinds:
             yield classes, info
 
 

@@ -103,14 +103,16 @@ def _classify_call(ctx: Context, call: ast.Call) -> str | None:
 
 def _mentions(node: ast.AST, names: set[str]) -> bool:
     """Whether ``node`` reads one of ``names`` other than to forward it (``training=training``)."""
+    return not names.isdisjoint(_read_names(node))
+
+
+def _read_names(node: ast.AST) -> set[str]:
+    """The names ``node`` reads other than as the value of a ``training=`` keyword."""
+    found = {node.id} if isinstance(node, ast.Name) else set()
     for child in walk(node):
-        if isinstance(child, ast.keyword) and child.arg == "training" and isinstance(child.value, ast.Name):
-            continue
-        for sub in iter_children(child):
-            if isinstance(sub, ast.Name) and sub.id in names and \
-                    not (isinstance(child, ast.keyword) and child.arg == "training"):
-                return True
-    return isinstance(node, ast.Name) and node.id in names
+        if not (isinstance(child, ast.keyword) and child.arg == "training"):
+            found.update(sub.id for sub in iter_children(child) if isinstance(sub, ast.Name))
+    return found
 
 
 def _walk_body(func: FunctionNode) -> Iterator[ast.AST]:
@@ -161,13 +163,13 @@ def _training_names(body: list[ast.AST], training: str) -> set[str]:
     """``training`` plus local names assigned from expressions that mention it (to a fixed point);
     ``body`` is every node of the function's body."""
     names = {training}
-    assigns = [n for n in body if isinstance(n, (ast.Assign, ast.AnnAssign, ast.AugAssign))]
+    assigns = [(n, _read_names(n.value)) for n in body
+               if isinstance(n, (ast.Assign, ast.AnnAssign, ast.AugAssign)) and n.value is not None]
     changed = True
     while changed:
         changed = False
-        for node in assigns:
-            value = node.value
-            if value is None or not _mentions(value, names):
+        for node, reads in assigns:
+            if names.isdisjoint(reads):
                 continue
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             for target in targets:
