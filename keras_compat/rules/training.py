@@ -159,25 +159,41 @@ def _inside(ctx: Context, node: ast.AST, func: FunctionNode) -> tuple[bool, bool
     return nested, conditional
 
 
-def _training_names(body: list[ast.AST], training: str) -> set[str]:
+def _training_names(ctx: Context, body: list[ast.AST], training: str) -> set[str]:
     """``training`` plus local names assigned from expressions that mention it (to a fixed point);
-    ``body`` is every node of the function's body."""
+    ``body`` is every node of the function's body. Each newly found name leads to the assignments
+    that read it by climbing from its uses, rather than re-reading every assignment on each round."""
+    uses: dict[str, list[ast.Name]] = {}
+    for node in body:
+        if isinstance(node, ast.Name):
+            uses.setdefault(node.id, []).append(node)
     names = {training}
-    assigns = [(n, _read_names(n.value)) for n in body
-               if isinstance(n, (ast.Assign, ast.AnnAssign, ast.AugAssign)) and n.value is not None]
-    changed = True
-    while changed:
-        changed = False
-        for node, reads in assigns:
-            if names.isdisjoint(reads):
+    todo = [training]
+    while todo:
+        for use in uses.get(todo.pop(), ()):
+            assign = _assignment_reading(ctx, use)
+            if assign is None:
                 continue
-            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            targets = assign.targets if isinstance(assign, ast.Assign) else [assign.target]
             for target in targets:
                 for name in walk(target):
                     if isinstance(name, ast.Name) and name.id not in names:
                         names.add(name.id)
-                        changed = True
+                        todo.append(name.id)
     return names
+
+
+def _assignment_reading(ctx: Context, name: ast.Name) -> ast.Assign | ast.AnnAssign | ast.AugAssign | None:
+    """The assignment whose value reads ``name`` (as :func:`_read_names` counts reads), if any."""
+    parent = ctx.parent(name)
+    if isinstance(parent, ast.keyword) and parent.arg == "training":
+        return None
+    child: ast.AST = name
+    while parent is not None and not isinstance(parent, ast.stmt):
+        child, parent = parent, ctx.parent(parent)
+    if isinstance(parent, (ast.Assign, ast.AnnAssign, ast.AugAssign)) and child is parent.value:
+        return parent
+    return None
 
 
 def _only_forwarded(ctx: Context, body: list[ast.AST], training: str) -> bool:
@@ -216,7 +232,7 @@ def _call_method(ctx: Context, info: ClassInfo) -> CallMethod | None:
     kwarg = args.kwarg.arg if args.kwarg else None
     method = CallMethod(info, func, training, default, last, kwarg)
     body = list(_walk_body(func))  # shared by the passes below
-    training_names = _training_names(body, "training") if training is not None else set()
+    training_names = _training_names(ctx, body, "training") if training is not None else set()
     if training is not None:
         method.training_only_forwarded = _only_forwarded(ctx, body, "training")
     for node in body:
