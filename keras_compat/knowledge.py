@@ -60,11 +60,6 @@ def optimizer_paths() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
-def module_moves() -> tuple[ModuleMove, ...]:
-    return tuple(sorted(modules.MODULE_MOVES, key=lambda m: -len(m.old)))
-
-
-@lru_cache(maxsize=1)
 def _moves_by_old() -> dict[str, ModuleMove]:
     index: dict[str, ModuleMove] = {}
     for move in modules.MODULE_MOVES:
