@@ -37,6 +37,7 @@ def _is_super_call(call: ast.Call, func: ast.Attribute) -> bool:
 #: The base-class methods whose calls the rules look for.
 _SUPER_METHODS = ("__init__", "build")
 _WEIGHT_LISTS = ("trainable_weights", "non_trainable_weights")
+_WANTED = frozenset({*_SUPER_METHODS, *_WEIGHT_LISTS, "add_weight"})
 
 
 @dataclass
@@ -49,21 +50,30 @@ class _Found:
 
 
 def _found(ctx: Context) -> _Found:
-    """The contract's candidate nodes, picked from the context's indexes once per module (rather than
-    each rule walking every layer class and method)."""
+    """The contract's candidate nodes, picked from the context's attribute index once per module (rather
+    than each rule walking every layer class and method)."""
     cached: _Found | None = getattr(ctx, "_keras_contract", None)
     if cached is None:
         super_calls: list[ast.Call] = []
         add_weight: list[ast.Call] = []
-        for call in ctx.calls:
-            func = call.func
-            if isinstance(func, ast.Attribute):
-                if func.attr == "add_weight":
-                    add_weight.append(call)
-                elif func.attr in _SUPER_METHODS and _is_super_call(call, func):
-                    super_calls.append(call)
-        legacy: list[ast.expr] = [a for a in ctx.attributes if a.attr in _WEIGHT_LISTS and _assigns_weight_list(ctx, a)]
-        legacy += [c for c in add_weight if _positional_add_weight(c)]
+        legacy: list[ast.expr] = []
+        for attr in ctx.attributes:
+            name = attr.attr
+            if name not in _WANTED:
+                continue
+            if name in _WEIGHT_LISTS:
+                if _assigns_weight_list(ctx, attr):
+                    legacy.append(attr)
+                continue
+            call = ctx.parent(attr)
+            if not (isinstance(call, ast.Call) and call.func is attr):
+                continue
+            if name == "add_weight":
+                add_weight.append(call)
+                if _positional_add_weight(call):
+                    legacy.append(call)
+            elif _is_super_call(call, attr):
+                super_calls.append(call)
         legacy.sort(key=lambda n: (n.lineno, n.col_offset))
         cached = _Found(by_scope(ctx, super_calls), by_scope(ctx, add_weight), by_scope(ctx, legacy))
         ctx._keras_contract = cached  # type: ignore[attr-defined]
