@@ -151,13 +151,22 @@ def _keyword(call: ast.Call, name: str) -> ast.keyword | None:
     return next((kw for kw in call.keywords if kw.arg == name), None)
 
 
-def _save_calls(ctx: Context) -> Iterator[tuple[ast.Call, ast.AST | None, str]]:
+def _save_calls(ctx: Context) -> list[tuple[ast.Call, ast.AST | None, str]]:
     """(call, path argument, evidence) for model.save(...) and keras.saving.save_model(model, ...).
 
     Evidence that the receiver is a Keras model: "strong" (the save_model function, or a receiver built by a
     Keras model constructor/loader), "weak" (``self`` in a Keras model class, a receiver named ``...model``),
-    "none" (unknown receiver). Receivers built by anything else are skipped.
+    "none" (unknown receiver). Receivers built by anything else are skipped. Computed once per context
+    (KC501 and KC502 both ask).
     """
+    cached: list[tuple[ast.Call, ast.AST | None, str]] | None = getattr(ctx, "_keras_save_calls", None)
+    if cached is None:
+        cached = list(_find_save_calls(ctx))
+        ctx._keras_save_calls = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def _find_save_calls(ctx: Context) -> Iterator[tuple[ast.Call, ast.AST | None, str]]:
     if not ctx.uses_keras:
         return
     for call in ctx.calls:  # the compatibility-branch check (costly) only for save calls
