@@ -213,7 +213,7 @@ def mixed_imports(ctx: Context) -> Iterator[Diagnostic]:
         family = _family(name.flavour, keras3)
         function = _enclosing_function(ctx, record.node) if record.in_function else None
         events.append(((record.node.lineno, record.node.col_offset), family, record.alias, function))
-    for attr in ctx.outer_attributes if _imports_tensorflow(ctx) else ():
+    for attr in ctx.outer_attributes if _imports(ctx, "tensorflow") else ():
         if not isinstance(attr.value, (ast.Name, ast.Attribute)):
             continue
         name = ctx.keras(attr)
@@ -238,10 +238,10 @@ def mixed_imports(ctx: Context) -> Iterator[Diagnostic]:
                     return
 
 
-def _imports_tensorflow(ctx: Context) -> bool:
-    """Whether the module imports tensorflow or a module under it: names resolve through imports, so
-    without one no attribute chain can denote ``tensorflow.keras``."""
-    return any(record.qualname.split(".", 1)[0] == "tensorflow" for record in ctx.imports)
+def _imports(ctx: Context, package: str) -> bool:
+    """Whether the module imports ``package`` or a module under it: qualified names come from imports,
+    so without one no expression resolves into the package (``tensorflow.keras``, ``os.environ``)."""
+    return any(record.qualname.split(".", 1)[0] == package for record in ctx.imports)
 
 
 def _enclosing_function(ctx: Context, node: ast.AST) -> int | None:
@@ -398,6 +398,8 @@ _ENV_SETTERS = frozenset({"setdefault", "update", "putenv"})
 
 
 def _backend_env_values(ctx: Context) -> Iterator[tuple[ast.AST, str]]:
+    if not _imports(ctx, "os"):
+        return  # os.environ and os.putenv are out of reach
     for assign in ctx.subscript_assigns:  # the context's indexes, not another walk of the tree
         for target in assign.targets:
             if isinstance(target, ast.Subscript) and _environ_target(ctx, target.value) and \
@@ -504,9 +506,11 @@ def removed_backend(ctx: Context) -> Iterator[Diagnostic]:
         if len(compare.comparators) != 1 or not isinstance(compare.ops[0], (ast.Eq, ast.NotEq, ast.Is, ast.IsNot)):
             continue
         sides = [compare.left, compare.comparators[0]]
-        call = next((s for s in sides if isinstance(s, ast.Call) and not s.args), None)
         const = next((_const_str(s) for s in sides if _const_str(s) is not None), None)
-        if call is None or const not in _REMOVED_BACKENDS:
+        if const not in _REMOVED_BACKENDS:
+            continue  # most comparisons: no need to look for the call
+        call = next((s for s in sides if isinstance(s, ast.Call) and not s.args), None)
+        if call is None:
             continue
         name = ctx.keras(call.func)
         if name is not None and name.path == "backend.backend":
