@@ -151,6 +151,25 @@ def _keyword(call: ast.Call, name: str) -> ast.keyword | None:
     return next((kw for kw in call.keywords if kw.arg == name), None)
 
 
+def _calls_of(ctx: Context, *methods: str) -> list[ast.Call]:
+    """The calls ``<receiver>.<method>(...)`` of the given method names, in the order of ``ctx.calls``."""
+    by_method = _method_call_positions(ctx)
+    return [ctx.calls[i] for i in sorted(i for method in methods for i in by_method.get(method, ()))]
+
+
+def _method_call_positions(ctx: Context) -> dict[str, list[int]]:
+    """Positions in ``ctx.calls`` of the method calls, by method name: one pass over the calls per context
+    instead of one per rule (KC503-KC506 each want one or a few names)."""
+    cached: dict[str, list[int]] | None = getattr(ctx, "_keras_method_call_positions", None)
+    if cached is None:
+        cached = {}
+        for index, call in enumerate(ctx.calls):
+            if isinstance(call.func, ast.Attribute):
+                cached.setdefault(call.func.attr, []).append(index)
+        ctx._keras_method_call_positions = cached  # type: ignore[attr-defined]
+    return cached
+
+
 def _save_calls(ctx: Context) -> list[tuple[ast.Call, ast.AST | None, str]]:
     """(call, path argument, evidence) for model.save(...) and keras.saving.save_model(model, ...).
 
@@ -342,9 +361,10 @@ def legacy_h5_save(ctx: Context) -> Iterator[Diagnostic]:
 def save_weights_filename(ctx: Context) -> Iterator[Diagnostic]:
     if not ctx.uses_keras:
         return
-    for call in ctx.calls:
+    for call in _calls_of(ctx, "save_weights"):
         func = call.func
-        if not isinstance(func, ast.Attribute) or func.attr != "save_weights" or ctx.in_compat_branch(call):
+        assert isinstance(func, ast.Attribute)
+        if ctx.in_compat_branch(call):
             continue
         if _method_call(ctx, call) is None or _receiver_kind(ctx, func.value) == "other":
             continue
@@ -371,10 +391,11 @@ def save_weights_filename(ctx: Context) -> Iterator[Diagnostic]:
 def _method_calls(ctx: Context, name: str) -> Iterator[ast.Call]:
     if not ctx.uses_keras:
         return
-    for call in ctx.calls:
+    for call in _calls_of(ctx, name):
         func = call.func
-        if isinstance(func, ast.Attribute) and func.attr == name and not ctx.in_compat_branch(call) and \
-                _method_call(ctx, call) is not None and _receiver_kind(ctx, func.value) != "other":
+        assert isinstance(func, ast.Attribute)
+        if not ctx.in_compat_branch(call) and _method_call(ctx, call) is not None and \
+                _receiver_kind(ctx, func.value) != "other":
             yield call
 
 
@@ -496,10 +517,9 @@ _DATA_LOADING = KERAS3_CHANGES["fit.data_loading_keywords"].values
 def fit_data_loading_argument(ctx: Context) -> Iterator[Diagnostic]:
     if not ctx.uses_keras:
         return
-    for call in ctx.calls:
+    for call in _calls_of(ctx, "fit", "evaluate", "predict"):
         func = call.func
-        if not isinstance(func, ast.Attribute) or func.attr not in ("fit", "evaluate", "predict"):
-            continue
+        assert isinstance(func, ast.Attribute)
         found = [kw for kw in call.keywords if kw.arg in _DATA_LOADING]
         if not found or ctx.in_compat_branch(call) or _method_call(ctx, call) is None or \
                 _receiver_kind(ctx, func.value) == "other":
