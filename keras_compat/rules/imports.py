@@ -213,7 +213,7 @@ def mixed_imports(ctx: Context) -> Iterator[Diagnostic]:
         family = _family(name.flavour, keras3)
         function = _enclosing_function(ctx, record.node) if record.in_function else None
         events.append(((record.node.lineno, record.node.col_offset), family, record.alias, function))
-    for attr in ctx.outer_attributes if _imports(ctx, "tensorflow") else ():
+    for attr in ctx.outer_attributes if imports_package(ctx, "tensorflow") else ():
         if not isinstance(attr.value, (ast.Name, ast.Attribute)):
             continue
         name = ctx.keras(attr)
@@ -238,7 +238,7 @@ def mixed_imports(ctx: Context) -> Iterator[Diagnostic]:
                     return
 
 
-def _imports(ctx: Context, package: str) -> bool:
+def imports_package(ctx: Context, package: str) -> bool:
     """Whether the module imports ``package`` or a module under it: qualified names come from imports,
     so without one no expression resolves into the package (``tensorflow.keras``, ``os.environ``)."""
     return any(record.qualname.split(".", 1)[0] == package for record in ctx.imports)
@@ -398,7 +398,7 @@ _ENV_SETTERS = frozenset({"setdefault", "update", "putenv"})
 
 
 def _backend_env_values(ctx: Context) -> Iterator[tuple[ast.AST, str]]:
-    if not _imports(ctx, "os"):
+    if not imports_package(ctx, "os"):
         return  # os.environ and os.putenv are out of reach
     for assign in ctx.subscript_assigns:  # the context's indexes, not another walk of the tree
         for target in assign.targets:

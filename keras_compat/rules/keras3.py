@@ -14,6 +14,7 @@ from keras_compat.diagnostics import Diagnostic, Fix
 from keras_compat.layers import classifier
 from keras_compat.registry import Bad, FixAvailability, Severity, rule
 from keras_compat.rules.backend import in_legacy_branch, keras_ops_callee_fix
+from keras_compat.rules.imports import imports_package
 from keras_compat.rules.legacy_api import _delete_keyword, _method_call, _receiver_kind
 
 _K3 = ("keras3",)
@@ -97,6 +98,8 @@ def _ops_fix(ctx: Context, call: ast.Call, entry: OpsEquivalent) -> Fix | None:
     ),
 )
 def tf_op_in_layer(ctx: Context) -> Iterator[Diagnostic]:
+    if not imports_package(ctx, "tensorflow"):
+        return  # no call can resolve to a TensorFlow op
     table = _ops_by_qualname()
     leaves = _ops_leaves()
     for call in ctx.calls:
