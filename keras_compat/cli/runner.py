@@ -19,6 +19,7 @@ from pathlib import Path
 
 from keras_compat.cli import cache as cache_mod
 from keras_compat.cli import limits, noqa
+from keras_compat.cli.heap import HeldResults
 from keras_compat.cli.model import FileResult, RunOptions
 from keras_compat.cli.notebook import is_notebook, process_notebook
 from keras_compat.cli.writer import WriteError, atomic_write, digest
@@ -297,6 +298,12 @@ def run(tasks: Sequence[Task], settings: Sequence[Settings], options: RunOptions
     first, so a warm run does not pay for starting workers; only the rest go to the pool.
     """
     _init_worker(settings, options)
+    with HeldResults() as held:
+        return _run(tasks, settings, options, jobs, progress, held)
+
+
+def _run(tasks: Sequence[Task], settings: Sequence[Settings], options: RunOptions, jobs: int,
+         progress: Callable[[int], None] | None, held: HeldResults) -> tuple[list[FileResult], cache_mod.Cache | None]:
     store: cache_mod.Cache | None = _worker_state["cache"]  # type: ignore[assignment]
     done: dict[int, FileResult] = {}
     pending = list(range(len(tasks)))
@@ -308,6 +315,7 @@ def run(tasks: Sequence[Task], settings: Sequence[Settings], options: RunOptions
                 pending.append(index)
             else:
                 done[index] = result
+                held.settle()
                 if progress:
                     progress(len(done))
     workers = workers_for(jobs, len(pending))
@@ -320,6 +328,7 @@ def run(tasks: Sequence[Task], settings: Sequence[Settings], options: RunOptions
                     for index, result in zip(pending, pool.map(_work, [tasks[i] for i in pending],
                                                                chunksize=chunksize)):
                         done[index] = result
+                        held.settle()
                         if progress:
                             progress(len(done))
                 except KeyboardInterrupt:  # stop queued work; files being written finish atomically
@@ -330,6 +339,7 @@ def run(tasks: Sequence[Task], settings: Sequence[Settings], options: RunOptions
     for index in pending:
         if index not in done:
             done[index] = _work(tasks[index])
+            held.settle()
             if progress:
                 progress(len(done))
     return [done[i] for i in range(len(tasks))], store
