@@ -52,7 +52,7 @@ class Context:
         self.text = text
         self.filename = filename
         self.settings = settings
-        self.parents: dict[int, ast.AST] = {}
+        self.parents: dict[ast.AST, ast.AST] = {}
         self.calls: list[ast.Call] = []
         self.attributes: list[ast.Attribute] = []
         self.classes: list[ast.ClassDef] = []
@@ -92,11 +92,11 @@ class Context:
                 if value.__class__ is list:
                     for child in value:
                         if isinstance(child, AST):
-                            parents[id(child)] = node
+                            parents[child] = node
                             if child.__class__ not in leaves:
                                 push(child)
                 elif isinstance(value, AST):
-                    parents[id(value)] = node
+                    parents[value] = node
                     if value.__class__ not in leaves:
                         push(value)
             found = lists.get(cls)
@@ -120,7 +120,7 @@ class Context:
             current: ast.AST | None = node
             while current is not None and id(current) not in marked:
                 marked.add(id(current))
-                current = parents.get(id(current))
+                current = parents.get(current)
         return marked
 
     def release(self) -> None:
@@ -161,7 +161,7 @@ class Context:
         """The attributes (source order) that are not the value of another attribute: the whole chains
         (``tf.keras.layers.Dense`` but not ``tf.keras``), which several rules resolve."""
         parents, Attribute = self.parents, ast.Attribute
-        return [attr for attr in self.attributes if not isinstance(parents.get(id(attr)), Attribute)]
+        return [attr for attr in self.attributes if not isinstance(parents.get(attr), Attribute)]
 
     @cached_property
     def keras_calls(self) -> list[tuple[ast.Call, KerasName]]:
@@ -176,13 +176,13 @@ class Context:
         return out
 
     def parent(self, node: ast.AST) -> ast.AST | None:
-        return self.parents.get(id(node))
+        return self.parents.get(node)
 
     def ancestors(self, node: ast.AST) -> Iterator[ast.AST]:
-        current = self.parents.get(id(node))
+        current = self.parents.get(node)
         while current is not None:
             yield current
-            current = self.parents.get(id(current))
+            current = self.parents.get(current)
 
     def in_compat_branch(self, node: ast.AST) -> bool:
         return in_switch_branch(node, self.parents, self._switch_tests)

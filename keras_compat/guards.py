@@ -59,13 +59,13 @@ def import_modules(node: ast.AST) -> Iterator[str]:
             yield node.module if alias.name == "*" else f"{node.module}.{alias.name}"
 
 
-def _contains(stmts: list[ast.stmt], node: ast.AST, parents: dict[int, ast.AST]) -> bool:
+def _contains(stmts: list[ast.stmt], node: ast.AST, parents: dict[ast.AST, ast.AST]) -> bool:
     ids = {id(s) for s in stmts}
     current: ast.AST | None = node
     while current is not None:
         if id(current) in ids:
             return True
-        current = parents.get(id(current))
+        current = parents.get(current)
     return False
 
 
@@ -77,12 +77,12 @@ class ImportGuard:
     alternatives: frozenset[Flavour]  # Keras flavours imported by the other branches
 
 
-def import_guard(node: ast.AST, parents: dict[int, ast.AST]) -> ImportGuard:
+def import_guard(node: ast.AST, parents: dict[ast.AST, ast.AST]) -> ImportGuard:
     """The guard around an import statement (walking out through every enclosing try/if)."""
     guarded = False
     alternatives: set[Flavour] = set()
     child: ast.AST = node
-    parent = parents.get(id(node))
+    parent = parents.get(node)
     while parent is not None:
         if isinstance(parent, ast.Try) or type(parent).__name__ == "TryStar":
             handlers = [h for h in parent.handlers if catches_import_error(h)]  # type: ignore[attr-defined]
@@ -101,7 +101,7 @@ def import_guard(node: ast.AST, parents: dict[int, ast.AST]) -> ImportGuard:
             if flavours:
                 guarded = True
                 alternatives |= flavours
-        child, parent = parent, parents.get(id(parent))
+        child, parent = parent, parents.get(parent)
     return ImportGuard(guarded, frozenset(alternatives))
 
 
@@ -114,14 +114,14 @@ def is_switch_test(test: ast.expr) -> bool:
     return False
 
 
-def in_switch_branch(node: ast.AST, parents: dict[int, ast.AST], tests: dict[int, bool] | None = None) -> bool:
+def in_switch_branch(node: ast.AST, parents: dict[ast.AST, ast.AST], tests: dict[int, bool] | None = None) -> bool:
     """Whether ``node`` lies in a branch of a Keras version/flavour switch (compatibility code).
 
     ``tests`` memoises :func:`is_switch_test` per ``if`` test (a long ``elif`` chain would otherwise walk
     every test again for every node below it).
     """
     child: ast.AST = node
-    parent = parents.get(id(node))
+    parent = parents.get(node)
     while parent is not None:
         if isinstance(parent, (ast.If, ast.IfExp)) and child is not parent.test:
             if tests is None:
@@ -133,5 +133,5 @@ def in_switch_branch(node: ast.AST, parents: dict[int, ast.AST], tests: dict[int
                     known = tests[id(parent.test)] = is_switch_test(parent.test)
                 if known:
                     return True
-        child, parent = parent, parents.get(id(parent))
+        child, parent = parent, parents.get(parent)
     return False

@@ -45,8 +45,10 @@ class Scope:
     kind: str  # "module" | "function" | "class" | "comprehension"
     parent: Scope | None
     bindings: dict[str, list[Binding]] = field(default_factory=dict)
-    globals: set[str] = field(default_factory=set)
-    star_modules: list[tuple[str, Pos]] = field(default_factory=list)
+    # Shared empty defaults, replaced on the first ``global`` / star import: most scopes have neither, and
+    # two containers fewer per function is less for the allocator and the collector.
+    globals: frozenset[str] | set[str] = frozenset()
+    star_modules: tuple[tuple[str, Pos], ...] = ()
 
     def bind(self, binding: Binding) -> None:
         self.bindings.setdefault(binding.name, []).append(binding)
@@ -196,10 +198,8 @@ class _Builder(ast.NodeVisitor):
         module = node.module or ""
         for alias in node.names:
             if alias.name == "*":
-                if node.level == 0:
-                    self.scope.star_modules.append((module, _end(node)))
-                else:
-                    self.scope.star_modules.append(("." + module, _end(node)))
+                star = (module if node.level == 0 else "." + module, _end(node))
+                self.scope.star_modules = (*self.scope.star_modules, star)
                 continue
             name = alias.asname or alias.name
             if node.level:
@@ -252,10 +252,10 @@ class _Builder(ast.NodeVisitor):
         self.generic_visit(node)
 
     def visit_Global(self, node: ast.Global) -> None:
-        self.scope.globals.update(node.names)
+        self.scope.globals = {*self.scope.globals, *node.names}
 
     def visit_Nonlocal(self, node: ast.Nonlocal) -> None:
-        self.scope.globals.update(())  # nonlocal names stay bound in the enclosing function
+        """Nothing to record: nonlocal names stay bound in the enclosing function."""
 
     def visit_MatchAs(self, node: ast.AST) -> None:
         name = getattr(node, "name", None)
@@ -276,7 +276,7 @@ class _Builder(ast.NodeVisitor):
 class Resolver:
     """Resolves expressions to fully qualified names (``tensorflow.keras.layers.Dense``)."""
 
-    def __init__(self, module: ast.Module, parents: dict[int, ast.AST],
+    def __init__(self, module: ast.Module, parents: dict[ast.AST, ast.AST],
                  star_exports: Callable[[str, str], bool] | None = None,
                  binding_exprs: set[int] | None = None) -> None:
         """``binding_exprs``: ids of every expression that is or contains a lambda, comprehension or ``:=``
@@ -304,7 +304,7 @@ class Resolver:
         one statement (and of its siblings in a body) share the rest of the walk."""
         memo, parents, scopes, stmt = self._scope_memo, self.parents, self.scopes, ast.stmt
         path: list[int] = []
-        child, parent = node, parents.get(id(node))
+        child, parent = node, parents.get(node)
         found = self.module_scope
         while parent is not None:
             if isinstance(child, stmt):
@@ -326,7 +326,7 @@ class Resolver:
                 else:  # module or comprehension
                     found = scope
                     break
-            child, parent = parent, parents.get(id(parent))
+            child, parent = parent, parents.get(parent)
         for key in path:
             memo[key] = found
         return found

@@ -327,9 +327,9 @@ def _chains_through(ctx: Context, leaves: frozenset[str]) -> set[int]:
     for attr in ctx.attributes:
         if attr.attr in leaves:
             node: ast.AST = attr
-            parent = parents.get(id(node))
+            parent = parents.get(node)
             while isinstance(parent, ast.Attribute):  # an attribute's only child is its value
-                node, parent = parent, parents.get(id(parent))
+                node, parent = parent, parents.get(parent)
             found.add(id(node))
     return found
 
