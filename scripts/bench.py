@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import json
 import os
 import platform
 import resource
@@ -45,9 +46,9 @@ CORPUS = (("tf-keras", "2.15.0"), ("keras", "3.15.1"))
 TF_UPGRADE = "tensorflow-cpu==2.15.1"
 
 _FLAKE8 = """
-import atexit, gc, sys, time
+import atexit, gc, json, os, sys, time
 import flake8.plugins.finder as finder
-mode, report = sys.argv[1], sys.argv[2]
+mode, report, recorded = sys.argv[1], sys.argv[2], sys.argv[2] + ".findings"
 if mode == "without":
     original = finder.find_plugins
     finder.find_plugins = lambda cfg, opts: [p for p in original(cfg, opts) if p.package != "keras-compat"]
@@ -59,19 +60,31 @@ def on_gc(phase, info):
     else:
         spent["gc"] += time.perf_counter() - started[0]
 gc.callbacks.append(on_gc)
-if mode == "with":
+if mode in ("with", "replay"):
     import flake8_keras_compat
     checker = flake8_keras_compat.KerasCompatChecker
     plain_run = checker.run
+    findings = {}
+    if mode == "replay":  # the same findings, reported without analysing anything
+        with open(recorded) as fh:
+            findings = {name: [tuple(f) for f in found] for name, found in json.load(fh).items()}
     def timed_run(self):
         start, gc_before = time.perf_counter(), spent["gc"]
-        found = list(plain_run(self))
+        if mode == "replay":
+            found = [(*f, type(self)) for f in findings.get(self.filename, ())]
+        else:
+            found = list(plain_run(self))
+            if found:
+                findings[self.filename] = [f[:3] for f in found]
         spent["plugin"] += time.perf_counter() - start - (spent["gc"] - gc_before)  # GC is counted apart
         return iter(found)
     checker.run = timed_run
 def write():
     with open(report, "w") as fh:
         fh.write(f"{spent['gc']} {spent['plugin']}")
+    if mode == "with" and not os.path.exists(recorded):
+        with open(recorded, "w") as fh:
+            json.dump(findings, fh)
 atexit.register(write)
 from flake8.main.cli import main
 raise SystemExit(main(sys.argv[3:]))
@@ -163,28 +176,36 @@ def bench_core(datas: list[bytes], repeat: int) -> None:
 
 
 def bench_flake8(corpus: Path, files: list[str], repeat: int) -> None:
-    """Interleaved with/without pairs (so machine load hits both alike), CPU time of the flake8 process, and
-    inside it the time spent in the cyclic garbage collector and in the plugin's ``run``: the overhead is
-    more than the plugin's own analysis, and the split says where the rest goes."""
+    """Interleaved runs (so machine load hits all alike), CPU time of the flake8 process, and inside it the
+    time spent in the cyclic garbage collector and in the plugin's ``run``: the overhead is more than the
+    plugin's own analysis, and the split says where the rest goes. A third run *replays* our findings
+    without analysing anything: what flake8 itself spends on receiving them (for the first finding in a
+    file it tokenizes the whole file again to look for ``noqa`` comments), apart from our analysis."""
     base = ["-j", "1", "--isolated", "--exit-zero", "--output-file", os.devnull]
-    out: dict[str, list[tuple[float, float, float, float]]] = {"without": [], "with": []}
+    modes = ("without", "with", "replay")  # "with" first: it records the findings "replay" reports
+    out: dict[str, list[tuple[float, float, float, float]]] = {mode: [] for mode in modes}
     with tempfile.TemporaryDirectory() as tmp:
         report = Path(tmp) / "spent"
         for i in range(repeat):
-            for mode in ("without", "with") if i % 2 == 0 else ("with", "without"):
+            for mode in modes if i % 2 == 0 else modes[::-1]:
                 before = resource.getrusage(resource.RUSAGE_CHILDREN)
                 wall = run([sys.executable, "-c", _FLAKE8, mode, str(report), *base, *files], cwd=corpus)
                 after = resource.getrusage(resource.RUSAGE_CHILDREN)
                 cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
                 gc_seconds, plugin = (float(v) for v in report.read_text().split())
                 out[mode].append((wall, cpu, gc_seconds, plugin))
+        n_findings = sum(len(v) for v in json.loads(Path(f"{report}.findings").read_text()).values())
     med = {mode: [statistics.median(r[k] for r in rows) for k in range(4)] for mode, rows in out.items()}
-    (w0, c0, g0, _), (w1, c1, g1, p1) = med["without"], med["with"]
+    (w0, c0, g0, _), (w1, c1, g1, p1), (w2, c2, g2, _) = med["without"], med["with"], med["replay"]
     line("flake8 -j 1 (default plugins) without KC", f"{w0:8.2f} s wall, {c0:.2f} s CPU (GC {g0:.2f} s)")
     line("flake8 -j 1 with KC", f"{w1:8.2f} s wall, {c1:.2f} s CPU (GC {g1:.2f} s)")
     line("  overhead", f"{100 * (w1 / w0 - 1):+8.1f}% wall, {100 * (c1 / c0 - 1):+.1f}% CPU")
     line("  of which the plugin's run / extra GC / rest", f"{p1:8.2f} s / {g1 - g0:.2f} s / "
          f"{c1 - c0 - p1 - (g1 - g0):.2f} s (plugin run {100 * p1 / c0:.1f}% of flake8's CPU time)")
+    line(f"flake8 -j 1 replaying our {n_findings} findings, no analysis",
+         f"{w2:8.2f} s wall, {c2:.2f} s CPU (GC {g2:.2f} s)")
+    line("  flake8's cost of receiving the findings", f"{100 * (c2 / c0 - 1):+8.1f}% CPU (GC {g2 - g0:+.2f} s)")
+    line("  our analysis on top of that (with - replay)", f"{100 * (c1 - c2) / c0:+8.1f}% CPU (GC {g1 - g2:+.2f} s)")
 
 
 def bench_pylint(corpus: Path, paths: list[str], repeat: int, what: str) -> None:
