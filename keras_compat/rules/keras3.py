@@ -447,7 +447,8 @@ def add_metric(ctx: Context) -> Iterator[Diagnostic]:
     name_based=True,
     what="With `keras-target = keras3`: finds `.add_loss(...)` calls outside the methods of custom layers and "
          "models (`model.add_loss(tensor)` on a functional model, in module code or helper functions), and "
-         "`add_loss(lambda: ...)` anywhere.",
+         "`add_loss(lambda: ...)` anywhere. `self.add_loss(...)` and `super().add_loss(...)` in a method are "
+         "taken to be a layer's own, even when its base class is imported from elsewhere.",
     why="Keras 3 only accepts concrete tensors computed inside `call()`/`build()`: `Functional.add_loss` "
         "raises `NotImplementedError`, and `Layer.add_loss` raises `ValueError` for a symbolic `KerasTensor` or "
         "a zero-argument callable (the Keras 2 forms for functional-model and regularization losses).",
@@ -465,6 +466,8 @@ def add_metric(ctx: Context) -> Iterator[Diagnostic]:
         "        self.add_loss(1e-3 * ops.sum(x ** 2))\n        return x\n",
         "import keras\nmodel.compile(optimizer='adam', loss='mse')\n",
         "def add_loss(self, value):\n    return value\n",
+        "import keras\nfrom .base import BaseLayer\n\nclass Reg(BaseLayer):\n    def call(self, x):\n"
+        "        self.add_loss(keras.ops.sum(x ** 2))\n        return x\n",
     ),
 )
 def symbolic_add_loss(ctx: Context) -> Iterator[Diagnostic]:
@@ -475,11 +478,30 @@ def symbolic_add_loss(ctx: Context) -> Iterator[Diagnostic]:
             yield ctx.report("KC505", call, callee=callee, what="lambda: ...",
                              problem="a callable loss raises ValueError in Keras 3",
                              advice="call add_loss(<tensor>) inside call(), or use a regularizer argument")
-        elif value is not None and _layer_of(ctx, call) is None:
+        elif value is not None and _layer_of(ctx, call) is None and not _on_own_instance(ctx, call):
             yield ctx.report("KC505", call, callee=callee, what="...",
                              problem="add_loss() outside a layer's call() takes a symbolic tensor, which Keras 3 "
                                      "rejects (NotImplementedError on functional models)",
                              advice="add the loss inside a layer's call() (self.add_loss) or in compile(loss=...)")
+
+
+def _on_own_instance(ctx: Context, call: ast.Call) -> bool:
+    """``self.add_loss(...)`` or ``super().add_loss(...)`` in a method: the object is the class's own
+    instance, a layer or model whenever it has ``add_loss`` at all, even when its base class comes from
+    another module and so cannot be classified here (when unsure, stay silent)."""
+    func = call.func
+    assert isinstance(func, ast.Attribute)
+    receiver = func.value
+    if isinstance(receiver, ast.Call) and isinstance(receiver.func, ast.Name) and receiver.func.id == "super":
+        return True
+    if not isinstance(receiver, ast.Name):
+        return False
+    for ancestor in ctx.ancestors(call):
+        if isinstance(ancestor, (ast.FunctionDef, ast.AsyncFunctionDef)) and \
+                isinstance(ctx.parent(ancestor), ast.ClassDef):
+            positional = [*ancestor.args.posonlyargs, *ancestor.args.args]
+            return bool(positional) and positional[0].arg == receiver.id
+    return False
 
 
 # -- group 5: training arguments ---------------------------------------------------------------------------
