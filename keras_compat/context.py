@@ -15,6 +15,7 @@ from operator import attrgetter
 from keras_compat.diagnostics import Diagnostic, Edit, Fix, Safety
 from keras_compat.guards import ImportGuard, import_guard, import_modules, in_switch_branch
 from keras_compat.names import KerasName, keras_name
+from keras_compat.package import own_package
 from keras_compat.registry import REGISTRY
 from keras_compat.resolver import Resolver
 from keras_compat.settings import Settings
@@ -62,6 +63,9 @@ class Context:
         self.subscript_assigns: list[ast.Assign] = []
         self._switch_tests: dict[int, bool] = {}
         self._keras: dict[int, KerasName | None] = {}
+        # A library's names seen from its own sources are its definitions, not uses of an API to migrate
+        # (``keras.src`` inside Keras, the backend inside tf_keras): they resolve to nothing.
+        self._own = own_package(filename)
         self._index()
         from keras_compat.knowledge import star_exports
 
@@ -132,7 +136,11 @@ class Context:
 
     # -- resolution ---------------------------------------------------------------------------
     def qualname(self, expr: ast.AST) -> str | None:
-        return self.resolver.qualname(expr)
+        """The fully qualified name ``expr`` denotes; None if unknown or in the file's own package."""
+        qualname = self.resolver.qualname(expr)
+        if qualname is not None and self._own is not None and qualname.partition(".")[0] == self._own:
+            return None
+        return qualname
 
     def keras(self, expr: ast.AST) -> KerasName | None:
         """The Keras name an expression denotes, or None (memoised per node: several rules ask)."""
@@ -140,7 +148,7 @@ class Context:
         found = self._keras.get(key, _UNSEEN)  # not try/except: most lookups are first visits, and raising costs
         if found is not _UNSEEN:
             return found  # type: ignore[return-value]
-        qualname = self.resolver.qualname(expr)
+        qualname = self.qualname(expr)
         if qualname is None:
             self._keras[key] = None
             return None
@@ -197,7 +205,8 @@ class Context:
             in_function = any(isinstance(a, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda))
                               for a in self.ancestors(node))
             for alias, qualname in zip(node.names, import_modules(node)):
-                records.append(ImportRecord(node, alias, qualname, keras_name(qualname), guard, in_function))
+                name = None if qualname.partition(".")[0] == self._own else keras_name(qualname)
+                records.append(ImportRecord(node, alias, qualname, name, guard, in_function))
         return records
 
     @cached_property

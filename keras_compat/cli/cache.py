@@ -2,7 +2,7 @@
 
 One small JSON file per entry under ``<cache dir>/v1/<aa>/<key>.json``, holding the findings and the
 file's ``# noqa`` comments (a warm run then neither analyses nor tokenizes the file). The key is a SHA-256 over the
-file's bytes, its path relative to the project root, the effective settings, the rule set (codes and a
+file's bytes, its path relative to the project root, its top-level package, the effective settings, the rule set (codes and a
 digest of keras-compat's own source files, so an edited rule invalidates entries even without a
 version bump) and the tool version. Entries are written to a temporary file and renamed into place, so
 concurrent runs never see a partial entry (the last writer wins with identical content). Results that
@@ -23,6 +23,7 @@ from pathlib import Path
 from keras_compat import __version__
 from keras_compat.cli.noqa import NoqaMap
 from keras_compat.diagnostics import Diagnostic, Edit, Fix, Safety
+from keras_compat.package import own_package
 from keras_compat.settings import Settings
 
 DIRNAME = ".keras_compat_cache"
@@ -54,9 +55,11 @@ def settings_fingerprint(settings: Settings) -> str:
     return repr(sorted(values.items()))
 
 
-def key(content: bytes, relpath: str, settings: Settings) -> str:
+def key(content: bytes, relpath: str, settings: Settings, shown: str) -> str:
+    """``shown`` is the name the file is analysed under: its package (from the ``__init__.py`` files
+    around it) decides which imports are its own, so adding or removing one invalidates the entry."""
     digest = hashlib.sha256()
-    for part in (ruleset_fingerprint(), settings_fingerprint(settings), relpath):
+    for part in (ruleset_fingerprint(), settings_fingerprint(settings), relpath, own_package(shown) or ""):
         digest.update(part.encode("utf-8", "surrogateescape"))
         digest.update(b"\0")
     digest.update(content)

@@ -55,7 +55,7 @@ def process_notebook(data: bytes, shown: str, relpath: str, settings: Settings, 
         result.notebook = CellMap(())
         return result
     module = nb.build(notebook)
-    key = cache_mod.key(data, relpath, settings) if store is not None else None
+    key = cache_mod.key(data, relpath, settings, shown) if store is not None else None
     found = store.get(key) if store is not None and key is not None else None
     if found is None:
         found = _analyse(module, shown, settings)
@@ -158,7 +158,7 @@ def _fix(data: bytes, module: nb.Module, found: list[Diagnostic], shown: str, re
             result.notes.append(str(exc))
             return module, found
         if store is not None and new_module.text == fixed.text:
-            store.put(cache_mod.key(new_data, relpath, settings), fixed.remaining)
+            store.put(cache_mod.key(new_data, relpath, settings, shown), fixed.remaining)
     result.changed = True
     result.fixed = codes
     return new_module, remaining

@@ -149,7 +149,7 @@ def _process(data: bytes, shown: str, relpath: str, settings: Settings, options:
         result.diagnostics = [unparsable(exc)] if settings.enabled(UNPARSABLE) else []
         return result
     text = decoded.text
-    key = cache_mod.key(data, relpath, settings) if store is not None else None
+    key = cache_mod.key(data, relpath, settings, shown) if store is not None else None
     found = store.get(key) if store is not None and key is not None else None
     noqa_map: noqa.NoqaMap | None = None
     if found is None:
@@ -228,7 +228,7 @@ def _fix(data: bytes, decoded: Decoded, found: list[Diagnostic], shown: str, rel
     result.changed = True
     result.fixed = codes
     if store is not None:
-        store.put(cache_mod.key(new_data, relpath, settings), fixed.remaining,
+        store.put(cache_mod.key(new_data, relpath, settings, shown), fixed.remaining,
                   noqa.build(fixed.text) if fixed.remaining else noqa.NoqaMap())
     return fixed.text, fixed.remaining
 
@@ -282,7 +282,7 @@ def _from_cache(task: Task, settings: Settings, options: RunOptions,
         data = _read(disk, options)
     except (OSError, _TooLarge):
         return None
-    key = cache_mod.key(data, relpath, settings)
+    key = cache_mod.key(data, relpath, settings, shown)
     found = store.get(key)
     if found is None or ((options.fix or options.diff) and any(d.fix is not None for d in found)):
         return None

@@ -264,7 +264,9 @@ def _enclosing_function(ctx: Context, node: ast.AST) -> int | None:
          "`keras.wrappers.scikit_learn`, `keras.layers.experimental.preprocessing`, `keras.src.*`, ...",
     why="These paths are implementation details. Keras 2.13 moved everything under `keras.src`, so "
         "`import keras.engine` raises `ModuleNotFoundError`; `tensorflow.python.keras` is a frozen copy "
-        "whose objects do not mix with tf.keras ones.",
+        "whose objects do not mix with tf.keras ones. A library's imports of itself are its own layout and "
+        "are not reported: `keras.src` inside Keras's sources, `tensorflow.python.keras` inside "
+        "TensorFlow's (see the README on a library's own sources).",
     fix_safety="Safe when the public path is in the same library (`from tensorflow.keras.layers.core import "
                "Dense` -> `from tensorflow.keras.layers import Dense`). Unsafe when the fix also moves a "
                "standalone-keras or `tensorflow.python.keras` import to `tensorflow.keras`. No fix when the "
