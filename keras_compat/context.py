@@ -14,7 +14,7 @@ from operator import attrgetter
 
 from keras_compat.diagnostics import Diagnostic, Edit, Fix, Safety
 from keras_compat.guards import ImportGuard, import_guard, import_modules, in_switch_branch
-from keras_compat.names import KerasName, keras_name
+from keras_compat.names import LIBRARY_ROOTS, KerasName, keras_name
 from keras_compat.package import own_package
 from keras_compat.registry import REGISTRY
 from keras_compat.resolver import Resolver
@@ -65,7 +65,10 @@ class Context:
         self._keras: dict[int, KerasName | None] = {}
         # A library's names seen from its own sources are its definitions, not uses of an API to migrate
         # (``keras.src`` inside Keras, the backend inside tf_keras): they resolve to nothing.
-        self._own = own_package(filename)
+        # Only a Keras library's own package: a project's names are never Keras names anyway, except through
+        # ``extra-backend-aliases`` (its own re-export of the backend), which must keep resolving.
+        own = own_package(filename)
+        self._own = own if own in LIBRARY_ROOTS else None
         self._index()
         from keras_compat.knowledge import star_exports
 
@@ -212,14 +215,18 @@ class Context:
     @cached_property
     def uses_keras(self) -> bool:
         """Whether the module imports Keras in any flavour (or a project re-export of it)."""
+        own = self._own
         for node in self.import_nodes:
             if isinstance(node, ast.ImportFrom) and node.level:
+                if own is not None:
+                    continue  # a relative import inside a Keras library is of the library itself
                 if any("keras" in a.name.lower() or a.name == "K" for a in node.names) or \
                         "keras" in (node.module or "").lower():
                     return True
                 continue
             for qualname in import_modules(node):
-                if keras_name(qualname) is not None or qualname.split(".")[0] == "tensorflow":
+                root = qualname.partition(".")[0]
+                if root != own and (keras_name(qualname) is not None or root == "tensorflow"):
                     return True
         return False
 

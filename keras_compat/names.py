@@ -39,6 +39,10 @@ _PREFIXES: tuple[tuple[str, Flavour], ...] = (
 )
 
 
+#: Top-level packages that hold a Keras flavour: inside one of them, its own names are its layout.
+LIBRARY_ROOTS = frozenset(prefix.split(".")[0] for prefix, _ in _PREFIXES)
+
+
 @dataclass(frozen=True)
 class KerasName:
     """A resolved Keras name: its flavour, raw path under the Keras root, and canonical path."""

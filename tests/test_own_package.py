@@ -128,3 +128,15 @@ def test_cli_cache_follows_a_new_init_file(tmp_path: Path, capsys, monkeypatch) 
     (keras_dir / "src" / "__init__.py").touch()
     assert main(["check", "-j", "1", "--format", "json", "."]) == 0  # now Keras's own module
     capsys.readouterr()
+
+
+def test_a_project_re_export_of_the_backend_still_resolves(tmp_path: Path) -> None:
+    """``extra-backend-aliases`` names a project's own module: inside that project it must keep working."""
+    source = ("from keras.layers import Layer\nfrom myproj.backend import dot\n\n\nclass Proj(Layer):\n"
+              "    def call(self, x):\n        return dot(x, self.w)\n")
+    path = _package(tmp_path, "myproj") / "layers.py"
+    path.write_text(source, encoding="utf-8")
+    settings = Settings(extra_backend_aliases=("myproj.backend",))
+    inside = [d.code for d in lint_source(source, str(path), settings)]
+    assert inside == [d.code for d in lint_source(source, "<string>", settings)]
+    assert "KC301" in inside
