@@ -14,8 +14,8 @@ from operator import attrgetter
 
 from keras_compat.diagnostics import Diagnostic, Edit, Fix, Safety
 from keras_compat.guards import ImportGuard, import_guard, import_modules, in_switch_branch
-from keras_compat.names import LIBRARY_ROOTS, KerasName, keras_name
-from keras_compat.package import own_package
+from keras_compat.names import KerasName, keras_name
+from keras_compat.package import library_package
 from keras_compat.registry import REGISTRY
 from keras_compat.resolver import Resolver
 from keras_compat.settings import Settings
@@ -48,7 +48,8 @@ class ImportRecord:
 class Context:
     """Per-file analysis state shared by the rules."""
 
-    def __init__(self, tree: ast.Module, text: str, settings: Settings, filename: str = "<string>") -> None:
+    def __init__(self, tree: ast.Module, text: str, settings: Settings, filename: str = "<string>",
+                 own: str | None | object = _UNSEEN) -> None:
         self.tree = tree
         self.text = text
         self.filename = filename
@@ -65,10 +66,7 @@ class Context:
         self._keras: dict[int, KerasName | None] = {}
         # A library's names seen from its own sources are its definitions, not uses of an API to migrate
         # (``keras.src`` inside Keras, the backend inside tf_keras): they resolve to nothing.
-        # Only a Keras library's own package: a project's names are never Keras names anyway, except through
-        # ``extra-backend-aliases`` (its own re-export of the backend), which must keep resolving.
-        own = own_package(filename)
-        self._own = own if own in LIBRARY_ROOTS else None
+        self._own: str | None = library_package(filename) if own is _UNSEEN else own  # type: ignore[assignment]
         self._index()
         from keras_compat.knowledge import star_exports
 

@@ -20,6 +20,7 @@ from collections.abc import Iterable
 
 from keras_compat.context import Context
 from keras_compat.diagnostics import Diagnostic
+from keras_compat.package import library_package, reaches_outside
 from keras_compat.registry import REGISTRY, Rule, all_rules
 from keras_compat.settings import Settings
 from keras_compat.source import SourceError, decode, parse
@@ -95,7 +96,10 @@ def _run_rules(tree: ast.Module, text: str, filename: str, settings: Settings,
                rules: list[Rule]) -> list[Diagnostic]:
     """Every enabled rule; a RecursionError escapes (the caller retries with a deeper stack)."""
     try:
-        ctx = Context(tree, text, settings, filename)
+        own = library_package(filename)
+        if own is not None and not reaches_outside(tree, text, own, settings.extra_backend_aliases):
+            return []  # a Keras library's module that imports only itself (or unrelated packages)
+        ctx = Context(tree, text, settings, filename, own)
     except RecursionError:
         raise
     except Exception as exc:  # noqa: BLE001 - containment is the point

@@ -9,7 +9,11 @@ import rules ask :func:`own_package` and stay silent on imports of it. Only the 
 
 from __future__ import annotations
 
+import ast
 import os
+from collections.abc import Iterable, Iterator
+
+from keras_compat.names import LIBRARY_ROOTS
 
 #: Names front-ends use for text that has no file (flake8 and the CLI read ``-``/``stdin``).
 _NO_FILE = frozenset({"", "-", "stdin", "<stdin>", "<string>", "<unknown>"})
@@ -46,3 +50,56 @@ def _top_package(directory: str) -> str | None:
             break
         directory = parent
     return found
+
+
+def library_package(filename: str) -> str | None:
+    """:func:`own_package` when it is a Keras library (``keras``, ``tf_keras``, ``tensorflow``), else None:
+    a project's own names are never Keras names, except through ``extra-backend-aliases``, which must
+    keep resolving inside that project."""
+    own = own_package(filename)
+    return own if own in LIBRARY_ROOTS else None
+
+
+#: Roots of the modules whose names some rule can match, besides the Keras libraries: the removed
+#: backends (KC105). ``os`` counts too, when the text sets ``KERAS_BACKEND`` (KC104).
+_OTHER_ROOTS = frozenset({"theano", "cntk"})
+
+#: Statements that hold other statements: imports are found without visiting a single expression.
+_COMPOUND = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.If, ast.For, ast.AsyncFor, ast.While,
+             ast.With, ast.AsyncWith, ast.Try, getattr(ast, "TryStar", ast.Try), ast.Match, ast.ExceptHandler,
+             ast.match_case)  # TryStar: Python >= 3.11
+_BLOCKS = ("body", "orelse", "finalbody", "handlers", "cases")
+
+
+def _imports(tree: ast.Module) -> Iterator[ast.Import | ast.ImportFrom]:
+    stack: list[ast.AST] = [tree]
+    while stack:
+        node = stack.pop()
+        for field in _BLOCKS:
+            block = getattr(node, field, None)
+            if block.__class__ is not list:
+                continue
+            for stmt in block:
+                if isinstance(stmt, (ast.Import, ast.ImportFrom)):
+                    yield stmt
+                elif isinstance(stmt, _COMPOUND):
+                    stack.append(stmt)
+
+
+def reaches_outside(tree: ast.Module, text: str, own: str, backend_aliases: Iterable[str] = ()) -> bool:
+    """Whether a module of the Keras library ``own`` imports anything a rule could match. Every name a
+    rule resolves comes from an absolute import, and inside the library its own names resolve to nothing;
+    so a module importing only itself, relatively or from unrelated packages (numpy, ...) has no finding,
+    and the analysis (the costly part: one traversal of every expression) can be skipped."""
+    roots = set(LIBRARY_ROOTS | _OTHER_ROOTS)
+    roots.update(alias.partition(".")[0] for alias in backend_aliases)
+    if "KERAS_BACKEND" in text:
+        roots.add("os")
+    roots.discard(own)
+    for node in _imports(tree):
+        if isinstance(node, ast.Import):
+            if any(alias.name.partition(".")[0] in roots for alias in node.names):
+                return True
+        elif not node.level and (node.module or "").partition(".")[0] in roots:
+            return True
+    return False

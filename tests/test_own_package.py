@@ -140,3 +140,33 @@ def test_a_project_re_export_of_the_backend_still_resolves(tmp_path: Path) -> No
     inside = [d.code for d in lint_source(source, str(path), settings)]
     assert inside == [d.code for d in lint_source(source, "<string>", settings)]
     assert "KC301" in inside
+
+
+def test_library_module_importing_only_itself_is_not_analysed(tmp_path: Path, monkeypatch) -> None:
+    """Nothing a rule matches can come from such a module, so the analysis is skipped (it is most of
+    Keras 3's sources); a module that reaches another library, at any depth, is analysed."""
+    import keras_compat.engine as engine
+
+    built: list[str] = []
+    real = engine.Context
+
+    def counting(tree, text, settings, filename, *args):
+        built.append(os.path.basename(filename))
+        return real(tree, text, settings, filename, *args)
+
+    monkeypatch.setattr(engine, "Context", counting)
+    src = _package(tmp_path, "keras", "src")
+    cases = {
+        "own.py": ("import numpy as np\nfrom keras.src import backend\nfrom . import ops\nimport keras\n\n"
+                   "class Scale(keras.layers.Layer):\n    def call(self, x):\n        return backend.dropout(x, 0.5)\n",
+                   []),
+        "nested.py": ("def load(kind):\n    match kind:\n        case 'old':\n            class A:\n"
+                      "                def f(self):\n                    from tensorflow.python.keras.layers import Dense\n"
+                      "                    return Dense\n",
+                      ["KC103"]),
+        "env.py": ("import os\nos.environ['KERAS_BACKEND'] = 'theano'\n", ["KC104"]),
+    }
+    for name, (source, expected) in cases.items():
+        (src / name).write_text(source, encoding="utf-8")
+        assert _codes(src / name) == expected, name
+    assert sorted(built) == ["env.py", "nested.py"]
