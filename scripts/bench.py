@@ -2,7 +2,7 @@
 
 Usage::
 
-    python scripts/bench.py [--repeat 3] [--tool-repeat 2] [--jobs N] [--work DIR] [--skip tf_upgrade_v2,...]
+    python scripts/bench.py [--repeat 3] [--tool-repeat 4] [--jobs N] [--work DIR] [--skip tf_upgrade_v2,...]
 
 The corpus (about half a million lines) is built from released packages, downloaded once with
 ``pip download`` into the test cache (``tests/support/pypi.py``): the Keras 2 library (tf-keras 2.15.0),
@@ -20,7 +20,9 @@ medians of ``--repeat`` runs (``--tool-repeat`` for the slow flake8/pylint/tf_up
   tensorflow-cpu 2.15.1 (skipped, with the reason, when it cannot be installed);
 * scaling: the corpus copied 2x and 4x (time ratio against line ratio).
 
-Not a test: it takes 15-30 minutes on 2 cores. Record the output in docs/performance.md.
+Tools are compared in interleaved runs (without, with, with, without, ...) on CPU time, and four runs each
+by default: on a shared machine one flake8 run moves by several percent, as much as the overhead measured.
+Not a test: it takes 20-40 minutes on 2 cores. Record the output in docs/performance.md.
 """
 
 from __future__ import annotations
@@ -208,13 +210,27 @@ def bench_flake8(corpus: Path, files: list[str], repeat: int) -> None:
     line("  our analysis on top of that (with - replay)", f"{100 * (c1 - c2) / c0:+8.1f}% CPU (GC {g1 - g2:+.2f} s)")
 
 
+def timed_child(cmd: list[str], cwd: Path) -> tuple[float, float]:
+    """Wall and CPU seconds of one child process (CPU: less sensitive to other jobs on a shared machine)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    wall = run(cmd, cwd=cwd)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+
+
 def bench_pylint(corpus: Path, paths: list[str], repeat: int, what: str) -> None:
+    """Interleaved with/without runs, like flake8's, so a change in machine load hits both alike."""
     base = [sys.executable, "-m", "pylint", "-j", "1", "--rcfile=/dev/null", "--persistent=n", "--score=n",
             "--exit-zero", f"--output={os.devnull}", "--recursive=y"]
-    without = median_time(lambda: run([*base, *paths], cwd=corpus), repeat)
-    with_kc = median_time(lambda: run([*base, "--load-plugins=pylint_keras_compat", *paths], cwd=corpus), repeat)
-    line(f"pylint -j 1 (default checkers) without KC, {what}", f"{without:8.2f} s")
-    line("pylint -j 1 with KC", f"{with_kc:8.2f} s  overhead {100 * (with_kc / without - 1):+.1f}%")
+    commands = {"without": [*base, *paths], "with": [*base, "--load-plugins=pylint_keras_compat", *paths]}
+    out: dict[str, list[tuple[float, float]]] = {mode: [] for mode in commands}
+    for i in range(repeat):
+        for mode in (("without", "with") if i % 2 == 0 else ("with", "without")):
+            out[mode].append(timed_child(commands[mode], corpus))
+    (w0, c0), (w1, c1) = ([statistics.median(r[k] for r in out[m]) for k in range(2)] for m in ("without", "with"))
+    line(f"pylint -j 1 (default checkers) without KC, {what}", f"{w0:8.2f} s wall, {c0:.2f} s CPU")
+    line("pylint -j 1 with KC", f"{w1:8.2f} s wall, {c1:.2f} s CPU")
+    line("  overhead", f"{100 * (w1 / w0 - 1):+8.1f}% wall, {100 * (c1 / c0 - 1):+.1f}% CPU")
 
 
 def bench_cli(corpus: Path, n_files: int, n_lines: int, jobs: int, repeat: int) -> float:
@@ -290,7 +306,7 @@ def bench_scaling(corpus: Path, work: Path, n_lines: int, jobs: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--tool-repeat", type=int, default=2)
+    parser.add_argument("--tool-repeat", type=int, default=4)
     parser.add_argument("--jobs", type=int, default=len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
                         else os.cpu_count() or 1)
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "keras-compat-bench")
