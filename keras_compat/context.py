@@ -14,7 +14,7 @@ from operator import attrgetter
 
 from keras_compat.diagnostics import Diagnostic, Edit, Fix, Safety
 from keras_compat.guards import ImportGuard, import_guard, import_modules, in_switch_branch
-from keras_compat.names import KerasName, keras_name
+from keras_compat.names import KERAS_PARTS, KerasName, keras_name
 from keras_compat.package import library_package
 from keras_compat.registry import REGISTRY
 from keras_compat.resolver import Resolver
@@ -71,6 +71,8 @@ class Context:
         from keras_compat.knowledge import star_exports
 
         self.resolver = Resolver(tree, self.parents, star_exports, self._binding_exprs())
+        # A project's backend aliases (``extra-backend-aliases``) are Keras under another name: no shortcut.
+        self._keras_roots = None if settings.extra_backend_aliases else self.resolver.keras_roots
 
     def _index(self) -> None:
         parents = self.parents
@@ -149,6 +151,14 @@ class Context:
         found = self._keras.get(key, _UNSEEN)  # not try/except: most lookups are first visits, and raising costs
         if found is not _UNSEEN:
             return found  # type: ignore[return-value]
+        roots = self._keras_roots
+        if roots is not None:  # a cheap test first: most chains (``tf.nn.relu``, ``np.x``) cannot be Keras
+            node = expr
+            while node.__class__ is ast.Attribute and node.attr not in KERAS_PARTS:  # type: ignore[attr-defined]
+                node = node.value  # type: ignore[attr-defined]
+            if node.__class__ is ast.Name and node.id not in roots:  # type: ignore[attr-defined]
+                self._keras[key] = None
+                return None
         qualname = self.qualname(expr)
         if qualname is None:
             self._keras[key] = None

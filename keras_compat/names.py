@@ -41,6 +41,9 @@ _PREFIXES: tuple[tuple[str, Flavour], ...] = (
 
 #: Top-level packages that hold a Keras flavour: inside one of them, its own names are its layout.
 LIBRARY_ROOTS = frozenset(prefix.split(".")[0] for prefix, _ in _PREFIXES)
+#: Module-path parts that every Keras prefix contains: a qualified name without one is not Keras.
+KERAS_PARTS = frozenset(part for prefix, _ in _PREFIXES for part in prefix.split(".") if "keras" in part)
+assert all(KERAS_PARTS & set(prefix.split(".")) for prefix, _ in _PREFIXES)
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ import ast
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from keras_compat.names import keras_name
+from keras_compat.names import KERAS_PARTS, keras_name
 from keras_compat.walk import _CHILD_FIELDS, child_fields
 
 Pos = tuple[int, int]
@@ -79,6 +79,7 @@ class _Builder(ast.NodeVisitor):
         self.scope = self.module_scope
         self.scopes: dict[int, Scope] = {id(module): self.module_scope}
         self.resolvable: set[str] = set()  # names with an import or alias binding in some scope
+        self.keras_capable: set[str] = set()  # of those, names whose import names a Keras module, and aliases
 
     # -- traversal (ast.NodeVisitor's, with the dispatch and the child fields looked up once per class) ----
     def visit(self, node: ast.AST) -> None:
@@ -117,6 +118,7 @@ class _Builder(ast.NodeVisitor):
             if value is not None and isinstance(value, (ast.Name, ast.Attribute)):
                 self.scope.bind(Binding(target.id, "alias", _end(stmt), stmt, value=value))
                 self.resolvable.add(target.id)
+                self.keras_capable.add(target.id)  # ``k = tf.keras``: whatever the value, it may be Keras
             elif isinstance(value, ast.Constant) and value.value is None:
                 self.scope.bind(Binding(target.id, "none", _end(stmt), stmt))
             else:
@@ -189,10 +191,14 @@ class _Builder(ast.NodeVisitor):
             if alias.asname:
                 self.scope.bind(Binding(alias.asname, "import", _end(node), node, qualname=alias.name))
                 self.resolvable.add(alias.asname)
+                if _names_keras(alias.name):
+                    self.keras_capable.add(alias.asname)
             else:
                 top = alias.name.split(".", 1)[0]
                 self.scope.bind(Binding(top, "import", _end(node), node, qualname=top))
                 self.resolvable.add(top)
+                if top in KERAS_PARTS:
+                    self.keras_capable.add(top)
 
     def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
         module = node.module or ""
@@ -207,6 +213,8 @@ class _Builder(ast.NodeVisitor):
             else:
                 self.scope.bind(Binding(name, "import", _end(node), node, qualname=f"{module}.{alias.name}"))
                 self.resolvable.add(name)
+                if alias.name in KERAS_PARTS or _names_keras(module):
+                    self.keras_capable.add(name)
 
     def visit_Assign(self, node: ast.Assign) -> None:
         self.visit(node.value)
@@ -297,6 +305,10 @@ class Resolver:
         # is unbound or bound to something unknown): most chains (``self.x``, locals) stop here, before
         # the walk up to their scope.
         self._may_resolve: set[str] | None = None if self.module_scope.star_modules else builder.resolvable
+        #: Root names a chain must start from to resolve to a Keras name unless the chain itself spells a
+        #: Keras module (``tf.keras.x``): every Keras prefix has a ``keras``/``tf_keras`` part, which comes
+        #: from the chain or from the root's import (None: star imports, anything may be Keras).
+        self.keras_roots: set[str] | None = None if self.module_scope.star_modules else builder.keras_capable
 
     # -- scopes ------------------------------------------------------------------------------
     def scope_of(self, node: ast.AST) -> Scope:
@@ -440,6 +452,10 @@ class Resolver:
                 result = self._expr_qualname(expr, self.scope_of(root), _start(root))
         self._cache[key] = result
         return result
+
+
+def _names_keras(qualname: str) -> bool:
+    return any(part in KERAS_PARTS for part in qualname.split("."))
 
 
 def _identity(qualname: str) -> str:

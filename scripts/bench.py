@@ -151,7 +151,9 @@ def line(label: str, value: str) -> None:
     print(f"{label:<52}{value}", flush=True)
 
 
-def bench_core(datas: list[bytes], repeat: int) -> None:
+def bench_core(datas: list[bytes], names: list[str], repeat: int) -> None:
+    """``names``: the files' paths, passed as every front-end passes them (they decide which library's own
+    sources a file belongs to)."""
     from keras_compat.engine import lint_source
     from keras_compat.source import SourceError, decode
 
@@ -163,8 +165,8 @@ def bench_core(datas: list[bytes], repeat: int) -> None:
                 pass
 
     def core() -> None:
-        for data in datas:
-            lint_source(data)
+        for data, name in zip(datas, names):
+            lint_source(data, name)
 
     core()  # warm the tables and caches once, like any long-running host
     pairs = []
@@ -327,7 +329,7 @@ def main() -> None:
           f"packages); medians of {ns.repeat} runs ({ns.tool_repeat} for flake8/pylint/tf_upgrade_v2)\n")
     rel = [str(p.relative_to(corpus)) for p in files]
     if "core" not in skip:
-        bench_core(datas, ns.repeat)
+        bench_core(datas, [str(p) for p in files], ns.repeat)
     if "flake8" not in skip:
         bench_flake8(corpus, rel, ns.tool_repeat)
     if "pylint" not in skip:

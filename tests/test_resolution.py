@@ -25,6 +25,12 @@ RESOLVED = {
     "function-local": "def f():\n    from keras.layers import Dense\n    return Dense(output_dim=3)\n",
     "class-alias-chain": "import tensorflow as tf\nKL = tf.keras.layers\nD = KL.Dense\nD(output_dim=3)\n",
     "used-in-function": "from keras.layers import Dense\ndef build():\n    return Dense(output_dim=3)\n",
+    # roots whose import names no Keras module: the chain itself must spell it (Context.keras's shortcut)
+    "compat-v1-chain": "from tensorflow.compat import v1\nv1.keras.layers.Dense(output_dim=3)\n",
+    "tf-python-chain": "import tensorflow.python as tp\ntp.keras.layers.Dense(output_dim=3)\n",
+    "from-import-keras-module": "from tensorflow import keras as k\nk.layers.Dense(output_dim=3)\n",
+    "alias-of-alias": "import tensorflow as tf\nt = tf\nL = t.keras.layers\nL.Dense(output_dim=3)\n",
+    "tuple-import": "import numpy as np, tensorflow.keras.layers as KL\nKL.Dense(output_dim=3)\n",
 }
 
 
