@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 import os
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 
 from keras_compat.names import LIBRARY_ROOTS
 
@@ -21,6 +22,9 @@ _NO_FILE = frozenset({"", "-", "stdin", "<stdin>", "<string>", "<unknown>"})
 #: Deeper package chains than this are not real code; the walk stops there.
 _MAX_DEPTH = 64
 
+#: Directory -> top package, only while :func:`remembered` is active (one CLI run).
+_memo: dict[str, str | None] | None = None
+
 
 def own_package(filename: str) -> str | None:
     """The top-level package containing ``filename`` (``keras`` for ``.../keras/src/layers/core.py``): the
@@ -29,14 +33,37 @@ def own_package(filename: str) -> str | None:
     if filename in _NO_FILE or filename.startswith("<"):
         return None
     try:
-        return _top_package(os.path.dirname(os.path.abspath(filename)))
+        directory = os.path.dirname(os.path.abspath(filename))
+        if _memo is None:
+            return _top_package(directory)
+        if directory not in _memo:
+            _memo[directory] = _top_package(directory)
+        return _memo[directory]
     except (OSError, ValueError):  # odd paths (null bytes, too long): no package rather than a failure
         return None
 
 
+@contextmanager
+def remembered() -> Iterator[None]:
+    """Remember each directory's package for the duration of one run over many files (a CLI run asks
+    twice per file: for the cache key and for the analysis). Outside it nothing is cached, so a
+    long-lived host (an editor's server, a test session) sees an ``__init__.py`` added between runs."""
+    global _memo
+    outer, _memo = _memo, {} if _memo is None else _memo
+    try:
+        yield
+    finally:
+        _memo = outer
+
+
+def remember_for_process() -> None:
+    """:func:`remembered` for the rest of a process that lives for one run only (a ``-j`` worker)."""
+    global _memo
+    _memo = {} if _memo is None else _memo
+
+
 def _top_package(directory: str) -> str | None:
-    """Not cached: a few ``stat`` calls per file cost microseconds, and a long-lived host (an editor's
-    server, a test session) must see an ``__init__.py`` added between two runs."""
+    """A few ``stat`` calls: the highest directory of the unbroken ``__init__.py`` chain."""
     found = None
     for _ in range(_MAX_DEPTH):
         if not os.path.isfile(os.path.join(directory, "__init__.py")):

@@ -22,6 +22,9 @@ medians of ``--repeat`` runs (``--tool-repeat`` for the slow flake8/pylint/tf_up
 
 Tools are compared in interleaved runs (without, with, with, without, ...) on CPU time, and four runs each
 by default: on a shared machine one flake8 run moves by several percent, as much as the overhead measured.
+The overhead is the median of the per-pair ratios (each pair ran back to back), with every pair's ratio
+shown. keras-compat's modules are byte-compiled first, as ``pip install`` does (otherwise, with
+``PYTHONDONTWRITEBYTECODE`` set, every process would compile them again and count that as our cost).
 Not a test: it takes 20-40 minutes on 2 cores. Record the output in docs/performance.md.
 """
 
@@ -29,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import compileall
 import json
 import os
 import platform
@@ -203,7 +207,7 @@ def bench_flake8(corpus: Path, files: list[str], repeat: int) -> None:
     (w0, c0, g0, _), (w1, c1, g1, p1), (w2, c2, g2, _) = med["without"], med["with"], med["replay"]
     line("flake8 -j 1 (default plugins) without KC", f"{w0:8.2f} s wall, {c0:.2f} s CPU (GC {g0:.2f} s)")
     line("flake8 -j 1 with KC", f"{w1:8.2f} s wall, {c1:.2f} s CPU (GC {g1:.2f} s)")
-    line("  overhead", f"{100 * (w1 / w0 - 1):+8.1f}% wall, {100 * (c1 / c0 - 1):+.1f}% CPU")
+    overhead_line([r[:2] for r in out["without"]], [r[:2] for r in out["with"]])
     line("  of which the plugin's run / extra GC / rest", f"{p1:8.2f} s / {g1 - g0:.2f} s / "
          f"{c1 - c0 - p1 - (g1 - g0):.2f} s (plugin run {100 * p1 / c0:.1f}% of flake8's CPU time)")
     line(f"flake8 -j 1 replaying our {n_findings} findings, no analysis",
@@ -232,7 +236,15 @@ def bench_pylint(corpus: Path, paths: list[str], repeat: int, what: str) -> None
     (w0, c0), (w1, c1) = ([statistics.median(r[k] for r in out[m]) for k in range(2)] for m in ("without", "with"))
     line(f"pylint -j 1 (default checkers) without KC, {what}", f"{w0:8.2f} s wall, {c0:.2f} s CPU")
     line("pylint -j 1 with KC", f"{w1:8.2f} s wall, {c1:.2f} s CPU")
-    line("  overhead", f"{100 * (w1 / w0 - 1):+8.1f}% wall, {100 * (c1 / c0 - 1):+.1f}% CPU")
+    overhead_line(out["without"], out["with"])
+
+
+def overhead_line(without: list[tuple[float, float]], with_: list[tuple[float, float]]) -> None:
+    """Median of the per-pair ratios ((wall, CPU) of runs made back to back), and each pair's CPU ratio."""
+    wall = statistics.median(100 * (b[0] / a[0] - 1) for a, b in zip(without, with_))
+    cpu = [100 * (b[1] / a[1] - 1) for a, b in zip(without, with_)]
+    line("  overhead (median of pairs)", f"{wall:+8.1f}% wall, {statistics.median(cpu):+.1f}% CPU "
+         f"(pairs: {', '.join(f'{c:+.1f}%' for c in cpu)})")
 
 
 def bench_cli(corpus: Path, n_files: int, n_lines: int, jobs: int, repeat: int) -> float:
@@ -288,7 +300,7 @@ def bench_tf_upgrade(corpus: Path, work: Path, cold_j1: float, repeat: int) -> N
          f"{ours / rate:.1f}x faster")
 
 
-def bench_scaling(corpus: Path, work: Path, n_lines: int, jobs: int) -> None:
+def bench_scaling(corpus: Path, work: Path, n_lines: int, jobs: int, repeat: int) -> None:
     base = None
     for copies in (1, 2, 4):
         tree = corpus if copies == 1 else work / f"corpus-x{copies}"
@@ -298,8 +310,8 @@ def bench_scaling(corpus: Path, work: Path, n_lines: int, jobs: int) -> None:
             for i in range(copies):
                 shutil.copytree(corpus, tree / f"copy{i}")
             (tree / ".complete").write_text("ok")
-        seconds = run([sys.executable, "-m", "keras_compat", "check", "-q", "--isolated", "--no-cache", "-j",
-                       str(jobs), str(tree)], cwd=tree)
+        seconds = median_time(lambda: run([sys.executable, "-m", "keras_compat", "check", "-q", "--isolated",
+                                           "--no-cache", "-j", str(jobs), str(tree)], cwd=tree), repeat)
         base = base or seconds
         line(f"scaling x{copies} ({copies * n_lines} lines), -j {jobs} --no-cache",
              f"{seconds:8.2f} s  time ratio {seconds / base:.2f} for line ratio {copies}")
@@ -316,6 +328,12 @@ def main() -> None:
     parser.add_argument("--pylint-all", action="store_true", help="pylint on the whole corpus, not the realism part")
     ns = parser.parse_args()
     skip = set(filter(None, ns.skip.split(",")))
+    try:  # flake8 and pylint find the plugins through the installed distribution's entry points
+        from importlib.metadata import distribution
+
+        distribution("keras-compat")
+    except ImportError:
+        raise SystemExit(f"keras-compat is not installed: run  pip install -e {ROOT}  first") from None
     ns.work.mkdir(parents=True, exist_ok=True)
     corpus = build_corpus(ns.work)
     files = corpus_files(corpus)
@@ -323,6 +341,9 @@ def main() -> None:
     n_lines = sum(d.count(b"\n") for d in datas)
     import keras_compat
 
+    installed = Path(keras_compat.__file__).resolve().parent
+    for package in ("keras_compat", "flake8_keras_compat", "pylint_keras_compat"):
+        compileall.compile_dir(installed.parent / package, quiet=1)  # as pip install does
     print(f"keras-compat {keras_compat.__version__}; Python {platform.python_version()} on {platform.platform()}; "
           f"{os.cpu_count()} CPUs; load average {os.getloadavg()[0]:.1f}" if hasattr(os, "getloadavg") else "")
     print(f"corpus: {len(files)} files, {n_lines} lines ({', '.join(f'{n} {v}' for n, v in CORPUS)} and the realism "
@@ -346,7 +367,7 @@ def main() -> None:
     if "tf_upgrade_v2" not in skip and cold_j1:
         bench_tf_upgrade(corpus, ns.work, cold_j1, ns.tool_repeat)
     if "scaling" not in skip:
-        bench_scaling(corpus, ns.work, n_lines, ns.jobs)
+        bench_scaling(corpus, ns.work, n_lines, ns.jobs, ns.repeat)
 
 
 if __name__ == "__main__":

@@ -180,6 +180,18 @@ def test_pattern_semantics() -> None:
     assert m("t/test_x.py", "test_[a-z].py")
 
 
+def test_relative_paths(tmp_path: Path, monkeypatch) -> None:
+    """Paths in patterns, per-file ignores and cache keys: ``/``-separated below the root, absolute outside."""
+    rel = discovery.relative
+    assert rel(tmp_path / "a" / "b.py", tmp_path) == "a/b.py"
+    assert rel(tmp_path, tmp_path) == "."
+    assert rel(Path(f"{tmp_path}x") / "b.py", tmp_path) == f"{tmp_path}x/b.py"  # a sibling sharing the prefix
+    assert rel(tmp_path / "a" / ".." / "c.py", tmp_path) == "c.py"
+    assert rel(tmp_path / "a.py", Path(tmp_path.anchor)) == (tmp_path / "a.py").as_posix().lstrip("/")
+    monkeypatch.chdir(tmp_path)
+    assert rel(Path("x.py"), tmp_path) == "x.py"
+
+
 # -- stdin ---------------------------------------------------------------------------------------------
 
 def test_stdin(tmp_path: Path) -> None:

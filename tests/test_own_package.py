@@ -14,7 +14,7 @@ from support.frontends import parse_flake8, parse_pylint, run_flake8, run_pylint
 
 from keras_compat.cli import main
 from keras_compat.engine import lint_source
-from keras_compat.package import own_package
+from keras_compat.package import own_package, remembered
 from keras_compat.settings import Settings
 
 #: Keras 3's own style: private modules, a removed class name, the backend in a layer.
@@ -70,6 +70,21 @@ def test_own_package_is_the_top_of_the_init_chain(tmp_path: Path) -> None:
     assert own_package(str(odd / "m.py")) == "tf_keras"
     for name in ("stdin", "-", "<string>", "bad\0name.py", ""):
         assert own_package(name) is None
+
+
+def test_packages_are_remembered_only_within_a_run(tmp_path: Path) -> None:
+    """A CLI run asks twice per file, so it remembers each directory; outside a run every call looks again
+    (an editor's server must see an ``__init__.py`` added between two runs)."""
+    inner = _package(tmp_path, "keras", "src")
+    (tmp_path / "keras" / "__init__.py").unlink()
+    assert own_package(str(inner / "m.py")) == "src"
+    with remembered():
+        assert own_package(str(inner / "m.py")) == "src"
+        (tmp_path / "keras" / "__init__.py").write_text("")
+        assert own_package(str(inner / "m.py")) == "src"  # remembered for the rest of the run
+        with remembered():  # a nested scope shares the run's memory
+            assert own_package(str(inner / "n.py")) == "src"
+    assert own_package(str(inner / "m.py")) == "keras"
 
 
 def test_relative_filename_resolves_from_the_working_directory(tmp_path: Path, monkeypatch) -> None:

@@ -50,7 +50,9 @@ def ruleset_fingerprint() -> str:
     return digest.hexdigest()
 
 
+@lru_cache(maxsize=64)
 def settings_fingerprint(settings: Settings) -> str:
+    """Computed once per settings object of a run (frozen, so equal settings share the entry)."""
     values = {f.name: getattr(settings, f.name) for f in fields(settings) if not f.name.startswith("_")}
     return repr(sorted(values.items()))
 
@@ -101,17 +103,21 @@ class Cache:
 
     def __init__(self, directory: Path) -> None:
         self.directory = directory
+        self._root = os.path.join(os.fspath(directory), VERSION)
         self.hits = 0
         self.misses = 0
         self._writable = True
         self._noqa: dict[str, NoqaMap | None] = {}
 
     def _path(self, key: str) -> Path:
-        return self.directory / VERSION / key[:2] / f"{key}.json"
+        return Path(self._entry(key))
+
+    def _entry(self, key: str) -> str:
+        return os.path.join(self._root, key[:2], f"{key}.json")
 
     def get(self, key: str) -> list[Diagnostic] | None:
         try:
-            with self._path(key).open("rb") as fh:
+            with open(self._entry(key), "rb") as fh:
                 data = json.load(fh)
             found = [load_diagnostic(d) for d in data["diagnostics"]]
             noqa_map = load_noqa(data.get("noqa"))

@@ -99,12 +99,18 @@ def matches_any(relpath: str, patterns: Iterable[str], is_dir: bool = False) -> 
 
 
 def relative(path: Path, root: Path) -> str:
-    """``path`` relative to ``root`` with ``/`` separators (absolute if outside the root)."""
-    absolute = Path(os.path.abspath(path))
-    try:
-        return absolute.relative_to(root).as_posix()
-    except ValueError:
-        return absolute.as_posix()
+    """``path`` relative to ``root`` with ``/`` separators (absolute if outside the root).
+
+    String operations, not ``pathlib``: it runs once or twice per file, and on a warm cache the
+    per-file work is small enough for ``Path`` construction to show."""
+    absolute, base = os.path.abspath(path), os.path.abspath(root)
+    folded, folded_base = os.path.normcase(absolute), os.path.normcase(base)
+    if folded == folded_base:
+        return "."
+    prefix = folded_base if folded_base.endswith(os.sep) else folded_base + os.sep
+    if folded.startswith(prefix):
+        absolute = absolute[len(prefix):]
+    return absolute.replace(os.sep, "/")
 
 
 def is_virtualenv(directory: Path) -> bool:
@@ -141,11 +147,13 @@ class _Walk:
 
 
 def _walk(directory: Path, root: Path, excludes: Sequence[str], includes: Sequence[str] = (),
-          state: _Walk | None = None) -> Iterator[Path]:
-    """Files below ``directory``. Symbolic links to directories are not entered, and links to files outside
-    the directory given are not checked, unless ``state.follow_links`` (then each real directory is
-    entered once, so link loops end)."""
+          state: _Walk | None = None, real_dir: str | None = None) -> Iterator[tuple[Path, str]]:
+    """(file, its real path) below ``directory``. Symbolic links to directories are not entered, and links to
+    files outside the directory given are not checked, unless ``state.follow_links`` (then each real
+    directory is entered once, so link loops end). ``real_dir`` is the directory's real path: a file that
+    is not a link is found there, so only links cost a ``realpath``."""
     state = state or _Walk(directory, False, None)
+    real_dir = real_dir or os.path.realpath(directory)
     try:
         entries = sorted(os.scandir(directory), key=lambda e: e.name)
     except OSError as exc:
@@ -158,17 +166,17 @@ def _walk(directory: Path, root: Path, excludes: Sequence[str], includes: Sequen
             if entry.is_dir():
                 if link and not state.follow_links or _skip_dir(entry, root, excludes):
                     continue
-                real = os.path.realpath(entry.path)
+                real = os.path.realpath(entry.path) if link else os.path.join(real_dir, entry.name)
                 if real in state.visited:  # a link loop, or a second way into a directory already walked
                     continue
                 state.visited.add(real)
-                yield from _walk(Path(entry.path), root, excludes, includes, state)
+                yield from _walk(Path(entry.path), root, excludes, includes, state, real)
             elif _wanted(entry, root, includes) and entry.is_file():
                 if link and not state.follow_links and not state.inside(entry.path):
                     continue  # a link leaving the tree
                 path = Path(entry.path)
                 if not (excludes and matches_any(relative(path, root), excludes)):
-                    yield path
+                    yield path, os.path.realpath(entry.path) if link else os.path.join(real_dir, entry.name)
         except OSError:
             continue
 
@@ -188,14 +196,14 @@ def discover(paths: Sequence[str], root: Path, excludes: Sequence[str],
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            candidates: Iterable[Path] = _walk(path, root, excludes, includes, _Walk(path, follow_links, problems))
+            candidates: Iterable[tuple[Path, str]] = _walk(path, root, excludes, includes,
+                                                           _Walk(path, follow_links, problems))
         elif path.exists():
-            candidates = [path]  # named explicitly: always checked
+            candidates = [(path, os.path.realpath(path))]  # named explicitly: always checked
         else:
             missing.append(raw)
             continue
-        for candidate in candidates:
-            key = os.path.realpath(candidate)
+        for candidate, key in candidates:
             if key not in seen:
                 seen.add(key)
                 found.append(candidate)

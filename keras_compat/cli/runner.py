@@ -26,6 +26,7 @@ from keras_compat.cli.writer import WriteError, atomic_write, digest
 from keras_compat.diagnostics import Diagnostic
 from keras_compat.engine import UNPARSABLE, internal_error, lint_source, unparsable
 from keras_compat.fixes import FixError, fix_text, wanted
+from keras_compat.package import remember_for_process, remembered
 from keras_compat.registry import REGISTRY
 from keras_compat.settings import Settings
 from keras_compat.source import Decoded, SourceError, decode, physical_lines
@@ -244,6 +245,7 @@ def _init_worker(settings: Sequence[Settings], options: RunOptions) -> None:
 def _init_pool_worker(settings: Sequence[Settings], options: RunOptions) -> None:
     """Workers ignore Ctrl-C: the parent stops handing out work, and a file being fixed is finished."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    remember_for_process()
     _init_worker(settings, options)
 
 
@@ -298,7 +300,7 @@ def run(tasks: Sequence[Task], settings: Sequence[Settings], options: RunOptions
     first, so a warm run does not pay for starting workers; only the rest go to the pool.
     """
     _init_worker(settings, options)
-    with HeldResults() as held:
+    with HeldResults() as held, remembered():
         return _run(tasks, settings, options, jobs, progress, held)
 
 
