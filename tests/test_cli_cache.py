@@ -180,3 +180,16 @@ def test_warm_run_reuses_cached_noqa_comments(tmp_path, capsys, monkeypatch) -> 
     assert calls == [] and warm[0] == cold[0] == 1
     assert json.loads(warm[1]) == json.loads(cold[1])
     assert {(f["code"], f["line"]) for f in json.loads(warm[1])} == {("KC101", 1), ("KC201", 5)}
+
+
+def test_fingerprint_covers_the_code_and_api_tables_that_decide_findings() -> None:
+    """An updated API table (``data/api/*.json.gz``) changes findings as much as an edited rule does."""
+    import keras_compat
+    from keras_compat.cli.cache import fingerprinted_files
+
+    package = Path(keras_compat.__file__).resolve().parent
+    names = {p.relative_to(package).as_posix() for p in fingerprinted_files(package)}
+    assert {"engine.py", "rules/backend.py", "data/backend.py"} <= names
+    assert {p.name for p in (package / "data" / "api").glob("*.json.gz")} <= {n.rsplit("/", 1)[-1] for n in names}
+    assert any(n.endswith(".json.gz") for n in names)
+    assert not any(n.startswith("cli/") for n in names)  # output options do not change findings

@@ -3,7 +3,7 @@
 One small JSON file per entry under ``<cache dir>/v1/<aa>/<key>.json``, holding the findings and the
 file's ``# noqa`` comments (a warm run then neither analyses nor tokenizes the file). The key is a SHA-256 over the
 file's bytes, its path relative to the project root, its top-level package, the effective settings, the rule set (codes and a
-digest of keras-compat's own source files, so an edited rule invalidates entries even without a
+digest of keras-compat's own source files and API tables, so an edited rule invalidates entries even without a
 version bump) and the tool version. Entries are written to a temporary file and renamed into place, so
 concurrent runs never see a partial entry (the last writer wins with identical content). Results that
 contain KC000/KC001 (internal errors, unreadable or unparsable files) are never stored. A corrupt or
@@ -33,21 +33,25 @@ NEVER_CACHE = ("KC000", "KC001")
 
 @lru_cache(maxsize=1)
 def ruleset_fingerprint() -> str:
-    """Tool version, rule codes and a digest of the package's Python sources."""
+    """Tool version, rule codes and a digest of the package's Python sources and API tables."""
     from keras_compat.registry import all_rules
 
     digest = hashlib.sha256(__version__.encode())
     digest.update(",".join(f"{r.code}:{r.symbol}" for r in all_rules()).encode())
     package = Path(__file__).resolve().parent.parent
-    for path in sorted(package.rglob("*.py")):
-        if "cli" in path.relative_to(package).parts:
-            continue  # the CLI does not influence findings
+    for path in fingerprinted_files(package):
         try:
             digest.update(path.relative_to(package).as_posix().encode())
             digest.update(path.read_bytes())
         except OSError:
             digest.update(b"?")
     return digest.hexdigest()
+
+
+def fingerprinted_files(package: Path) -> list[Path]:
+    """What findings depend on: the package's Python sources (but the CLI's) and its API tables."""
+    found = [*package.rglob("*.py"), *package.glob("data/api/*.json.gz")]
+    return sorted(p for p in found if "cli" not in p.relative_to(package).parts)
 
 
 @lru_cache(maxsize=64)
@@ -108,6 +112,10 @@ class Cache:
         self.misses = 0
         self._writable = True
         self._noqa: dict[str, NoqaMap | None] = {}
+
+    def entry_key(self, content: bytes, relpath: str, settings: Settings, shown: str) -> str:
+        """:func:`key` (a stand-in holding an entry already looked up returns that entry's key)."""
+        return key(content, relpath, settings, shown)
 
     def _path(self, key: str) -> Path:
         return Path(self._entry(key))

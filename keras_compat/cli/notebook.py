@@ -55,7 +55,7 @@ def process_notebook(data: bytes, shown: str, relpath: str, settings: Settings, 
         result.notebook = CellMap(())
         return result
     module = nb.build(notebook)
-    key = cache_mod.key(data, relpath, settings, shown) if store is not None else None
+    key = store.entry_key(data, relpath, settings, shown) if store is not None else None
     found = store.get(key) if store is not None and key is not None else None
     if found is None:
         found = _analyse(module, shown, settings)

@@ -150,7 +150,7 @@ def _process(data: bytes, shown: str, relpath: str, settings: Settings, options:
         result.diagnostics = [unparsable(exc)] if settings.enabled(UNPARSABLE) else []
         return result
     text = decoded.text
-    key = cache_mod.key(data, relpath, settings, shown) if store is not None else None
+    key = store.entry_key(data, relpath, settings, shown) if store is not None else None
     found = store.get(key) if store is not None and key is not None else None
     noqa_map: noqa.NoqaMap | None = None
     if found is None:
@@ -262,9 +262,13 @@ def workers_for(jobs: int, n_files: int) -> int:
 class _Known:
     """A cache stand-in holding one entry the parent already looked up."""
 
-    def __init__(self, found: list[Diagnostic], noqa_map: noqa.NoqaMap | None) -> None:
+    def __init__(self, key: str, found: list[Diagnostic], noqa_map: noqa.NoqaMap | None) -> None:
+        self.key = key
         self.found = found
         self.noqa_map = noqa_map
+
+    def entry_key(self, content: bytes, relpath: str, settings: Settings, shown: str) -> str:
+        return self.key
 
     def get(self, key: str) -> list[Diagnostic]:
         return self.found
@@ -288,7 +292,7 @@ def _from_cache(task: Task, settings: Settings, options: RunOptions,
     found = store.get(key)
     if found is None or ((options.fix or options.diff) and any(d.fix is not None for d in found)):
         return None
-    known = _Known(found, store.noqa_for(key))
+    known = _Known(key, found, store.noqa_for(key))
     return process_source(data, shown, relpath, settings, options, known, disk=disk)  # type: ignore
 
 
