@@ -146,13 +146,13 @@ def test_warm_parallel_run_answers_from_the_cache_without_a_pool(tmp_path, capsy
     first = run(["check", "-j", "2", "."], tmp_path, capsys, monkeypatch)
     calls = counting(monkeypatch)
     pools: list[int] = []
-    real_pool = runner.ProcessPoolExecutor
+    real_pool = runner._pool
 
     def spy(*args, **kwargs):
         pools.append(1)
         return real_pool(*args, **kwargs)
 
-    monkeypatch.setattr(runner, "ProcessPoolExecutor", spy)
+    monkeypatch.setattr(runner, "_pool", spy)
     assert run(["check", "-j", "2", "."], tmp_path, capsys, monkeypatch) == first
     assert pools == [] and calls == ["pkg2/m5.py"]  # only the never-cached unparsable file, in-process
 

@@ -54,6 +54,17 @@ def test_cyclic_garbage_is_not_held_for_the_whole_run() -> None:
         assert counts == [1, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 4]  # after 2, 4, 8, 16 files: amortised linear
 
 
+def test_results_from_the_cache_do_not_count_towards_a_recollection() -> None:
+    with heap.HeldResults(first_recollect=2) as held:
+        for _ in range(10):
+            held.settle(analysed=False)
+        assert held.settled == 0 and held.recollections == 0
+        assert gc.get_freeze_count() > 0, "the results are still frozen"
+        held.settle()
+        held.settle()
+        assert held.recollections == 1
+
+
 def test_garbage_frozen_at_the_end_is_collectable_again() -> None:
     with heap.HeldResults() as held:
         cycle = _Node()
@@ -91,6 +102,28 @@ def test_runner_holds_results_while_running(tmp_path, jobs) -> None:
     assert len(seen) == len(tasks) and all(count > 0 for count in seen)
     assert gc.get_freeze_count() == 0
     assert all(any(d.code == "KC201" for d in r.diagnostics) for r in results)
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_warm_run_makes_no_collections_of_its_own(tmp_path, monkeypatch, jobs) -> None:
+    for i in range(12):
+        (tmp_path / f"m{i}.py").write_text("from keras.layers import Dense\nlayer = Dense(output_dim=2)\n")
+    tasks = [(str(p), p.name, p.name, 0) for p in sorted(tmp_path.glob("*.py"))]
+    options = RunOptions(cache_dir=str(tmp_path / "cache"))
+    made: list[heap.HeldResults] = []
+
+    class Recorded(heap.HeldResults):
+        def __init__(self) -> None:
+            super().__init__(first_recollect=2)
+            made.append(self)
+
+    monkeypatch.setattr(runner, "HeldResults", Recorded)
+    cold, _ = runner.run(tasks, [Settings()], options, jobs)
+    warm, _ = runner.run(tasks, [Settings()], options, jobs)
+    assert not any(r.cached for r in cold) and all(r.cached for r in warm)
+    assert made[0].recollections > 0  # analysed in this process or in workers: both count
+    assert made[1].settled == 0 and made[1].recollections == 0
+    assert [r.diagnostics for r in warm] == [r.diagnostics for r in cold]
 
 
 def test_an_interrupted_run_releases_what_it_froze(tmp_path, monkeypatch, capsys) -> None:

@@ -9,8 +9,9 @@ collector's permanent generation (``gc.freeze``) after each file, and gives them
 
 Cyclic garbage that a file leaves (there should be none: the engine breaks its own cycles) is frozen
 with the results; so that it cannot pile up, the frozen set is collected again after 64, 128, 256, ...
-files (geometric, so the passes stay amortised linear; ``gc.get_freeze_count`` walks the whole frozen
-list, so it cannot be the trigger).
+analysed files (geometric, so the passes stay amortised linear; ``gc.get_freeze_count`` walks the whole
+frozen list, so it cannot be the trigger). Results answered from the cache leave no garbage, so they do
+not count: a warm run makes no collections of its own.
 """
 
 from __future__ import annotations
@@ -39,12 +40,15 @@ class HeldResults:
         self.active = gc.isenabled() and gc.get_freeze_count() == 0
         return self
 
-    def settle(self) -> None:
-        """Freeze what the run holds now (call it once the file's own objects have been released)."""
+    def settle(self, analysed: bool = True) -> None:
+        """Freeze what the run holds now (call it once the file's own objects have been released).
+
+        ``analysed=False`` for a result that came from the cache: it froze nothing but the result.
+        """
         if not self.active:
             return
-        self.settled += 1
-        if self.settled >= self._next_recollect:
+        self.settled += analysed
+        if analysed and self.settled >= self._next_recollect:
             gc.unfreeze()
             gc.collect()
             self.recollections += 1

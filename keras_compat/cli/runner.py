@@ -13,9 +13,8 @@ import re
 import signal
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from keras_compat.cli import cache as cache_mod
 from keras_compat.cli import limits, noqa
@@ -33,6 +32,9 @@ from keras_compat.source import Decoded, SourceError, decode, physical_lines
 
 #: Below this many files per worker, starting processes costs more than it saves.
 FILES_PER_WORKER = 4
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
 
 Task = tuple[str, str, str, int]  # (path on disk, display path, path relative to the root, settings index)
 
@@ -255,6 +257,14 @@ def _work(task: Task) -> FileResult:
                         _worker_state["cache"])  # type: ignore[arg-type]
 
 
+def _pool(workers: int, settings: Sequence[Settings], options: RunOptions) -> ProcessPoolExecutor:
+    """The worker pool; imported here, so a ``-j 1`` or warm run does not load multiprocessing."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    return ProcessPoolExecutor(max_workers=workers, initializer=_init_pool_worker,
+                               initargs=(list(settings), options))
+
+
 def workers_for(jobs: int, n_files: int) -> int:
     return max(1, min(jobs, math.ceil(n_files / FILES_PER_WORKER)))
 
@@ -321,20 +331,21 @@ def _run(tasks: Sequence[Task], settings: Sequence[Settings], options: RunOption
                 pending.append(index)
             else:
                 done[index] = result
-                held.settle()
+                held.settle(analysed=False)
                 if progress:
                     progress(len(done))
     workers = workers_for(jobs, len(pending))
     if workers > 1:
+        from concurrent.futures.process import BrokenProcessPool
+
         chunksize = max(1, min(32, len(pending) // (workers * 4)))
         try:
-            with ProcessPoolExecutor(max_workers=workers, initializer=_init_pool_worker,
-                                     initargs=(list(settings), options)) as pool:
+            with _pool(workers, settings, options) as pool:
                 try:
                     for index, result in zip(pending, pool.map(_work, [tasks[i] for i in pending],
                                                                chunksize=chunksize)):
                         done[index] = result
-                        held.settle()
+                        held.settle(analysed=not result.cached)
                         if progress:
                             progress(len(done))
                 except KeyboardInterrupt:  # stop queued work; files being written finish atomically
@@ -345,7 +356,7 @@ def _run(tasks: Sequence[Task], settings: Sequence[Settings], options: RunOption
     for index in pending:
         if index not in done:
             done[index] = _work(tasks[index])
-            held.settle()
+            held.settle(analysed=not done[index].cached)
             if progress:
                 progress(len(done))
     return [done[i] for i in range(len(tasks))], store
