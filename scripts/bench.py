@@ -3,7 +3,7 @@
 Usage::
 
     python scripts/bench.py [--repeat 3] [--tool-repeat 6] [--jobs N] [--work DIR] [--skip tf_upgrade_v2,...]
-                            [--flake8-replay] [--pylint-all]
+                            [--flake8-replay] [--pylint-all] [--cache-sim]
 
 The corpus (about half a million lines) is built from released packages, downloaded once with
 ``pip download`` into the test cache (``tests/support/pypi.py``): the Keras 2 library (tf-keras 2.15.0),
@@ -19,14 +19,18 @@ medians of ``--repeat`` runs (``--tool-repeat`` for the slow flake8/pylint/tf_up
 * ``keras-compat check`` cold and warm cache, ``-j 1`` and ``-j N``: seconds, files/s, lines/s, peak memory;
 * TensorFlow's ``tf_upgrade_v2`` on the same tree, from a throwaway virtual environment with
   tensorflow-cpu 2.15.1 (skipped, with the reason, when it cannot be installed);
-* scaling: the corpus copied 2x and 4x (time ratio against line ratio).
+* scaling: the corpus copied 2x and 4x (time ratio against line ratio);
+* flake8 and pylint with and without the plugin once more, in instructions counted by valgrind (skipped,
+  with the reason, without it): a count does not move with the machine's load, so it shows the overhead
+  that the timed pairs cannot resolve on a shared machine (about 15 minutes, both runs side by side;
+  ``--cache-sim`` adds cachegrind's cache model and its estimate of cycles).
 
 Tools are compared in interleaved runs (without, with, with, without, ...) on CPU time, six pairs by
 default: on a shared machine one flake8 run moves by several percent, more than the overhead measured.
 The overhead is the median of the per-pair ratios (each pair ran back to back), with every pair's ratio
 shown. keras-compat's modules are byte-compiled first, as ``pip install`` does (otherwise, with
 ``PYTHONDONTWRITEBYTECODE`` set, every process would compile them again and count that as our cost).
-Not a test: it takes 25-40 minutes on 2 cores. Record the output in docs/performance.md.
+Not a test: it takes 40-55 minutes on 2 cores. Record the output in docs/performance.md.
 """
 
 from __future__ import annotations
@@ -37,6 +41,7 @@ import compileall
 import json
 import os
 import platform
+import re
 import resource
 import shutil
 import statistics
@@ -52,6 +57,10 @@ sys.path.insert(0, str(ROOT / "tests"))
 CORPUS = (("tf-keras", "2.15.0"), ("keras", "3.15.1"))
 TF_UPGRADE = "tensorflow-cpu==2.15.1"
 
+#: flake8 and pylint as every measurement runs them: one process, no configuration, output discarded.
+_FLAKE8_ARGS = ["-j", "1", "--isolated", "--exit-zero", "--output-file", os.devnull]
+_PYLINT_ARGS = ["-j", "1", "--rcfile=/dev/null", "--persistent=n", "--score=n", "--exit-zero", f"--output={os.devnull}",
+                "--recursive=y"]
 _FLAKE8 = """
 import atexit, gc, json, os, sys, time
 import flake8.plugins.finder as finder
@@ -129,6 +138,21 @@ with open(sys.argv[1], "w") as fh:
     fh.write(f"{own} {children}")
 raise SystemExit(status)
 """
+
+_FLAKE8_PLAIN = """
+import sys
+import flake8.plugins.finder as finder
+if sys.argv[1] == "without":
+    original = finder.find_plugins
+    finder.find_plugins = lambda cfg, opts: [p for p in original(cfg, opts) if p.package != "keras-compat"]
+from flake8.main.cli import main
+raise SystemExit(main(sys.argv[2:]))
+"""
+_REFS = re.compile(rb"I\s+refs:\s+([\d,]+)")
+_MISSES = re.compile(rb"(I1|D1|LL)\s+misses:\s+([\d,]+)")
+#: With ``--cache-sim``: caches as on one core complex of the AMD EPYC machines the figures come from
+#: (valgrind reads the host's as a 320 MB direct-mapped L3, a virtual machine's report).
+_CACHES = ["--I1=32768,8,64", "--D1=32768,8,64", "--LL=33554432,16,64"]
 
 
 def build_corpus(work: Path) -> Path:
@@ -214,7 +238,7 @@ def bench_flake8(corpus: Path, files: list[str], repeat: int, replay: bool) -> N
     our findings without analysing anything: what flake8 itself spends on receiving them (for the first
     finding in a file it tokenizes the whole file again to look for ``noqa`` comments), apart from our
     analysis (it mattered when a corpus had findings in most files; now it costs a third more time)."""
-    base = ["-j", "1", "--isolated", "--exit-zero", "--output-file", os.devnull]
+    base = _FLAKE8_ARGS
     modes = ("without", "with", "replay") if replay else ("without", "with")  # "with" records for "replay"
     out: dict[str, list[tuple[float, float, float, float]]] = {mode: [] for mode in modes}
     with tempfile.TemporaryDirectory() as tmp:
@@ -255,8 +279,7 @@ def timed_child(cmd: list[str], cwd: Path) -> tuple[float, float]:
 def bench_pylint(corpus: Path, paths: list[str], repeat: int, what: str) -> None:
     """Interleaved with/without runs, like flake8's, so a change in machine load hits both alike; inside the
     "with" runs, the time of the plugin's import and of its checkers (GC during them included)."""
-    args = ["-j", "1", "--rcfile=/dev/null", "--persistent=n", "--score=n", "--exit-zero", f"--output={os.devnull}",
-            "--recursive=y"]
+    args = _PYLINT_ARGS
     with tempfile.TemporaryDirectory() as tmp:
         report = str(Path(tmp) / "spent")
         commands = {"without": [sys.executable, "-c", _PYLINT, "without", report, *args, *paths],
@@ -288,6 +311,63 @@ def overhead_line(without: list[tuple[float, float]], with_: list[tuple[float, f
     # timeit's reading: interference only ever adds time, so the fastest run is the least disturbed one
     fastest = [100 * (min(r[k] for r in with_) / min(r[k] for r in without) - 1) for k in range(2)]
     line("  overhead (fastest run of each)", f"{fastest[0]:+8.1f}% wall, {fastest[1]:+.1f}% CPU")
+
+
+def instructions(commands: dict[str, list[str]], cwd: Path, cache_sim: bool) -> dict[str, tuple[int, int]] | str:
+    """Instructions each command executes in user space, counted by valgrind's cachegrind, the commands
+    running side by side: a count does not depend on what else the machine runs, so two counts compare
+    exactly where two timings on a shared machine differ by up to 15%. With ``cache_sim``, also cachegrind's
+    estimate of cycles (instructions + 10 x first-level misses + 100 x last-level misses, its documented
+    rule of thumb), which counts what a larger heap costs in cache misses; 0 without. A string says why
+    nothing was counted."""
+    valgrind = shutil.which("valgrind")
+    if valgrind is None:
+        return "valgrind is not installed (Debian: apt-get install valgrind)"
+    env = {**os.environ, "PYTHONHASHSEED": "0"}  # the same hashes, so the same dict and set layouts each run
+    model = ["--cache-sim=yes", *_CACHES] if cache_sim else ["--cache-sim=no"]
+    prefix = [valgrind, "--tool=cachegrind", *model, "--branch-sim=no", "--cachegrind-out-file=/dev/null"]
+    counts: dict[str, tuple[int, int]] = {}
+    with tempfile.TemporaryDirectory() as tmp:  # files, not pipes: valgrind's report starts with the whole
+        logs = {mode: Path(tmp) / mode for mode in commands}  # command line, more than a pipe holds unread
+        procs = {mode: subprocess.Popen([*prefix, f"--log-file={logs[mode]}", *cmd], cwd=cwd, env=env,
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                 for mode, cmd in commands.items()}
+        for mode, proc in procs.items():
+            proc.wait()
+            log = logs[mode].read_bytes()
+            found = _REFS.search(log)
+            if proc.returncode not in (0, 1, 2) or found is None:
+                return f"{mode} run exited {proc.returncode}: {log.decode(errors='replace')[-300:]}"
+            refs = int(found.group(1).replace(b",", b""))
+            misses = {kind: int(n.replace(b",", b"")) for kind, n in _MISSES.findall(log)}
+            cycles = refs + 10 * (misses[b"I1"] + misses[b"D1"]) + 100 * misses[b"LL"] if cache_sim else 0
+            counts[mode] = (refs, cycles)
+    return counts
+
+
+def bench_instructions(corpus: Path, files: list[str], pylint_paths: list[str], what: str, cache_sim: bool) -> None:
+    """flake8 and pylint with and without the plugin, in instructions rather than seconds: the overhead
+    without the machine's noise. Instructions are not time (cache misses and stalls are not counted unless
+    ``cache_sim``, and then only by a model), so this complements the timed pairs above; it does not replace
+    them."""
+    flake8 = [*_FLAKE8_ARGS, *files]
+    pylint = ["-m", "pylint", *_PYLINT_ARGS]
+    for tool, commands in (
+            ("flake8 -j 1 (default plugins)", {m: [sys.executable, "-c", _FLAKE8_PLAIN, m, *flake8]
+                                               for m in ("without", "with")}),
+            (f"pylint -j 1 (default checkers), {what}",
+             {"without": [sys.executable, *pylint, *pylint_paths],
+              "with": [sys.executable, *pylint, "--load-plugins=pylint_keras_compat", *pylint_paths]})):
+        counts = instructions(commands, corpus, cache_sim)
+        if isinstance(counts, str):
+            line(f"instructions, {tool}", f"skipped: {counts}")
+            return
+        (without, cycles0), (with_, cycles1) = counts["without"], counts["with"]
+        line(f"instructions, {tool}", f"{without / 1e9:8.2f} G without KC, {with_ / 1e9:.2f} G with")
+        line("  overhead in instructions", f"{100 * (with_ / without - 1):+8.2f}%")
+        if cache_sim:
+            line("  estimated cycles (cachegrind's cache model)", f"{cycles0 / 1e9:8.2f} G without KC, "
+                 f"{cycles1 / 1e9:.2f} G with: {100 * (cycles1 / cycles0 - 1):+.2f}%")
 
 
 def bench_cli(corpus: Path, n_files: int, n_lines: int, jobs: int, repeat: int) -> float:
@@ -369,7 +449,10 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
                         else os.cpu_count() or 1)
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "keras-compat-bench")
-    parser.add_argument("--skip", default="", help="comma separated: core,flake8,pylint,cli,tf_upgrade_v2,scaling")
+    parser.add_argument("--skip", default="",
+                        help="comma separated: core,flake8,pylint,instructions,cli,tf_upgrade_v2,scaling")
+    parser.add_argument("--cache-sim", action="store_true",
+                        help="count instructions with cachegrind's cache model as well (about 2x slower)")
     parser.add_argument("--pylint-all", action="store_true", help="pylint on the whole corpus, not the realism part")
     ns = parser.parse_args()
     skip = set(filter(None, ns.skip.split(",")))
@@ -398,14 +481,14 @@ def main() -> None:
         bench_core(datas, [str(p) for p in files], ns.repeat)
     if "flake8" not in skip:
         bench_flake8(corpus, rel, ns.tool_repeat, ns.flake8_replay)
+    realism = sorted(d.name for d in corpus.iterdir() if d.is_dir()
+                     and not d.name.startswith(tuple(f"{n}-{v}" for n, v in CORPUS)))
+    realism_lines = sum(d.count(b"\n") for p, d in zip(rel, datas) if p.split("/")[0] in realism)
     if "pylint" not in skip:
         if ns.pylint_all:
             bench_pylint(corpus, sorted({r.split("/")[0] for r in rel}), ns.tool_repeat, "whole corpus")
         else:
-            realism = sorted(d.name for d in corpus.iterdir() if d.is_dir()
-                             and not d.name.startswith(tuple(f"{n}-{v}" for n, v in CORPUS)))
-            lines = sum(d.count(b"\n") for p, d in zip(rel, datas) if p.split("/")[0] in realism)
-            bench_pylint(corpus, realism, ns.tool_repeat, f"realism packages ({lines} lines)")
+            bench_pylint(corpus, realism, ns.tool_repeat, f"realism packages ({realism_lines} lines)")
     cold_j1 = 0.0
     if "cli" not in skip:
         cold_j1 = bench_cli(corpus, len(files), n_lines, ns.jobs, ns.repeat)
@@ -413,6 +496,8 @@ def main() -> None:
         bench_tf_upgrade(corpus, ns.work, cold_j1, ns.tool_repeat)
     if "scaling" not in skip:
         bench_scaling(corpus, ns.work, n_lines, ns.jobs, ns.repeat)
+    if "instructions" not in skip:
+        bench_instructions(corpus, rel, realism, f"realism packages ({realism_lines} lines)", ns.cache_sim)
 
 
 if __name__ == "__main__":
