@@ -22,7 +22,7 @@ medians of ``--repeat`` runs (``--tool-repeat`` for the slow flake8/pylint/tf_up
 * scaling: the corpus copied 2x and 4x (time ratio against line ratio);
 * flake8 and pylint with and without the plugin once more, in instructions counted by valgrind (skipped,
   with the reason, without it): a count does not move with the machine's load, so it shows the overhead
-  that the timed pairs cannot resolve on a shared machine (about 15 minutes, both runs side by side;
+  that the timed pairs cannot resolve on a shared machine (about 30 minutes, both runs side by side;
   ``--cache-sim`` adds cachegrind's cache model and its estimate of cycles).
 
 Tools are compared in interleaved runs (without, with, with, without, ...) on CPU time, six pairs by
@@ -315,8 +315,9 @@ def overhead_line(without: list[tuple[float, float]], with_: list[tuple[float, f
 
 def instructions(commands: dict[str, list[str]], cwd: Path, cache_sim: bool) -> dict[str, tuple[int, int]] | str:
     """Instructions each command executes in user space, counted by valgrind's cachegrind, the commands
-    running side by side: a count does not depend on what else the machine runs, so two counts compare
-    exactly where two timings on a shared machine differ by up to 15%. With ``cache_sim``, also cachegrind's
+    running side by side: a count does not depend on what else the machine runs, so two counts compare to
+    a few tenths of a percent (object addresses still differ between runs) where two timings on a shared
+    machine differ by up to 15%. With ``cache_sim``, also cachegrind's
     estimate of cycles (instructions + 10 x first-level misses + 100 x last-level misses, its documented
     rule of thumb), which counts what a larger heap costs in cache misses; 0 without. A string says why
     nothing was counted."""
@@ -361,7 +362,7 @@ def bench_instructions(corpus: Path, files: list[str], pylint_paths: list[str], 
         counts = instructions(commands, corpus, cache_sim)
         if isinstance(counts, str):
             line(f"instructions, {tool}", f"skipped: {counts}")
-            return
+            continue
         (without, cycles0), (with_, cycles1) = counts["without"], counts["with"]
         line(f"instructions, {tool}", f"{without / 1e9:8.2f} G without KC, {with_ / 1e9:.2f} G with")
         line("  overhead in instructions", f"{100 * (with_ / without - 1):+8.2f}%")
