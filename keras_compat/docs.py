@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from keras_compat.registry import Bad, FixAvailability, Good, Rule, all_rules
+from keras_compat.registry import RUNTIME_NAMES, Bad, FixAvailability, Good, Rule, all_rules
 from keras_compat.settings import TARGETS
 
 _MARKER = re.compile(r"[ \t]*# error: KC\d{3}(?:\s*,\s*KC\d{3})*[ \t]*$", re.MULTILINE)
@@ -52,6 +52,15 @@ def _targets_line(rule: Rule) -> str:
             + ", ".join(f"`{t}`" for t in other) + ".")
 
 
+def _execution_lines(rule: Rule) -> list[str]:
+    """What the test suite runs to prove the rule's claim (empty when the claim is not an execution fact)."""
+    if rule.execution is None:
+        return []
+    where = " and ".join(RUNTIME_NAMES[r] for r in rule.execution.runtimes)
+    return [f"Verified by execution: the test suite runs this rule's examples on {where}; every bad example "
+            "fails there and every good example runs.", ""]
+
+
 def rule_page(rule: Rule) -> str:
     """Markdown page for one rule."""
     fix = {FixAvailability.NONE: "never", FixAvailability.SOMETIMES: "sometimes",
@@ -70,6 +79,7 @@ def rule_page(rule: Rule) -> str:
         "",
         _targets_line(rule),
         "",
+        *_execution_lines(rule),
         "## What it does",
         "",
         rule.what,

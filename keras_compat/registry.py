@@ -61,6 +61,7 @@ class Bad:
     fixed: str | None = None
     unsafe: bool = False
     targets: tuple[str, ...] = ()
+    runs: bool = True  # run by the execution test when the rule has an Execution (False: not a whole program)
 
     def applies_to(self, target: str) -> bool:
         return not self.targets or target in self.targets
@@ -72,9 +73,33 @@ class Good:
 
     code: str
     targets: tuple[str, ...] = ()
+    runs: bool = True  # see Bad.runs
 
     def applies_to(self, target: str) -> bool:
         return not self.targets or target in self.targets
+
+
+#: Where an :class:`Execution` runs a rule's examples (the test suite's environment, ``tests/support/runtime.py``).
+RUNTIME_NAMES = {"keras3": "Keras 3.15.1 (TensorFlow 2.21 backend)",
+                 "tf-keras": "tf-keras 2.21 (TensorFlow 2.21, TF_USE_LEGACY_KERAS=1)"}
+
+
+@dataclass(frozen=True)
+class Execution:
+    """How the test suite proves a rule's claim by running its examples on the real library.
+
+    For every runtime in ``runtimes`` (``keras3``, ``tf-keras``; see :data:`RUNTIME_NAMES`), each bad example
+    that applies to that target and ``runs`` must fail: ``prelude`` + example + ``check`` raises, with
+    ``"ExceptionType: message"`` matching the regex ``expect`` (so an example cannot pass by failing for an
+    unrelated reason). Each good example must run cleanly through the same three steps. ``prelude`` defines
+    what the snippets leave undefined (``model``, ``x``, paths); ``check`` turns a silent behaviour change into
+    an ``AssertionError``. The linter never runs code: only the tests do, in a subprocess.
+    """
+
+    runtimes: tuple[str, ...]
+    expect: str
+    prelude: str = ""
+    check: str = ""
 
 
 @dataclass(frozen=True)
@@ -119,6 +144,7 @@ class Rule:
     options: str = ""
     name_based: bool = False  # matched by method name only (documented as such)
     targets: tuple[str, ...] = TARGETS  # the ``keras-target`` values under which the rule runs
+    execution: Execution | None = None  # how the tests verify the claim by running the examples
 
     def runs_for(self, target: str) -> bool:
         return target in self.targets
@@ -129,8 +155,12 @@ class Rule:
 
     def good_for(self, target: str) -> list[str]:
         """Good examples (as text) that apply under ``target``."""
+        return [g.code for g in self.goods_for(target)]
+
+    def goods_for(self, target: str) -> list[Good]:
+        """Good examples that apply under ``target``, as :class:`Good` records."""
         goods = [g if isinstance(g, Good) else Good(g) for g in self.good]
-        return [g.code for g in goods if g.applies_to(target)]
+        return [g for g in goods if g.applies_to(target)]
 
     @property
     def group(self) -> Group:
@@ -179,6 +209,8 @@ def register(rule: Rule) -> Rule:
     unknown = {t for t in (*rule.targets, *(t for e in examples for t in e.targets)) if t not in TARGETS}
     if unknown or not rule.targets:
         raise ValueError(f"{rule.code}: unknown or missing targets {sorted(unknown)}")
+    if rule.execution is not None and not set(rule.execution.runtimes) <= set(RUNTIME_NAMES):
+        raise ValueError(f"{rule.code}: unknown execution runtimes {rule.execution.runtimes}")
     REGISTRY[rule.code] = rule
     return rule
 

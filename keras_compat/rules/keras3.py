@@ -12,7 +12,7 @@ from keras_compat.data.keras3 import KERAS3_CHANGES, OPS_EQUIVALENTS
 from keras_compat.data.schema import OpsEquivalent
 from keras_compat.diagnostics import Diagnostic, Fix
 from keras_compat.layers import classifier
-from keras_compat.registry import Bad, FixAvailability, Severity, rule
+from keras_compat.registry import Bad, Execution, FixAvailability, Severity, rule
 from keras_compat.rules.backend import in_legacy_branch, keras_ops_callee_fix
 from keras_compat.rules.imports import imports_package
 from keras_compat.rules.legacy_api import _delete_keyword, _method_call, _receiver_kind
@@ -354,11 +354,19 @@ def legacy_h5_save(ctx: Context) -> Iterator[Diagnostic]:
         Bad("import keras\nmodel.save_weights('checkpoints/model.h5')  # error: KC503\n"),
         Bad("from tensorflow import keras\nmodel.save_weights(prefix, save_format='tf')  # error: KC503\n"),
         Bad("import keras\nmodel.save_weights(f'ckpt/{run}/model')  # error: KC503\n"),
+        Bad("from tensorflow import keras\nmodel.save_weights('best.h5')  # error: KC503\n"),
     ),
     good=(
         "import keras\nmodel.save_weights('checkpoints/model.weights.h5')\n",
         "import keras\nmodel.save_weights('model.weights.json', max_shard_size=2)\n",
         "import keras\nmodel.save_weights(path)\n",
+    ),
+    execution=Execution(
+        runtimes=_K3,
+        expect=r"ValueError: The filename must end in `\.weights\.h5`|TypeError: .*unexpected keyword argument "
+               r"'save_format'",
+        prelude="import os\nimport keras\ninp = keras.Input((3,))\nmodel = keras.Model(inp, keras.layers.Dense(1)(inp))\n"
+                "prefix, run, path = 'ckpt/model', 'run1', 'model.weights.h5'\nos.makedirs('checkpoints')\n",
     ),
 )
 def save_weights_filename(ctx: Context) -> Iterator[Diagnostic]:
@@ -419,15 +427,21 @@ def _method_calls(ctx: Context, name: str) -> Iterator[ast.Call]:
     bad=(
         Bad("import keras\nmodel = keras.Model(inp, out)\n"
             "model.add_metric(keras.ops.mean(out), name='mean_out')  # error: KC504\n"),
-        Bad("from keras import layers\n\nclass Probe(layers.Layer):\n    def call(self, x):\n"
-            "        self.add_metric(x, name='probe')  # error: KC504\n        return x\n"),
+        Bad("from keras import layers, ops\n\nclass Probe(layers.Layer):\n    def call(self, x):\n"
+            "        self.add_metric(x, name='probe')  # error: KC504\n        return x\n\n\n"
+            "Probe()(ops.ones((2, 3)))\n"),
     ),
     good=(
         "import keras\nmodel.compile(optimizer='adam', loss='mse', metrics=['mae'])\n",
-        "from keras import layers, metrics\n\nclass Probe(layers.Layer):\n    def __init__(self):\n"
+        "from keras import layers, metrics, ops\n\nclass Probe(layers.Layer):\n    def __init__(self):\n"
         "        super().__init__()\n        self.tracker = metrics.Mean(name='probe')\n\n    def call(self, x):\n"
-        "        self.tracker.update_state(x)\n        return x\n",
+        "        self.tracker.update_state(x)\n        return x\n\n\nProbe()(ops.ones((2, 3)))\n",
         "def add_metric(self, value):\n    return value\n",
+    ),
+    execution=Execution(
+        runtimes=_K3,
+        expect=r"NotImplementedError: .*`add_metric\(\)` method is deprecated",
+        prelude="import keras\ninp = keras.Input((3,))\nout = keras.layers.Dense(1)(inp)\nmodel = keras.Model(inp, out)\n",
     ),
 )
 def add_metric(ctx: Context) -> Iterator[Diagnostic]:
