@@ -1,3 +1,14 @@
 """Rule modules. Importing this package registers every rule in :mod:`keras_compat.registry`."""
 
-from keras_compat.rules import backend, contract, imports, internal, keras3, legacy_api, surface, training  # noqa: F401
+from keras_compat.rules import (  # noqa: F401
+    backend,
+    contract,
+    imports,
+    internal,
+    keras3,
+    layer_contract,
+    legacy_api,
+    model_contract,
+    surface,
+    training,
+)

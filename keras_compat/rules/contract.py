@@ -309,7 +309,10 @@ def _builds_base(ctx: Context, classes: Classifier, info: ClassInfo) -> str | No
                   "    def compute_output_shape(self, input_shape):  # error: KC407\n        return input_shape\n"),
         Bad("from tensorflow.keras import layers\n\nclass Scale(layers.Layer):\n    def build(self, input_shape):\n"
             "        self.w = self.add_weight('w', (1,))  # error: KC407\n"
-            "        self.trainable_weights = [self.w]  # error: KC407\n"),
+            "        self.trainable_weights = [self.w]  # error: KC407\n", targets=("tf-keras",)),
+        Bad("from tensorflow.keras import layers\n\nclass Scale(layers.Layer):\n    def build(self, input_shape):\n"
+            "        self.w = self.add_weight('w', (1,))  # error: KC513\n"
+            "        self.trainable_weights = [self.w]  # error: KC407\n", targets=("keras3",)),
         Bad("from keras.layers import Dense\n\nclass Base(Dense):\n    pass\n\nclass MyDense(Base):\n"
             "    def build(self, input_shape):  # error: KC407\n"
             "        self.extra = self.add_weight(name='extra', shape=(1,))\n"),
@@ -324,6 +327,9 @@ def _builds_base(ctx: Context, classes: Classifier, info: ClassInfo) -> str | No
     ),
 )
 def legacy_layer_method(ctx: Context) -> Iterator[Diagnostic]:
+    from keras_compat.rules.layer_contract import keras3_rejects_add_weight
+
+    keras3 = ctx.settings.target == "keras3"
     for classes, info in _layer_classes(ctx, (*_CONTRACT_KINDS, Kind.MODEL)):
         for old, new in table.LEGACY_LAYER_METHODS.items():
             method = info.method(old)
@@ -334,7 +340,7 @@ def legacy_layer_method(ctx: Context) -> Iterator[Diagnostic]:
                 yield ctx.report("KC407", node, None, layer=info.name,
                                  problem=f"assigns self.{node.attr} (read-only in tf.keras and Keras 3)",
                                  advice="create weights with self.add_weight(..., trainable=...)")
-            else:
+            elif not (keras3 and keras3_rejects_add_weight(node)):  # KC513 reports those under keras3
                 yield ctx.report("KC407", node, None, layer=info.name,
                                  problem="add_weight() with positional arguments (their order changed between "
                                          "Keras 2.0, tf.keras and Keras 3)",

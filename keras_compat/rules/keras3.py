@@ -414,22 +414,32 @@ def _method_calls(ctx: Context, name: str) -> Iterator[ast.Call]:
     code="KC504",
     symbol="removed-add-metric",
     severity=Severity.ERROR,
-    message="{callee}() always raises NotImplementedError in Keras 3 -> {advice}",
-    summary="Layer/Model.add_metric(), removed in Keras 3 (Keras 3 target)",
+    message="{callee}() {problem} in Keras 3 -> {advice}",
+    summary="Layer/Model.add_metric(), add_update() and add_loss(inputs=), removed in Keras 3 (Keras 3 target)",
     targets=_K3,
     name_based=True,
     what="With `keras-target = keras3`: finds every `.add_metric(...)` call in a module that imports Keras "
-         "(inside layers as well as on functional models).",
+         "(inside layers as well as on functional models), every `.add_update(...)` call, and "
+         "`.add_loss(..., inputs=...)`.",
     why="Keras 3 keeps `Layer.add_metric` only to raise `NotImplementedError`: metrics go to "
         "`compile(metrics=[...])`, or a layer/model creates `keras.metrics.*` trackers in `__init__`/`build` "
-        "and calls `update_state()`.",
-    fix_safety="No automatic fix: the metric has to move to `compile()` or become a tracker.",
+        "and calls `update_state()`. `add_update` is gone (`AttributeError`): a layer assigns its state "
+        "variables in `call()` (`self.v.assign(...)`). `add_loss(loss)` takes no `inputs=` (`TypeError`).",
+    fix_safety="No automatic fix: the metric has to move to `compile()` or become a tracker; for `add_update` "
+               "the assignment stays, without the wrapper.",
     bad=(
         Bad("import keras\nmodel = keras.Model(inp, out)\n"
             "model.add_metric(keras.ops.mean(out), name='mean_out')  # error: KC504\n"),
         Bad("from keras import layers, ops\n\nclass Probe(layers.Layer):\n    def call(self, x):\n"
             "        self.add_metric(x, name='probe')  # error: KC504\n        return x\n\n\n"
             "Probe()(ops.ones((2, 3)))\n"),
+        Bad("import keras\n\nclass Counter(keras.layers.Layer):\n    def build(self, input_shape):\n"
+            "        self.count = self.add_weight(name='count', shape=(), initializer='zeros', trainable=False)\n\n"
+            "    def call(self, x):\n        self.add_update(self.count.assign_add(1.0))  # error: KC504\n"
+            "        return x\n\n\nCounter()(keras.ops.ones((2, 3)))\n"),
+        Bad("from tensorflow import keras\n\nclass Penalty(keras.layers.Layer):\n    def call(self, x):\n"
+            "        self.add_loss(keras.ops.sum(x), inputs=True)  # error: KC504\n        return x\n\n\n"
+            "Penalty()(keras.ops.ones((2, 3)))\n"),
     ),
     good=(
         "import keras\nmodel.compile(optimizer='adam', loss='mse', metrics=['mae'])\n",
@@ -437,18 +447,31 @@ def _method_calls(ctx: Context, name: str) -> Iterator[ast.Call]:
         "        super().__init__()\n        self.tracker = metrics.Mean(name='probe')\n\n    def call(self, x):\n"
         "        self.tracker.update_state(x)\n        return x\n\n\nProbe()(ops.ones((2, 3)))\n",
         "def add_metric(self, value):\n    return value\n",
+        "import keras\n\nclass Counter(keras.layers.Layer):\n    def build(self, input_shape):\n"
+        "        self.count = self.add_weight(name='count', shape=(), initializer='zeros', trainable=False)\n\n"
+        "    def call(self, x):\n        self.count.assign_add(1.0)\n        self.add_loss(keras.ops.sum(x))\n"
+        "        return x\n\n\nCounter()(keras.ops.ones((2, 3)))\n",
     ),
     execution=Execution(
         runtimes=_K3,
-        expect=r"NotImplementedError: .*`add_metric\(\)` method is deprecated",
+        expect=r"NotImplementedError: .*`add_metric\(\)` method is deprecated|AttributeError: .*has no attribute "
+               r"'add_update'|TypeError: .*add_loss\(\) got an unexpected keyword argument 'inputs'",
         prelude="import keras\ninp = keras.Input((3,))\nout = keras.layers.Dense(1)(inp)\nmodel = keras.Model(inp, out)\n",
     ),
 )
 def add_metric(ctx: Context) -> Iterator[Diagnostic]:
     for call in _method_calls(ctx, "add_metric"):
-        yield ctx.report("KC504", call, callee=ctx.segment(call.func),
+        yield ctx.report("KC504", call, callee=ctx.segment(call.func), problem="always raises NotImplementedError",
                          advice="pass the metric to compile(metrics=[...]) or update a keras.metrics tracker "
                                 "created in __init__/build")
+    for call in _method_calls(ctx, "add_update"):
+        yield ctx.report("KC504", call, callee=ctx.segment(call.func), problem="does not exist (AttributeError)",
+                         advice="assign the variable directly in call() (self.v.assign(...))")
+    for call in _method_calls(ctx, "add_loss"):
+        keyword = _keyword(call, "inputs")
+        if keyword is not None:
+            yield ctx.report("KC504", keyword, callee=ctx.segment(call.func),
+                             problem="takes no inputs= argument (TypeError)", advice="remove inputs=")
 
 
 @rule(

@@ -118,6 +118,12 @@ def _name_hint(surface: Surface, name: KerasName, target: str, module: str, leaf
     table = _other_surface_hint(name, target, module, leaf)
     if table:
         return table
+    if target == "keras3":
+        from keras_compat.data.keras3_layers import REMOVED_NAME_HINTS
+
+        removed = REMOVED_NAME_HINTS.get(f"{module}.{leaf}" if module else leaf)
+        if removed:
+            return removed
     root = _root(name)
     elsewhere = [m for m in surface.modules_exporting(leaf) if m != module]
     if elsewhere:
