@@ -507,8 +507,9 @@ _MAX_POSITIONAL = int(table.CONTRACT["add_weight.positional"].values[0])
     targets=_K3,
     fix=FixAvailability.SOMETIMES,
     what="With `keras-target = keras3`: finds `self.add_weight(...)` calls in custom layers, models and cells "
-         "(not metrics or optimizers, whose `add_weight` differs) whose first positional argument is a string (the tf.keras order `add_weight(name, shape, ...)`), that pass a positional argument and "
-         "`shape=` together, or more than three positional arguments.",
+         "(not metrics or optimizers, whose `add_weight` differs) whose first positional argument is a string "
+         "(the tf.keras order `add_weight(name, shape, ...)`), that pass a positional argument and `shape=` "
+         "together, or more than three positional arguments.",
     why="Keras 3's `add_weight(*args, shape=None, initializer=None, dtype=None, ...)` takes at most the shape, "
         "initializer and dtype positionally: a string first argument raises `ValueError: `name` must be "
         "passed as a keyword argument`, a positional argument with `shape=` raises `ValueError`, and more than "
