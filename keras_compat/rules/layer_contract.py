@@ -469,17 +469,11 @@ def _shape_argument(ctx: Context, call: ast.Call) -> tuple[ast.AST, str] | None:
 def int_shape(ctx: Context) -> Iterator[Diagnostic]:
     if not ctx.uses_keras:
         return
-    for call in ctx.calls:
-        func = call.func
-        if isinstance(func, ast.Attribute) and func.attr == "add_weight":
-            if not _own_layer_call(ctx, call):
-                continue
-            shape = _shape_argument(ctx, call)
-        else:
-            keras = ctx.keras(func)
-            if keras is None or keras.path not in _INPUT_PATHS:
-                continue
-            shape = _shape_argument(ctx, call)
+    candidates = [call for call, name in ctx.keras_calls if name.path in _INPUT_PATHS]
+    candidates += [call for call in ctx.calls if isinstance(call.func, ast.Attribute) and
+                   call.func.attr == "add_weight" and _own_layer_call(ctx, call)]
+    for call in sorted(candidates, key=lambda c: (c.lineno, c.col_offset)):
+        shape = _shape_argument(ctx, call)
         if shape is None or ctx.in_compat_branch(call):
             continue
         node, opened = shape
@@ -487,7 +481,7 @@ def int_shape(ctx: Context) -> Iterator[Diagnostic]:
         if fix is False:
             continue
         text = ctx.segment(node)
-        yield ctx.report("KC512", node, fix or None, callee=ctx.segment(func),  # type: ignore[arg-type]
+        yield ctx.report("KC512", node, fix or None, callee=ctx.segment(call.func),  # type: ignore[arg-type]
                          shape=f"({text})" if "(" in opened else text, fixed=f"write shape=({text},)")
 
 

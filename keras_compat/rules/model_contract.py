@@ -132,8 +132,8 @@ def _defines_itself(ctx: Context, node: ast.Attribute) -> bool:
     if not _is_self(node.value):
         return False
     found = classifier(ctx).enclosing(node)
-    if found is None:
-        return True
+    if found is None or found[0].unknown_bases:
+        return True  # a base we cannot see may define it
     info = found[0]
     return info.defines(node.attr) or any(base.defines(node.attr) for base in classifier(ctx).ancestors(info))
 
@@ -142,8 +142,8 @@ def _defines_itself(ctx: Context, node: ast.Attribute) -> bool:
 
 def _readonly_base(ctx: Context, info: ClassInfo, attr: str) -> str | None:
     classes = classifier(ctx)
-    if info.defines(attr) or any(base.defines(attr) for base in classes.ancestors(info)):
-        return None
+    if info.unknown_bases or info.defines(attr) or any(base.defines(attr) for base in classes.ancestors(info)):
+        return None  # a property of its own (or of a base we cannot see) may have a setter
     for path in classes.builtin_bases(info):
         if attr in table.READONLY_PROPERTIES.get(path, ()):
             return path
@@ -371,7 +371,7 @@ def rnn_subclass_signature(ctx: Context) -> Iterator[Diagnostic]:
         if base is None or call is None:
             continue
         params = _params(call)
-        if params and params[0].arg != "sequences" and call.args.vararg is None and \
+        if params and params[0].arg != "sequences" and call.args.vararg is None and not info.unknown_bases and \
                 not _single_shape_build(ctx, info):
             yield ctx.report("KC518", params[0], layer=info.name,
                              problem=f"call()'s first parameter is '{params[0].arg}', but Keras 3's {base}.build("
@@ -588,8 +588,8 @@ def unsaved_extra_variable(ctx: Context) -> Iterator[Diagnostic]:
     classes = classifier(ctx)
     for info in _live_layers(ctx):
         base = _own_variable_base(ctx, info)
-        if base is None:
-            continue
+        if base is None or info.unknown_bases:
+            continue  # a base we cannot see may save the variables
         hierarchy = (info, *classes.ancestors(info))
         if any(c.defines("save_own_variables") or c.defines("load_own_variables") for c in hierarchy):
             continue
