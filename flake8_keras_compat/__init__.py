@@ -2,19 +2,37 @@
 
 No rule logic lives here: options come from the core's option list, findings from the core engine.
 Errors inside keras-compat are reported as KC000 findings, never raised into flake8 (which would stop
-the whole run and discard every result).
+the whole run and discard every result). A file over ``--keras-max-file-size`` MB is not analysed and one
+that takes longer than ``--keras-max-file-seconds`` is stopped; both are reported as KC001 (see
+:mod:`keras_compat.limits`).
 """
 
 from __future__ import annotations
 
+import argparse
 import ast
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from keras_compat import __version__
-from keras_compat.engine import internal_error, lint_tree
+from keras_compat.diagnostics import Diagnostic
+from keras_compat.engine import internal_error, lint_tree, not_analysed
+from keras_compat.limits import (DEFAULT_MAX_FILE_MB, DEFAULT_MAX_FILE_SECONDS, TimeLimitExceeded, parse_limit,
+                                 time_limit, too_large)
 from keras_compat.registry import all_rules
-from keras_compat.settings import OPTIONS, Settings, SettingsError, settings_from_mapping
+from keras_compat.settings import OPTIONS, RULE_OPTIONS, Settings, SettingsError, settings_from_mapping
+
+
+def _limit_type(name: str) -> Callable[[str], float]:
+    """An argparse type for a limit: a bad value is flake8's usual usage error, on the command line and in
+    a configuration file alike (argparse converts a configured default through it too)."""
+    def convert(value: str) -> float:
+        try:
+            return parse_limit(value, name)
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+
+    return convert
 
 
 class KerasCompatChecker:
@@ -23,6 +41,8 @@ class KerasCompatChecker:
     name = "keras-compat"
     version = __version__
     _settings = Settings()
+    _max_seconds: float = DEFAULT_MAX_FILE_SECONDS
+    _max_bytes: int = int(DEFAULT_MAX_FILE_MB * 1_000_000)
 
     def __init__(self, tree: ast.Module, lines: list[str], filename: str = "stdin") -> None:
         self.tree = tree
@@ -35,6 +55,8 @@ class KerasCompatChecker:
             kwargs: dict[str, Any] = {"parse_from_config": True, "help": option.help + " (keras-compat)"}
             if option.kind == "csv":
                 kwargs.update(default="", comma_separated_list=True)
+            elif option.kind == "limit":
+                kwargs.update(default=option.default, type=_limit_type(f"keras-{option.name}"))
             else:
                 kwargs.update(default=option.default)
             if option.choices:
@@ -47,7 +69,9 @@ class KerasCompatChecker:
     @classmethod
     def parse_options(cls, options: Any) -> None:
         values = {f"keras-{o.name}": getattr(options, f"keras_{o.name.replace('-', '_')}", o.default)
-                  for o in OPTIONS}
+                  for o in RULE_OPTIONS}
+        cls._max_seconds = float(getattr(options, "keras_max_file_seconds", cls._max_seconds))
+        cls._max_bytes = int(float(getattr(options, "keras_max_file_size", cls._max_bytes / 1e6)) * 1_000_000)
         # flake8 selects and ignores by itself; only the off-by-default rules need the user's explicit
         # choice, because an explicit ``--select=KC`` outranks flake8's default ignore list.
         explicit = tuple(c for c in (*(getattr(options, "select", None) or ()),
@@ -61,8 +85,19 @@ class KerasCompatChecker:
 
     def run(self) -> Iterator[tuple[int, int, str, type]]:
         try:
-            found = lint_tree(self.tree, "".join(self.lines), self.filename, self._settings)
+            found = self._lint("".join(self.lines))
         except Exception as exc:  # noqa: BLE001 - never let an error escape into flake8
             found = [internal_error("the flake8 adapter", exc)]
         for diagnostic in found:
             yield diagnostic.line, diagnostic.col, f"{diagnostic.code} {diagnostic.message}", type(self)
+
+    def _lint(self, text: str) -> list[Diagnostic]:
+        """The core's findings, within the size and time limits."""
+        limit = self._max_bytes
+        if limit and len(text) > limit // 4 and len(text.encode("utf-8", "surrogatepass")) > limit:
+            return [not_analysed(too_large(limit, "--keras-max-file-size"))]
+        try:
+            with time_limit(self._max_seconds, "--keras-max-file-seconds"):
+                return lint_tree(self.tree, text, self.filename, self._settings)
+        except TimeLimitExceeded as exc:
+            return [not_analysed(str(exc))]

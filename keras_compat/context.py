@@ -28,6 +28,7 @@ _LEAF_CLASSES = frozenset({ast.Name, ast.Constant, ast.Pass, ast.Break, ast.Cont
 
 
 _UNSEEN = object()
+_START = attrgetter("lineno", "col_offset")
 
 #: Expressions that bind names (the resolver's scope builder must see them; it skips other expressions).
 _BINDING_EXPRS = (ast.NamedExpr, ast.Lambda, ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)
@@ -64,6 +65,10 @@ class Context:
         self.subscript_assigns: list[ast.Assign] = []
         self._switch_tests: dict[int, bool] = {}
         self._keras: dict[int, KerasName | None] = {}
+        self._names: dict[str, list[ast.Name]] | None = None
+        #: Per-file memo for rules and fix helpers (keys: a tuple or string naming its user): answers that
+        #: depend only on the file are computed once, not once per finding (which is quadratic in long files).
+        self.memo: dict[object, object] = {}
         # A library's names seen from its own sources are its definitions, not uses of an API to migrate
         # (``keras.src`` inside Keras, the backend inside tf_keras): they resolve to nothing.
         self._own: str | None = library_package(filename) if own is _UNSEEN else own  # type: ignore[assignment]
@@ -194,6 +199,25 @@ class Context:
                 out.append((call, name))
         return out
 
+    def names(self, identifier: str) -> list[ast.Name]:
+        """Every ``Name`` node spelling ``identifier``, in source order. The index is built on the first
+        question from the parent map (one pass over the file's nodes), so a rule that looks for the uses of
+        a name once per finding costs time linear in the file, not a walk of the whole tree per finding."""
+        index = self._names
+        if index is None:
+            index = self._names = {}
+            for node in self.parents:
+                if node.__class__ is ast.Name:
+                    index.setdefault(node.id, []).append(node)  # type: ignore[attr-defined]
+            self._sorted_names: set[str] = set()
+        found = index.get(identifier)
+        if found is None:
+            return []
+        if identifier not in self._sorted_names:
+            found.sort(key=_START)
+            self._sorted_names.add(identifier)
+        return found
+
     def parent(self, node: ast.AST) -> ast.AST | None:
         return self.parents.get(node)
 
@@ -209,10 +233,11 @@ class Context:
     @cached_property
     def imports(self) -> list[ImportRecord]:
         records = []
+        memo: dict[int, set] = {}  # statement lists' imported flavours, shared by this file's imports
         for node in self.import_nodes:
             if isinstance(node, ast.ImportFrom) and node.level:
                 continue
-            guard = import_guard(node, self.parents)
+            guard = import_guard(node, self.parents, memo)
             in_function = any(isinstance(a, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda))
                               for a in self.ancestors(node))
             for alias, qualname in zip(node.names, import_modules(node)):

@@ -52,6 +52,11 @@ def internal_error(where: str, exc: BaseException) -> Diagnostic:
     return Diagnostic(INTERNAL, message, 1, 0, 1, 0, None, {"where": where, "detail": detail})
 
 
+def not_analysed(reason: str) -> Diagnostic:
+    """A KC001 finding for a file that was not (completely) analysed: too large, out of time."""
+    return Diagnostic(UNPARSABLE, REGISTRY[UNPARSABLE].render(reason=reason), 1, 0, 1, 0, None, {"reason": reason})
+
+
 def unparsable(error: SourceError) -> Diagnostic:
     message = REGISTRY[UNPARSABLE].render(reason=error.message)
     return Diagnostic(UNPARSABLE, message, error.line, error.col, error.line, error.col, None,
@@ -113,6 +118,8 @@ def _run_rules(tree: ast.Module, text: str, filename: str, settings: Settings,
                 found.extend(_run_rule(rule, ctx))
             except RecursionError:
                 raise
+            # A front-end's time limit (keras_compat.limits.TimeLimitExceeded) is not an Exception: it stops
+            # the whole file, never only the rule it interrupted.
             except Exception as exc:  # noqa: BLE001 - one rule's bug must not hide the others' findings
                 found.append(internal_error(f"rule {rule.code}", exc))
     finally:
@@ -140,7 +147,11 @@ def _run_deep(tree: ast.Module, text: str, filename: str, settings: Settings,
             thread.start()
         finally:
             threading.stack_size(old_stack)
-        thread.join()
+        try:
+            thread.join()
+        except BaseException:  # the time limit (or Ctrl-C) stopped the wait: stop the analysis as well
+            _stop_thread(thread)
+            raise
     except (RuntimeError, ValueError, MemoryError):  # no threads, or no stack that large: report below
         pass
     finally:
@@ -152,3 +163,12 @@ def _run_deep(tree: ast.Module, text: str, filename: str, settings: Settings,
         return []
     return [Diagnostic(UNPARSABLE, REGISTRY[UNPARSABLE].render(reason=reason), 1, 0, 1, 0, None,
                        {"reason": reason})]
+
+
+def _stop_thread(thread: threading.Thread) -> None:
+    """Raise ``SystemExit`` in ``thread`` at its next bytecode (which ends a thread quietly), so that an
+    analysis whose caller gave up does not go on using the CPU in the background."""
+    import ctypes
+
+    if thread.ident is not None and thread.is_alive():
+        ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread.ident), ctypes.py_object(SystemExit))

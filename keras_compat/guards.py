@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from keras_compat.names import Flavour, keras_name
-from keras_compat.walk import walk
+from keras_compat.walk import in_body, walk
 
 _IMPORT_ERRORS = {"ImportError", "ModuleNotFoundError", "Exception", "BaseException", "AttributeError"}
 _SWITCH_WORDS = re.compile(r"keras|version|tf2|tf_?1|legacy|backend", re.IGNORECASE)
@@ -59,16 +59,6 @@ def import_modules(node: ast.AST) -> Iterator[str]:
             yield node.module if alias.name == "*" else f"{node.module}.{alias.name}"
 
 
-def _contains(stmts: list[ast.stmt], node: ast.AST, parents: dict[ast.AST, ast.AST]) -> bool:
-    ids = {id(s) for s in stmts}
-    current: ast.AST | None = node
-    while current is not None:
-        if id(current) in ids:
-            return True
-        current = parents.get(current)
-    return False
-
-
 @dataclass(frozen=True)
 class ImportGuard:
     """How an import statement is guarded."""
@@ -77,8 +67,19 @@ class ImportGuard:
     alternatives: frozenset[Flavour]  # Keras flavours imported by the other branches
 
 
-def import_guard(node: ast.AST, parents: dict[ast.AST, ast.AST]) -> ImportGuard:
-    """The guard around an import statement (walking out through every enclosing try/if)."""
+def import_guard(node: ast.AST, parents: dict[ast.AST, ast.AST],
+                 memo: dict[int, set[Flavour]] | None = None) -> ImportGuard:
+    """The guard around an import statement (walking out through every enclosing try/if). ``memo`` keeps
+    the flavours imported by each statement list looked at, for the next import of the same file: each
+    import of a long branch would otherwise walk the other branch again."""
+    memo = {} if memo is None else memo
+
+    def flavours_in(statements: list[ast.stmt]) -> set[Flavour]:
+        found = memo.get(id(statements))
+        if found is None:
+            found = memo[id(statements)] = imported_flavours(statements)
+        return found
+
     guarded = False
     alternatives: set[Flavour] = set()
     child: ast.AST = node
@@ -88,16 +89,16 @@ def import_guard(node: ast.AST, parents: dict[ast.AST, ast.AST]) -> ImportGuard:
             handlers = [h for h in parent.handlers if catches_import_error(h)]  # type: ignore[attr-defined]
             if handlers:
                 body = parent.body  # type: ignore[attr-defined]
-                if _contains(body, child, parents):
+                if in_body(parent, child):
                     guarded = True
                     for handler in handlers:
-                        alternatives |= imported_flavours(handler.body)
+                        alternatives |= flavours_in(handler.body)
                 elif any(child is h for h in handlers):
                     guarded = True
-                    alternatives |= imported_flavours(body)
+                    alternatives |= flavours_in(body)
         elif isinstance(parent, ast.If):
-            other = parent.orelse if _contains(parent.body, child, parents) else parent.body
-            flavours = imported_flavours(other)
+            other = parent.orelse if in_body(parent, child) else parent.body
+            flavours = flavours_in(other)
             if flavours:
                 guarded = True
                 alternatives |= flavours

@@ -26,8 +26,11 @@ def _visible(ctx: Context, name: str, at: ast.AST | None) -> str | None:
 
 
 def _bound_anywhere(ctx: Context, name: str) -> bool:
-    scopes = ctx.resolver.scopes.values()
-    return any(name in scope.bindings or name in scope.globals for scope in scopes) or \
+    bound = ctx.memo.get("bound-anywhere")
+    if bound is None:  # once per file, not once per fix: a pass over every scope per fix was quadratic
+        bound = ctx.memo["bound-anywhere"] = frozenset(
+            name for scope in ctx.resolver.scopes.values() for name in (*scope.bindings, *scope.globals))
+    return name in bound or \
         bool(ctx.resolver.module_scope.star_modules)
 
 

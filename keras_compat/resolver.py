@@ -13,11 +13,12 @@ functions sees every binding of an enclosing scope, which must then all agree.
 from __future__ import annotations
 
 import ast
+import bisect
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from keras_compat.names import KERAS_PARTS, keras_name
-from keras_compat.walk import _CHILD_FIELDS, child_fields
+from keras_compat.walk import _CHILD_FIELDS, child_fields, in_body
 
 Pos = tuple[int, int]
 _FAR = (1 << 30, 0)
@@ -300,6 +301,8 @@ class Resolver:
         self._cache: dict[int, str | None] = {}
         self._scope_memo: dict[int, Scope] = {}
         self._lookup_memo: dict[tuple[int, str], str | None] = {}
+        self._all_memo: dict[tuple[int, str], str | None] = {}
+        self._positions: dict[int, list[Pos] | None] = {}
         self._resolving: set[int] = set()
         # Only a name imported or aliased in some scope can resolve (without a star import, anything else
         # is unbound or bound to something unknown): most chains (``self.x``, locals) stop here, before
@@ -328,7 +331,7 @@ class Resolver:
             scope = scopes.get(id(parent))
             if scope is not None:
                 if isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                    if child in parent.body:
+                    if in_body(parent, child):  # not ``child in parent.body``: a scan per statement
                         found = scope
                         break
                 elif isinstance(parent, ast.Lambda):
@@ -345,6 +348,13 @@ class Resolver:
 
     # -- lookup ------------------------------------------------------------------------------
     def _candidates(self, name: str, scope: Scope, pos: Pos) -> tuple[list[Binding], Scope] | None:
+        """(the bindings the use of ``name`` at ``pos`` sees, the scope they belong to), or None."""
+        found = self._find(name, scope, pos)
+        return None if found is None else (found[0], found[1])
+
+    def _find(self, name: str, scope: Scope, pos: Pos) -> tuple[list[Binding], Scope, bool] | None:
+        """(the bindings the use sees, the scope they belong to, whether that is only the latest binding before
+        ``pos``: code that runs at once sees that one, a function every binding of an enclosing scope)."""
         immediate = True
         current: Scope | None = scope
         first = True
@@ -357,15 +367,36 @@ class Resolver:
                 continue
             bindings = current.bindings.get(name)
             if bindings:
-                if immediate:
-                    before = [b for b in bindings if b.pos <= pos]
-                    return (before[-1:] or bindings), current
-                return bindings, current
+                if immediate and len(bindings) > 1:
+                    before = self._latest_before(bindings, pos)
+                    return ([before], current, True) if before is not None else (bindings, current, False)
+                return bindings, current, immediate
             if current.kind == "function":
                 immediate = False
             first = False
             current = current.parent
         return None
+
+    def _latest_before(self, bindings: list[Binding], pos: Pos) -> Binding | None:
+        """The last binding (in the order bound) at or before ``pos``; None when there is none. Bindings are
+        bound in source order, so this is a binary search (a scan per use made a module that binds one name
+        many times quadratic); should a list not be in order, it is scanned as before."""
+        key = id(bindings)
+        positions = self._positions.get(key, _UNSEEN)
+        if positions is _UNSEEN:
+            ordered = [b.pos for b in bindings]
+            positions = self._positions[key] = ordered if ordered == sorted(ordered) else None
+        if positions is None:
+            before = [b for b in bindings if b.pos <= pos]
+            return before[-1] if before else None
+        index = bisect.bisect_right(positions, pos)  # type: ignore[arg-type]
+        return bindings[index - 1] if index else None
+
+    def binding_scope(self, name: ast.Name) -> Scope | None:
+        """The scope whose binding(s) of ``name.id`` the use ``name`` sees (None: unbound, or only a star
+        import provides it)."""
+        found = self._find(name.id, self.scope_of(name), _start(name))
+        return None if found is None else found[1]
 
     def _binding_qualname(self, binding: Binding, scope: Scope) -> str | None:
         if binding.kind == "import":
@@ -397,10 +428,22 @@ class Resolver:
         return self._lookup(name, scope, pos)
 
     def _lookup(self, name: str, scope: Scope, pos: Pos) -> str | None:
-        found = self._candidates(name, scope, pos)
+        found = self._find(name, scope, pos)
         if found is None:
             return self._star(name)
-        bindings, owner = found
+        bindings, owner, latest = found
+        if latest or len(bindings) == 1 or self._resolving:
+            return self._agreeing(bindings, owner)
+        # Every binding of the name in ``owner``: the same answer for every use, wherever it is (memoised:
+        # each of many functions asking about a name bound many times would otherwise cost a pass over them).
+        key = (id(owner), name)
+        result = self._all_memo.get(key, _UNSEEN)
+        if result is _UNSEEN:
+            result = self._all_memo[key] = self._agreeing(bindings, owner)
+        return result  # type: ignore[return-value]
+
+    def _agreeing(self, bindings: list[Binding], owner: Scope) -> str | None:
+        """The qualified name the bindings agree on (ignoring ``= None`` placeholders), or None."""
         if len(bindings) > 1:
             bindings = [b for b in bindings if b.kind != "none"] or bindings
         resolved: list[str] = []

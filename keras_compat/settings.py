@@ -10,6 +10,8 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
+from keras_compat.limits import DEFAULT_MAX_FILE_MB, DEFAULT_MAX_FILE_SECONDS
+
 TARGETS = ("tf-keras", "keras3")
 _CODE_PREFIX = re.compile(r"^KC\d{0,3}$|^ALL$")
 
@@ -26,7 +28,7 @@ class Option:
     default: object
     help: str
     choices: tuple[str, ...] = ()
-    kind: str = "string"  # "string" | "csv"
+    kind: str = "string"  # "string" | "csv" | "limit" (a number >= 0, 0: no limit; not a rule setting)
 
 
 OPTIONS: tuple[Option, ...] = (
@@ -34,7 +36,13 @@ OPTIONS: tuple[Option, ...] = (
            choices=TARGETS),
     Option("extra-backend-aliases", (), "Extra module paths to treat as the Keras backend (comma separated), "
            "e.g. a project's own 'mypkg.backend' re-export.", kind="csv"),
+    Option("max-file-seconds", DEFAULT_MAX_FILE_SECONDS, "Stop analysing a file after this many seconds and report "
+           "it as KC001 instead (0: no limit).", kind="limit"),
+    Option("max-file-size", DEFAULT_MAX_FILE_MB, "Do not analyse a file larger than this many MB; report it as "
+           "KC001 instead (0: no limit).", kind="limit"),
 )
+#: The options that configure the rules (the limits are the front-ends' business; see keras_compat.limits).
+RULE_OPTIONS = tuple(o for o in OPTIONS if o.kind != "limit")
 
 
 def default_disabled_codes() -> frozenset[str]:

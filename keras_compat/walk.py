@@ -67,3 +67,21 @@ def walk(node: ast.AST) -> Iterator[ast.AST]:
             elif isinstance(value, AST):
                 append(value)
         yield node
+
+
+def in_body(parent: ast.AST, child: ast.AST) -> bool:
+    """Whether ``child``, a direct child of ``parent``, is one of the statements of ``parent.body`` (not of
+    its ``orelse``/``finalbody``, nor a test, decorator, base or handler), in constant time.
+
+    ``child in parent.body`` scans the list; asked for each statement of a long body (one long function,
+    a module wrapped in ``try``) it made the analysis quadratic. A body's statements come before any other
+    statement list of their parent in the source, so the child's start against the start of the body's
+    last statement decides.
+    """
+    if not isinstance(child, ast.stmt):
+        return False
+    body = getattr(parent, "body", None)
+    if body.__class__ is not list or not body:  # a lambda's or conditional expression's body is an expression
+        return False
+    last = body[-1]
+    return (child.lineno, child.col_offset) <= (last.lineno, last.col_offset)

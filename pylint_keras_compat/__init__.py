@@ -2,7 +2,9 @@
 
 Generates one raw-file checker per hundred-group of codes from the registry (pylint requires every
 message of a checker to share the two digits after the severity letter). The core runs once per module
-and each checker emits its own group's findings. No rule logic lives here.
+and each checker emits its own group's findings. No rule logic lives here. A module over
+``--keras-max-file-size`` MB is not analysed and one that takes longer than ``--keras-max-file-seconds`` is
+stopped; both are reported as KC001 (see :mod:`keras_compat.limits`).
 """
 
 from __future__ import annotations
@@ -14,9 +16,10 @@ from pylint.checkers import BaseRawFileChecker
 from pylint.interfaces import HIGH
 
 from keras_compat.diagnostics import Diagnostic
-from keras_compat.engine import internal_error, lint_source
+from keras_compat.engine import internal_error, lint_source, not_analysed
+from keras_compat.limits import TimeLimitExceeded, parse_limit, time_limit, too_large
 from keras_compat.registry import GROUPS, Group, all_rules
-from keras_compat.settings import OPTIONS, Settings, SettingsError, settings_from_mapping
+from keras_compat.settings import OPTIONS, RULE_OPTIONS, Settings, SettingsError, settings_from_mapping
 
 if TYPE_CHECKING:
     from astroid import nodes
@@ -31,6 +34,8 @@ def _options() -> tuple[tuple[str, dict[str, Any]], ...]:
         spec: dict[str, Any] = {"help": option.help, "metavar": "<value>"}
         if option.kind == "csv":
             spec.update(type="csv", default=())
+        elif option.kind == "limit":  # not a number: pylint's usage error; a negative one: load_configuration
+            spec.update(type="float", default=option.default)
         elif option.choices:
             spec.update(type="choice", choices=option.choices, default=option.default)
         else:
@@ -41,8 +46,27 @@ def _options() -> tuple[tuple[str, dict[str, Any]], ...]:
 
 def _settings(linter: PyLinter) -> Settings:
     values = {f"keras-{o.name}": getattr(linter.config, f"keras_{o.name.replace('-', '_')}", o.default)
-              for o in OPTIONS}
+              for o in RULE_OPTIONS}
     return settings_from_mapping(values, source="pylint options").with_options(run_all=True)
+
+
+def _limits(linter: PyLinter) -> tuple[float, int]:
+    """(seconds, bytes) per module; ``ValueError`` for a negative value."""
+    limits = {o.name: parse_limit(getattr(linter.config, f"keras_{o.name.replace('-', '_')}", o.default),
+                                  f"keras-{o.name}") for o in OPTIONS if o.kind == "limit"}
+    return limits["max-file-seconds"], int(limits["max-file-size"] * 1_000_000)
+
+
+def _lint_limited(data: bytes, name: str, linter: PyLinter) -> list[Diagnostic]:
+    """The core's findings on one module, within the size and time limits."""
+    seconds, max_bytes = _limits(linter)
+    if max_bytes and len(data) > max_bytes:
+        return [not_analysed(too_large(max_bytes, "--keras-max-file-size"))]
+    try:
+        with time_limit(seconds, "--keras-max-file-seconds"):
+            return lint_source(data, name, _settings(linter))
+    except TimeLimitExceeded as exc:
+        return [not_analysed(str(exc))]
 
 
 def _analyse(node: nodes.Module, linter: PyLinter) -> list[Diagnostic]:
@@ -53,7 +77,7 @@ def _analyse(node: nodes.Module, linter: PyLinter) -> list[Diagnostic]:
         key = f"{node.file}:{hashlib.sha1(data).hexdigest()}"
         if _MEMO["key"] == key:
             return _MEMO["found"]
-        found = lint_source(data, node.file or node.name, _settings(linter))
+        found = _lint_limited(data, node.file or node.name, linter)
     except SettingsError as exc:
         found, key = [internal_error("the pylint options", exc)], None
     except Exception as exc:  # noqa: BLE001 - never let an error escape into pylint
@@ -94,6 +118,21 @@ def _make_checker(group: Group) -> type[_GroupChecker]:
 
 
 CHECKERS = tuple(_make_checker(group) for group in GROUPS.values())
+
+
+def load_configuration(linter: PyLinter) -> None:
+    """pylint hook, called once the configuration is read: a bad limit is pylint's usual usage error (exit 32,
+    as for an unrecognised option), not a traceback and not a message per module."""
+    try:
+        _limits(linter)
+    except ValueError as exc:
+        parser = getattr(linter, "_arg_parser", None)
+        try:
+            if parser is not None:
+                parser.error(str(exc))
+        except SystemExit:
+            pass
+        raise SystemExit(32) if parser is not None else SystemExit(f"pylint: error: {exc}")
 
 
 def register(linter: PyLinter) -> None:

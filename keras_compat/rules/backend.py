@@ -16,6 +16,7 @@ from keras_compat.importer import ensure_import
 from keras_compat.layers import classifier
 from keras_compat.names import Flavour, keras_name
 from keras_compat.registry import Bad, FixAvailability, Severity, rule
+from keras_compat.walk import in_body
 
 _BY_NAME = {f.name: f for f in BACKEND_FUNCTIONS}
 _DOTTED_TF = re.compile(r"^tf(\.[A-Za-z_][A-Za-z0-9_]*)+$")
@@ -86,8 +87,8 @@ def in_legacy_branch(ctx: Context, node: ast.AST) -> bool:
                 if switch is None:
                     return True
                 value, equal = switch
-                in_body = child in parent.body if isinstance(parent, ast.If) else child is parent.body
-                if (value == "tensorflow") != (equal == in_body):
+                in_then = in_body(parent, child) if isinstance(parent, ast.If) else child is parent.body
+                if (value == "tensorflow") != (equal == in_then):
                     return True
         child = parent
     return False

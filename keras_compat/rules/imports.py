@@ -17,7 +17,7 @@ from keras_compat.knowledge import module_move, moved_module_leaves
 from keras_compat.names import Flavour, KerasName, keras_name
 from keras_compat.registry import Bad, FixAvailability, Good, Severity, rule
 from keras_compat.surface.model import native_keras3_surface
-from keras_compat.walk import walk
+from keras_compat.walk import in_body
 
 _TF = "tensorflow.keras"
 _BACKEND_PREFIXES = tuple(_BACKEND_MODULES)
@@ -553,10 +553,19 @@ def _attribute_chain(ctx: Context, node: ast.AST) -> tuple[list[str], ast.AST]:
 
 
 def _blocked_uses(ctx: Context, bound: str, module: str) -> tuple[bool, str | None]:
-    """(safe to rebind ``bound`` from the tf.keras shim to keras, first shim-only name used through it)."""
+    """(safe to rebind ``bound`` from the tf.keras shim to keras, first shim-only name used through it);
+    once per name and module in a file, however often it is imported."""
+    key = ("KC107 blocked", bound, module)
+    known = ctx.memo.get(key)
+    if known is None:
+        known = ctx.memo[key] = _find_blocked_uses(ctx, bound, module)
+    return known  # type: ignore[return-value]
+
+
+def _find_blocked_uses(ctx: Context, bound: str, module: str) -> tuple[bool, str | None]:
     ok = True
-    for node in walk(ctx.tree):
-        if isinstance(node, ast.Name) and node.id == bound and isinstance(node.ctx, ast.Load):
+    for node in ctx.names(bound):  # the file's index of names, not a walk of the whole tree per import
+        if isinstance(node.ctx, ast.Load):
             chain, _ = _attribute_chain(ctx, node)
             if not chain:
                 ok = False  # the module object itself is passed around
@@ -581,7 +590,7 @@ def _in_fallback(ctx: Context, node: ast.AST) -> bool:
     child = node
     for parent in ctx.ancestors(node):
         if isinstance(parent, ast.Try) and any(_catches_fallback(h) for h in parent.handlers):
-            if any(child is s for s in parent.body) or isinstance(child, ast.ExceptHandler) and \
+            if in_body(parent, child) or isinstance(child, ast.ExceptHandler) and \
                     _catches_fallback(child):
                 return True
         child = parent

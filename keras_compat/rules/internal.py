@@ -24,8 +24,10 @@ register(Rule(
     message="cannot analyse file: {reason}",
     summary="The file cannot be decoded or parsed as Python 3",
     what="Reports a file that is not valid Python 3 (a syntax error, Python 2 code, an undecodable "
-         "encoding). Only the `keras-compat` CLI and the core report it; flake8 (E999/E902) and pylint "
-         "(E0001) report such files themselves and never run plugins on them.",
+         "encoding): only the `keras-compat` CLI and the core report those; flake8 (E999/E902) and pylint "
+         "(E0001) report such files themselves and never run plugins on them. Every front-end also reports "
+         "a file that is over the size limit or whose analysis ran out of time (`--max-file-size`, "
+         "`--max-file-seconds`; `keras-max-file-size`, `keras-max-file-seconds` in flake8 and pylint).",
     why="Nothing in an unparsable file can be checked, so a clean result would be misleading. Python 2 "
         "files are named as such: convert them to Python 3 first.",
     fix_safety="No automatic fix.",

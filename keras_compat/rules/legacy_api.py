@@ -7,12 +7,11 @@ from collections.abc import Iterator
 from functools import lru_cache
 
 from keras_compat import knowledge
-from keras_compat.context import Context
+from keras_compat.context import Context, ImportRecord
 from keras_compat.data import layers as layer_table
 from keras_compat.diagnostics import Diagnostic, Edit, Fix
 from keras_compat.names import raw_leaves
 from keras_compat.registry import Bad, FixAvailability, Severity, rule
-from keras_compat.walk import walk
 
 
 def _callee(ctx: Context, call: ast.Call) -> tuple[str, str] | None:
@@ -226,20 +225,26 @@ def _delete_keyword(ctx: Context, call: ast.Call, kw: ast.keyword) -> Edit:
     return Edit(line, col, end_line, end_col, "")
 
 
-def _rename_fix(ctx: Context, node: ast.ImportFrom, alias: ast.alias, old: str, new: str) -> Fix | None:
-    """Rename an imported name and every reference to it in the module."""
+def _rename_fix(ctx: Context, records: list[ImportRecord], old: str, new: str) -> Fix | None:
+    """Rename an imported name: the imports in ``records`` (one import, or every import binding the same
+    name in the same scope) and every reference that resolves through them.
+
+    Imports of one name in one scope share their references (a function sees all of a module's bindings),
+    so they are renamed together, by one fix: a fix per import would rename the shared references from each,
+    leaving the other imports binding the old name (and its size would grow with the square of the file)."""
     leaf_old, leaf_new = old.rsplit(".", 1)[-1], new.rsplit(".", 1)[-1]
-    qualname = f"{node.module}.{alias.name}"
-    if alias.asname is not None:
-        edits = [_alias_name_edit(ctx, alias, leaf_new)]
-        return ctx.fix(f"Rename {leaf_old} to {leaf_new}", edits, safe=True)
-    if ctx.resolver.module_scope.bindings.get(leaf_new):
+    title = f"Rename {leaf_old} to {leaf_new}"
+    first = records[0]
+    if first.alias.asname is not None:
+        return ctx.fix(title, [_alias_name_edit(ctx, first.alias, leaf_new)], safe=True)
+    scope = ctx.resolver.scope_of(first.node)
+    if ctx.resolver.module_scope.bindings.get(leaf_new) or scope.bindings.get(leaf_new):
         return None  # the new name is already bound: refuse rather than guess
-    edits = [_alias_name_edit(ctx, alias, leaf_new)]
-    for name in walk(ctx.tree):
-        if isinstance(name, ast.Name) and name.id == alias.name and ctx.qualname(name) == qualname:
+    edits = [_alias_name_edit(ctx, r.alias, leaf_new) for r in records]
+    for name in ctx.names(first.alias.name):  # the file's index of names, not a walk of the tree per finding
+        if ctx.qualname(name) == first.qualname and ctx.resolver.binding_scope(name) is scope:
             edits.append(ctx.replace(name, leaf_new))
-    return ctx.fix(f"Rename {leaf_old} to {leaf_new}", edits, safe=True)
+    return ctx.fix(title, edits, safe=True)
 
 
 def _alias_name_edit(ctx: Context, alias: ast.alias, new: str) -> Edit:
@@ -282,9 +287,10 @@ def _merge_advice(ctx: Context, call: ast.Call, is_layer: bool) -> str:
         "silently mean something else (see KC202). `merge(mode='concat')` becomes `concatenate(...)` "
         "and each mode has its own layer.",
     fix_safety="Safe where the new name is a drop-in alias (`Convolution2D` -> `Conv2D`): the import and "
-               "every reference are renamed. No fix where the replacement needs a different call "
-               "(`Merge`, `TimeDistributedDense`, `AtrousConvolution2D`) or when the new name is already "
-               "bound in the module.",
+               "every reference are renamed; when a scope imports the old name more than once, the first of "
+               "those findings carries one fix for all of them. No fix where the replacement needs a "
+               "different call (`Merge`, `TimeDistributedDense`, `AtrousConvolution2D`) or when the new name "
+               "is already bound in the module.",
     bad=(
         Bad("from keras.layers import Convolution2D  # error: KC203\nc = Convolution2D(32, (3, 3))\n",
             fixed="from keras.layers import Conv2D  # error: KC203\nc = Conv2D(32, (3, 3))\n"),
@@ -316,6 +322,8 @@ def renamed_class(ctx: Context) -> Iterator[Diagnostic]:
             yield ctx.report("KC203", call.func, old=leaf, change="was removed in Keras 2.2.0",
                              advice=_merge_advice(ctx, call, is_layer))
             reported_merge.add(qualname)
+    renamed = []
+    groups: dict[tuple[int, str, str], list[ImportRecord]] = {}  # imports of one name into one scope
     for record in ctx.imports:
         name = record.keras
         if name is None or name.path not in renames or record.qualname in reported_merge:
@@ -323,9 +331,17 @@ def renamed_class(ctx: Context) -> Iterator[Diagnostic]:
         if record.guard.guarded and record.guard.alternatives:
             continue
         entry = renames[name.path]
+        renamed.append((record, entry))
+        if entry.fixable and entry.new and isinstance(record.node, ast.ImportFrom) and record.alias.asname is None:
+            key = (id(ctx.resolver.scope_of(record.node)), record.alias.name, record.qualname)
+            groups.setdefault(key, []).append(record)
+    grouped = {id(r): group for group in groups.values() for r in group}
+    for record, entry in renamed:
         fix = None
         if entry.fixable and entry.new and isinstance(record.node, ast.ImportFrom):
-            fix = _rename_fix(ctx, record.node, record.alias, entry.old, entry.new)
+            group = grouped.get(id(record), [record])
+            if group[0] is record:  # the group's fix goes with its first import; the others have none
+                fix = _rename_fix(ctx, group, entry.old, entry.new)
         yield _class_finding(ctx, record.alias, entry, fix)
     leaves = _renamed_leaves(ctx)
     for attr in ctx.attributes:
@@ -394,18 +410,28 @@ def _receiver_kind(ctx: Context, receiver: ast.AST) -> str:
     while current is not None:
         bindings = current.bindings.get(receiver.id)
         if bindings:
-            kinds = set()
-            for binding in bindings:
-                value = getattr(binding.node, "value", None)
-                if isinstance(binding.node, ast.Assign) and isinstance(value, ast.Call):
-                    called = ctx.keras(value.func)
-                    if called is not None and called.path in _MODEL_CONSTRUCTORS:
-                        kinds.add("keras")
-                    elif ctx.qualname(value.func) is not None:
-                        kinds.add("other")
-            return kinds.pop() if len(kinds) == 1 else "unknown"
+            key = ("KC204 receiver", id(current), receiver.id)  # the same answer for every use of the name
+            known = ctx.memo.get(key)
+            if known is None:
+                known = ctx.memo[key] = _bindings_kind(ctx, bindings)
+            return known  # type: ignore[return-value]
         current = current.parent
     return "unknown"
+
+
+def _bindings_kind(ctx: Context, bindings: list) -> str:
+    """'keras' when every assignment among ``bindings`` that calls something calls a Keras model
+    constructor, 'other' when they all call something else, 'unknown' otherwise."""
+    kinds = set()
+    for binding in bindings:
+        value = getattr(binding.node, "value", None)
+        if isinstance(binding.node, ast.Assign) and isinstance(value, ast.Call):
+            called = ctx.keras(value.func)
+            if called is not None and called.path in _MODEL_CONSTRUCTORS:
+                kinds.add("keras")
+            elif ctx.qualname(value.func) is not None:
+                kinds.add("other")
+    return kinds.pop() if len(kinds) == 1 else "unknown"
 
 
 @rule(

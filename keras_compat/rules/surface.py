@@ -20,7 +20,7 @@ from keras_compat.guards import catches_import_error
 from keras_compat.names import Flavour, KerasName, keras_name
 from keras_compat.registry import Bad, Good, Severity, rule
 from keras_compat.surface.model import Surface, surface_for
-from keras_compat.walk import walk
+from keras_compat.walk import in_body, walk
 
 #: Roots whose names are checked; ``tensorflow.compat.v1.keras`` is the TF1 API, ``tf_keras.src`` private.
 _CHECKED_ROOTS = ("tensorflow.keras", "keras", "tf_keras")
@@ -90,7 +90,7 @@ def _guarded(ctx: Context, node: ast.AST) -> bool:
         return True
     child = node
     for parent in ctx.ancestors(node):
-        if isinstance(parent, ast.Try) and any(child is s for s in parent.body):
+        if isinstance(parent, ast.Try) and in_body(parent, child):
             if any(catches_import_error(h) for h in parent.handlers):
                 return True
         if isinstance(parent, (ast.If, ast.IfExp, ast.While)):
