@@ -18,6 +18,7 @@ from keras_compat.diagnostics import Diagnostic, Edit, Fix
 from keras_compat.layers import ClassInfo, FunctionNode, Kind, classifier, kind_of_path
 from keras_compat.registry import Bad, Execution, FixAvailability, Severity, rule
 from keras_compat.rules.backend import in_legacy_branch
+from keras_compat.rules.keras3 import _calls_of
 from keras_compat.rules.training import def_name_range
 from keras_compat.walk import walk
 
@@ -51,16 +52,6 @@ def _rebinds(func: FunctionNode, name: str) -> bool:
     """Whether ``name`` is assigned anywhere in ``func`` (then its type is no longer the argument's)."""
     return any(isinstance(n, ast.Name) and n.id == name and not isinstance(n.ctx, ast.Load)
                for n in _body_nodes(func))
-
-
-def _type_checked(func: FunctionNode, name: str) -> bool:
-    """``isinstance(name, ...)``/``hasattr(name, ...)`` in ``func``: the code already handles both types."""
-    for node in _body_nodes(func):
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and \
-                node.func.id in ("isinstance", "hasattr", "getattr") and node.args and \
-                isinstance(node.args[0], ast.Name) and node.args[0].id == name:
-            return True
-    return False
 
 
 def _is_self(node: ast.AST) -> bool:
@@ -224,24 +215,42 @@ def shape_is_tuple(ctx: Context) -> Iterator[Diagnostic]:
             if func is None or func.args.vararg is not None or not _params(func):
                 continue
             shape = _params(func)[0].arg
-            if _rebinds(func, shape):
+            candidates, rebound, checked = _shape_uses(func, shape)
+            if rebound:
                 continue
-            checked = _type_checked(func, shape)
-            for node in _body_nodes(func):
-                if not isinstance(node, ast.Attribute) or not isinstance(node.ctx, ast.Load):
-                    continue
+            for node in candidates:
                 value = node.value
-                if node.attr == "value" and isinstance(value, ast.Subscript) and \
-                        isinstance(value.value, ast.Name) and value.value.id == shape:
-                    line, col, end_line, end_col = ctx.range(node)
+                if node.attr == "value" and isinstance(value, ast.Subscript):
+                    _, _, end_line, end_col = ctx.range(node)
                     _, _, vline, vcol = ctx.range(value)
                     fix = ctx.fix("Drop .value", [Edit(vline, vcol, end_line, end_col, "")], safe=True)
                     yield ctx.report("KC510", node, fix, layer=info.name, method=method, expr=ctx.segment(node),
                                      problem="fails: a dimension is an int or None under TensorFlow 2 and Keras 3",
                                      advice=f"use {ctx.segment(value)}")
-                elif keras3 and not checked and node.attr in _TENSORSHAPE_ONLY and isinstance(value, ast.Name) \
-                        and value.id == shape:
+                elif keras3 and not checked and isinstance(value, ast.Name):
                     yield _tensorshape_finding(ctx, info, method, node, shape)
+
+
+def _shape_uses(func: FunctionNode, shape: str) -> tuple[list[ast.Attribute], bool, bool]:
+    """One pass over ``func``: the attribute reads KC510 looks at (``shape.<TensorShape attribute>``,
+    ``shape[i].value``), whether ``shape`` is rebound, and whether its type is tested."""
+    candidates: list[ast.Attribute] = []
+    rebound = checked = False
+    for node in _body_nodes(func):
+        if isinstance(node, ast.Name):
+            rebound = rebound or (node.id == shape and not isinstance(node.ctx, ast.Load))
+        elif isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Load):
+            value = node.value
+            if node.attr == "value" and isinstance(value, ast.Subscript) and isinstance(value.value, ast.Name) \
+                    and value.value.id == shape:
+                candidates.append(node)
+            elif node.attr in _TENSORSHAPE_ONLY and isinstance(value, ast.Name) and value.id == shape:
+                candidates.append(node)
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and \
+                node.func.id in ("isinstance", "hasattr", "getattr") and node.args and \
+                isinstance(node.args[0], ast.Name) and node.args[0].id == shape:
+            checked = True
+    return candidates, rebound, checked
 
 
 def _tensorshape_finding(ctx: Context, info: ClassInfo, method: str, node: ast.Attribute,
@@ -263,16 +272,17 @@ def _tensorshape_finding(ctx: Context, info: ClassInfo, method: str, node: ast.A
 # -- KC511: compute_output_shape structure -----------------------------------------------------------------
 
 def _returns(func: FunctionNode) -> list[ast.Return]:
-    """The ``return`` statements of ``func`` itself (not of nested functions or classes)."""
+    """The ``return`` statements of ``func`` itself (statements only: not nested functions or classes)."""
     out: list[ast.Return] = []
-    stack: list[ast.AST] = list(func.body)
+    stack: list[ast.stmt] = list(func.body)
     while stack:
         node = stack.pop()
         if isinstance(node, ast.Return):
             out.append(node)
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
-            continue
-        stack.extend(ast.iter_child_nodes(node))
+        elif not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            for name in ("body", "orelse", "finalbody", "handlers", "cases"):
+                for child in getattr(node, name, ()):
+                    stack.extend(child.body if isinstance(child, (ast.ExceptHandler, ast.match_case)) else [child])
     return out
 
 
@@ -338,7 +348,8 @@ def _output_count(func: FunctionNode) -> int:
             "        half = x.shape[-1] // 2\n        return [x[:, :half], x[:, half:]]\n\n"
             "    def compute_output_shape(self, input_shape):  # error: KC511\n"
             "        return (input_shape[0], input_shape[-1] // 2)\n"),
-        Bad("import tensorflow as tf\n\nclass Split(tf.keras.layers.Layer):\n    def call(self, x):\n"
+        Bad("import tensorflow as tf\nfrom tensorflow.keras import layers as kl\n\nclass Split(kl.Layer):\n"
+            "    def call(self, x):\n"
             "        return tf.split(x, 2, axis=-1)\n\n    def compute_output_shape(self, input_shape):\n"
             "        return [(input_shape[0], input_shape[-1] / 2), (input_shape[0], input_shape[-1] / 2)]"
             "  # error: KC511\n"),
@@ -376,9 +387,11 @@ def compute_output_shape_structure(ctx: Context) -> Iterator[Diagnostic]:
                                  problem=f"dimension {ctx.segment(node)} is a float (true division); Keras 3 "
                                          "rejects it (ValueError: Cannot convert ... to a shape)",
                                  advice="use // (or int(...)) so that every dimension is an int or None")
+        if not returns or not all(_single_shape(ret.value) for ret in returns):
+            continue
         call = info.method("call")
         outputs = _output_count(call) if call is not None else 0
-        if outputs and returns and all(_single_shape(ret.value) for ret in returns):
+        if outputs:
             yield ctx.report("KC511", def_name_range(ctx, method), layer=info.name,
                              problem=f"call() returns {outputs} outputs but this returns a single shape, so "
                                      "Keras 3 builds one symbolic output",
@@ -470,8 +483,7 @@ def int_shape(ctx: Context) -> Iterator[Diagnostic]:
     if not ctx.uses_keras:
         return
     candidates = [call for call, name in ctx.keras_calls if name.path in _INPUT_PATHS]
-    candidates += [call for call in ctx.calls if isinstance(call.func, ast.Attribute) and
-                   call.func.attr == "add_weight" and _own_layer_call(ctx, call)]
+    candidates += [call for call in _calls_of(ctx, "add_weight") if _own_layer_call(ctx, call)]
     for call in sorted(candidates, key=lambda c: (c.lineno, c.col_offset)):
         shape = _shape_argument(ctx, call)
         if shape is None or ctx.in_compat_branch(call):
@@ -519,10 +531,10 @@ _MAX_POSITIONAL = int(table.CONTRACT["add_weight.positional"].values[0])
                   "        self.w = self.add_weight(name='w', shape=(input_shape[-1],), initializer='ones')"
                   "  # error: KC513\n\n"
                   "    def call(self, x):\n        return x * self.w\n\n\nScale()(tf.ones((2, 3)))\n"),
-        Bad("import keras\n\nclass Gate(keras.layers.Layer):\n    def build(self, input_shape):\n"
+        Bad("from keras import layers as KL, ops\n\nclass Gate(KL.Layer):\n    def build(self, input_shape):\n"
             "        label = 'gate'\n"
             "        self.g = self.add_weight(label, shape=(1,), initializer='zeros')  # error: KC513\n\n"
-            "    def call(self, x):\n        return x * self.g\n\n\nGate()(keras.ops.ones((2, 3)))\n"),
+            "    def call(self, x):\n        return x * self.g\n\n\nGate()(ops.ones((2, 3)))\n"),
     ),
     good=(
         "import keras\n\nclass Scale(keras.layers.Layer):\n    def build(self, input_shape):\n"
@@ -570,10 +582,8 @@ def _positional_add_weights(ctx: Context) -> Iterator[ast.Call]:
     KC407, which leaves them to this rule under keras3)."""
     if not ctx.uses_keras:
         return
-    for call in ctx.calls:
-        func = call.func
-        if not (isinstance(func, ast.Attribute) and func.attr == "add_weight" and call.args) or \
-                any(isinstance(a, ast.Starred) for a in call.args):
+    for call in _calls_of(ctx, "add_weight"):
+        if not call.args or any(isinstance(a, ast.Starred) for a in call.args):
             continue
         if keras3_rejects_add_weight(call) and _own_layer_call(ctx, call) and not ctx.in_compat_branch(call):
             yield call

@@ -76,6 +76,8 @@ def _guarded(ctx: Context, node: ast.Attribute) -> bool:
             targets=_K3),
         Bad("import tensorflow as tf\n\ndense = tf.keras.layers.Dense(2)\n"
             "dense._add_inbound_node(input_tensors=[], output_tensors=[])  # error: KC515\n"),
+        Bad("import tensorflow as tf\n\nx = tf.keras.Input((3,))\ny = tf.keras.layers.Dropout(0.5)(x)\n"
+            "if y._uses_learning_phase:  # error: KC515\n    print('dropout')\n"),
     ),
     good=(
         "import keras\n\nmodel = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])\n"
@@ -168,7 +170,8 @@ def _readonly_base(ctx: Context, info: ClassInfo, attr: str) -> str | None:
                "self.add_weight(...)`), or call `super().build()` and keep the base's weight; on an instance, "
                "use `layer.kernel.assign(value)`.",
     bad=(
-        Bad("import keras\n\nclass Positive(keras.layers.Dense):\n    def build(self, input_shape):\n"
+        Bad("import keras\nfrom keras.layers import Dense as FC\n\nclass Positive(FC):\n"
+            "    def build(self, input_shape):\n"
             "        self.kernel = self.add_weight(name='kernel', shape=(input_shape[-1], self.units))"
             "  # error: KC516\n        self.bias = None\n        self.built = True\n\n\n"
             "Positive(2)(keras.ops.ones((1, 3)))\n"),
@@ -378,6 +381,8 @@ def rnn_subclass_signature(ctx: Context) -> Iterator[Diagnostic]:
                                      "sequences_shape, initial_state_shape) is matched to call() by name "
                                      "(ValueError)",
                              advice="name it sequences (or define build(self, input_shape) with one argument)")
+    if "constants" not in ctx.text:
+        return
     for call in ctx.calls:
         keyword = next((kw for kw in call.keywords if kw.arg == "constants"), None)
         if keyword is None or ctx.in_compat_branch(call):
@@ -437,7 +442,7 @@ _RNN_CELL_MODULE = "tensorflow.compat.v1.nn.rnn_cell"
     execution=Execution(runtimes=_K3, expect=r"AttributeError: `\w+` is not available with Keras 3"),
 )
 def tf_rnn_cell(ctx: Context) -> Iterator[Diagnostic]:
-    if not ctx.uses_keras:
+    if not ctx.uses_keras or "rnn_cell" not in ctx.text:
         return
     for node in ctx.outer_attributes:
         if node.attr not in table.TF_RNN_CELLS:
@@ -491,18 +496,15 @@ def tf_rnn_cell(ctx: Context) -> Iterator[Diagnostic]:
     ),
 )
 def seeded_layer_in_call(ctx: Context) -> Iterator[Diagnostic]:
-    for info in _live_layers(ctx):
-        func = info.method("call")
-        if func is None:
+    classes = classifier(ctx)
+    for node, keras in ctx.keras_calls:
+        if keras.path not in table.SEED_LAYERS or _stored_on_self(ctx, node):
             continue
-        for node in walk(func):
-            if not isinstance(node, ast.Call):
-                continue
-            keras = ctx.keras(node.func)
-            if keras is None or keras.path not in table.SEED_LAYERS or _stored_on_self(ctx, node):
-                continue
-            leaf = keras.path.rsplit(".", 1)[-1]
-            yield ctx.report("KC520", node, layer=info.name, callee=ctx.segment(node.func), attr=leaf.lower())
+        found = classes.enclosing(node)
+        if found is None or found[1].name != "call" or found[0] not in _live_layers(ctx):
+            continue
+        leaf = keras.path.rsplit(".", 1)[-1]
+        yield ctx.report("KC520", node, layer=found[0].name, callee=ctx.segment(node.func), attr=leaf.lower())
 
 
 def _stored_on_self(ctx: Context, call: ast.Call) -> bool:
