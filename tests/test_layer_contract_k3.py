@@ -100,3 +100,14 @@ def test_rnn_constants_from_tensorflow_addons() -> None:
             "        return super().call(\n            inputs,\n            mask=mask,\n"
             "            constants=None,\n        )\n")
     assert _found(code) == {(3, "KC518"), (7, "KC518")}
+
+
+def test_model_imported_from_two_flavours_is_still_a_model() -> None:
+    """``Model`` bound to keras.models.Model and tensorflow.keras.Model (a module of concatenated sources):
+    every binding is a model class, so a name assigned from it is a model."""
+    code = ("from keras.models import Model\nfrom tensorflow.keras import Model\nclass Agent:\n"
+            "    def compile(self, inp, out):\n        self.trainable_model = Model(inp, out)\n\n"
+            "    def names(self):\n        return self.trainable_model.metrics_names\n")
+    assert _found(code) == {(8, "KC517")}
+    other = code.replace("from tensorflow.keras import Model", "from mylib import Model")
+    assert _found(other) == set()

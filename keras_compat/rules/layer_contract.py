@@ -80,31 +80,37 @@ def _own_layer_call(ctx: Context, call: ast.Call) -> bool:
     return found is not None and found[0].kind.is_layer
 
 
-def _bound_values(ctx: Context, name: ast.Name) -> list[ast.AST] | None:
-    """The statements that bind ``name`` in the scope where it is read (None: unknown or not bound there)."""
-    scope = ctx.resolver.scope_of(name)
-    current = scope
+def _binding_owner(ctx: Context, name: ast.Name) -> tuple[int, list[ast.AST]] | None:
+    """(id of the scope whose bindings of ``name`` the use sees, the statements that bind it there); None when
+    the name is not bound in an enclosing scope."""
+    current = ctx.resolver.scope_of(name)
     while current is not None:
         bindings = current.bindings.get(name.id)
         if bindings:
-            return [b.node for b in bindings]
+            return id(current), [b.node for b in bindings]
         current = current.parent
     return None
 
 
-def _constructed_kind(ctx: Context, name: ast.Name) -> set[str]:
-    """Canonical Keras paths of the constructors every binding of ``name`` calls (empty: something else)."""
-    nodes = _bound_values(ctx, name)
-    if not nodes:
-        return set()
-    paths = set()
-    for node in nodes:
-        value = node.value if isinstance(node, (ast.Assign, ast.AnnAssign)) else None
-        keras = ctx.keras(value.func) if isinstance(value, ast.Call) else None
-        if keras is None or not keras.path:
-            return set()
-        paths.add(keras.path)
-    return paths
+def _constructed_kind(ctx: Context, name: ast.Name) -> frozenset[str]:
+    """Canonical Keras paths of the constructors every binding of ``name`` calls (empty: something else).
+    Memoised per scope and name: every use of a name bound many times would otherwise scan its bindings."""
+    owner = _binding_owner(ctx, name)
+    if owner is None:
+        return frozenset()
+    key = ("KC515 constructed", owner[0], name.id)
+    known = ctx.memo.get(key)
+    if known is None:
+        paths = set()
+        for node in owner[1]:
+            value = node.value if isinstance(node, (ast.Assign, ast.AnnAssign)) else None
+            keras = ctx.keras(value.func) if isinstance(value, ast.Call) else None
+            if keras is None or not keras.path:
+                paths = set()
+                break
+            paths.add(keras.path)
+        known = ctx.memo[key] = frozenset(paths)
+    return known  # type: ignore[return-value]
 
 
 def _is_layer_object(ctx: Context, node: ast.AST) -> bool:
@@ -120,19 +126,25 @@ def _is_layer_object(ctx: Context, node: ast.AST) -> bool:
     if node.id == "self":
         found = classifier(ctx).enclosing(node)
         return found is not None and found[0].kind in (Kind.LAYER, Kind.RNN_CELL, Kind.WRAPPER)
-    nodes = _bound_values(ctx, node)
-    if not nodes:
+    owner = _binding_owner(ctx, node)
+    if owner is None:
         return False
-    for stmt in nodes:
-        loop = ctx.parent(stmt) if isinstance(stmt, ast.Name) else stmt
-        if isinstance(loop, (ast.For, ast.AsyncFor)) and isinstance(loop.target, ast.Name) and \
-                isinstance(loop.iter, ast.Attribute) and loop.iter.attr == "layers":
-            continue
-        value = stmt.value if isinstance(stmt, ast.Assign) else None
-        keras = ctx.keras(value.func) if isinstance(value, ast.Call) else None
-        if keras is None or not keras.path or kind_of_path(keras.path) not in (Kind.LAYER, Kind.RNN_CELL):
-            return False
-    return True
+    key = ("KC515 layer object", owner[0], node.id)
+    known = ctx.memo.get(key)
+    if known is None:
+        known = ctx.memo[key] = all(_binds_layer(ctx, stmt) for stmt in owner[1])
+    return known  # type: ignore[return-value]
+
+
+def _binds_layer(ctx: Context, stmt: ast.AST) -> bool:
+    """A loop over ``<x>.layers`` or an assignment of a layer constructor's result."""
+    loop = ctx.parent(stmt) if isinstance(stmt, ast.Name) else stmt
+    if isinstance(loop, (ast.For, ast.AsyncFor)) and isinstance(loop.target, ast.Name) and \
+            isinstance(loop.iter, ast.Attribute) and loop.iter.attr == "layers":
+        return True
+    value = stmt.value if isinstance(stmt, ast.Assign) else None
+    keras = ctx.keras(value.func) if isinstance(value, ast.Call) else None
+    return keras is not None and bool(keras.path) and kind_of_path(keras.path) in (Kind.LAYER, Kind.RNN_CELL)
 
 
 # -- KC510: shapes are tuples ------------------------------------------------------------------------------

@@ -15,9 +15,11 @@ from keras_compat.data import keras3_layers as table
 from keras_compat.diagnostics import Diagnostic
 from keras_compat.layers import ClassInfo, Kind, classifier
 from keras_compat.registry import Bad, Execution, Severity, rule
-from keras_compat.rules.layer_contract import _BOTH, _K3, _constructed_kind, _is_layer_object, _is_self, \
+from keras_compat.rules.backend import in_legacy_branch
+from keras_compat.names import keras_name
+from keras_compat.rules.layer_contract import _BOTH, _K3, _binding_owner, _constructed_kind, _is_layer_object, _is_self, \
     _live_layers, _own_method_call, _params
-from keras_compat.rules.legacy_api import _MODEL_CONSTRUCTORS, _receiver_kind
+from keras_compat.rules.legacy_api import _MODEL_CONSTRUCTORS
 from keras_compat.walk import walk
 
 _REMOVED = {entry.name: entry for entry in table.REMOVED_ATTRIBUTES}
@@ -282,22 +284,65 @@ def _is_keras_model(ctx: Context, receiver: ast.AST) -> bool:
         if receiver.id == "self":
             found = classifier(ctx).enclosing(receiver)
             return found is not None and found[0].kind is Kind.MODEL
-        return _receiver_kind(ctx, receiver) == "keras"
+        return _name_is_model(ctx, receiver)
     if not (isinstance(receiver, ast.Attribute) and _is_self(receiver.value)):
         return False
     cls = next((a for a in ctx.ancestors(receiver) if isinstance(a, ast.ClassDef)), None)
     if cls is None:
         return False
-    values = [stmt.value for stmt in walk(cls) if isinstance(stmt, ast.Assign) and
-              any(isinstance(t, ast.Attribute) and t.attr == receiver.attr and _is_self(t.value) for t in stmt.targets)]
-    return bool(values) and all(_model_value(ctx, value) for value in values)
+    key = ("KC517 model attributes", id(cls))
+    models = ctx.memo.get(key)
+    if models is None:  # once per class: self.X -> whether every assignment to it is a Keras model
+        assigned: dict[str, bool] = {}
+        for stmt in walk(cls):
+            if isinstance(stmt, ast.Assign):
+                for target in stmt.targets:
+                    if isinstance(target, ast.Attribute) and _is_self(target.value):
+                        assigned[target.attr] = assigned.get(target.attr, True) and _model_value(ctx, stmt.value)
+        models = ctx.memo[key] = assigned
+    return bool(models.get(receiver.attr, False))  # type: ignore[union-attr]
 
 
 def _model_value(ctx: Context, value: ast.AST) -> bool:
     if isinstance(value, ast.Call):
-        keras = ctx.keras(value.func)
-        return keras is not None and keras.path in _MODEL_CONSTRUCTORS
-    return isinstance(value, ast.Name) and _receiver_kind(ctx, value) == "keras"
+        return _model_callee(ctx, value.func)
+    return isinstance(value, ast.Name) and _name_is_model(ctx, value)
+
+
+def _name_is_model(ctx: Context, name: ast.Name) -> bool:
+    """Every binding of ``name`` assigns the result of a Keras model constructor or loader (memoised per
+    scope and name)."""
+    owner = _binding_owner(ctx, name)
+    if owner is None:
+        return False
+    key = ("KC517 model name", owner[0], name.id)
+    known = ctx.memo.get(key)
+    if known is None:
+        known = ctx.memo[key] = all(isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Call) and
+                                    _model_callee(ctx, stmt.value.func) for stmt in owner[1])
+    return known  # type: ignore[return-value]
+
+
+def _model_callee(ctx: Context, func: ast.AST) -> bool:
+    """A Keras model constructor or loader; for a bare name whose imports disagree on the flavour
+    (``keras.models.Model`` and ``tensorflow.keras.Model`` in one module), every import names one."""
+    keras = ctx.keras(func)
+    if keras is not None:
+        return keras.path in _MODEL_CONSTRUCTORS
+    if not isinstance(func, ast.Name):
+        return False
+    scope = ctx.resolver.scope_of(func)
+    while scope is not None:
+        bindings = scope.bindings.get(func.id)
+        if bindings:
+            key = ("KC517 model callee", id(scope), func.id)
+            known = ctx.memo.get(key)
+            if known is None:
+                names = [keras_name(b.qualname) if b.kind == "import" and b.qualname else None for b in bindings]
+                known = ctx.memo[key] = all(n is not None and n.path in _MODEL_CONSTRUCTORS for n in names)
+            return known  # type: ignore[return-value]
+        scope = scope.parent
+    return False
 
 
 # -- KC518: RNN subclasses ---------------------------------------------------------------------------------
@@ -501,7 +546,8 @@ def seeded_layer_in_call(ctx: Context) -> Iterator[Diagnostic]:
         if keras.path not in table.SEED_LAYERS or _stored_on_self(ctx, node):
             continue
         found = classes.enclosing(node)
-        if found is None or found[1].name != "call" or found[0] not in _live_layers(ctx):
+        if found is None or found[1].name != "call" or not found[0].kind.is_layer or \
+                in_legacy_branch(ctx, found[0].node):
             continue
         leaf = keras.path.rsplit(".", 1)[-1]
         yield ctx.report("KC520", node, layer=found[0].name, callee=ctx.segment(node.func), attr=leaf.lower())
