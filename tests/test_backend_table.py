@@ -269,6 +269,7 @@ def test_sources_and_removals():
 # 2. completeness and 3. flags
 
 
+@pytest.mark.network
 def test_every_tf_keras_backend_name_has_an_entry():
     v2 = set(tf_keras_backend("_v2"))
     v1 = set(tf_keras_backend("_v1"))
@@ -279,6 +280,7 @@ def test_every_tf_keras_backend_name_has_an_entry():
     assert listed - expected == set(), "in_tf_keras=True but not exported"
 
 
+@pytest.mark.network
 def test_every_multi_backend_only_function_has_an_entry():
     tf_keras = set(tf_keras_backend("_v2")) | set(tf_keras_backend("_v1"))
     expected = set(multi_backend_public_functions()) - tf_keras
@@ -290,6 +292,7 @@ def test_every_multi_backend_only_function_has_an_entry():
         assert any(f"keras/backend/{f}" in BY_NAME[name].source for f in files), name
 
 
+@pytest.mark.network
 def test_flags_match_packages():
     tf_keras = set(tf_keras_backend("_v2")) | set(tf_keras_backend("_v1"))
     keras3 = set(_exports(_keras3() / "keras/backend/__init__.py"))
@@ -303,6 +306,7 @@ def test_flags_match_packages():
         assert "tf.compat.v1.keras.backend only" in BY_NAME[name].note
 
 
+@pytest.mark.network
 def test_keras3_version_matches_the_wheel():
     dist = next(_keras3().glob("keras-*.dist-info"))
     assert dist.name == f"keras-{KERAS3_VERSION}.dist-info"
@@ -320,12 +324,14 @@ def _tf_texts():
         yield f"TF1_ADVICE[{key}]", advice
 
 
+@pytest.mark.network
 def test_tf_paths_exist_in_tensorflow_api():
     missing = [(where, token) for where, text in _tf_texts() for token in TF_TOKEN.findall(text)
                if not tf_path_exists(token)]
     assert missing == []
 
 
+@pytest.mark.network
 def test_tf_api_reader_sanity():
     for path in ("tf.reduce_mean", "tf.nn.dropout", "tf.math.top_k",
                  "tf.config.experimental.set_memory_growth",
@@ -336,6 +342,7 @@ def test_tf_api_reader_sanity():
 
 
 @pytest.mark.parametrize("name", sorted(e.name for e in BACKEND_FUNCTIONS if e.rewrite is Rewrite.SAFE))
+@pytest.mark.network
 def test_safe_rewrite_has_the_same_arguments(name):
     """Same order; same keyword names after the data argument; same defaults; no extra required one."""
     entry = BY_NAME[name]
@@ -356,6 +363,7 @@ def test_safe_rewrite_has_the_same_arguments(name):
 # 5. Keras 3 paths
 
 
+@pytest.mark.network
 def test_keras3_paths_exist():
     texts = [(f"{e.name}.keras3", e.keras3 or "") for e in BACKEND_FUNCTIONS]
     texts += [(f"{e.name}.note", e.note) for e in BACKEND_FUNCTIONS]
@@ -365,6 +373,7 @@ def test_keras3_paths_exist():
     assert missing == []
 
 
+@pytest.mark.network
 def test_keras3_ops_random_config_replacements_are_public():
     checked = 0
     for e in BACKEND_FUNCTIONS:

@@ -72,6 +72,7 @@ def _corpus(tmp_path: Path) -> Path:
     return root
 
 
+@pytest.mark.network
 def test_fix_round_trip_over_the_realism_corpus(tmp_path: Path) -> None:
     root = _corpus(tmp_path)
     before = {p: p.read_bytes() for p in root.rglob("*.py")}

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from support.pypi import fetch_or_skip
 
 from keras_compat.data.environment import BACKEND_MODULES, KERAS3_BACKENDS, REMOVED_BACKENDS
 
 
+@pytest.mark.network
 def test_multi_backend_modules_and_names_exist_in_keras_2_2_4() -> None:
     root = fetch_or_skip("keras", "2.2.4")
     backend = root / "keras" / "backend"
@@ -21,6 +24,7 @@ def test_multi_backend_modules_and_names_exist_in_keras_2_2_4() -> None:
         assert name in REMOVED_BACKENDS
 
 
+@pytest.mark.network
 def test_keras3_accepts_exactly_the_listed_backends_and_none_of_the_removed() -> None:
     root = fetch_or_skip("keras", "3.15.1")
     dispatch = (root / "keras" / "src" / "backend" / "__init__.py").read_text(encoding="utf-8")

@@ -10,6 +10,8 @@ import ast
 import functools
 import re
 
+import pytest
+
 from test_backend_table import (
     BY_NAME,
     _exports,
@@ -76,14 +78,17 @@ def _method(relpath: str, cls: str, name: str) -> ast.FunctionDef:
 # modules and the tf.keras shim (KC107)
 
 
+@pytest.mark.network
 def test_version_matches_the_wheel():
     assert next(_keras3().glob("keras-*.dist-info")).name == f"keras-{KERAS3_VERSION}.dist-info"
 
 
+@pytest.mark.network
 def test_public_modules():
     assert KERAS3_MODULES == native_modules()
 
 
+@pytest.mark.network
 def test_shim_only_names_and_modules():
     expected: dict[str, frozenset[str]] = {}
     for module in shim_modules():
@@ -98,6 +103,7 @@ def test_shim_only_names_and_modules():
     assert KERAS3_SHIM_ONLY_MODULES == shim_modules() - native_modules()
 
 
+@pytest.mark.network
 def test_shim_reexports_the_native_classes():
     """The shim's names that keras also has come from the same ``keras.src`` objects (same classes)."""
     for module in ("", "layers", "models", "optimizers", "callbacks", "losses"):
@@ -128,6 +134,7 @@ def _drop_in(entry) -> bool:
     return all((i == 0 or a[0] == b[0]) and a[1] == b[1] for i, (a, b) in enumerate(zip(ours, theirs)))
 
 
+@pytest.mark.network
 def test_ops_drop_in_set_is_exactly_the_compatible_safe_entries():
     assert KERAS3_OPS_DROP_IN == {name for name, entry in BY_NAME.items() if _drop_in(entry)}
 
@@ -146,6 +153,7 @@ def test_ops_entries_cite_version_and_source():
         assert e.since == "Keras 3.0" and f"keras {KERAS3_VERSION} keras/src/ops/" in e.source, e.tf
 
 
+@pytest.mark.network
 def test_tf_names_exist_and_aliases_are_the_same_function():
     for e in OPS_EQUIVALENTS:
         assert tf_path_exists(e.tf), e.tf
@@ -155,6 +163,7 @@ def test_tf_names_exist_and_aliases_are_the_same_function():
             assert tf_api().resolve(alias) == target, (alias, e.tf)
 
 
+@pytest.mark.network
 def test_ops_names_exist_in_the_wheel():
     exports = _exports(_init("ops"))
     for e in OPS_EQUIVALENTS:
@@ -165,6 +174,7 @@ def test_ops_names_exist_in_the_wheel():
         assert module.replace(".", "/") == f"{SRC}/ops/" + e.source.split(f"{SRC}/ops/")[1].split(".py")[0], e.tf
 
 
+@pytest.mark.network
 def test_fixable_arguments_line_up():
     """``positional`` parameters exist in both; every listed keyword exists in both with the same default."""
     for e in OPS_EQUIVALENTS:
@@ -188,6 +198,7 @@ def test_fixable_arguments_line_up():
                                                                                     ops_defaults[kw])
 
 
+@pytest.mark.network
 def test_notes_name_real_paths():
     token = re.compile(r"(?<![\w.])(?:tf|keras)(?:\.[A-Za-z_]\w*)+")
     for e in OPS_EQUIVALENTS:
@@ -204,6 +215,7 @@ def _text(node: ast.AST) -> str:
     return ast.unparse(node)
 
 
+@pytest.mark.network
 def test_save_model_facts():
     save_model = _source_defs(f"{SRC}/saving/saving_api.py")["save_model"]
     text = _text(save_model)
@@ -223,6 +235,7 @@ def test_save_model_facts():
     assert "saving_api.save_model" in _text(_method(f"{SRC}/models/model.py", "Model", "save"))
 
 
+@pytest.mark.network
 def test_save_weights_facts():
     text = _text(_source_defs(f"{SRC}/saving/saving_api.py")["save_weights"])
     suffix = KERAS3_CHANGES["save_weights.suffix"].values[0]
@@ -232,6 +245,7 @@ def test_save_weights_facts():
     assert method.args.kwarg is None  # save_format= is a TypeError
 
 
+@pytest.mark.network
 def test_add_metric_and_add_loss_facts():
     add_metric = _method(f"{SRC}/layers/layer.py", "Layer", "add_metric")
     assert any(isinstance(n, ast.Raise) and "NotImplementedError" in _text(n) for n in ast.walk(add_metric))
@@ -242,6 +256,7 @@ def test_add_metric_and_add_loss_facts():
     assert "if not backend.is_tensor(x):" in layer_add_loss and "raise ValueError" in layer_add_loss
 
 
+@pytest.mark.network
 def test_fit_data_loading_keywords_are_gone():
     removed = set(KERAS3_CHANGES["fit.data_loading_keywords"].values)
     backends = ("tensorflow", "jax", "torch", "numpy", "openvino")

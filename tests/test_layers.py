@@ -185,6 +185,7 @@ def test_tables_have_sources_and_valid_kinds() -> None:
         assert entry.source and entry.path.startswith("layers.")
 
 
+@pytest.mark.network
 def test_random_tf_ops_exist_in_tensorflow() -> None:
     """Every ``tensorflow.*`` random op of the table is a public name of the TF 2.15.1 wheel."""
     from tests.test_backend_table import tf_path_exists
@@ -517,6 +518,7 @@ def test_kc407_build_of_abstract_base_is_fine() -> None:
     """, "KC407") == []
 
 
+@pytest.mark.network
 def test_model_factories_are_public_tf_keras_functions() -> None:
     """Every model-returning function of the table is a public function of tf-keras 2.15."""
     from tests.test_tables import tf_keras_api

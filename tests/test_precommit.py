@@ -48,7 +48,11 @@ def test_manifest_fields() -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.network
 def test_try_repo_runs_both_hooks(tmp_path: Path) -> None:
+    from support.pypi import require_network_marker
+
+    require_network_marker("pre-commit installs the hook with pip")
     cmd = _pre_commit()
     repo = tmp_path / "user-repo"
     repo.mkdir()

@@ -105,6 +105,7 @@ _IMPORT_RE = re.compile(r"^\s*(from\s+\S+\s+import\b|import\s+\S)")
 
 
 @pytest.mark.parametrize("name,version", PACKAGES, ids=[n for n, _ in PACKAGES])
+@pytest.mark.network
 def test_expectations_point_at_existing_lines(name: str, version: str) -> None:
     root = package_root(name, version)
     problems = []
@@ -175,6 +176,7 @@ def _report(name: str, missing: list[Expectation], unexpected: list[tuple[Expect
 
 
 @pytest.mark.parametrize("name,version", PACKAGES, ids=[n for n, _ in PACKAGES])
+@pytest.mark.network
 def test_realism_package(name: str, version: str) -> None:
     expectations = [e for e in load_expectations() if e.package == name]
     found, errors = _lint_package(name, version)
@@ -208,6 +210,7 @@ def _target_neutral_codes() -> set[str]:
 
 
 @pytest.mark.parametrize("name,version", PACKAGES, ids=[n for n, _ in PACKAGES])
+@pytest.mark.network
 def test_realism_package_under_keras3(name: str, version: str) -> None:
     """Under keras3: no internal error, every target-neutral expectation still reported, and no
     target-neutral finding on a line checked to be fine (keras3-only rules may add findings there:
@@ -230,6 +233,7 @@ def test_realism_package_under_keras3(name: str, version: str) -> None:
 
 @pytest.mark.parametrize("target", ["tf-keras", "keras3"])
 @pytest.mark.parametrize("name,version", [("tf-keras", "2.15.0"), ("keras", "3.15.1")])
+@pytest.mark.network
 def test_keras_library_sources_without_internal_errors(name: str, version: str, target: str) -> None:
     """Every module of the tf-keras 2.15 and Keras 3 wheels (about 400k lines) is analysed under both
     targets without a KC000: this found a KC106 crash on short chains that no smaller corpus had."""

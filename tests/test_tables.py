@@ -283,11 +283,13 @@ DECORATORS = [
 ]
 
 
+@pytest.mark.network
 def test_converter_decorator_list():
     assert set(converter_224()) == set(DECORATORS), "interfaces.py decorators differ: update DECORATORS"
 
 
 @pytest.mark.parametrize("decorator", DECORATORS)
+@pytest.mark.network
 def test_converter_fully_covered(decorator):
     """Every (old, new) rename of each Keras 2.2.4 decorator is in ARG_RENAMES for each decorated class."""
     converters = converter_224()
@@ -346,6 +348,7 @@ def _keras1_params(path: str, method: str | None = None) -> set[str] | None:
 
 
 @pytest.mark.parametrize("entry", legacy.ARG_RENAMES, ids=_entry_id)
+@pytest.mark.network
 def test_old_keyword_existed(entry: ArgRename):
     """The old keyword was a Keras 1.2.2 parameter or a rename performed by the Keras 2.2.4 converter."""
     in_converter = False
@@ -360,6 +363,7 @@ def test_old_keyword_existed(entry: ArgRename):
     assert in_converter or in_keras1, f"{entry.old!r}: neither a Keras 1.2.2 parameter nor a converter rename"
 
 
+@pytest.mark.network
 def test_converter_since_versions():
     """Entries citing interfaces.py say "Keras 2.0.0" exactly when Keras 2.0.0 already had the rename."""
     renames_200 = {pair for renames, _ in _converter(K200).values() for pair in renames}
@@ -402,6 +406,7 @@ def _tf_keras_method_params(method: str) -> set[str] | None:
 
 
 @pytest.mark.parametrize("entry", legacy.ARG_RENAMES, ids=_entry_id)
+@pytest.mark.network
 def test_keywords_in_tf_keras(entry: ArgRename):
     """The new keyword is a parameter of the tf-keras 2.15 class/method; the old keyword is not."""
     removed = {c.old for c in legacy.CLASS_RENAMES if c.removed_in and not c.removed_in.startswith("Keras 3")}
@@ -428,6 +433,7 @@ def test_keywords_in_tf_keras(entry: ArgRename):
         assert entry.callables and all(p in removed for p in entry.callables)
 
 
+@pytest.mark.network
 def test_kernel_conversions():
     src1 = source("keras", K1)
     preprocessors = source("keras", K224).text("legacy.interfaces")
@@ -452,6 +458,7 @@ def _api_for(path: str) -> PublicAPI:
 
 
 @pytest.mark.parametrize("entry", legacy.CLASS_RENAMES, ids=lambda e: e.old)
+@pytest.mark.network
 def test_class_rename_paths(entry: ClassRename):
     api = tf_keras_api()
     if entry.new:
@@ -465,6 +472,7 @@ def test_class_rename_paths(entry: ClassRename):
 
 
 @pytest.mark.parametrize("mode", legacy.MERGE_MODES, ids=lambda m: m.mode)
+@pytest.mark.network
 def test_merge_mode_paths(mode):
     api = tf_keras_api()
     assert api.has(mode.layer) and api.has(mode.function)
@@ -484,6 +492,7 @@ def _module_file(version: str, module: str) -> str | None:
 
 
 @pytest.mark.parametrize("entry", modules.MODULE_MOVES, ids=lambda e: e.old)
+@pytest.mark.network
 def test_module_move_paths(entry: ModuleMove):
     api = _api_for(entry.new or "")
     if entry.new:
@@ -499,6 +508,7 @@ def test_module_move_paths(entry: ModuleMove):
 
 @pytest.mark.parametrize("entry", [m for m in modules.MODULE_MOVES if m.new and m.old not in BACKEND_MODULES],
                          ids=lambda e: e.old)
+@pytest.mark.network
 def test_module_move_new_exports_every_name(entry: ModuleMove):
     """``new`` is only set when the public module exports every public name of the old module."""
     renamed = {c.old for c in legacy.CLASS_RENAMES}
@@ -535,6 +545,7 @@ def test_module_move_new_exports_every_name(entry: ModuleMove):
 # ---------------------------------------------------------------------------------------- 5. methods
 
 
+@pytest.mark.network
 def test_model_methods_in_tf_keras():
     for name in ("fit", "evaluate", "predict"):
         assert _tf_keras_method_params(name) is not None, name
@@ -556,6 +567,7 @@ def _defined_anywhere(name: str, version: str, pkg: str = "keras") -> bool:
 
 
 @pytest.mark.parametrize("entry", legacy.REMOVED_METHODS, ids=lambda e: e.name)
+@pytest.mark.network
 def test_removed_methods(entry):
     assert _defined_anywhere(entry.name, K224), f"{entry.name} did not exist in Keras 2.2.4"
     if entry.replacement:
@@ -573,6 +585,7 @@ def test_removed_methods(entry):
 
 
 @pytest.mark.parametrize("path", legacy.OPTIMIZERS)
+@pytest.mark.network
 def test_optimizer_learning_rate(path):
     params = _tf_keras_params(path)
     if params is None:  # lower-case Keras 1 / multi-backend alias
@@ -583,6 +596,7 @@ def test_optimizer_learning_rate(path):
     assert "learning_rate" in params and "lr" not in params, f"{path}: {sorted(params)}"
 
 
+@pytest.mark.network
 def test_every_tf_keras_optimizer_listed():
     api = tf_keras_api()
     for module in ("optimizers", "optimizers.legacy", "optimizers.experimental"):
@@ -592,6 +606,7 @@ def test_every_tf_keras_optimizer_listed():
                 assert f"{module}.{name}" in legacy.OPTIMIZERS, f"{module}.{name} missing from OPTIMIZERS"
 
 
+@pytest.mark.network
 def test_optimizer_args():
     by_old = {a.old: a for a in legacy.OPTIMIZER_ARGS}
     assert by_old["lr"].new == "learning_rate" and by_old["lr"].fixable

@@ -3,7 +3,13 @@
 Tests read real Keras releases and real third-party legacy Keras code. Archives are fetched once with
 ``pip download --no-deps`` and unpacked under a cache directory (``KERAS_COMPAT_TEST_CACHE``, default
 ``~/.cache/keras-compat-tests``); later runs reuse them offline. When the index cannot be reached the
-calling test is skipped with the reason, never failed and never silently passed.
+calling test is skipped with the reason, never failed and never silently passed, and the failure is
+remembered: every later download of the same run skips at once with the same reason (a machine without
+the index must not pay pip's retries once per test).
+
+Every test that may download is marked ``network`` (so ``pytest -m "not network"`` is a complete offline
+run): :func:`require_network_marker` fails a test that reaches a download without the marker, whether
+or not the archive is already cached, so a missing marker shows on every machine.
 """
 
 from __future__ import annotations
@@ -36,6 +42,33 @@ class IndexUnreachable(RuntimeError):
     """The package index could not be reached (tests skip on this)."""
 
 
+#: The test being run (set by ``tests/conftest.py``), for :func:`require_network_marker`.
+current_test: pytest.Item | None = None
+#: Why the index could not be reached earlier in this run (None: no failure yet).
+_unreachable: str | None = None
+
+
+def require_network_marker(what: str) -> None:
+    """Fail the running test if it is not marked ``network``: it is about to need the index for ``what``."""
+    item = current_test
+    if item is not None and item.get_closest_marker("network") is None:
+        pytest.fail(f"{item.nodeid} needs the package index ({what}) but is not marked network: add "
+                    "@pytest.mark.network (or pytestmark) so that `pytest -m 'not network'` stays offline",
+                    pytrace=False)
+
+
+def unreachable() -> str | None:
+    """The reason recorded when the index could not be reached earlier in this run (None: it could)."""
+    return _unreachable
+
+
+def remember_unreachable(reason: str) -> None:
+    """Record that the index is unreachable: later downloads of this run skip at once."""
+    global _unreachable
+    if _unreachable is None:
+        _unreachable = reason
+
+
 def _pip_download(requirement: str, dest: Path, prefer_sdist: bool,
                   platform: str | None = None, python_version: str | None = None) -> Path:
     cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "--disable-pip-version-check",
@@ -49,7 +82,10 @@ def _pip_download(requirement: str, dest: Path, prefer_sdist: bool,
         if python_version:
             extra += ["--python-version", python_version]
         cmd[4:4] = extra
-    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+    try:
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+    except subprocess.TimeoutExpired:
+        raise IndexUnreachable(f"package index unreachable: pip download {requirement} took over 600 s") from None
     files = [p for p in dest.iterdir() if p.is_file()]
     if files:  # pip may fail *after* saving (metadata of an old setup.py); the archive is what we need
         return files[0]
@@ -57,7 +93,9 @@ def _pip_download(requirement: str, dest: Path, prefer_sdist: bool,
     lowered = text.lower()
     if any(s in lowered for s in ("connection", "network is unreachable", "name resolution",
                                   "temporary failure", "timed out", "max retries")):
-        raise IndexUnreachable(f"package index unreachable while fetching {requirement}: {text[-300:]}")
+        last = next((line.strip() for line in reversed(text.splitlines()) if line.strip()), "")
+        raise IndexUnreachable(f"package index unreachable (first failure: pip download {requirement}: "
+                               f"{last[-200:]})")
     raise RuntimeError(f"pip download {requirement} failed:\n{text[-2000:]}")
 
 
@@ -93,6 +131,7 @@ def fetch(name: str, version: str, *, prefer_sdist: bool = False, platform: str 
     small for large wheels (TensorFlow). Raises :class:`IndexUnreachable` when the index cannot be reached
     and nothing is cached.
     """
+    require_network_marker(f"{name}=={version}")
     kind = "sdist" if prefer_sdist else "any"
     if platform or python_version:
         kind += f"-{platform or 'native'}-py{python_version or 'native'}"
@@ -107,11 +146,17 @@ def fetch(name: str, version: str, *, prefer_sdist: bool = False, platform: str 
         fcntl.flock(lock, fcntl.LOCK_EX)
         if done.exists():
             return target
+        if _unreachable is not None:
+            raise IndexUnreachable(_unreachable)
         with tempfile.TemporaryDirectory(dir=cache_root()) as tmp:
             download_dir = Path(tmp) / "download"
             download_dir.mkdir()
-            archive = _pip_download(f"{name}=={version}", download_dir, prefer_sdist,
-                                    platform, python_version)
+            try:
+                archive = _pip_download(f"{name}=={version}", download_dir, prefer_sdist,
+                                        platform, python_version)
+            except IndexUnreachable as exc:
+                remember_unreachable(str(exc))
+                raise
             staging = Path(tmp) / "unpacked"
             _unpack(archive, staging, members)
             if target.exists():

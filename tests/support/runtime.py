@@ -29,6 +29,7 @@ from pathlib import Path
 
 import pytest
 
+from . import pypi
 from .pypi import cache_root
 
 #: What the environment holds: pinned, CPU-only wheels (tensorflow-cpu has no CUDA libraries).
@@ -71,6 +72,7 @@ def runtime_python() -> Path:
     Raises :class:`RuntimeUnavailable` when it cannot be built.
     """
     global _failure
+    pypi.require_network_marker("the TensorFlow/Keras environment " + " ".join(REQUIREMENTS))
     if _failure is not None:
         raise RuntimeUnavailable(_failure)
     root = _env_dir()
@@ -81,6 +83,9 @@ def runtime_python() -> Path:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if done.exists():
             return _venv_python(root)
+        if pypi.unreachable() is not None:
+            _failure = f"cannot build the TensorFlow/Keras test environment: {pypi.unreachable()}"
+            raise RuntimeUnavailable(_failure)
         if root.exists():
             shutil.rmtree(root)
         try:
