@@ -7,8 +7,14 @@ Two shapes are recognised:
 * ``if <switch>: <imports> else: <other imports>``: an ``if``/``else`` whose branches import different
   Keras flavours selects between them (environment variable, version check, ``TF_KERAS`` flag ...).
 
-Code inside a branch of a Keras version/flavour switch (``if keras.__version__ ...``, ``if TF_KERAS:``)
-is compatibility code too; rules that respect compatibility code do not report there.
+Code inside a branch of a Keras version/flavour switch is compatibility code too; rules that respect
+compatibility code do not report there, and no fix rewrites it. A switch is an ``if`` whose test names
+a version or flavour (``if Version(tf.__version__) >= Version("2.13")``, ``if keras.__version__ ...``,
+``if TF_KERAS:``, ``if K.backend() == ...``) or reads a Keras environment variable or attribute by name
+(``if os.environ['TF_KERAS']:``, ``if os.environ.get("TF_USE_LEGACY_KERAS")``, ``if hasattr(tf,
+"keras")``), or whose other branch imports Keras (``if ...: from tensorflow.python import keras /
+else: import keras``). An import in such a branch is a deliberate choice of library or version: KC101
+does not ask to move it to ``tensorflow.keras`` (a path the switch's other branch may not have).
 """
 
 from __future__ import annotations
@@ -23,6 +29,9 @@ from keras_compat.walk import in_body, walk
 
 _IMPORT_ERRORS = {"ImportError", "ModuleNotFoundError", "Exception", "BaseException", "AttributeError"}
 _SWITCH_WORDS = re.compile(r"keras|version|tf2|tf_?1|legacy|backend", re.IGNORECASE)
+#: String constants in an ``if`` test that make it a switch: environment variables and attribute names
+#: (``os.environ["TF_KERAS"]``, ``"KERAS_BACKEND"``, ``hasattr(tf, "keras")``).
+_SWITCH_STRINGS = re.compile(r"keras", re.IGNORECASE)
 
 
 def catches_import_error(handler: ast.ExceptHandler) -> bool:
@@ -65,6 +74,7 @@ class ImportGuard:
 
     guarded: bool  # inside a try/except-ImportError or a flavour-selecting if/else
     alternatives: frozenset[Flavour]  # Keras flavours imported by the other branches
+    switch: bool = False  # inside a branch of a Keras version/flavour switch (see the module docstring)
 
 
 def import_guard(node: ast.AST, parents: dict[ast.AST, ast.AST],
@@ -80,7 +90,7 @@ def import_guard(node: ast.AST, parents: dict[ast.AST, ast.AST],
             found = memo[id(statements)] = imported_flavours(statements)
         return found
 
-    guarded = False
+    guarded = switch = False
     alternatives: set[Flavour] = set()
     child: ast.AST = node
     parent = parents.get(node)
@@ -96,14 +106,16 @@ def import_guard(node: ast.AST, parents: dict[ast.AST, ast.AST],
                 elif any(child is h for h in handlers):
                     guarded = True
                     alternatives |= flavours_in(body)
-        elif isinstance(parent, ast.If):
+        elif isinstance(parent, ast.If) and child is not parent.test:
             other = parent.orelse if in_body(parent, child) else parent.body
             flavours = flavours_in(other)
             if flavours:
-                guarded = True
+                guarded = switch = True
                 alternatives |= flavours
+            elif is_switch_test(parent.test):
+                switch = True
         child, parent = parent, parents.get(parent)
-    return ImportGuard(guarded, frozenset(alternatives))
+    return ImportGuard(guarded, frozenset(alternatives), switch)
 
 
 def is_switch_test(test: ast.expr) -> bool:
@@ -111,6 +123,9 @@ def is_switch_test(test: ast.expr) -> bool:
     for node in walk(test):
         word = node.id if isinstance(node, ast.Name) else node.attr if isinstance(node, ast.Attribute) else None
         if word and _SWITCH_WORDS.search(word):
+            return True
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and len(node.value) < 100 and \
+                _SWITCH_STRINGS.search(node.value):
             return True
     return False
 

@@ -144,3 +144,46 @@ def test_memoised_lookups_stay_per_function() -> None:
     )
     found = {line for line, code in codes(source) if code == "KC201"}
     assert found == {3, 4, 14}
+
+
+SWITCHES = {
+    "version-class-else-standalone": (
+        "import tensorflow as tf\nfrom packaging.version import Version\n\n"
+        "if Version(tf.__version__) >= Version('2.13'):\n    from keras.src.utils import tf_utils\n"
+        "else:\n    from keras.utils import tf_utils\n"),
+    "looseversion-testing-infra": (
+        "import tensorflow as tf\nfrom distutils.version import LooseVersion\n\n"
+        "if LooseVersion(tf.__version__) < LooseVersion('2.13'):\n"
+        "    from keras.testing_infra import test_combinations\n"
+        "else:\n    from keras.src.testing_infra import test_combinations\n"),
+    "environ-subscript-private-flavour": (
+        "import os\nif os.environ['TF_KERAS']:\n    from tensorflow.python import keras\nelse:\n    import keras\n"
+        "model = keras.models.Sequential()\n"),
+    "environ-get-in-test": (
+        "import os\nif 'TF_KERAS' in os.environ:\n    from tensorflow.python.keras.layers import Dense\n"
+        "else:\n    from keras.layers import Dense\n"),
+    "version-without-else": (
+        "import tensorflow as tf\nif tf.__version__.startswith('2.16'):\n    import keras\n"),
+    "hasattr-keras": (
+        "import tensorflow as tf\nif not hasattr(tf, 'keras'):\n    from keras import layers\n"),
+}
+
+
+@pytest.mark.parametrize("target", ["tf-keras", "keras3"])
+@pytest.mark.parametrize("source", SWITCHES.values(), ids=SWITCHES.keys())
+def test_compatibility_switches_are_neither_reported_nor_fixed(source: str, target: str) -> None:
+    """Issue 23: KC101 fired in the standalone branch of version and TF_KERAS switches, and its unsafe fix
+    wrote paths such as tensorflow.keras.utils.tf_utils that the other branch's TensorFlow lacks."""
+    from keras_compat.fixes import fix_text
+    from keras_compat.settings import Settings
+
+    settings = Settings(target=target)
+    found = [(d.line, d.code) for d in lint_source(source, settings=settings)]
+    assert not [f for f in found if f[1] in ("KC101", "KC102", "KC103", "KC107", "KC108")], found
+    assert fix_text(source, settings=settings, unsafe=True).text == source
+
+
+def test_a_switch_needs_a_keras_or_version_test() -> None:
+    """An ordinary ``if`` around a standalone import is not a switch: the import is still reported."""
+    source = "import os\nif os.path.exists('data'):\n    import keras\n"
+    assert [d.code for d in lint_source(source)] == ["KC101"]

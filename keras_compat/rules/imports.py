@@ -128,8 +128,8 @@ def standalone_import(ctx: Context) -> Iterator[Diagnostic]:
             continue
         if name.raw.startswith(_BACKEND_PREFIXES):
             continue
-        if record.guard.guarded and any(f.modern for f in record.guard.alternatives):
-            continue
+        if record.guard.switch or record.guard.guarded and any(f.modern for f in record.guard.alternatives):
+            continue  # compatibility code: a fallback to tf.keras, or a version/flavour switch's branch
         node = record.node
         if isinstance(node, ast.ImportFrom):
             if id(node) in reported:
