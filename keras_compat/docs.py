@@ -26,22 +26,97 @@ def _fence(code: str) -> str:
     return f"```python\n{strip_markers(code).rstrip()}\n```"
 
 
-def _label(example: Bad | Good | str, rule: Rule) -> list[str]:
-    """A "With keras-target = ..." line for an example limited to some of the rule's targets."""
+def _limited(example: Bad | Good | str, rule: Rule) -> tuple[str, ...]:
+    """The targets an example is limited to, when that is fewer than the rule runs under (else empty)."""
     targets = () if isinstance(example, str) else example.targets
     if not targets or set(targets) >= set(rule.targets):
-        return []
-    return [f"With `keras-target = {' / '.join(targets)}`:", ""]
+        return ()
+    return targets
 
 
 def _examples(items: list, rule: Rule, limit: int = 2) -> list:
     """The first ``limit`` examples, plus the first one of each target-limited kind not yet shown."""
     shown = list(items[:limit])
     for target in TARGETS:
-        if not any(_label(e, rule) and target in e.targets for e in shown):
-            extra = [e for e in items if _label(e, rule) and target in e.targets]
+        if not any(_limited(e, rule) and target in e.targets for e in shown):
+            extra = [e for e in items if _limited(e, rule) and target in e.targets]
             shown += extra[:1]
     return shown
+
+
+def _target_words(targets: tuple[str, ...] | list[str]) -> str:
+    return "`keras-target = " + " / ".join(targets) + "`"
+
+
+def shown_bad(rule: Rule) -> list[Bad]:
+    """The bad examples on the rule's page: the first two, one per limited target, and a fixable one."""
+    shown = _examples(list(rule.bad), rule)
+    if not any(b.fixed is not None for b in shown):
+        shown += [b for b in rule.bad if b.fixed is not None][:1]
+    return shown
+
+
+def clean_targets(code: str, targets: tuple[str, ...]) -> tuple[str, ...]:
+    """Those of ``targets`` under which ``code`` has no finding at all (every rule enabled by default)."""
+    from keras_compat.engine import lint_source
+    from keras_compat.settings import Settings
+
+    return tuple(t for t in targets if not lint_source(code, "example.py", Settings(target=t)))
+
+
+def shown_good(rule: Rule) -> list[tuple[str, tuple[str, ...]]]:
+    """The "Use instead" examples: ``(code, targets it is shown for)``.
+
+    A good example is shown for the targets (among the rule's) under which it has no finding from any
+    rule, so advice never shows code that another rule reports there (``from tensorflow import keras``
+    gets KC107 under ``keras3``). The first two qualify, plus the first one for each target not covered
+    yet; code already shown as a fix result is not repeated.
+    """
+    fixed = {strip_markers(b.fixed).strip() for b in shown_bad(rule) if b.fixed is not None}
+    candidates = []
+    for good in rule.good:
+        record = good if isinstance(good, Good) else Good(good)
+        text = strip_markers(record.code).strip()
+        if text in fixed or any(text == c[0] for c in candidates):
+            continue
+        targets = clean_targets(record.code, tuple(t for t in rule.targets if record.applies_to(t)))
+        if targets:
+            candidates.append((text, targets))
+    shown = candidates[:2]
+    for target in rule.targets:
+        if not any(target in t for _, t in shown):
+            shown += [c for c in candidates if target in c[1]][:1]
+    return shown
+
+
+def _same_code(bads: list[Bad]) -> list[list[Bad]]:
+    """The shown bad examples grouped by their code (one example with a different fix per target)."""
+    groups: dict[str, list[Bad]] = {}
+    for bad in bads:
+        groups.setdefault(strip_markers(bad.code).strip(), []).append(bad)
+    return list(groups.values())
+
+
+def _bad_label(group: list[Bad], rule: Rule) -> str:
+    limited = [_limited(b, rule) for b in group]
+    if not all(limited):
+        return "Reported:"
+    targets = [t for t in rule.targets if any(t in lim for lim in limited)]
+    return "Reported:" if set(targets) >= set(rule.targets) else f"Reported with {_target_words(targets)}:"
+
+
+def _fix_label(bad: Bad, per_target: Rule | None = None) -> str:
+    """What produced a fixed block; ``per_target``: the example has another fix under another target."""
+    command = "keras-compat check --fix" + (" --unsafe-fixes" if bad.unsafe else "")
+    where = _limited(bad, per_target) if per_target is not None else ()
+    target = f" with {_target_words(where)}" if where else ""
+    return f"`{command}`{target} changes it to (this rule's fix; other rules may still report):"
+
+
+def _good_label(targets: tuple[str, ...], rule: Rule) -> str:
+    if set(targets) == set(TARGETS):
+        return "No finding, with any `keras-target`:"
+    return f"No finding, with {_target_words(targets)}:"
 
 
 def _targets_line(rule: Rule) -> str:
@@ -92,20 +167,20 @@ def rule_page(rule: Rule) -> str:
         "",
     ]
     if rule.bad:
-        for bad in _examples(list(rule.bad), rule):
-            lines += [*_label(bad, rule), _fence(bad.code), ""]
+        for group in _same_code(shown_bad(rule)):
+            lines += [_bad_label(group, rule), "", _fence(group[0].code), ""]
+            fixed = [b for b in group if b.fixed is not None]
+            for bad in fixed:
+                lines += [_fix_label(bad, rule if len(group) > 1 else None), "", _fence(bad.fixed or ""), ""]
+            if not fixed and rule.fix is not FixAvailability.NONE:
+                lines += ["No automatic fix for this one (see Fix safety).", ""]
     else:
         lines += ["(This finding is reported by keras-compat itself, not by a code pattern.)", ""]
     lines += ["## Use instead", ""]
     if rule.use_instead:
         lines += [rule.use_instead, ""]
-    fixed = [b for b in rule.bad if b.fixed is not None]
-    for bad in _examples(fixed, rule, limit=1):
-        target = f" with `keras-target = {' / '.join(bad.targets)}`" if _label(bad, rule) else ""
-        lines += ["After the automatic fix" + (" (with `--unsafe-fixes`)" if bad.unsafe else "") + target + ":",
-                  "", _fence(bad.fixed or ""), ""]
-    for good in _examples(list(rule.good), rule):
-        lines += [*_label(good, rule), _fence(good if isinstance(good, str) else good.code), ""]
+    for code, targets in shown_good(rule):
+        lines += [_good_label(targets, rule), "", f"```python\n{code}\n```", ""]
     lines += ["## Fix safety", "", rule.fix_safety, ""]
     if rule.options:
         lines += ["## Options", "", rule.options, ""]
@@ -117,7 +192,7 @@ def rules_table() -> str:
     rows = ["| code | symbol (pylint id) | severity | fix | summary |", "|---|---|---|---|---|"]
     for rule in all_rules():
         fix = "" if rule.fix is FixAvailability.NONE else "yes"
-        note = "" if rule.default_enabled else " (off by default)"
+        note = "" if rule.default_enabled else " (off by default)"  # never in the summary (a test says so)
         rows.append(f"| [{rule.code}](docs/rules/{rule.code}.md) | `{rule.symbol}` ({rule.pylint_msgid}) | "
                     f"{rule.severity.value} | {fix} | {rule.summary}{note} |")
     return "\n".join(rows)

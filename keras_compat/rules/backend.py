@@ -15,7 +15,7 @@ from keras_compat.diagnostics import Diagnostic, Edit, Fix
 from keras_compat.importer import ensure_import
 from keras_compat.layers import classifier
 from keras_compat.names import Flavour, keras_name
-from keras_compat.registry import Bad, FixAvailability, Severity, rule
+from keras_compat.registry import Bad, FixAvailability, Good, Severity, rule
 from keras_compat.walk import in_body
 
 _BY_NAME = {f.name: f for f in BACKEND_FUNCTIONS}
@@ -294,6 +294,8 @@ _ALIASES_DOC = ("Calls are recognised through every spelling of the backend modu
     good=(
         "import tensorflow as tf\nfrom tensorflow import keras\n\nclass Sum(keras.layers.Layer):\n"
         "    def call(self, x):\n        return tf.reduce_sum(x, axis=1)\n",
+        Good("import keras\n\nclass Sum(keras.layers.Layer):\n    def call(self, x):\n"
+             "        return keras.ops.sum(x, axis=1)\n", targets=("keras3",)),
         "import keras.backend as K\nfrom keras.layers import Layer\n\nclass Scale(Layer):\n"
         "    def call(self, x):\n        return x * K.epsilon()\n"
         "    def compute_output_shape(self, s):\n        return s if K.image_data_format() else s\n",

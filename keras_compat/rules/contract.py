@@ -15,7 +15,7 @@ from keras_compat.context import Context
 from keras_compat.data import layers as table
 from keras_compat.diagnostics import Diagnostic, Edit
 from keras_compat.layers import ClassInfo, Classifier, FunctionNode, Kind, by_scope, classifier
-from keras_compat.registry import Bad, FixAvailability, Severity, rule
+from keras_compat.registry import Bad, FixAvailability, Good, Severity, rule
 from keras_compat.rules.backend import in_legacy_branch
 from keras_compat.rules.training import def_name_range
 from keras_compat.walk import walk
@@ -127,6 +127,10 @@ def _layer_classes(ctx: Context, kinds: tuple[Kind, ...]) -> Iterator[tuple[Clas
         "        super().__init__()\n        self.units = units\n",
         "from keras.callbacks import Callback\n\nclass Log(Callback):\n    def __init__(self, path):\n"
         "        super().__init__()\n        self.path = path\n",
+        Good('from tensorflow.keras import layers\n\nclass Scale(layers.Layer):\n'
+             '    def __init__(self, factor, **kwargs):\n        super().__init__(**kwargs)\n'
+             '        self.factor = factor\n\n    def get_config(self):\n'
+             '        return {**super().get_config(), "factor": self.factor}\n', targets=("tf-keras",)),
     ),
 )
 def layer_init_kwargs(ctx: Context) -> Iterator[Diagnostic]:
@@ -240,6 +244,9 @@ def missing_get_config(ctx: Context) -> Iterator[Diagnostic]:
         "        Layer.__init__(self, **kwargs)\n",
         "from tensorflow.keras.callbacks import Callback\n\nclass Log(Callback):\n"
         "    def __init__(self):\n        self.seen = 0\n",
+        Good('import keras\n\nclass Scale(keras.layers.Layer):\n    def __init__(self, factor, **kwargs):\n'
+             '        super().__init__(**kwargs)\n        self.factor = factor\n\n    def get_config(self):\n'
+             '        return {**super().get_config(), "factor": self.factor}\n', targets=("keras3",)),
     ),
 )
 def missing_super_init(ctx: Context) -> Iterator[Diagnostic]:

@@ -290,6 +290,7 @@ def _enclosing_function(ctx: Context, node: ast.AST) -> int | None:
         "from tensorflow.keras.layers import Layer, Dense\n",
         "from tensorflow.keras.utils import to_categorical\n",
         "import tensorflow as tf\nlayer = tf.keras.layers.Layer()\n",
+        Good("from keras.layers import Layer, Dense\n", targets=("keras3",)),
     ),
 )
 def private_import(ctx: Context) -> Iterator[Diagnostic]:

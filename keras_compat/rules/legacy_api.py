@@ -11,7 +11,7 @@ from keras_compat.context import Context, ImportRecord
 from keras_compat.data import layers as layer_table
 from keras_compat.diagnostics import Diagnostic, Edit, Fix
 from keras_compat.names import raw_leaves
-from keras_compat.registry import Bad, FixAvailability, Severity, rule
+from keras_compat.registry import Bad, FixAvailability, Good, Severity, rule
 
 
 def _callee(ctx: Context, call: ast.Call) -> tuple[str, str] | None:
@@ -176,6 +176,8 @@ def _kernel_keywords(call: ast.Call, names: tuple[str, ...]) -> list[ast.keyword
         "from tensorflow.keras.layers import Conv2D\nc = Conv2D(32, 3, strides=2)\n",
         "from tensorflow.keras.layers import Conv1D\nc = Conv1D(32, 3)\n",
         "from tensorflow.keras.layers import Conv2D\nc = Conv2D(32, (3, 3), (1, 1), 'same')\n",
+        Good("from keras.layers import Conv2D\nc = Conv2D(32, (3, 3), strides=(2, 2), padding='same')\n",
+             targets=("keras3",)),
     ),
 )
 def legacy_positional(ctx: Context) -> Iterator[Diagnostic]:
@@ -461,6 +463,10 @@ def _bindings_kind(ctx: Context, bindings: list) -> str:
             "p = m.predict_proba(x)  # error: KC204\n"),
     ),
     good=(
+        Good("import numpy as np\nfrom tensorflow import keras\nmodel.fit(gen, steps_per_epoch=10, epochs=2)\n"
+             "classes = np.argmax(model.predict(x), axis=-1)\n", targets=("tf-keras",)),
+        Good("import keras\nimport numpy as np\nmodel.fit(gen, steps_per_epoch=10, epochs=2)\n"
+             "classes = np.argmax(model.predict(x), axis=-1)\n", targets=("keras3",)),
         "import keras\nmodel.fit(gen, steps_per_epoch=10, epochs=2)\n",
         "def fit_generator(self, gen):\n    return gen\n",
         "import keras\nfrom sklearn.linear_model import LogisticRegression\nclf = LogisticRegression()\n"

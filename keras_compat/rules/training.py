@@ -19,7 +19,7 @@ from keras_compat.data import layers as table
 from keras_compat.diagnostics import Diagnostic, Edit
 from keras_compat.layers import ClassInfo, FunctionNode, classifier
 from keras_compat.names import keras_name
-from keras_compat.registry import Bad, FixAvailability, Severity, rule
+from keras_compat.registry import Bad, FixAvailability, Good, Severity, rule
 from keras_compat.rules.backend import in_legacy_branch
 from keras_compat.walk import iter_children, walk
 
@@ -440,6 +440,9 @@ def missing_training_argument(ctx: Context) -> Iterator[Diagnostic]:
         "        return K.in_train_phase(lambda: K.dropout(x, 0.5), x, training=training)\n",
         "import tensorflow as tf\nfrom tensorflow.keras import layers\n\nclass Block(layers.Layer):\n"
         "    def call(self, x, training=None):\n        return self.drop(x)\n",
+        Good("import keras\n\nclass Noise(keras.layers.Layer):\n    def call(self, x, training=None):\n"
+             "        if training:\n            return keras.random.dropout(x, rate=0.5)\n        return x\n",
+             targets=("keras3",)),
     ),
 )
 def training_not_forwarded(ctx: Context) -> Iterator[Diagnostic]:
@@ -553,7 +556,7 @@ def _sublayer_attributes(ctx: Context, info: ClassInfo) -> dict[str, str]:
     message="call() of {layer} calls {sublayer} but does not expose `training`: correct through the call "
             "context, but the Keras guide asks layers that behave differently in training to take "
             "`training=None` and forward it",
-    summary="`call()` without `training` that calls training-sensitive sub-layers (style, off by default)",
+    summary="`call()` without `training` that calls training-sensitive sub-layers (style)",
     what="Finds a custom layer's `call()` without a `training` parameter that calls `Dropout`, "
          "`BatchNormalization`, `GaussianNoise`, the `Random*` augmentation layers or recurrent layers "
          "built with `dropout=`. Off by default: enable it with `--extend-select=KC408` (flake8/CLI) or "
@@ -578,6 +581,10 @@ def _sublayer_attributes(ctx: Context, info: ClassInfo) -> dict[str, str]:
         "from tensorflow.keras import layers\n\nclass Block(layers.Layer):\n    def __init__(self, **kwargs):\n"
         "        super().__init__(**kwargs)\n        self.rnn = layers.LSTM(8)\n\n"
         "    def call(self, x):\n        return self.rnn(x)\n",
+        Good("from keras import layers\n\nclass Block(layers.Layer):\n    def __init__(self, **kwargs):\n"
+             "        super().__init__(**kwargs)\n        self.drop = layers.Dropout(0.5)\n\n"
+             "    def call(self, x, training=None):\n        return self.drop(x, training=training)\n",
+             targets=("keras3",)),
     ),
 )
 def implicit_training(ctx: Context) -> Iterator[Diagnostic]:
