@@ -78,10 +78,10 @@ class KerasCompatChecker:
                                      *(getattr(options, "extend_select", None) or ()))
                          if isinstance(c, str) and c.startswith("KC"))
         try:
-            cls._settings = settings_from_mapping(values, source="flake8 options").with_options(
+            cls._settings = settings_from_mapping(values, source="keras-compat").with_options(
                 select=("KC",), extend_select=explicit)
         except SettingsError as exc:
-            raise ValueError(str(exc)) from None
+            raise _option_error(exc, values) from None
 
     def run(self) -> Iterator[tuple[int, int, str, type]]:
         try:
@@ -101,3 +101,17 @@ class KerasCompatChecker:
                 return lint_tree(self.tree, text, self.filename, self._settings)
         except TimeLimitExceeded as exc:
             return [not_analysed(str(exc))]
+
+
+def _option_error(exc: SettingsError, values: dict[str, Any]) -> Exception:
+    """A bad option value as flake8's own clean error ("There was a critical error ..."), never a traceback.
+
+    flake8's configuration files have no inline comments: ``keras-target = tf-keras  # or keras3`` reads the
+    comment as part of the value, so the message says so when a value holds a ``#``.
+    """
+    from flake8.exceptions import ExecutionError
+
+    text = " ".join(str(v) for v in values.values())
+    hint = ("; flake8 configuration files have no inline comments: put the comment on a line of its own"
+            if "#" in text else "")
+    return ExecutionError(f"{exc}{hint}")

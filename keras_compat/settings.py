@@ -14,6 +14,7 @@ from keras_compat.limits import DEFAULT_MAX_FILE_MB, DEFAULT_MAX_FILE_SECONDS
 
 TARGETS = ("tf-keras", "keras3")
 _CODE_PREFIX = re.compile(r"^KC\d{0,3}$|^ALL$")
+_MODULE_PATH = re.compile(r"^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*$")
 
 
 class SettingsError(ValueError):
@@ -71,6 +72,9 @@ class Settings:
             for code in getattr(self, key):
                 if not _CODE_PREFIX.match(code):
                     raise SettingsError(f"{key.replace('_', '-')}: invalid rule code prefix {code!r}")
+        for alias in self.extra_backend_aliases:
+            if not _MODULE_PATH.match(alias):
+                raise SettingsError(f"extra-backend-aliases: {alias!r} is not a module path (like mypkg.backend)")
 
     def enabled(self, code: str) -> bool:
         """Whether rule ``code`` runs: the longest matching prefix wins, ignore wins ties."""

@@ -47,7 +47,7 @@ def _options() -> tuple[tuple[str, dict[str, Any]], ...]:
 def _settings(linter: PyLinter) -> Settings:
     values = {f"keras-{o.name}": getattr(linter.config, f"keras_{o.name.replace('-', '_')}", o.default)
               for o in RULE_OPTIONS}
-    return settings_from_mapping(values, source="pylint options").with_options(run_all=True)
+    return settings_from_mapping(values, source="keras-compat").with_options(run_all=True)
 
 
 def _limits(linter: PyLinter) -> tuple[float, int]:
@@ -121,11 +121,13 @@ CHECKERS = tuple(_make_checker(group) for group in GROUPS.values())
 
 
 def load_configuration(linter: PyLinter) -> None:
-    """pylint hook, called once the configuration is read: a bad limit is pylint's usual usage error (exit 32,
-    as for an unrecognised option), not a traceback and not a message per module."""
+    """pylint's hook after reading the configuration: a bad value of our options (a limit, the target, a
+    backend alias) is pylint's own clean configuration error (``pylint: error: ...``, exit status 32, as for
+    an unrecognised option), never a traceback nor a message per module."""
     try:
         _limits(linter)
-    except ValueError as exc:
+        _settings(linter)
+    except ValueError as exc:  # SettingsError is a ValueError
         parser = getattr(linter, "_arg_parser", None)
         try:
             if parser is not None:

@@ -174,3 +174,58 @@ def test_non_ascii_columns_are_characters(tmp_path) -> None:
     assert ("m.py", 1, col, "KC201") in parse_flake8(out)
     _, out, _ = run_pylint(["m.py"], cwd=tmp_path)
     assert ("m.py", 1, col, "KC201") in parse_pylint(out)
+
+
+# -- bad option values: the host's clean error, never a traceback (issue 23, defect 1) --------------------
+
+def _readme_ini() -> str:
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    block = readme.split("```ini\n", 1)[1].split("```", 1)[0]
+    assert block.startswith("[flake8]")
+    return block
+
+
+def test_the_readme_flake8_configuration_works(tmp_path) -> None:
+    (tmp_path / "m.py").write_text("import keras\n")
+    (tmp_path / "setup.cfg").write_text(_readme_ini())
+    status, out, err = run_flake8(["m.py"], subprocess_mode=True, cwd=tmp_path)
+    assert "Traceback" not in err and "critical error" not in out, (out, err)
+    assert "m.py:1:8: KC101" in out
+
+
+@pytest.mark.parametrize("line, needle", [
+    ("keras-target = tf-keras          # or keras3",
+     "keras-target: invalid value 'tf-keras          # or keras3' (expected one of tf-keras, keras3); flake8 "
+     "configuration files have no inline comments"),
+    ("keras-target = bogus", "keras-target: invalid value 'bogus'"),
+    ("keras-extra-backend-aliases = my-pkg.backend", "extra-backend-aliases: 'my-pkg.backend' is not a module path"),
+])
+def test_flake8_bad_option_values_are_a_clean_error(tmp_path, line: str, needle: str) -> None:
+    (tmp_path / "m.py").write_text("import keras\n")
+    (tmp_path / "setup.cfg").write_text(f"[flake8]\n{line}\n")
+    status, out, err = run_flake8(["m.py"], subprocess_mode=True, cwd=tmp_path)
+    assert "Traceback" not in out + err, err[-2000:]
+    assert status == 1 and "There was a critical error during execution of Flake8:" in out
+    assert f"keras-compat: {needle}" in out
+
+
+@pytest.mark.parametrize("config, name", [
+    ('[tool.pylint.main]\nload-plugins = ["pylint_keras_compat"]\n[tool.pylint.keras-compat]\n'
+     'keras-target = "bogus"\n', "pyproject.toml"),
+    ("[MAIN]\nload-plugins = pylint_keras_compat\n[KERAS-COMPAT]\nkeras-extra-backend-aliases = my pkg\n",
+     ".pylintrc"),
+])
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_pylint_bad_option_values_are_a_clean_error(tmp_path, config: str, name: str, jobs: str) -> None:
+    import subprocess
+    import sys
+
+    (tmp_path / "m.py").write_text("import keras\n")
+    (tmp_path / name).write_text(config)
+    proc = subprocess.run([sys.executable, "-m", "pylint", "-j", jobs, "m.py"], cwd=tmp_path, capture_output=True,
+                          text=True, timeout=120)
+    assert "Traceback" not in proc.stdout + proc.stderr, proc.stderr[-2000:]
+    assert proc.returncode == 32, (proc.returncode, proc.stdout, proc.stderr)
+    assert "pylint: error:" in proc.stderr and ("keras-target" in proc.stderr or "'my pkg' is not a module path"
+                                                 in proc.stderr)
+    assert "E7000" not in proc.stdout and "keras-compat-internal-error" not in proc.stdout
