@@ -63,13 +63,19 @@ def unparsable(error: SourceError) -> Diagnostic:
                       {"reason": error.message})
 
 
-def lint_source(source: str | bytes, filename: str = "<string>", settings: Settings | None = None) -> list[Diagnostic]:
-    """Lint one module given as text or bytes. Undecodable or unparsable input yields one KC001."""
+def lint_source(source: str | bytes, filename: str = "<string>", settings: Settings | None = None, *,
+                parse_first: bool = False) -> list[Diagnostic]:
+    """Lint one module given as text or bytes. Undecodable or unparsable input yields one KC001.
+
+    A module that never mentions Keras is skipped without parsing, unless ``parse_first``: the CLI promises
+    KC001 for every file it cannot parse (Python 2 code, syntax errors), whatever the file is about; the
+    plugins keep the shortcut (their hosts report syntax errors themselves).
+    """
     settings = settings or _DEFAULT_SETTINGS
     all_rules()
     try:
         text = decode(source).text if isinstance(source, bytes) else source
-        if not _RELEVANT.search(text):
+        if not parse_first and not _RELEVANT.search(text):
             return []
         tree = parse(text, filename)
     except SourceError as exc:

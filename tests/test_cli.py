@@ -115,6 +115,22 @@ def test_unparsable_file_exit_2_and_run_goes_on(tmp_path: Path) -> None:
     assert "2 files could not be read or parsed" in proc.stderr.decode()
 
 
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_unparsable_files_without_keras_are_kc001(tmp_path: Path, capsys, monkeypatch, jobs: str) -> None:
+    """Issue 23, defect 3: the text pre-filter ran before parsing, so a Python 2 or broken file that does
+    not mention Keras passed with exit 0. The CLI parses every file; the plugins keep the shortcut."""
+    write(tmp_path, {"py2.py": 'print "hello"\n', "broken.py": "def f(:\n    pass\n", "fine.py": "x = 1\n",
+                     **{f"more{n}.py": "y = 2\n" for n in range(8)}})
+    code, out, err = run(["check", "--isolated", "--no-cache", "-j", jobs, "."], tmp_path, capsys, monkeypatch)
+    assert code == 2, (out, err)
+    assert ("py2.py", 1, "KC001") in reported(out) and "looks like Python 2: print statement" in out
+    assert ("broken.py", 1, "KC001") in reported(out) and "syntax error" in out
+    assert {p for p, _, _ in reported(out)} == {"py2.py", "broken.py"}
+    assert "2 files could not be read or parsed" in err
+    code, out, _ = run(["check", "--isolated", "--no-cache", "fine.py"], tmp_path, capsys, monkeypatch)
+    assert code == 0 and out == ""
+
+
 def test_unreadable_file_is_reported(tmp_path, capsys, monkeypatch) -> None:
     from keras_compat.cli import runner
 

@@ -42,8 +42,9 @@ _worker_state: dict[str, object] = {}
 
 
 def analyse(text: str, filename: str, settings: Settings) -> list[Diagnostic]:
-    """Run the core on one decoded text (the cache avoids calling this for unchanged files)."""
-    return lint_source(text, filename, settings)
+    """Run the core on one decoded text (the cache avoids calling this for unchanged files). The text is
+    parsed even when it never mentions Keras: an unparsable file is KC001 and exit status 2 in the CLI."""
+    return lint_source(text, filename, settings, parse_first=True)
 
 
 def _lines(text: str) -> list[str]:
