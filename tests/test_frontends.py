@@ -226,6 +226,6 @@ def test_pylint_bad_option_values_are_a_clean_error(tmp_path, config: str, name:
                           text=True, timeout=120)
     assert "Traceback" not in proc.stdout + proc.stderr, proc.stderr[-2000:]
     assert proc.returncode == 32, (proc.returncode, proc.stdout, proc.stderr)
-    assert "pylint: error:" in proc.stderr and ("keras-target" in proc.stderr or "'my pkg' is not a module path"
-                                                 in proc.stderr)
+    named = "keras-target" in proc.stderr or "'my pkg' is not a module path" in proc.stderr
+    assert "pylint: error:" in proc.stderr and named
     assert "E7000" not in proc.stdout and "keras-compat-internal-error" not in proc.stdout
