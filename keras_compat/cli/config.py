@@ -56,10 +56,17 @@ class Config:
 def find_pyproject(start: Path) -> Path | None:
     """The nearest ``pyproject.toml`` with a ``[tool.keras-compat]`` table, walking up from ``start``."""
     start = start.resolve()
-    here = start if start.is_dir() else start.parent
+    try:
+        here = start if start.is_dir() else start.parent
+    except OSError:  # cannot even look at it: the run reports the path itself
+        here = start.parent
     for directory in (here, *here.parents):
         candidate = directory / "pyproject.toml"
-        if candidate.is_file():
+        try:
+            found = candidate.is_file()
+        except OSError:  # an unreadable directory: the walk reports it (a warning and exit status 2)
+            continue
+        if found:
             try:
                 data = _read_toml(candidate)
             except ConfigError:

@@ -114,7 +114,12 @@ def relative(path: Path, root: Path) -> str:
 
 
 def is_virtualenv(directory: Path) -> bool:
-    return (directory / "pyvenv.cfg").is_file()
+    """Whether ``directory`` holds a ``pyvenv.cfg``; False when that cannot be known (an unreadable
+    directory: the walk then fails to list it and reports it, instead of skipping it silently)."""
+    try:
+        return (directory / "pyvenv.cfg").is_file()
+    except OSError:
+        return False
 
 
 def _skip_dir(entry: os.DirEntry[str], root: Path, excludes: Sequence[str]) -> bool:
@@ -177,8 +182,9 @@ def _walk(directory: Path, root: Path, excludes: Sequence[str], includes: Sequen
                 path = Path(entry.path)
                 if not (excludes and matches_any(relative(path, root), excludes)):
                     yield path, os.path.realpath(entry.path) if link else os.path.join(real_dir, entry.name)
-        except OSError:
-            continue
+        except OSError as exc:
+            if state.problems is not None:
+                state.problems.append((display_path(Path(entry.path)), f"cannot read: {exc.strerror or exc}"))
 
 
 def discover(paths: Sequence[str], root: Path, excludes: Sequence[str],
@@ -195,10 +201,17 @@ def discover(paths: Sequence[str], root: Path, excludes: Sequence[str],
     seen: set[str] = set()
     for raw in paths:
         path = Path(raw)
-        if path.is_dir():
+        try:
+            is_dir = path.is_dir()
+            exists = is_dir or path.exists()
+        except OSError as exc:  # e.g. a path inside a directory we may not enter
+            if problems is not None:
+                problems.append((raw, f"cannot read: {exc.strerror or exc}"))
+            continue
+        if is_dir:
             candidates: Iterable[tuple[Path, str]] = _walk(path, root, excludes, includes,
                                                            _Walk(path, follow_links, problems))
-        elif path.exists():
+        elif exists:
             candidates = [(path, os.path.realpath(path))]  # named explicitly: always checked
         else:
             missing.append(raw)
