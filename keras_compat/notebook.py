@@ -5,10 +5,11 @@ in order (imports in an early cell resolve names in later cells). Every code cel
 a position in the module maps back to ``(cell, line in cell, column)`` with :class:`Module.locate`; a
 comment line ``#kc-cell:N`` ends each cell in the module, which lets fixed text be split back into cells.
 
-* **Reading** uses ``nbformat`` (an optional dependency: ``pip install 'keras-compat[notebook]'``): the
-  JSON is parsed with ``nbformat.reader.reads`` and checked with ``nbformat.validate``. Notebooks of
-  format 3 and older are converted to format 4 for checking; they are not fixed. Notebooks whose kernel
-  language is not Python are not analysed.
+* **Reading** needs only the standard library: the JSON is parsed with :mod:`json` and its cells read as
+  nbformat 4 lays them out (format 3 notebooks from their worksheets; they are checked, not fixed). When
+  the optional ``nbformat`` package is installed (``pip install 'keras-compat[notebook]'``), the notebook
+  is also validated against its schema, and a mismatch is a warning (it is checked anyway). Notebooks
+  whose kernel language is not Python are not analysed.
 * **Cells numbers** are 1-based indexes among *all* cells (markdown and raw cells count), as ruff prints
   them (``notebook.ipynb:cell 3:12:5``).
 * **IPython syntax** is masked line by line, only in a cell that does not parse as it is, and only at the
@@ -41,7 +42,6 @@ from json.decoder import scanstring
 from keras_compat.diagnostics import Diagnostic, Edit
 from keras_compat.source import SourceError, parse, physical_lines
 
-INSTALL_HINT = "reading notebooks needs the nbformat package: pip install 'keras-compat[notebook]'"
 #: Cell magics whose body (after the first line) is Python that runs in the notebook's namespace.
 PYTHON_CELL_MAGICS = frozenset({"time", "timeit", "capture", "prun"})
 #: IPython's automagic commands (usable without ``%``); a non-Python line starting with one is masked.
@@ -103,14 +103,52 @@ class Notebook:
         return self.language.lower() in ("python", "python2", "python3", "ipython", "")
 
 
-def _nbformat():  # type: ignore[no-untyped-def]
+def _validate(nb: dict, major: int) -> list[str]:
+    """Schema problems as warnings, when the optional nbformat package is installed (else none)."""
     try:
         import nbformat
-        import nbformat.reader
-        import nbformat.validator  # noqa: F401
     except ImportError:
-        raise NotebookError(INSTALL_HINT) from None
-    return nbformat
+        return []
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            nbformat.validate(nbformat.from_dict(nb))
+    except nbformat.ValidationError as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else exc.__class__.__name__
+        return [f"the notebook does not match the nbformat {major} schema ({first}); checked anyway"]
+    except Exception:  # noqa: BLE001,S110 - an unknown version etc.: reading decides
+        pass
+    return []
+
+
+def _joined(value: object) -> object:
+    """A cell's source as nbformat stores it: one string, or a list of strings joined."""
+    if isinstance(value, list):
+        return "".join(s for s in value if isinstance(s, str))
+    return value
+
+
+def _raw_cells(nb: dict, major: int) -> list[object]:
+    """The cells in order: ``cells`` (nbformat 4), or every worksheet's cells (nbformat 3 and 2), with a
+    v3 code cell's ``input`` as its source, as ``nbformat.convert`` does."""
+    if major >= 4:
+        cells = nb.get("cells")
+        if not isinstance(cells, list):
+            raise NotebookError("not a notebook: no 'cells' list")
+        return cells
+    worksheets = nb.get("worksheets")
+    if not isinstance(worksheets, list):
+        raise NotebookError(f"cannot read an nbformat {major} notebook: no 'worksheets' list")
+    cells: list[object] = []
+    for sheet in worksheets:
+        found = sheet.get("cells") if isinstance(sheet, dict) else None
+        if not isinstance(found, list):
+            raise NotebookError(f"cannot read an nbformat {major} notebook: a worksheet has no 'cells' list")
+        for raw in found:
+            if isinstance(raw, dict) and raw.get("cell_type") == "code" and "source" not in raw:
+                raw = {**raw, "source": raw.get("input", "")}
+            cells.append(raw)
+    return cells
 
 
 def _language(metadata: dict) -> str:
@@ -122,56 +160,37 @@ def _language(metadata: dict) -> str:
 
 
 def read(data: bytes) -> Notebook:
-    """Read and validate a notebook (raises :class:`NotebookError` when it cannot be read at all)."""
+    """Read a notebook with the standard library (raises :class:`NotebookError` when it cannot be read at
+    all); nbformat, when installed, only adds schema warnings."""
     bom = data.startswith(b"\xef\xbb\xbf")
     try:
         text = data[3:].decode("utf-8") if bom else data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise NotebookError(f"cannot decode notebook as UTF-8 (byte {exc.start})") from None
-    nbformat = _nbformat()
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            nb = nbformat.reader.reads(text)
-    except nbformat.reader.NotJSONError as exc:
-        raise NotebookError(f"not a notebook: invalid JSON ({_json_problem(text) or exc})") from None
-    except Exception as exc:  # noqa: BLE001 - nbformat raises many kinds for malformed notebooks
-        raise NotebookError(f"not a notebook: {exc.__class__.__name__}: {exc}") from None
+        nb = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise NotebookError(f"not a notebook: invalid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})") \
+            from None
+    except RecursionError:
+        raise NotebookError("not a notebook: the JSON is nested too deeply") from None
     major = nb.get("nbformat") if isinstance(nb, dict) else None
-    if not isinstance(nb, dict) or not isinstance(major, int):
+    if not isinstance(nb, dict) or not isinstance(major, int) or isinstance(major, bool):
         raise NotebookError("not a notebook: no 'nbformat' version")
-    notes: list[str] = []
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            nbformat.validate(nb)
-    except nbformat.ValidationError as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else exc.__class__.__name__
-        notes.append(f"the notebook does not match the nbformat {major} schema ({first}); checked anyway")
-    except Exception:  # noqa: BLE001,S110 - unknown version etc.: reading below decides
-        pass
-    why = ""
-    if major < 4:
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                nb = nbformat.convert(nb, 4)
-        except Exception as exc:  # noqa: BLE001
-            raise NotebookError(f"cannot read an nbformat {major} notebook: {exc}") from None
-        why = f"nbformat {major} notebooks are checked but not fixed (save it as nbformat 4 first)"
-    raw_cells = nb.get("cells")
-    if not isinstance(raw_cells, list):
-        raise NotebookError("not a notebook: no 'cells' list")
+    if major < 2:
+        raise NotebookError(f"cannot read an nbformat {major} notebook (save it as nbformat 4 first)")
+    notes = _validate(nb, major)
+    why = "" if major >= 4 else \
+        f"nbformat {major} notebooks are checked but not fixed (save it as nbformat 4 first)"
     cells = []
-    for number, raw in enumerate(raw_cells, start=1):
+    for number, raw in enumerate(_raw_cells(nb, major), start=1):
         if not isinstance(raw, dict):
             raise NotebookError(f"not a notebook: cell {number} is not an object")
-        source = raw.get("source", "")
-        if isinstance(source, list):
-            source = "".join(s for s in source if isinstance(s, str))
+        cell_type = str(raw.get("cell_type", ""))
+        source = _joined(raw.get("source", ""))
         if not isinstance(source, str):
             raise NotebookError(f"not a notebook: cell {number} has no source text")
-        cells.append(Cell(number, str(raw.get("cell_type", "")), source))
+        cells.append(Cell(number, "markdown" if cell_type == "heading" else cell_type, source))
     metadata = nb.get("metadata")
     notebook = Notebook(text, cells, bom, _language(metadata if isinstance(metadata, dict) else {}),
                         warnings=notes)
@@ -187,14 +206,6 @@ def read(data: bytes) -> Notebook:
             spans, notebook.why_not_fixable = None, "the JSON layout was not understood"
         notebook.spans = spans
     return notebook
-
-
-def _json_problem(text: str) -> str:
-    try:
-        json.loads(text)
-    except json.JSONDecodeError as exc:
-        return f"{exc.msg} at line {exc.lineno} column {exc.colno}"
-    return ""
 
 
 # -- the JSON text: where each cell's source is --------------------------------------------------------
