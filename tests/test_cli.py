@@ -196,6 +196,18 @@ def test_pattern_semantics() -> None:
     assert m("t/test_x.py", "test_[a-z].py")
 
 
+def test_patterns_have_gitignore_semantics() -> None:
+    """Negation and anchoring as in .gitignore (pathspec's GitIgnoreSpec; the last matching pattern wins)."""
+    many = discovery.matches_any
+    assert many("gen/x.py", ["gen/*", "!gen/keep.py"]) and not many("gen/keep.py", ["gen/*", "!gen/keep.py"])
+    assert many("gen/keep.py", ["!gen/keep.py", "gen/*"])  # order matters: here the exclusion wins
+    assert many("src/a.py", ["/src"]) and not many("lib/src/a.py", ["/src"])
+    assert many("lib/src/a.py", ["src"]) and many("src/a.py", ["./src"])
+    assert many("a/b/c/d.py", ["a/**/d.py"]) and not many("x/a/b/d.py", ["a/**/d.py"])
+    assert many("docs", ["docs/"], is_dir=True) and not many("docs", ["docs/"])
+    assert many("a/#x.py", [r"\#x.py"]) and not many("a/x.py", ["# a comment"])
+
+
 def test_relative_paths(tmp_path: Path, monkeypatch) -> None:
     """Paths in patterns, per-file ignores and cache keys: ``/``-separated below the root, absolute outside."""
     rel = discovery.relative
@@ -206,6 +218,70 @@ def test_relative_paths(tmp_path: Path, monkeypatch) -> None:
     assert rel(tmp_path / "a.py", Path(tmp_path.anchor)) == (tmp_path / "a.py").as_posix().lstrip("/")
     monkeypatch.chdir(tmp_path)
     assert rel(Path("x.py"), tmp_path) == "x.py"
+
+
+IGNORED_TREE = {
+    ".gitignore": "generated/\n*.tmp.py\n!keep.tmp.py\n",
+    ".ignore": "vendored/\n",
+    "sub/.gitignore": "local.py\n",
+    "ok.py": FINDING, "keep.tmp.py": FINDING, "x.tmp.py": FINDING, "generated/a.py": FINDING,
+    "sub/b.py": FINDING, "sub/local.py": FINDING, "sub/y.tmp.py": FINDING, "vendored/c.py": FINDING,
+    "scratch.py": FINDING,
+}
+
+
+def _repo(root: Path) -> None:
+    write(root, {**IGNORED_TREE, ".git/info/exclude": "scratch.py\n", ".git/HEAD": "ref: refs/heads/main\n"})
+
+
+def test_gitignore_and_ignore_files_are_respected(tmp_path: Path, capsys, monkeypatch) -> None:
+    _repo(tmp_path)
+    code, out, _ = run(["check", "--no-cache", "-j", "1"], tmp_path, capsys, monkeypatch)
+    assert {p for p, _, _ in reported(out)} == {"ok.py", "keep.tmp.py", "sub/b.py"}
+    # walking a subdirectory: the repository root's .gitignore and the directory's own both apply
+    code, out, _ = run(["check", "--no-cache", "-j", "1", "sub"], tmp_path, capsys, monkeypatch)
+    assert {p for p, _, _ in reported(out)} == {"sub/b.py"}
+    code, out, _ = run(["check", "--no-cache", "-j", "1", "--no-respect-gitignore"], tmp_path, capsys, monkeypatch)
+    assert {p for p, _, _ in reported(out)} == {p for p in IGNORED_TREE if p.endswith(".py")}
+    write(tmp_path, {"pyproject.toml": "[tool.keras-compat]\nrespect-gitignore = false\n"})
+    code, out, _ = run(["check", "--no-cache", "-j", "1"], tmp_path, capsys, monkeypatch)
+    assert len(reported(out)) == 9
+    code, out, _ = run(["check", "--no-cache", "-j", "1", "--respect-gitignore"], tmp_path, capsys, monkeypatch)
+    assert len(reported(out)) == 3
+
+
+def test_gitignore_needs_a_repository_but_ignore_does_not(tmp_path: Path, capsys, monkeypatch) -> None:
+    write(tmp_path, IGNORED_TREE)  # no .git: .gitignore files are someone else's business, .ignore is ours
+    code, out, _ = run(["check", "--no-cache", "-j", "1"], tmp_path, capsys, monkeypatch)
+    assert {p for p, _, _ in reported(out)} == {p for p in IGNORED_TREE if p.endswith(".py")} - {"vendored/c.py"}
+
+
+def test_force_exclude_applies_the_exclusions_to_named_files(tmp_path: Path, capsys, monkeypatch) -> None:
+    write(tmp_path, TREE)
+    _repo(tmp_path / "r")
+    named = ["gen/c.py", ".venv/z.py", "pkg/a.py", "r/x.tmp.py", "r/generated/a.py", "r/ok.py"]
+    code, out, _ = run(["check", "--no-cache", "--exclude", "gen", *named], tmp_path, capsys, monkeypatch)
+    assert {p for p, _, _ in reported(out)} == set(named)  # named explicitly: checked
+    code, out, err = run(["check", "--no-cache", "--exclude", "gen", "--force-exclude", *named], tmp_path,
+                         capsys, monkeypatch)
+    assert code == 1 and {p for p, _, _ in reported(out)} == {"pkg/a.py", "r/ok.py"}
+    code, out, _ = run(["check", "--no-cache", "--exclude", "gen", "--force-exclude", "gen"], tmp_path, capsys,
+                       monkeypatch)
+    assert code == 0 and out == ""  # an excluded directory named explicitly
+    write(tmp_path, {"pyproject.toml": "[tool.keras-compat]\nexclude = ['gen']\nforce-exclude = true\n"})
+    code, out, _ = run(["check", "--no-cache", "gen/c.py", "pkg/a.py"], tmp_path, capsys, monkeypatch)
+    assert {p for p, _, _ in reported(out)} == {"pkg/a.py"}
+    code, out, _ = run(["check", "--no-cache", "--no-force-exclude", "gen/c.py"], tmp_path, capsys, monkeypatch)
+    assert {p for p, _, _ in reported(out)} == {"gen/c.py"}
+
+
+def test_force_exclude_with_stdin(tmp_path: Path) -> None:
+    write(tmp_path, {"pyproject.toml": "[tool.keras-compat]\nexclude = ['gen']\n"})
+    args = ["check", "--no-cache", "--force-exclude", "--fix", "--unsafe-fixes", "-", "--stdin-filename"]
+    proc = sub([*args, "gen/c.py"], tmp_path, stdin=RENAMED)
+    assert proc.returncode == 0 and proc.stdout.decode() == RENAMED  # excluded: passed through unchanged
+    proc = sub([*args, "src/c.py"], tmp_path, stdin=RENAMED)
+    assert "padding" in proc.stdout.decode()
 
 
 # -- stdin ---------------------------------------------------------------------------------------------

@@ -42,6 +42,7 @@ def test_manifest_fields() -> None:
         assert hook["language"] == "python" and hook["require_serial"] is True
         assert hook["entry"].startswith("keras-compat check")
         assert hook["types_or"] == ["python", "pyi", "jupyter"]  # notebooks too (issue 23, defect 4)
+        assert "--force-exclude" in hook["entry"].split()  # pre-commit names files: exclusions still apply
     assert "--fix" in hooks[1]["entry"]
     from pre_commit.clientlib import load_manifest
 

@@ -105,6 +105,11 @@ def build_parser() -> argparse.ArgumentParser:
     files.add_argument("--extend-include", type=_csv, action="extend",
                        help="patterns of further files to check (besides *.py and *.ipynb)")
     files.add_argument("--stdin-filename", metavar="PATH", help="the name of the file read from stdin")
+    files.add_argument("--respect-gitignore", action=argparse.BooleanOptionalAction, default=None,
+                       help="skip files that .gitignore / .ignore files ignore while walking directories "
+                       "(default: on)")
+    files.add_argument("--force-exclude", action=argparse.BooleanOptionalAction, default=None,
+                       help="apply the exclusions to paths named on the command line too (for pre-commit)")
     cfg = check.add_argument_group("configuration")
     cfg.add_argument("--config", metavar="FILE",
                      help="read [tool.keras-compat] from FILE instead of searching")

@@ -84,7 +84,8 @@ def cmd_check(args: argparse.Namespace) -> int:
              "extend-include": args.extend_include,
              "per-file-ignores": args.per_file_ignores, "cache-dir": args.cache_dir,
              "max-file-seconds": args.max_file_seconds, "max-file-size": args.max_file_size,
-             "follow-links": args.follow_links}
+             "follow-links": args.follow_links, "respect-gitignore": args.respect_gitignore,
+             "force-exclude": args.force_exclude}
     config_start = [args.stdin_filename] if stdin_mode and args.stdin_filename else paths
     try:
         config = config_mod.resolve(config_start, args.config, args.isolated, flags)
@@ -113,15 +114,21 @@ def cmd_check(args: argparse.Namespace) -> int:
         data = sys.stdin.buffer.read()
         store = cache_mod.Cache(Path(cache_dir)) if cache_dir else None
         shown = discovery.display_path(Path(name)) if args.stdin_filename else name
-        result = runner.process_source(data, shown, relpath, settings[index], options, store, disk=None)
-        results: list[FileResult] = [result]
+        excluded = bool(args.stdin_filename) and config.force_exclude and discovery.skipped_by_walk(
+            Path(name), config.root, config.excludes, config.respect_gitignore)
+        results: list[FileResult] = []
+        if not excluded:  # an excluded --stdin-filename with --force-exclude: nothing to report, nothing fixed
+            results.append(runner.process_source(data, shown, relpath, settings[index], options, store, disk=None))
         fix_to_stdout = args.fix and not args.diff
         if fix_to_stdout:
-            sys.stdout.buffer.write(result.fixed_output if result.fixed_output is not None else data)
+            fixed = results[0].fixed_output if results else None
+            sys.stdout.buffer.write(fixed if fixed is not None else data)
             sys.stdout.flush()
     else:
         files, missing = discovery.discover(paths, config.root, config.excludes, config.extend_include,
-                                            follow_links=config.follow_links, problems=problems)
+                                            follow_links=config.follow_links, problems=problems,
+                                            respect_gitignore=config.respect_gitignore,
+                                            force_exclude=config.force_exclude)
         tasks = []
         for path in files:
             relpath = discovery.relative(path, config.root)

@@ -25,7 +25,7 @@ else:  # pragma: no cover - Python 3.10
 TABLE = "tool.keras-compat"
 #: Keys the CLI understands besides the core's rule selection and rule options.
 CLI_KEYS = ("exclude", "extend-exclude", "extend-include", "per-file-ignores", "cache-dir",
-            "max-file-seconds", "max-file-size", "follow-links")
+            "max-file-seconds", "max-file-size", "follow-links", "respect-gitignore", "force-exclude")
 
 
 class ConfigError(Exception):
@@ -45,6 +45,8 @@ class Config:
     max_file_seconds: float | None = None  # None: the default of keras_compat.cli.limits
     max_file_size: float | None = None  # megabytes
     follow_links: bool = False
+    respect_gitignore: bool = True  # skip what .gitignore / .ignore files ignore while walking
+    force_exclude: bool = False  # apply the exclusions to paths named on the command line too
     path: Path | None = None  # the pyproject.toml read, if any
     root: Path = field(default_factory=Path.cwd)  # base for relative patterns and the cache
 
@@ -189,10 +191,11 @@ def build(table: Mapping[str, object], path: Path | None, flags: Mapping[str,
             if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
                 raise ConfigError(f"{where}: {key} must be a number >= 0 (0: no limit), got {value!r}")
             setattr(config, key.replace("-", "_"), float(value))
-    if "follow-links" in cli:
-        if not isinstance(cli["follow-links"], bool):
-            raise ConfigError(f"{where}: follow-links must be true or false, got {cli['follow-links']!r}")
-        config.follow_links = cli["follow-links"]
+    for key in ("follow-links", "respect-gitignore", "force-exclude"):
+        if key in cli:
+            if not isinstance(cli[key], bool):
+                raise ConfigError(f"{where}: {key} must be true or false, got {cli[key]!r}")
+            setattr(config, key.replace("-", "_"), cli[key])
 
     if flags.get("exclude") is not None:
         config.exclude = tuple(flags["exclude"])  # type: ignore[arg-type]
@@ -210,6 +213,9 @@ def build(table: Mapping[str, object], path: Path | None, flags: Mapping[str,
             setattr(config, key.replace("-", "_"), float(flags[key]))  # type: ignore[arg-type]
     if flags.get("follow-links"):
         config.follow_links = True
+    for key in ("respect-gitignore", "force-exclude"):
+        if flags.get(key) is not None:
+            setattr(config, key.replace("-", "_"), bool(flags[key]))
     return config
 
 
