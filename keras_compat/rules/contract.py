@@ -331,6 +331,9 @@ def _builds_base(ctx: Context, classes: Classifier, info: ClassInfo) -> str | No
         "        self.w = self.add_weight(name='w', shape=(1,))\n",
         "from keras.layers import Dense\n\nclass MyDense(Dense):\n    def build(self, input_shape):\n"
         "        super().build(input_shape)\n        self.extra = self.add_weight(name='extra', shape=(1,))\n",
+        Good("import keras\n\nclass Scale(keras.layers.Layer):\n    def build(self, input_shape):\n"
+             "        self.w = self.add_weight(name=\"w\", shape=(1,))\n\n"
+             "    def compute_output_shape(self, input_shape):\n        return input_shape\n", targets=("keras3",)),
     ),
 )
 def legacy_layer_method(ctx: Context) -> Iterator[Diagnostic]:
