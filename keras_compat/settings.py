@@ -86,8 +86,8 @@ class Settings:
         else:
             selects = [p for p in (*self.select, *self.extend_select) if _matches(code, p)]
             ignores = [p for p in (*self.ignore, *self.extend_ignore) if _matches(code, p)]
-            if code in default_disabled_codes():
-                selects = [p for p in selects if p == code]  # off by default: only an explicit code enables
+            if code in default_disabled_codes():  # off by default: only its own code or ALL enables it (as ruff)
+                selects = [p for p in selects if p == code or p == "ALL"]
             best_select = max((len(p) for p in selects), default=-1)
             best_ignore = max((len(p) for p in ignores), default=-1)
             result = best_select >= 0 and best_select > best_ignore

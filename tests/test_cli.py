@@ -457,3 +457,21 @@ def test_progress_only_on_a_terminal(monkeypatch) -> None:
     assert not progress.wanted(Tty(), 3)  # type: ignore[arg-type]
     monkeypatch.setenv("CI", "true")
     assert not progress.wanted(Tty(), 100)  # type: ignore[arg-type]
+
+
+def test_select_all_enables_every_rule(tmp_path: Path, capsys, monkeypatch) -> None:
+    """Issue 23, defect 6: ``--select ALL`` left out the off-by-default rules; in ruff ALL is every rule."""
+    from keras_compat.settings import Settings
+
+    off = [r for r in all_rules() if not r.default_enabled]
+    assert off, "no off-by-default rule to test with"
+    everything = Settings(select=("ALL",))
+    assert all(everything.enabled(r.code) for r in all_rules())
+    assert not any(Settings(select=("KC",)).enabled(r.code) for r in off)
+    assert not any(Settings(select=("ALL",), ignore=(r.code,)).enabled(r.code) for r in off)
+    rule = off[0]
+    write(tmp_path, {"m.py": rule.bad[0].code})
+    code, out, _ = run(["check", "--isolated", "--no-cache", "--select", "ALL", "m.py"], tmp_path, capsys, monkeypatch)
+    assert rule.code in {c for _, _, c in reported(out)}
+    code, out, _ = run(["check", "--isolated", "--no-cache", "m.py"], tmp_path, capsys, monkeypatch)
+    assert rule.code not in {c for _, _, c in reported(out)}
