@@ -137,10 +137,38 @@ def load_configuration(linter: PyLinter) -> None:
         raise SystemExit(32) if parser is not None else SystemExit(f"pylint: error: {exc}")
 
 
+def _opt_in_stays_opt_in(linter: PyLinter) -> None:
+    """Off by default means the same in every front-end: an off-by-default rule (KC408) runs only when named
+    by its own msgid or symbol (or ``all``), as ``--extend-select=KC408`` in flake8 and the CLI. pylint
+    itself enables every message of a checker or category named in ``--enable`` (``--disable=all
+    --enable=keras-compat-layers``), so after such an enable the opt-in messages not named explicitly are
+    set back to off. Only the global (``--enable``/configuration) scope is concerned."""
+    opt_in = {r.symbol: r for r in all_rules() if not r.default_enabled}
+    names = {**{s: s for s in opt_in}, **{r.pylint_msgid.upper(): s for s, r in opt_in.items()}}
+    if not opt_in:
+        return
+    original_enable = linter.enable
+    named: set[str] = set()
+
+    def enable(msgid: str, scope: str = "package", line: int | None = None, ignore_unknown: bool = False) -> None:
+        original_enable(msgid, scope=scope, line=line, ignore_unknown=ignore_unknown)
+        key = msgid.strip()
+        own = names.get(key) or names.get(key.upper())
+        if own is not None:
+            named.add(own)
+        elif scope == "package" and key.lower() != "all":
+            for symbol in opt_in:
+                if symbol not in named:
+                    linter.disable(symbol, scope="package")
+
+    linter.enable = enable  # type: ignore[method-assign]
+
+
 def register(linter: PyLinter) -> None:
     """pylint plugin entry point."""
     for checker in CHECKERS:
         linter.register_checker(checker(linter))
+    _opt_in_stays_opt_in(linter)
     from pylint_keras_compat.reporters import GithubReporter, SarifReporter
 
     linter.register_reporter(GithubReporter)  # --output-format=kc-github

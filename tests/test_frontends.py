@@ -130,6 +130,40 @@ def test_off_by_default_rules_need_opt_in(tmp_path) -> None:
     assert rule.code in opted
 
 
+@pytest.mark.parametrize("pylint_args, shown", [
+    (["--disable=all", "--enable=keras-compat-layers"], False),  # issue 23: was shown
+    (["--disable=all", "--enable=keras-compat-layers,keras-compat-imports,keras-compat-legacy-api,"
+      "keras-compat-backend,keras-compat-keras3,keras-compat-internal"], False),
+    (["--enable=C"], False),
+    ([], False),
+    (["--disable=all", "--enable=keras-compat-layers,implicit-training"], True),
+    (["--disable=all", "--enable=implicit-training", "--enable=keras-compat-layers"], True),
+    (["--enable={msgid}"], True),
+    (["-j", "2", "--disable=all", "--enable=keras-compat-layers"], False),
+])
+def test_off_by_default_means_the_same_in_pylint(tmp_path, pylint_args: list[str], shown: bool) -> None:
+    """An off-by-default rule runs in pylint only when named, as in flake8 and the CLI, also when its
+    checker or category is enabled as a whole (``--disable=all --enable=<our checkers>``)."""
+    import subprocess
+    import sys
+
+    from keras_compat.registry import all_rules
+
+    off = [r for r in all_rules() if not r.default_enabled]
+    if not off:
+        pytest.skip("no off-by-default rule registered")
+    rule = off[0]
+    (tmp_path / "m.py").write_text(rule.bad[0].code)
+    args = [a.format(msgid=rule.pylint_msgid) for a in pylint_args]
+    proc = subprocess.run([sys.executable, "-m", "pylint", "--load-plugins=pylint_keras_compat", *args, "m.py"],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert "Traceback" not in proc.stderr, proc.stderr
+    assert (rule.pylint_msgid in proc.stdout) is shown, proc.stdout
+    cli = subprocess.run([sys.executable, "-m", "keras_compat", "check", "--isolated", "--no-cache", "m.py"],
+                         cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert rule.code not in cli.stdout  # the CLI's default agrees
+
+
 def test_options_reach_the_core_in_both_front_ends(tmp_path) -> None:
     (tmp_path / "m.py").write_text("import keras\n")
     (tmp_path / "setup.cfg").write_text("[flake8]\nkeras-target = keras3\n")
