@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from keras_compat.cli import main, runner
 
 RENAMED = 'from keras.layers import Conv2D\nlayer = Conv2D(32, (3, 3), border_mode="same")\n'
@@ -193,3 +195,37 @@ def test_fingerprint_covers_the_code_and_api_tables_that_decide_findings() -> No
     assert {p.name for p in (package / "data" / "api").glob("*.json.gz")} <= {n.rsplit("/", 1)[-1] for n in names}
     assert any(n.endswith(".json.gz") for n in names)
     assert not any(n.startswith("cli/") for n in names)  # output options do not change findings
+
+
+WRONG_SHAPES = [
+    {"diagnostics": [1]},  # issue 23: crashed every -j 2 run with AttributeError in cache.py
+    {"diagnostics": {"a": 1}},
+    {"diagnostics": [{"code": "KC201", "message": "m", "line": "1", "col": 0, "end_line": 1, "end_col": 1}]},
+    {"diagnostics": [{"code": "KC201", "message": "m", "line": True, "col": 0, "end_line": 1, "end_col": 1}]},
+    {"diagnostics": [{"code": "KC201", "message": "m", "line": 1, "col": 0, "end_line": 1, "end_col": 1,
+                      "fix": {"title": "t", "safety": "bogus", "edits": []}}]},
+    {"diagnostics": [{"code": "KC201", "message": "m", "line": 1, "col": 0, "end_line": 1, "end_col": 1,
+                      "fix": {"title": "t", "safety": "safe", "edits": [[1, 2, 3]]}}]},
+    {"diagnostics": [], "noqa": {"file": "yes", "lines": []}},
+    {"diagnostics": [], "noqa": {"file": False, "lines": [[1, 5]]}},
+    [],
+    "diagnostics",
+    None,
+]
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+@pytest.mark.parametrize("entry", WRONG_SHAPES, ids=[str(n) for n in range(len(WRONG_SHAPES))])
+def test_an_entry_of_the_wrong_shape_is_a_miss(tmp_path, capsys, monkeypatch, entry, jobs: str) -> None:
+    tree(tmp_path, 12)
+    expected = run(["check", "-j", "1", "--no-cache", "."], tmp_path, capsys, monkeypatch)
+    run(["check", "-j", "1", "."], tmp_path, capsys, monkeypatch)
+    entries = list((tmp_path / ".keras_compat_cache").rglob("*.json"))
+    assert entries
+    for path in entries:
+        path.write_text(json.dumps(entry))
+    calls = counting(monkeypatch)
+    assert run(["check", "-j", jobs, "."], tmp_path, capsys, monkeypatch) == expected
+    if jobs == "1":
+        assert len(calls) == 12  # every file analysed again: each entry was a miss
+    assert run(["check", "-j", jobs, "."], tmp_path, capsys, monkeypatch) == expected  # and rewritten

@@ -7,7 +7,8 @@ digest of keras-compat's own source files and API tables, so an edited rule inva
 version bump) and the tool version. Entries are written to a temporary file and renamed into place, so
 concurrent runs never see a partial entry (the last writer wins with identical content). Results that
 contain KC000/KC001 (internal errors, unreadable or unparsable files) are never stored. A corrupt or
-unreadable entry is a miss; a cache directory that cannot be written just disables caching.
+unreadable entry, or valid JSON of another shape, is a miss (checked field by field, in the parent as in
+``-j`` workers); a cache directory that cannot be written just disables caching.
 """
 
 from __future__ import annotations
@@ -81,13 +82,51 @@ def dump_diagnostic(d: Diagnostic) -> dict:
     return out
 
 
-def load_diagnostic(data: dict) -> Diagnostic:
+class BadEntry(ValueError):
+    """A cache entry that is valid JSON of the wrong shape (a miss, in every mode)."""
+
+
+def _int(value: object) -> int:
+    if type(value) is not int or value < 0:  # noqa: E721 - bool is an int subclass and not a position
+        raise BadEntry(f"expected a position, got {value!r}")
+    return value
+
+
+def _str(value: object) -> str:
+    if not isinstance(value, str):
+        raise BadEntry(f"expected a string, got {value!r}")
+    return value
+
+
+def _dict(value: object) -> dict:
+    if not isinstance(value, dict):
+        raise BadEntry(f"expected an object, got {value!r}")
+    return value
+
+
+def _list(value: object) -> list:
+    if not isinstance(value, list):
+        raise BadEntry(f"expected a list, got {value!r}")
+    return value
+
+
+def load_diagnostic(data: object) -> Diagnostic:
+    """A finding from its cached form; :class:`BadEntry` for anything but the shape :func:`dump_diagnostic`
+    writes (an entry edited by hand, written by another tool, or truncated into valid JSON)."""
+    data = _dict(data)
     fix = None
-    if data.get("fix"):
-        f = data["fix"]
-        fix = Fix(f["title"], tuple(Edit(*e) for e in f["edits"]), Safety(f["safety"]))
-    return Diagnostic(data["code"], data["message"], data["line"], data["col"], data["end_line"],
-                      data["end_col"], fix, dict(data.get("fields", {})))
+    if data.get("fix") is not None:
+        f = _dict(data["fix"])
+        edits = []
+        for raw in _list(f["edits"]):
+            edit = _list(raw)
+            if len(edit) != 5:
+                raise BadEntry(f"an edit has {len(edit)} parts")
+            edits.append(Edit(_int(edit[0]), _int(edit[1]), _int(edit[2]), _int(edit[3]), _str(edit[4])))
+        fix = Fix(_str(f["title"]), tuple(edits), Safety(_str(f["safety"])))
+    fields = {_str(k): _str(v) for k, v in _dict(data.get("fields", {})).items()}
+    return Diagnostic(_str(data["code"]), _str(data["message"]), _int(data["line"]), _int(data["col"]),
+                      _int(data["end_line"]), _int(data["end_col"]), fix, fields)
 
 
 def dump_noqa(noqa_map: NoqaMap) -> dict:
@@ -95,11 +134,17 @@ def dump_noqa(noqa_map: NoqaMap) -> dict:
     return {"file": noqa_map.file_level, "lines": lines}
 
 
-def load_noqa(data: dict | None) -> NoqaMap | None:
+def load_noqa(data: object) -> NoqaMap | None:
     if data is None:
         return None
-    return NoqaMap(bool(data["file"]), {int(n): None if codes is None else frozenset(codes)
-                                        for n, codes in data["lines"]})
+    data = _dict(data)
+    if not isinstance(data["file"], bool):
+        raise BadEntry("noqa: 'file' is not a boolean")
+    lines: dict[int, frozenset[str] | None] = {}
+    for raw in _list(data["lines"]):
+        number, codes = _list(raw)
+        lines[_int(number)] = None if codes is None else frozenset(_str(c) for c in _list(codes))
+    return NoqaMap(data["file"], lines)
 
 
 class Cache:
@@ -126,10 +171,10 @@ class Cache:
     def get(self, key: str) -> list[Diagnostic] | None:
         try:
             with open(self._entry(key), "rb") as fh:
-                data = json.load(fh)
-            found = [load_diagnostic(d) for d in data["diagnostics"]]
+                data = _dict(json.load(fh))
+            found = [load_diagnostic(d) for d in _list(data["diagnostics"])]
             noqa_map = load_noqa(data.get("noqa"))
-        except (OSError, ValueError, KeyError, TypeError):
+        except Exception:  # noqa: BLE001 - unreadable, not JSON, or the wrong shape: a miss, never a crash
             self.misses += 1
             return None
         self.hits += 1
