@@ -114,9 +114,28 @@ def test_size_limit(tmp_path, capsys, monkeypatch) -> None:
 
 @pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="no /dev/zero")
 def test_endless_device_given_explicitly(tmp_path, capsys, monkeypatch) -> None:
-    """Reading stops at the size limit: /dev/zero neither hangs the run nor exhausts memory."""
+    """A device is not a regular file: refused before it is opened (it could never end, or block)."""
     code, out, err = _run(["check", "--isolated", "--no-cache", "/dev/zero"], tmp_path, capsys, monkeypatch)
-    assert code == 2 and "/dev/zero:1:1: KC001" in out and "larger than 5 MB" in out
+    assert code == 2 and "/dev/zero:1:1: KC001 cannot analyse file: a character device, not a regular file" in out
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+@pytest.mark.parametrize("extra", [["-j", "1"], ["-j", "2"], ["-j", "2", "--no-cache"],
+                                   ["-j", "1", "--max-file-seconds", "1"]])
+def test_a_fifo_named_explicitly_is_refused(tmp_path, extra: list[str]) -> None:
+    """Issue 23: ``mkfifo f.py; keras-compat check f.py`` hung forever, also with -j 2 and a time limit (the
+    file was opened before any limit applied, and with -j 2 by the parent looking for a cached result)."""
+    os.mkfifo(tmp_path / "f.py")
+    names = [f"m{n}.py" for n in range(9)]
+    for name in names:
+        (tmp_path / name).write_text(KERAS)
+    cmd = [sys.executable, "-m", "keras_compat", "check", "--isolated", *extra, "f.py", *names]
+    for _ in range(2):  # a cold and a warm cache
+        proc = subprocess.run(cmd, cwd=tmp_path, capture_output=True, text=True, timeout=120)
+        assert "Traceback" not in proc.stderr, proc.stderr
+        assert proc.returncode == 2
+        assert "f.py:1:1: KC001 cannot analyse file: a FIFO (named pipe), not a regular file; not read" in proc.stdout
+        assert all(f"{name}:2:" in proc.stdout for name in names)
 
 
 def test_limits_from_the_configuration(tmp_path, capsys, monkeypatch) -> None:

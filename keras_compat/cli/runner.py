@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import difflib
 import math
+import os
 import re
 import signal
+import stat
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -91,9 +93,40 @@ class _TooLarge(Exception):
     pass
 
 
+class _NotRegular(Exception):
+    """A FIFO, socket or device named explicitly: reading it could block forever (a FIFO without a writer)
+    or never end, so it is refused before it is opened."""
+
+    def __init__(self, kind: str) -> None:
+        super().__init__(kind)
+        self.kind = kind
+
+
+def _kind(mode: int) -> str | None:
+    """What a non-regular file is (None for a regular file)."""
+    if stat.S_ISREG(mode):
+        return None
+    for test, name in ((stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISSOCK, "a socket"),
+                       (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+                       (stat.S_ISDIR, "a directory")):
+        if test(mode):
+            return name
+    return "not a regular file"
+
+
 def _read(disk: str, options: RunOptions) -> bytes:
-    """The file's bytes; at most ``max_file_bytes`` are read (a huge file or ``/dev/zero`` cannot exhaust memory)."""
-    with open(disk, "rb") as fh:
+    """The file's bytes; at most ``max_file_bytes`` are read (a huge file cannot exhaust memory).
+
+    Only regular files are read: the type is checked before opening (``os.stat``) and again on the open
+    descriptor (opened non-blocking, so a FIFO swapped in meanwhile cannot block the open either)."""
+    kind = _kind(os.stat(disk).st_mode)
+    if kind is not None:
+        raise _NotRegular(kind)
+    fd = os.open(disk, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    with open(fd, "rb") as fh:
+        kind = _kind(os.fstat(fd).st_mode)
+        if kind is not None:
+            raise _NotRegular(kind)
         if not options.max_file_bytes:
             return fh.read()
         data = fh.read(options.max_file_bytes + 1)
@@ -118,6 +151,8 @@ def process_file(task: Task, settings: Settings, options: RunOptions,
     except _TooLarge:
         return _not_analysed(shown, f"file is larger than {options.max_file_bytes / 1e6:g} MB; not analysed "
                                     "(--max-file-size)")
+    except _NotRegular as exc:
+        return _not_analysed(shown, f"{exc.kind}, not a regular file; not read")
     result = process_source(data, shown, relpath, settings, options, store, disk=disk)
     result.seconds = time.perf_counter() - start
     return result
@@ -297,7 +332,7 @@ def _from_cache(task: Task, settings: Settings, options: RunOptions,
     disk, shown, relpath, _ = task
     try:
         data = _read(disk, options)
-    except (OSError, _TooLarge):
+    except (OSError, _TooLarge, _NotRegular):
         return None
     key = cache_mod.key(data, relpath, settings, shown)
     found = store.get(key)
