@@ -229,3 +229,78 @@ def test_an_entry_of_the_wrong_shape_is_a_miss(tmp_path, capsys, monkeypatch, en
     if jobs == "1":
         assert len(calls) == 12  # every file analysed again: each entry was a miss
     assert run(["check", "-j", jobs, "."], tmp_path, capsys, monkeypatch) == expected  # and rewritten
+
+
+def _children(pid: int) -> set[int]:
+    found = set()
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as fh:
+                    fields = fh.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                found.add(int(entry))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().rsplit(")", 1)[1].split()[0] != "Z"  # a zombie has exited
+    except OSError:
+        return False
+
+
+SLOW_RUN = """
+import sys, time
+from keras_compat.cli import main, runner
+real = runner.analyse
+def slow(text, filename, settings):
+    time.sleep(120)
+    return real(text, filename, settings)
+runner.analyse = slow
+sys.exit(main(["check", "--isolated", "--no-cache", "-j", "2", "."]))
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+@pytest.mark.parametrize("start_method", ["fork", "forkserver", "spawn"])
+def test_workers_exit_when_the_main_process_is_killed(tmp_path: Path, start_method: str) -> None:
+    """Issue 23: after SIGKILL of the main process both -j workers stayed alive, re-parented to init and
+    blocked on a pipe (one pair still alive after 9.5 minutes)."""
+    import signal
+    import time
+
+    tree(tmp_path, 12)
+    chosen = f"runner.analyse = slow\nimport multiprocessing as mp\nmp.set_start_method({start_method!r})"
+    script = SLOW_RUN if start_method == "fork" else SLOW_RUN.replace("runner.analyse = slow", chosen)
+    if start_method != "fork":  # the workers import the module afresh: slow them down there too
+        (tmp_path / "sitecustomize.py").write_text(
+            "import time\nfrom keras_compat.cli import runner\n_real = runner.analyse\n"
+            "def _slow(*a):\n    time.sleep(120)\n    return _real(*a)\nrunner.analyse = _slow\n")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), os.environ.get("PYTHONPATH", "")])}
+    proc = subprocess.Popen([sys.executable, "-c", script], cwd=tmp_path, env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        workers: set[int] = set()
+        while time.monotonic() < deadline:
+            workers = {p for p in _children(proc.pid) | {c for k in _children(proc.pid) for c in _children(k)}
+                       if "resource_tracker" not in open(f"/proc/{p}/cmdline").read()}
+            if len(workers) >= 2 and all(_alive(w) for w in workers):
+                break
+            time.sleep(0.2)
+        assert len(workers) >= 2, "the workers did not start"
+        time.sleep(1.0)  # they are busy in the slow analysis (or waiting for work)
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline and any(_alive(w) for w in workers):
+        time.sleep(0.2)
+    left = [w for w in workers if _alive(w)]
+    for pid in left:  # do not leave them behind if the test fails
+        os.kill(pid, signal.SIGKILL)
+    assert not left, f"workers still alive 15 s after the main process was killed: {left}"

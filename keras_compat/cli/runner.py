@@ -13,6 +13,7 @@ import os
 import re
 import signal
 import stat
+import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -280,11 +281,80 @@ def _init_worker(settings: Sequence[Settings], options: RunOptions) -> None:
     _worker_state["cache"] = cache_mod.Cache(Path(options.cache_dir)) if options.cache_dir else None
 
 
-def _init_pool_worker(settings: Sequence[Settings], options: RunOptions) -> None:
+def _init_pool_worker(settings: Sequence[Settings], options: RunOptions, parent: int | None = None) -> None:
     """Workers ignore Ctrl-C: the parent stops handing out work, and a file being fixed is finished."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if parent is not None:
+        exit_with_parent(parent)
     remember_for_process()
     _init_worker(settings, options)
+
+
+#: How often a worker without ``prctl`` looks whether its parent is still there (seconds).
+PARENT_POLL_SECONDS = 1.0
+
+
+def exit_with_parent(parent: int) -> None:
+    """Make this worker end when the main process dies (even by SIGKILL, which runs no cleanup): otherwise
+    it is re-parented to init and blocks on its task pipe forever.
+
+    On Linux the kernel sends SIGKILL when the worker's parent dies (``prctl(PR_SET_PDEATHSIG)``). Under the
+    ``forkserver`` start method (the default from Python 3.14) that parent is the fork server, which lives
+    on while workers hold its pipes, so a daemon thread also checks every second that the main process
+    (``parent``) still runs (elsewhere that thread is the only guard). A fix being written when the main
+    process dies is lost, never half-written: the write is a rename of a complete temporary file.
+    """
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG = 1
+        except (OSError, AttributeError):
+            pass
+    watched = os.getppid()  # the main process, or the fork server
+    birth = _started(parent)
+    if not _running(parent, birth) or watched == 1 != parent:  # it died before the request was in place
+        os._exit(1)
+
+    def watch() -> None:
+        while True:
+            time.sleep(PARENT_POLL_SECONDS)
+            if os.getppid() != watched or not _running(parent, birth):
+                os._exit(1)
+
+    import threading
+
+    threading.Thread(target=watch, name="keras-compat-parent-watch", daemon=True).start()
+
+
+def _proc_stat(pid: int) -> list[str] | None:
+    """The fields of ``/proc/<pid>/stat`` after the command name (None: no such process, or no /proc)."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            return fh.read().rsplit(b")", 1)[1].decode().split()
+    except (OSError, IndexError):
+        return None
+
+
+def _started(pid: int) -> str | None:
+    """The process's start time where /proc tells it (so a reused pid is not taken for the same process)."""
+    fields = _proc_stat(pid)
+    return fields[19] if fields and len(fields) > 19 else None
+
+
+def _running(pid: int, started: str | None) -> bool:
+    """Whether process ``pid`` (started at ``started``) still runs: not gone, not a zombie, not reused."""
+    if os.path.isdir("/proc/self"):
+        fields = _proc_stat(pid)
+        return fields is not None and fields[0] not in ("Z", "X") and (started is None or _started(pid) == started)
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # exists, but not ours to signal
+        return True
+    return True
 
 
 def _work(task: Task) -> FileResult:
@@ -298,7 +368,7 @@ def _pool(workers: int, settings: Sequence[Settings], options: RunOptions) -> Pr
     from concurrent.futures import ProcessPoolExecutor
 
     return ProcessPoolExecutor(max_workers=workers, initializer=_init_pool_worker,
-                               initargs=(list(settings), options))
+                               initargs=(list(settings), options, os.getpid()))
 
 
 def workers_for(jobs: int, n_files: int) -> int:
