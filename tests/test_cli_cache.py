@@ -304,3 +304,77 @@ def test_workers_exit_when_the_main_process_is_killed(tmp_path: Path, start_meth
     for pid in left:  # do not leave them behind if the test fails
         os.kill(pid, signal.SIGKILL)
     assert not left, f"workers still alive 15 s after the main process was killed: {left}"
+
+
+# -- the cache stays small (issue 23, defect 7) ------------------------------------------------------------
+
+def _entries(root: Path) -> set[str]:
+    return {p.name for p in (root / ".keras_compat_cache" / "v1").glob("??/*.json")}
+
+
+def test_entries_the_last_run_did_not_use_are_pruned(tmp_path, capsys, monkeypatch) -> None:
+    tree(tmp_path, 12)
+    run(["check", "-j", "1", "."], tmp_path, capsys, monkeypatch)
+    first = _entries(tmp_path)
+    assert len(first) == 11  # m5 is Python 2: never cached
+    run(["check", "-j", "1", "."], tmp_path, capsys, monkeypatch)
+    assert _entries(tmp_path) == first  # a warm run keeps what it used
+    (tmp_path / "pkg0" / "m0.py").write_text(RENAMED + "x = 1\n")  # a new version of one file
+    (tmp_path / "pkg1" / "m1.py").unlink()  # and one file gone
+    run(["check", "-j", "2", "."], tmp_path, capsys, monkeypatch)
+    after = _entries(tmp_path)
+    assert len(after) == 10 and len(after - first) == 1, "the old version and the deleted file's entry go"
+    # another settings' entries are not this run's business, and a run over part of the tree keeps the rest
+    run(["check", "-j", "1", "--keras-target", "keras3", "."], tmp_path, capsys, monkeypatch)
+    assert len(_entries(tmp_path)) == 20
+    run(["check", "-j", "1", "pkg2"], tmp_path, capsys, monkeypatch)
+    assert len(_entries(tmp_path)) == 20
+    (tmp_path / "pkg2" / "m2.py").write_text(RENAMED)
+    run(["check", "-j", "1", "pkg2/m2.py"], tmp_path, capsys, monkeypatch)
+    assert len(_entries(tmp_path)) == 20  # replaced, not added
+
+
+def test_fixing_drops_the_entry_of_the_old_content(tmp_path, capsys, monkeypatch) -> None:
+    (tmp_path / "a.py").write_text(RENAMED)
+    run(["check", "-j", "1", "a.py"], tmp_path, capsys, monkeypatch)
+    before = _entries(tmp_path)
+    run(["check", "-j", "1", "--fix", "a.py"], tmp_path, capsys, monkeypatch)
+    after = _entries(tmp_path)
+    assert len(after) == 1 and after != before
+
+
+def test_the_cache_is_held_under_its_size_cap(tmp_path, capsys, monkeypatch) -> None:
+    tree(tmp_path, 12)
+    run(["check", "-j", "1", "."], tmp_path, capsys, monkeypatch)
+    sizes = [p.stat().st_size for p in (tmp_path / ".keras_compat_cache" / "v1").glob("??/*.json")]
+    cap = sum(sizes) * 2  # bytes; room for two settings' worth
+    mb = f"{cap / 1e6:.6f}"
+    oldest = {p.name for p in (tmp_path / ".keras_compat_cache" / "v1").glob("??/*.json")}
+    for target in ("keras3", "tf-keras"):  # a third set of entries does not fit
+        run(["check", "-j", "1", "--cache-max-size", mb, "--extend-ignore", "KC3" if target == "tf-keras"
+             else "KC4", "--keras-target", target, "."], tmp_path, capsys, monkeypatch)
+    files = list((tmp_path / ".keras_compat_cache" / "v1").glob("??/*.json"))
+    assert sum(p.stat().st_size for p in files) <= cap
+    assert not oldest & {p.name for p in files}, "the least recently used entries go first"
+    code, out, _ = run(["check", "-j", "1", "--cache-max-size", "0", "."], tmp_path, capsys, monkeypatch)
+    assert code == 2  # (m5.py is Python 2) the run itself is unaffected
+
+
+def test_clean_deletes_the_cache_and_nothing_else(tmp_path, capsys, monkeypatch) -> None:
+    tree(tmp_path, 4)
+    run(["check", "-j", "1", "."], tmp_path, capsys, monkeypatch)
+    assert (tmp_path / ".keras_compat_cache").is_dir()
+    code, out, err = run(["clean"], tmp_path, capsys, monkeypatch)
+    assert code == 0 and not (tmp_path / ".keras_compat_cache").exists()
+    assert "Removed the cache at .keras_compat_cache (4 entries" in err
+    code, _, err = run(["clean"], tmp_path, capsys, monkeypatch)
+    assert code == 0 and "No cache at .keras_compat_cache." in err
+    (tmp_path / "precious").mkdir()
+    (tmp_path / "precious" / "data.txt").write_text("keep me")
+    code, _, err = run(["clean", "--cache-dir", "precious"], tmp_path, capsys, monkeypatch)
+    assert code == 2 and "not a keras-compat cache" in err and (tmp_path / "precious" / "data.txt").exists()
+    (tmp_path / "pyproject.toml").write_text("[tool.keras-compat]\ncache-dir = 'build/kc'\n")
+    run(["check", "-j", "1", "."], tmp_path, capsys, monkeypatch)
+    assert (tmp_path / "build" / "kc").is_dir()
+    code, _, err = run(["clean", "pkg0"], tmp_path, capsys, monkeypatch)  # configuration found as for check
+    assert code == 0 and not (tmp_path / "build" / "kc").exists()

@@ -17,7 +17,7 @@ from typing import TextIO
 
 from keras_compat import __version__
 
-COMMANDS = ("check", "rules", "explain")
+COMMANDS = ("check", "rules", "explain", "clean")
 
 
 def _csv(value: str) -> list[str]:
@@ -120,6 +120,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
     run.add_argument("--cache-dir", metavar="DIR", help="cache directory (default: .keras_compat_cache "
                      "next to the configuration file, else in the current directory)")
+    run.add_argument("--cache-max-size", type=_limit, metavar="MB",
+                     help="keep the cache's entries under this size, least recently used out first "
+                     "(default: 200; 0: no cap)")
     run.add_argument("--max-file-seconds", type=_limit, metavar="SECONDS",
                      help="stop analysing a file after this long and report it (default: 30; 0: no limit)")
     run.add_argument("--max-file-size", type=_limit, metavar="MB",
@@ -138,6 +141,12 @@ def build_parser() -> argparse.ArgumentParser:
     out.add_argument("--statistics", action="store_true", help="count findings per code")
 
     sub.add_parser("rules", help="list every rule")
+    clean = sub.add_parser("clean", help="delete the cache directory (the one `check` would use)")
+    clean.add_argument("paths", nargs="*", metavar="PATH",
+                       help="where to look for the configuration, as for check (default: .)")
+    clean.add_argument("--cache-dir", metavar="DIR", help="the cache directory to delete")
+    clean.add_argument("--config", metavar="FILE", help="read [tool.keras-compat] from FILE instead of searching")
+    clean.add_argument("--isolated", action="store_true", help="ignore every configuration file")
     explain = sub.add_parser("explain", help="print a rule's documentation")
     explain.add_argument("rule", metavar="CODE", help="a rule code (KC201) or symbol")
     return parser
@@ -159,6 +168,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_rules(sys.stdout)
         if args.command == "explain":
             return cmd_explain(args.rule, sys.stdout)
+        if args.command == "clean":
+            from keras_compat.cli.check import cmd_clean
+
+            return cmd_clean(args)
         from keras_compat.cli.check import cmd_check
 
         return cmd_check(args)

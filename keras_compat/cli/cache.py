@@ -18,6 +18,7 @@ import json
 import os
 import tempfile
 from dataclasses import fields
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
@@ -155,6 +156,7 @@ class Cache:
         self._root = os.path.join(os.fspath(directory), VERSION)
         self.hits = 0
         self.misses = 0
+        self.written = 0
         self._writable = True
         self._noqa: dict[str, NoqaMap | None] = {}
 
@@ -180,15 +182,20 @@ class Cache:
         self.hits += 1
         if noqa_map is not None:
             self._noqa[key] = noqa_map
+        try:
+            os.utime(self._entry(key))  # last use, for the size cap (least recently used go first)
+        except OSError:
+            pass
         return found
 
     def noqa_for(self, key: str) -> NoqaMap | None:
         """The ``# noqa`` comments stored with the entry :meth:`get` just returned (None: not stored)."""
         return self._noqa.pop(key, None)
 
-    def put(self, key: str, diagnostics: list[Diagnostic], noqa_map: NoqaMap | None = None) -> None:
+    def put(self, key: str, diagnostics: list[Diagnostic], noqa_map: NoqaMap | None = None) -> bool:
+        """Store an entry; whether it was stored (never for KC000/KC001, nor when the cache is not writable)."""
         if not self._writable or any(d.code in NEVER_CACHE for d in diagnostics):
-            return
+            return False
         path = self._path(key)
         entry: dict = {"diagnostics": [dump_diagnostic(d) for d in diagnostics]}
         if noqa_map is not None:
@@ -203,8 +210,11 @@ class Cache:
                 fh.write(payload)
             os.replace(tmp, path)
             tmp = None
+            self.written += 1
+            return True
         except OSError:
             self._writable = False
+            return False
         finally:
             if tmp is not None:
                 try:
@@ -229,3 +239,152 @@ class Cache:
                     os.replace(tmp, target)
                 except OSError:
                     pass
+
+
+# -- keeping the cache small ---------------------------------------------------------------------------
+
+#: Default size cap of a cache directory's entries (``cache-max-size``, MB; 0: no cap).
+DEFAULT_MAX_MB = 200.0
+#: A cap that is exceeded is enforced down to this share of it, so the next runs do not scan again at once.
+CAP_TARGET = 0.8
+RUNS = "runs"
+
+
+def run_id(settings: Settings, root: str) -> str:
+    """Names the manifest of the runs with these settings over this project (rule set included)."""
+    digest = hashlib.sha256()
+    for part in (ruleset_fingerprint(), settings_fingerprint(settings), os.path.abspath(root)):
+        digest.update(part.encode("utf-8", "surrogateescape"))
+        digest.update(b"\0")
+    return digest.hexdigest()[:32]
+
+
+class Upkeep:
+    """Pruning after a run, the size cap, and ``keras-compat clean``.
+
+    A run records which entry each file used (``relpath -> key``) in a manifest per settings and project
+    (``v1/runs/<id>.json``). The next run of the same settings deletes the entries that it no longer uses:
+    the old entry of a file whose content changed, and the entries of files that are gone (or excluded now)
+    below the paths it checked; files outside those paths keep theirs. Then, if the run wrote entries, the
+    directory is held under its size cap: the least recently used entries (hits refresh an entry's mtime)
+    are deleted down to 80% of the cap.
+    """
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self.root = directory / VERSION
+
+    def _manifest(self, run: str) -> Path:
+        return self.root / RUNS / f"{run}.json"
+
+    def _entry(self, key: str) -> Path:
+        return self.root / key[:2] / f"{key}.json"
+
+    def _read_manifest(self, run: str) -> dict[str, str]:
+        try:
+            data = json.loads(self._manifest(run).read_bytes())
+        except (OSError, ValueError):
+            return {}
+        if not isinstance(data, dict):
+            return {}
+        return {k: v for k, v in data.items() if isinstance(k, str) and isinstance(v, str) and _is_key(v)}
+
+    def prune(self, run: str, used: dict[str, str], in_scope: Callable[[str], bool]) -> int:
+        """Delete the entries of this run's settings that it did not use; returns how many were deleted."""
+        before = self._read_manifest(run)
+        deleted = 0
+        keep = dict(before)
+        for relpath, old in before.items():
+            new = used.get(relpath)
+            if new == old:
+                continue
+            if new is not None or in_scope(relpath):
+                deleted += self._delete(old)
+                keep.pop(relpath)
+        keep.update(used)
+        if keep != before:
+            self._write_manifest(run, keep)
+        return deleted
+
+    def _delete(self, key: str) -> int:
+        try:
+            os.unlink(self._entry(key))
+        except OSError:
+            return 0
+        return 1
+
+    def _write_manifest(self, run: str, mapping: dict[str, str]) -> None:
+        target = self._manifest(run)
+        tmp = None
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".json")
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                json.dump(mapping, fh, sort_keys=True)
+            os.replace(tmp, target)
+            tmp = None
+        except OSError:
+            pass
+        finally:
+            if tmp is not None:
+                try:
+                    os.unlink(tmp)
+                except OSError:
+                    pass
+
+    def entries(self) -> list[tuple[float, int, str]]:
+        """(mtime, size, path) of every entry file."""
+        found = []
+        try:
+            shards = [e for e in os.scandir(self.root) if e.is_dir() and len(e.name) == 2]
+        except OSError:
+            return []
+        for shard in shards:
+            try:
+                for entry in os.scandir(shard.path):
+                    if entry.name.endswith(".json") and not entry.name.startswith("."):
+                        info = entry.stat()
+                        found.append((info.st_mtime, info.st_size, entry.path))
+            except OSError:
+                continue
+        return found
+
+    def cap(self, max_bytes: int) -> int:
+        """Delete the least recently used entries while the total is over ``max_bytes``; returns how many."""
+        if max_bytes <= 0:
+            return 0
+        entries = self.entries()
+        total = sum(size for _, size, _ in entries)
+        if total <= max_bytes:
+            return 0
+        deleted = 0
+        for _, size, path in sorted(entries):
+            if total <= max_bytes * CAP_TARGET:
+                break
+            try:
+                os.unlink(path)
+            except OSError:
+                continue
+            total -= size
+            deleted += 1
+        return deleted
+
+    def is_ours(self) -> bool:
+        """Whether the directory is a keras-compat cache (``clean`` deletes nothing else)."""
+        tag = self.directory / "CACHEDIR.TAG"
+        try:
+            return self.directory.is_dir() and "keras-compat" in tag.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return False
+
+    def clean(self) -> tuple[int, int]:
+        """Delete the whole cache directory; returns (entries, bytes) that were in it."""
+        import shutil
+
+        entries = self.entries()
+        shutil.rmtree(self.directory)
+        return len(entries), sum(size for _, size, _ in entries)
+
+
+def _is_key(text: str) -> bool:
+    return len(text) == 64 and all(c in "0123456789abcdef" for c in text)

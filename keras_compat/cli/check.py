@@ -85,7 +85,7 @@ def cmd_check(args: argparse.Namespace) -> int:
              "per-file-ignores": args.per_file_ignores, "cache-dir": args.cache_dir,
              "max-file-seconds": args.max_file_seconds, "max-file-size": args.max_file_size,
              "follow-links": args.follow_links, "respect-gitignore": args.respect_gitignore,
-             "force-exclude": args.force_exclude}
+             "force-exclude": args.force_exclude, "cache-max-size": args.cache_max_size}
     config_start = [args.stdin_filename] if stdin_mode and args.stdin_filename else paths
     try:
         config = config_mod.resolve(config_start, args.config, args.isolated, flags)
@@ -143,6 +143,8 @@ def cmd_check(args: argparse.Namespace) -> int:
             if bar:
                 bar.close()
 
+    if cache_dir and not stdin_mode:
+        _upkeep(Path(cache_dir), config, paths, [t[2] for t in tasks], results)
     report = Report(results, options, missing)
     for raw in missing:
         sys.stderr.write(f"keras-compat: error: {raw}: no such file or directory\n")
@@ -170,6 +172,47 @@ def cmd_check(args: argparse.Namespace) -> int:
     if args.resources:
         sys.stderr.write(resources(results, time.perf_counter() - started, workers=not stdin_mode and jobs > 1))
     return max(report.exit_code(), 2 if problems else 0)
+
+
+def _upkeep(cache_dir: Path, config: config_mod.Config, paths: list[str], relpaths: list[str],
+            results: list[FileResult]) -> None:
+    """After a run: delete the entries of these settings that it no longer used, below the paths it checked,
+    then hold the directory under its size cap if the run wrote entries (see :class:`cache.Upkeep`)."""
+    used = {rel: r.cache_key for rel, r in zip(relpaths, results) if r.cache_key}
+    scope = [discovery.relative(Path(p), config.root).rstrip("/") for p in paths]
+
+    def in_scope(relpath: str) -> bool:
+        return any(s in (".", "") or relpath == s or relpath.startswith(s + "/") for s in scope)
+
+    upkeep = cache_mod.Upkeep(cache_dir)
+    upkeep.prune(cache_mod.run_id(config.settings, str(config.root)), used, in_scope)
+    if any(r.cache_key and not r.cached for r in results):
+        limit = cache_mod.DEFAULT_MAX_MB if config.cache_max_size is None else config.cache_max_size
+        upkeep.cap(int(limit * 1_000_000))
+
+
+def cmd_clean(args: argparse.Namespace) -> int:
+    """``keras-compat clean``: delete the cache directory that ``check`` would use with these arguments."""
+    paths = list(args.paths) or ["."]
+    try:
+        config = config_mod.resolve(paths, args.config, args.isolated, {"cache-dir": args.cache_dir})
+    except config_mod.ConfigError as exc:
+        return _error(str(exc))
+    directory = Path(config.cache_dir or (config.root / cache_mod.DIRNAME))
+    shown = discovery.display_path(directory)
+    upkeep = cache_mod.Upkeep(directory)
+    if not directory.exists():
+        sys.stderr.write(f"No cache at {shown}.\n")
+        return 0
+    if not upkeep.is_ours():
+        return _error(f"{shown} is not a keras-compat cache (no CACHEDIR.TAG of ours); not deleted")
+    try:
+        entries, size = upkeep.clean()
+    except OSError as exc:
+        return _error(f"cannot delete {shown}: {exc.strerror or exc}")
+    sys.stderr.write(f"Removed the cache at {shown} ({entries} entr{'y' if entries == 1 else 'ies'}, "
+                     f"{size / 1e6:.1f} MB).\n")
+    return 0
 
 
 def resources(results: list[FileResult], seconds: float, workers: bool = False) -> str:

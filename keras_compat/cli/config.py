@@ -25,7 +25,8 @@ else:  # pragma: no cover - Python 3.10
 TABLE = "tool.keras-compat"
 #: Keys the CLI understands besides the core's rule selection and rule options.
 CLI_KEYS = ("exclude", "extend-exclude", "extend-include", "per-file-ignores", "cache-dir",
-            "max-file-seconds", "max-file-size", "follow-links", "respect-gitignore", "force-exclude")
+            "max-file-seconds", "max-file-size", "follow-links", "respect-gitignore", "force-exclude",
+            "cache-max-size")
 
 
 class ConfigError(Exception):
@@ -44,6 +45,7 @@ class Config:
     cache_dir: Path | None = None
     max_file_seconds: float | None = None  # None: the default of keras_compat.cli.limits
     max_file_size: float | None = None  # megabytes
+    cache_max_size: float | None = None  # megabytes of cache entries (None: the default; 0: no cap)
     follow_links: bool = False
     respect_gitignore: bool = True  # skip what .gitignore / .ignore files ignore while walking
     force_exclude: bool = False  # apply the exclusions to paths named on the command line too
@@ -185,7 +187,7 @@ def build(table: Mapping[str, object], path: Path | None, flags: Mapping[str,
         if not isinstance(cli["cache-dir"], str):
             raise ConfigError(f"{where}: cache-dir must be a string, got {cli['cache-dir']!r}")
         config.cache_dir = (root / cli["cache-dir"]).resolve()
-    for key in ("max-file-seconds", "max-file-size"):
+    for key in ("max-file-seconds", "max-file-size", "cache-max-size"):
         if key in cli:
             value = cli[key]
             if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
@@ -208,7 +210,7 @@ def build(table: Mapping[str, object], path: Path | None, flags: Mapping[str,
                                                          "--per-file-ignores")
     if flags.get("cache-dir") is not None:
         config.cache_dir = Path(str(flags["cache-dir"])).resolve()
-    for key in ("max-file-seconds", "max-file-size"):
+    for key in ("max-file-seconds", "max-file-size", "cache-max-size"):
         if flags.get(key) is not None:
             setattr(config, key.replace("-", "_"), float(flags[key]))  # type: ignore[arg-type]
     if flags.get("follow-links"):

@@ -53,6 +53,7 @@ class FileResult:
     fixed_output: bytes | None = None  # the fixed source for stdin with --fix
     lines: dict[int, str] = field(default_factory=dict)  # source lines for --show-source
     cached: bool = False
+    cache_key: str | None = None  # the cache entry this file's findings are in now (None: none)
     seconds: float = 0.0  # wall time spent on this file (reading, analysis, fixing)
     notebook: CellMap | None = None  # set for .ipynb files: findings' lines are in the concatenated cells
 

@@ -59,10 +59,11 @@ def process_notebook(data: bytes, shown: str, relpath: str, settings: Settings, 
     found = store.get(key) if store is not None and key is not None else None
     if found is None:
         found = _analyse(module, shown, settings)
-        if store is not None and key is not None:
-            store.put(key, found)
+        if store is not None and key is not None and store.put(key, found):
+            result.cache_key = key
     else:
         result.cached = True
+        result.cache_key = key
     found = sorted([*module.errors(settings.enabled(UNPARSABLE)), *found], key=Diagnostic.sort_key)
 
     noqa_map = noqa.build(module.text)
@@ -157,8 +158,10 @@ def _fix(data: bytes, module: nb.Module, found: list[Diagnostic], shown: str, re
         except WriteError as exc:
             result.notes.append(str(exc))
             return module, found
-        if store is not None and new_module.text == fixed.text:
-            store.put(cache_mod.key(new_data, relpath, settings, shown), fixed.remaining)
+        result.cache_key = None  # the entry of the old content is stale now
+        new_key = cache_mod.key(new_data, relpath, settings, shown)
+        if store is not None and new_module.text == fixed.text and store.put(new_key, fixed.remaining):
+            result.cache_key = new_key
     result.changed = True
     result.fixed = codes
     return new_module, remaining

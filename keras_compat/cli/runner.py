@@ -196,9 +196,11 @@ def _process(data: bytes, shown: str, relpath: str, settings: Settings, options:
         found = analyse(text, shown, settings)
         if store is not None and key is not None:
             noqa_map = noqa.build(text) if found else noqa.NoqaMap()
-            store.put(key, found, noqa_map)
+            if store.put(key, found, noqa_map):
+                result.cache_key = key
     else:
         result.cached = True
+        result.cache_key = key
         noqa_map = store.noqa_for(key) if key is not None else None  # type: ignore[union-attr]
 
     final_text = text
@@ -267,9 +269,11 @@ def _fix(data: bytes, decoded: Decoded, found: list[Diagnostic], shown: str, rel
         return text, found
     result.changed = True
     result.fixed = codes
+    result.cache_key = None  # the entry of the old content is stale now
     if store is not None:
-        store.put(cache_mod.key(new_data, relpath, settings, shown), fixed.remaining,
-                  noqa.build(fixed.text) if fixed.remaining else noqa.NoqaMap())
+        new_key = cache_mod.key(new_data, relpath, settings, shown)
+        if store.put(new_key, fixed.remaining, noqa.build(fixed.text) if fixed.remaining else noqa.NoqaMap()):
+            result.cache_key = new_key
     return fixed.text, fixed.remaining
 
 
@@ -392,8 +396,8 @@ class _Known:
     def noqa_for(self, key: str) -> noqa.NoqaMap | None:
         return self.noqa_map
 
-    def put(self, key: str, diagnostics: list[Diagnostic], noqa_map: noqa.NoqaMap | None = None) -> None:
-        pass
+    def put(self, key: str, diagnostics: list[Diagnostic], noqa_map: noqa.NoqaMap | None = None) -> bool:
+        return False
 
 
 def _from_cache(task: Task, settings: Settings, options: RunOptions,
