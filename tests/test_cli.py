@@ -135,14 +135,14 @@ def test_unreadable_file_is_reported(tmp_path, capsys, monkeypatch) -> None:
     from keras_compat.cli import runner
 
     write(tmp_path, {"a.py": FINDING, "b.py": FINDING})
-    real_open = open
+    real_open = os.open
 
     def fake_open(path, *args, **kwargs):
         if str(path).endswith("a.py"):
             raise PermissionError(13, "Permission denied")
         return real_open(path, *args, **kwargs)
 
-    monkeypatch.setattr(runner, "open", fake_open, raising=False)
+    monkeypatch.setattr(runner.os, "open", fake_open)
     code, out, _ = run(["check", "--no-cache", "-j", "1", "."], tmp_path, capsys, monkeypatch)
     assert code == 2
     assert "a.py:1:1: KC001 cannot analyse file: cannot read file: Permission denied" in out

@@ -352,7 +352,8 @@ def _deny(monkeypatch, targets: list[Path]) -> None:
     """What ``chmod 0`` does to a user who is not root, for root too (CI runs as root, and permission bits
     do not stop root): reading a denied file, listing a denied directory, or looking at anything inside one
     fails with EACCES at the system-call wrappers every library goes through (``os.stat``/``lstat``,
-    ``os.scandir``/``listdir``, ``open``); looking at the denied path itself still works, as it does."""
+    ``os.scandir``/``listdir``, ``open``/``os.open``); looking at the denied path itself still works, as it
+    does."""
     import builtins
 
     denied = [str(t) for t in targets]
@@ -378,6 +379,7 @@ def _deny(monkeypatch, targets: list[Path]) -> None:
     for name in ("scandir", "listdir"):
         monkeypatch.setattr(os, name, wrap(getattr(os, name), listing=True))
     monkeypatch.setattr(builtins, "open", wrap(builtins.open, reading=True))
+    monkeypatch.setattr(os, "open", wrap(os.open, reading=True))
 
 
 @pytest.mark.parametrize("named", [False, True], ids=["below-a-directory", "named"])
