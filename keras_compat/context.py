@@ -16,6 +16,7 @@ from keras_compat.diagnostics import Diagnostic, Edit, Fix, Safety
 from keras_compat.guards import ImportGuard, import_guard, import_modules, in_switch_branch
 from keras_compat.names import KERAS_PARTS, KerasName, keras_name
 from keras_compat.package import library_package
+from keras_compat.project import View
 from keras_compat.registry import REGISTRY
 from keras_compat.resolver import Resolver
 from keras_compat.settings import Settings
@@ -73,9 +74,14 @@ class Context:
         # (``keras.src`` inside Keras, the backend inside tf_keras): they resolve to nothing.
         self._own: str | None = library_package(filename) if own is _UNSEEN else own  # type: ignore[assignment]
         self._index()
-        from keras_compat.knowledge import star_exports
+        from keras_compat.knowledge import star_export
 
-        self.resolver = Resolver(tree, self.parents, star_exports, self._binding_exprs())
+        #: The project around the file (other modules' classes, re-exports, star imports); None inside a
+        #: Keras library or for text without a file.
+        self.project: View | None = None
+        if self._own is None and settings.project:
+            self.project = View(filename, tree)
+        self.resolver = Resolver(tree, self.parents, star_export, self._binding_exprs(), self.project)
         # A project's backend aliases (``extra-backend-aliases``) are Keras under another name: no shortcut.
         self._keras_roots = None if settings.extra_backend_aliases else self.resolver.keras_roots
 

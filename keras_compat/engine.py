@@ -21,11 +21,13 @@ from collections.abc import Iterable
 from keras_compat.context import Context
 from keras_compat.diagnostics import Diagnostic
 from keras_compat.package import library_package, reaches_outside
+from keras_compat.project import may_reach_project
 from keras_compat.registry import REGISTRY, Rule, all_rules
 from keras_compat.settings import Settings
 from keras_compat.source import SourceError, decode, parse
 
-#: A module that never mentions these cannot contain a finding: skip it without parsing.
+#: A module that never mentions these cannot contain a finding of its own: skip it without parsing (unless
+#: it imports a module of its project, which may hand it a Keras class or ``K``: ``may_reach_project``).
 _RELEVANT = re.compile(r"keras|tensorflow|theano|cntk", re.IGNORECASE)
 INTERNAL = "KC000"
 UNPARSABLE = "KC001"
@@ -75,7 +77,7 @@ def lint_source(source: str | bytes, filename: str = "<string>", settings: Setti
     all_rules()
     try:
         text = decode(source).text if isinstance(source, bytes) else source
-        if not parse_first and not _RELEVANT.search(text):
+        if not parse_first and not _RELEVANT.search(text) and not (settings.project and may_reach_project(text, filename)):
             return []
         tree = parse(text, filename)
     except SourceError as exc:
@@ -93,7 +95,7 @@ def lint_tree(tree: ast.Module, text: str, filename: str = "<string>",
     """Run every enabled rule on a parsed module, containing failures per rule."""
     settings = settings or _DEFAULT_SETTINGS
     rules = all_rules()
-    if not _RELEVANT.search(text):
+    if not _RELEVANT.search(text) and not (settings.project and may_reach_project(text, filename)):
         return []
     try:
         found = _run_rules(tree, text, filename, settings, rules)

@@ -107,7 +107,21 @@ def known_paths() -> frozenset[str]:
     return frozenset(paths)
 
 
-def star_exports(module: str, name: str) -> bool:
-    """Whether ``from <module> import *`` provides ``name`` as far as our tables know."""
+@lru_cache(maxsize=8192)
+def star_export(module: str, name: str) -> str | None:
+    """The qualified name ``from <module> import *`` binds to ``name``; None when unknown.
+
+    For a module of standalone Keras, the star-export tables of its releases (``data/stars``) say, and the
+    releases must agree: a module or an outside object re-exported there is itself (``K`` ->
+    ``keras.backend``, ``np`` -> ``numpy``), anything defined in Keras is the star-imported module's name
+    (``keras.layers.Dense``). Other modules (and names no table has) bind the API paths our tables know."""
+    if module == "keras" or module.startswith("keras."):
+        from keras_compat.surface import stars
+
+        found = {qualname if kind in "mx" else f"{module}.{name}" for _, kind, qualname in stars.origins(module, name)}
+        if len(found) == 1:
+            return found.pop()
+        if found:
+            return None  # the releases disagree
     resolved = keras_name(f"{module}.{name}")
-    return resolved is not None and resolved.path in known_paths()
+    return f"{module}.{name}" if resolved is not None and resolved.path in known_paths() else None

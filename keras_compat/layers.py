@@ -1,10 +1,12 @@
 """Class classification: which classes of a module are custom Keras layers, models, cells, losses ...
 
 A class is classified through its bases: a base that resolves (core name resolution, any flavour and any
-path) to a Keras class, or a class of the same module that is itself classified (transitively, seen
-through the scope rules of the resolver, so a shadowed name stops the chain). Unresolvable bases are
-remembered (``unknown_bases``): rules that would need to see every base (does some base define
-``get_config``?) stay silent for such classes.
+path) to a Keras class, a class of the same module that is itself classified (transitively, seen
+through the scope rules of the resolver, so a shadowed name stops the chain), or a class of another
+module of the project (:mod:`keras_compat.project`: imported absolutely or relatively, re-exported by an
+``__init__``, or reached through a star import), classified the same way from that module's facts.
+Unresolvable bases are remembered (``unknown_bases``): rules that would need to see every base (does some
+base define ``get_config``?) stay silent for such classes.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, TypeVar
 
 from keras_compat.data import layers as table
+from keras_compat.names import keras_name
+from keras_compat.project import CLASS, ClassFacts, View
 
 if TYPE_CHECKING:
     from keras_compat.context import Context
@@ -62,23 +66,35 @@ _PRIORITY = (Kind.MODEL, Kind.WRAPPER, Kind.RNN_CELL, Kind.LAYER, Kind.LOSS, Kin
 
 @dataclass
 class ClassInfo:
-    """What we know about one class definition."""
+    """What we know about one class definition: of the analysed module (``node``), or of another module of
+    the project (``node`` is None; ``module`` and ``facts`` describe it)."""
 
-    node: ast.ClassDef
+    node: ast.ClassDef | None
     kind: Kind
     keras_bases: list[str] = field(default_factory=list)  # canonical paths of direct Keras bases
     local_bases: list[ast.ClassDef] = field(default_factory=list)  # classified classes of this module
-    unknown_bases: bool = False  # some base (direct or through local bases) is neither Keras nor local
+    unknown_bases: bool = False  # some base (direct or through other bases) is neither Keras nor known
+    foreign_bases: list[ClassInfo] = field(default_factory=list)  # classified classes of other modules
+    module: str | None = None  # the defining module of a class of another module
+    facts: ClassFacts | None = None  # what that module says about the class
+    foreign_name: str = ""
     # what the class body defines, indexed on the first question (the rules ask several per class)
     _methods: dict[str, FunctionNode] | None = field(default=None, init=False, repr=False, compare=False)
     _bound: set[str] | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def name(self) -> str:
-        return self.node.name
+        return self.node.name if self.node is not None else self.foreign_name
+
+    @property
+    def foreign(self) -> bool:
+        """A class of another module: its methods are known by name (:meth:`defines`), not as syntax."""
+        return self.node is None
 
     def method(self, name: str) -> FunctionNode | None:
-        """The last ``def name`` directly in the class body."""
+        """The last ``def name`` directly in the class body (None for a class of another module)."""
+        if self.node is None:
+            return None
         if self._methods is None:
             self._methods = {stmt.name: stmt for stmt in self.node.body
                              if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef))}
@@ -86,6 +102,8 @@ class ClassInfo:
 
     def defines(self, name: str) -> bool:
         """Whether the class body binds ``name`` (a method, an assignment or a property)."""
+        if self.node is None:
+            return self.facts is not None and name in self.facts.defines
         if self._bound is None:
             self._bound = set()
             for stmt in self.node.body:
@@ -162,6 +180,7 @@ class Classifier:
         kinds: list[Kind] = []
         keras_bases: list[str] = []
         local_bases: list[ast.ClassDef] = []
+        foreign_bases: list[ClassInfo] = []
         unknown = False
         for base in node.bases:
             name = self.ctx.keras(base)
@@ -181,18 +200,34 @@ class Classifier:
                     local_bases.append(local)
                     unknown = unknown or info.unknown_bases
                     continue
+            elif self.ctx.project is not None:
+                foreign = self._project_class(base)
+                if foreign is not None:
+                    kinds.append(foreign.kind)
+                    foreign_bases.append(foreign)
+                    unknown = unknown or foreign.unknown_bases
+                    continue
             if isinstance(base, ast.Name) and base.id == "object":
                 continue
             unknown = True
         if not kinds:
             return None
         kind = min(kinds, key=_PRIORITY.index)
-        info = ClassInfo(node, kind, keras_bases, local_bases, unknown)
+        info = ClassInfo(node, kind, keras_bases, local_bases, unknown, foreign_bases)
         if kind is Kind.LAYER and self._has_state_size(info):
             info.kind = Kind.RNN_CELL
         self._seen[key] = info
         self.infos[key] = info
         return info
+
+    def _project_class(self, base: ast.expr) -> ClassInfo | None:
+        """The classified class of another project module that ``base`` denotes."""
+        view = self.ctx.project
+        qualname = self.ctx.resolver.qualname(base)
+        if view is None or qualname is None or not view.is_root(qualname.partition(".")[0]):
+            return None
+        target = view.resolve(qualname)
+        return foreign_class(view, target.module, target.name) if target.kind == CLASS else None
 
     def _has_state_size(self, info: ClassInfo) -> bool:
         if info.defines("state_size"):
@@ -200,7 +235,8 @@ class Classifier:
         init = info.method("__init__")
         if init is not None and id(init) in self._state_size_assignments():
             return True
-        return any(self.infos[id(b)].kind is Kind.RNN_CELL for b in info.local_bases if id(b) in self.infos)
+        return any(self.infos[id(b)].kind is Kind.RNN_CELL for b in info.local_bases if id(b) in self.infos) or \
+            any(b.kind is Kind.RNN_CELL for b in info.foreign_bases)
 
     def _state_size_assignments(self) -> dict[int, list[ast.Attribute]]:
         """``self.state_size = ...`` targets by enclosing scope (found once in the context's index)."""
@@ -212,18 +248,19 @@ class Classifier:
 
     # -- queries -------------------------------------------------------------------------------
     def ancestors(self, info: ClassInfo) -> list[ClassInfo]:
-        """Local classified ancestors (nearest first), without repetitions."""
+        """Classified ancestors (nearest first), without repetitions: of this module, and of other modules
+        of the project (``foreign``: known through their module's facts, :meth:`ClassInfo.method` is None)."""
         out: list[ClassInfo] = []
-        stack = list(info.local_bases)
+        stack: list[ast.ClassDef | ClassInfo] = [*info.local_bases, *info.foreign_bases]
         seen: set[int] = set()
         while stack:
-            node = stack.pop(0)
-            if id(node) in seen or id(node) not in self.infos:
+            item = stack.pop(0)
+            base = item if isinstance(item, ClassInfo) else self.infos.get(id(item))
+            if base is None or id(base) in seen:
                 continue
-            seen.add(id(node))
-            base = self.infos[id(node)]
+            seen.add(id(base))
             out.append(base)
-            stack.extend(base.local_bases)
+            stack.extend([*base.local_bases, *base.foreign_bases])
         return out
 
     def builtin_bases(self, info: ClassInfo) -> list[str]:
@@ -256,3 +293,48 @@ def classifier(ctx: Context) -> Classifier:
         cached = Classifier(ctx)
         ctx._keras_classifier = cached  # type: ignore[attr-defined]
     return cached
+
+
+def foreign_class(view: View, module: str, name: str) -> ClassInfo | None:
+    """Classify class ``name`` of project module ``module`` from that module's facts, with the rules of
+    :meth:`Classifier._classify` (memoised in the view; a cycle of bases classifies as nothing)."""
+    key = (module, name)
+    if key in view.classes:
+        return view.classes[key]
+    view.classes[key] = None  # cycle guard
+    summary = view.summary(module)
+    facts = summary.classes.get(name) if summary is not None else None
+    if facts is None:
+        return None
+    kinds: list[Kind] = []
+    keras_bases: list[str] = []
+    foreign_bases: list[ClassInfo] = []
+    unknown = False
+    for base in facts.bases:
+        target = view.resolve(base) if base is not None else None
+        if target is not None and target.kind == "external":
+            resolved = keras_name(target.qualname)
+            if resolved is not None and resolved.path:
+                kind = kind_of_path(resolved.path)
+                if kind is not None:
+                    kinds.append(kind)
+                    keras_bases.append(resolved.path)
+                elif "Mixin" not in resolved.leaf:
+                    unknown = True
+                continue
+        elif target is not None and target.kind == CLASS:
+            info = foreign_class(view, target.module, target.name)
+            if info is not None:
+                kinds.append(info.kind)
+                foreign_bases.append(info)
+                unknown = unknown or info.unknown_bases
+                continue
+        unknown = True
+    if not kinds:
+        return None
+    kind = min(kinds, key=_PRIORITY.index)
+    if kind is Kind.LAYER and (facts.state_size or any(b.kind is Kind.RNN_CELL for b in foreign_bases)):
+        kind = Kind.RNN_CELL
+    info = ClassInfo(None, kind, keras_bases, [], unknown, foreign_bases, module, facts, name)
+    view.classes[key] = info
+    return info

@@ -79,6 +79,39 @@ def _top_package(directory: str) -> str | None:
     return found
 
 
+def location(filename: str) -> tuple[str, str, bool] | None:
+    """Where a file sits as a module: ``(root, module name, is a package)``, the root being the directory
+    Python imports it from (the one above its top-level package; a file outside any package is a top-level
+    module of its own directory, as when it is run as a script). None for text without a file or a name
+    that is not importable."""
+    if filename in _NO_FILE or filename.startswith("<"):
+        return None
+    try:
+        path = os.path.abspath(filename)
+        directory, base = os.path.split(path)
+        stem = base.rpartition(".")[0] if "." in base else base
+        parts: list[str] = []
+        root = directory
+        for _ in range(_MAX_DEPTH):  # the unbroken chain of importable ``__init__.py`` directories
+            name = os.path.basename(root)
+            if not name.isidentifier() or not os.path.isfile(os.path.join(root, "__init__.py")):
+                break
+            parts.append(name)
+            parent = os.path.dirname(root)
+            if parent == root:
+                break
+            root = parent
+        parts.reverse()
+    except (OSError, ValueError):
+        return None
+    is_package = base == "__init__.py" and bool(parts)
+    if not is_package:
+        if not stem.isidentifier():
+            return None
+        parts.append(stem)
+    return root, ".".join(parts), is_package
+
+
 def library_package(filename: str) -> str | None:
     """:func:`own_package` when it is a Keras library (``keras``, ``tf_keras``, ``tensorflow``), else None:
     a project's own names are never Keras names, except through ``extra-backend-aliases``, which must

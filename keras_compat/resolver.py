@@ -75,12 +75,14 @@ class _Builder(ast.NodeVisitor):
 
     binding_exprs: set[int] | None = None
 
-    def __init__(self, module: ast.Module) -> None:
+    def __init__(self, module: ast.Module, project_root: Callable[[str], bool] | None = None) -> None:
         self.module_scope = Scope(module, "module", None)
         self.scope = self.module_scope
         self.scopes: dict[int, Scope] = {id(module): self.module_scope}
         self.resolvable: set[str] = set()  # names with an import or alias binding in some scope
         self.keras_capable: set[str] = set()  # of those, names whose import names a Keras module, and aliases
+        #: whether a top-level module name is one of the project's (its names may re-export Keras ones)
+        self.project_root = project_root
 
     # -- traversal (ast.NodeVisitor's, with the dispatch and the child fields looked up once per class) ----
     def visit(self, node: ast.AST) -> None:
@@ -194,28 +196,35 @@ class _Builder(ast.NodeVisitor):
                 self.resolvable.add(alias.asname)
                 if _names_keras(alias.name):
                     self.keras_capable.add(alias.asname)
+                elif self._project(alias.name):
+                    self.keras_capable.add(alias.asname)
             else:
                 top = alias.name.split(".", 1)[0]
                 self.scope.bind(Binding(top, "import", _end(node), node, qualname=top))
                 self.resolvable.add(top)
-                if top in KERAS_PARTS:
+                if top in KERAS_PARTS or self._project(top):
                     self.keras_capable.add(top)
+
+    def _project(self, module: str) -> bool:
+        """Whether ``module`` is in the project (a name imported from it may be a re-exported Keras name)."""
+        return self.project_root is not None and self.project_root(module.partition(".")[0])
 
     def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
         module = node.module or ""
+        # A relative import keeps its dots (``..base.Conv``); the resolver makes it absolute on demand, when
+        # it knows the file's package.
+        prefix = "." * node.level
         for alias in node.names:
             if alias.name == "*":
-                star = (module if node.level == 0 else "." + module, _end(node))
+                star = (prefix + module, _end(node))
                 self.scope.star_modules = (*self.scope.star_modules, star)
                 continue
             name = alias.asname or alias.name
-            if node.level:
-                self.scope.bind(Binding(name, "other", _end(node), node))
-            else:
-                self.scope.bind(Binding(name, "import", _end(node), node, qualname=f"{module}.{alias.name}"))
-                self.resolvable.add(name)
-                if alias.name in KERAS_PARTS or _names_keras(module):
-                    self.keras_capable.add(name)
+            qualname = f"{prefix}{module}.{alias.name}" if module else f"{prefix}{alias.name}"
+            self.scope.bind(Binding(name, "import", _end(node), node, qualname=qualname))
+            self.resolvable.add(name)
+            if node.level or alias.name in KERAS_PARTS or _names_keras(module) or self._project(module):
+                self.keras_capable.add(name)
 
     def visit_Assign(self, node: ast.Assign) -> None:
         self.visit(node.value)
@@ -282,22 +291,53 @@ class _Builder(ast.NodeVisitor):
         self.generic_visit(node)
 
 
+class Project:
+    """What the resolver asks about the project a file belongs to (:mod:`keras_compat.project` answers).
+
+    This base knows nothing: no package (relative imports resolve to nothing) and no project module."""
+
+    #: A star import whose exports cannot be known (the module could not be read, or is itself open).
+    UNKNOWN = object()
+
+    @property
+    def package(self) -> str | None:
+        """The file's package (``pkg.layers`` for ``pkg/layers/gcn.py`` and ``pkg/layers/__init__.py``)."""
+        return None
+
+    def is_root(self, name: str) -> bool:
+        """Whether top-level module ``name`` is one of the project's."""
+        return False
+
+    def follow(self, qualname: str) -> str:
+        """What a project name denotes where that is known (a re-exported Keras name, the defining module
+        of a re-exported class); else ``qualname`` unchanged."""
+        return qualname
+
+    def star(self, module: str, name: str) -> str | None | object:
+        """The qualified name ``from <module> import *`` binds to ``name``; None when it binds nothing
+        there; :attr:`UNKNOWN` when that cannot be known."""
+        return Project.UNKNOWN
+
+
 class Resolver:
     """Resolves expressions to fully qualified names (``tensorflow.keras.layers.Dense``)."""
 
     def __init__(self, module: ast.Module, parents: dict[ast.AST, ast.AST],
-                 star_exports: Callable[[str, str], bool] | None = None,
-                 binding_exprs: set[int] | None = None) -> None:
-        """``binding_exprs``: ids of every expression that is or contains a lambda, comprehension or ``:=``
-        (None: unknown). Other expressions bind nothing, so building the scopes skips them."""
-        builder = _Builder(module)
+                 star_exports: Callable[[str, str], str | None] | None = None,
+                 binding_exprs: set[int] | None = None, project: Project | None = None) -> None:
+        """``star_exports(module, name)``: the qualified name ``from <Keras module> import *`` binds to
+        ``name``, or None. ``binding_exprs``: ids of every expression that is or contains a lambda,
+        comprehension or ``:=`` (None: unknown); other expressions bind nothing, so building the scopes
+        skips them. ``project``: relative imports, the project's own modules and their star imports."""
+        self.project = project or Project()
+        builder = _Builder(module, self.project.is_root if project is not None else None)
         builder.binding_exprs = binding_exprs
         builder.visit(module)
         self.module = module
         self.module_scope = builder.module_scope
         self.scopes = builder.scopes
         self.parents = parents
-        self._star_exports = star_exports or (lambda module, name: False)
+        self._star_exports = star_exports or (lambda module, name: None)
         self._cache: dict[int, str | None] = {}
         self._scope_memo: dict[int, Scope] = {}
         self._lookup_memo: dict[tuple[int, str], str | None] = {}
@@ -310,8 +350,36 @@ class Resolver:
         self._may_resolve: set[str] | None = None if self.module_scope.star_modules else builder.resolvable
         #: Root names a chain must start from to resolve to a Keras name unless the chain itself spells a
         #: Keras module (``tf.keras.x``): every Keras prefix has a ``keras``/``tf_keras`` part, which comes
-        #: from the chain or from the root's import (None: star imports, anything may be Keras).
+        #: from the chain or from the root's import, or the root is imported from the project, which may
+        #: re-export a Keras name (None: star imports, anything may be Keras).
         self.keras_roots: set[str] | None = None if self.module_scope.star_modules else builder.keras_capable
+
+    def absolute(self, qualname: str) -> str | None:
+        """``..base.Conv`` made absolute against the file's package; None when the package is unknown or
+        the dots climb above the top-level package (the import would fail)."""
+        if not qualname.startswith("."):
+            return qualname
+        level = len(qualname) - len(qualname.lstrip("."))
+        package = self.project.package
+        if not package:
+            return None
+        parts = package.split(".")
+        if level - 1 >= len(parts):
+            return None
+        base = ".".join(parts[:len(parts) - (level - 1)])
+        rest = qualname[level:]
+        return f"{base}.{rest}" if rest else base
+
+    def _project_name(self, qualname: str) -> str | None:
+        """An imported name made absolute and, when it is the project's, followed to what it denotes."""
+        if qualname.startswith("."):
+            absolute = self.absolute(qualname)
+            if absolute is None:
+                return None
+            qualname = absolute
+        elif not self.project.is_root(qualname.partition(".")[0]):
+            return qualname
+        return self.project.follow(qualname)
 
     # -- scopes ------------------------------------------------------------------------------
     def scope_of(self, node: ast.AST) -> Scope:
@@ -400,7 +468,7 @@ class Resolver:
 
     def _binding_qualname(self, binding: Binding, scope: Scope) -> str | None:
         if binding.kind == "import":
-            return binding.qualname
+            return self._project_name(binding.qualname)  # type: ignore[arg-type]
         if binding.kind == "alias" and binding.value is not None:
             key = id(binding.node)
             if key in self._resolving:
@@ -458,14 +526,28 @@ class Resolver:
         return None
 
     def _star(self, name: str) -> str | None:
+        """What the module's star imports bind to ``name``: the last one that binds it wins; one whose
+        exports are unknown (a module outside the project and Keras, an unreadable project module) could
+        bind anything, so then the answer is unknown."""
         stars = self.module_scope.star_modules
         if not stars:
             return None
-        if any(keras_name(module) is None for module, _ in stars):
-            return None  # a non-Keras star import could provide anything
         for module, _ in reversed(stars):
-            if self._star_exports(module, name):
-                return f"{module}.{name}"
+            absolute = self.absolute(module)
+            if absolute is None:
+                return None
+            if keras_name(absolute) is not None:
+                found = self._star_exports(absolute, name)
+                if found is not None:
+                    return found
+                continue
+            if not self.project.is_root(absolute.partition(".")[0]):
+                return None  # a star import from outside the project could provide anything
+            bound = self.project.star(absolute, name)
+            if bound is Project.UNKNOWN:
+                return None
+            if bound is not None:
+                return bound  # type: ignore[return-value]
         return None
 
     def _expr_qualname(self, expr: ast.AST, scope: Scope, pos: Pos) -> str | None:
@@ -493,6 +575,8 @@ class Resolver:
                 root = root.value
             if isinstance(root, ast.Name) and (self._may_resolve is None or root.id in self._may_resolve):
                 result = self._expr_qualname(expr, self.scope_of(root), _start(root))
+                if result is not None and expr is not root and self.project.is_root(result.partition(".")[0]):
+                    result = self.project.follow(result)  # ``pkg.compat.K.sum`` -> ``keras.backend.sum``
         self._cache[key] = result
         return result
 

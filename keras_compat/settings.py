@@ -63,6 +63,7 @@ class Settings:
     target: str = "tf-keras"
     extra_backend_aliases: tuple[str, ...] = ()
     run_all: bool = False  # front-ends that filter themselves (flake8, pylint) ask for every rule
+    project: bool = True  # read the file's sibling modules (keras_compat.project); False: the file alone
     _cache: dict[str, bool] = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     def __post_init__(self) -> None:

@@ -9,6 +9,13 @@ concurrent runs never see a partial entry (the last writer wins with identical c
 contain KC000/KC001 (internal errors, unreadable or unparsable files) are never stored. A corrupt or
 unreadable entry, or valid JSON of another shape, is a miss (checked field by field, in the parent as in
 ``-j`` workers); a cache directory that cannot be written just disables caching.
+
+Findings can depend on other modules of the project (:mod:`keras_compat.project`): an entry also lists the
+files the analysis read (size, modification time, SHA-256) or looked for and did not find, and is a miss
+when one of them changed, appeared or disappeared. The project index keeps its module summaries here too,
+keyed by content hash (``summary_get``/``summary_put``), so a module is parsed for the index once, not once
+per run; they are entries like the others for the size cap (a hit refreshes them, the least recently used
+go first), while a run's pruning only deletes the findings entries it replaced.
 """
 
 from __future__ import annotations
@@ -22,7 +29,7 @@ from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
-from keras_compat import __version__
+from keras_compat import __version__, project
 from keras_compat.cli.noqa import NoqaMap
 from keras_compat.diagnostics import Diagnostic, Edit, Fix, Safety
 from keras_compat.package import own_package
@@ -52,7 +59,7 @@ def ruleset_fingerprint() -> str:
 
 def fingerprinted_files(package: Path) -> list[Path]:
     """What findings depend on: the package's Python sources (but the CLI's) and its API tables."""
-    found = [*package.rglob("*.py"), *package.glob("data/api/*.json.gz")]
+    found = [*package.rglob("*.py"), *package.glob("data/api/*.json.gz"), *package.glob("data/stars/*.json.gz")]
     return sorted(p for p in found if "cli" not in p.relative_to(package).parts)
 
 
@@ -135,6 +142,20 @@ def dump_noqa(noqa_map: NoqaMap) -> dict:
     return {"file": noqa_map.file_level, "lines": lines}
 
 
+def load_deps(data: object) -> dict[str, tuple[int, int, str] | None]:
+    """The project files an entry depends on (path -> (size, mtime_ns, sha256), None: looked for, absent)."""
+    if data is None:
+        return {}
+    deps: dict[str, tuple[int, int, str] | None] = {}
+    for path, dep in _dict(data).items():
+        if dep is None:
+            deps[_str(path)] = None
+            continue
+        size, mtime_ns, digest = _list(dep)
+        deps[_str(path)] = (_int(size), _int(mtime_ns), _str(digest))
+    return deps
+
+
 def load_noqa(data: object) -> NoqaMap | None:
     if data is None:
         return None
@@ -159,6 +180,7 @@ class Cache:
         self.written = 0
         self._writable = True
         self._noqa: dict[str, NoqaMap | None] = {}
+        self._digests: dict[str, tuple[int, int, str]] = {}  # project files hashed during this run
 
     def entry_key(self, content: bytes, relpath: str, settings: Settings, shown: str) -> str:
         """:func:`key` (a stand-in holding an entry already looked up returns that entry's key)."""
@@ -176,6 +198,9 @@ class Cache:
                 data = _dict(json.load(fh))
             found = [load_diagnostic(d) for d in _list(data["diagnostics"])]
             noqa_map = load_noqa(data.get("noqa"))
+            deps = load_deps(data.get("deps"))
+            if deps and not project.unchanged(deps, self._digests):
+                raise BadEntry("a project module the findings depend on changed")
         except Exception:  # noqa: BLE001 - unreadable, not JSON, or the wrong shape: a miss, never a crash
             self.misses += 1
             return None
@@ -193,13 +218,47 @@ class Cache:
         return self._noqa.pop(key, None)
 
     def put(self, key: str, diagnostics: list[Diagnostic], noqa_map: NoqaMap | None = None) -> bool:
-        """Store an entry; whether it was stored (never for KC000/KC001, nor when the cache is not writable)."""
+        """Store an entry; whether it was stored (never for KC000/KC001, nor when the cache is not writable).
+        The project files read by the analyses of the current :func:`keras_compat.project.recording` (the
+        runner records around each file) are stored with it."""
         if not self._writable or any(d.code in NEVER_CACHE for d in diagnostics):
             return False
-        path = self._path(key)
         entry: dict = {"diagnostics": [dump_diagnostic(d) for d in diagnostics]}
         if noqa_map is not None:
             entry["noqa"] = dump_noqa(noqa_map)
+        deps = project.recorded()
+        if deps:
+            entry["deps"] = {path: None if dep is None else list(dep) for path, dep in deps.items()}
+        return self._write(key, entry)
+
+    def summary_get(self, key: str) -> dict | None:
+        """A project module's summary stored under its content hash (:func:`keras_compat.project.summary_key`);
+        the index checks its shape."""
+        path = self._entry(self._summary_key(key))
+        try:
+            with open(path, "rb") as fh:
+                data = json.load(fh)
+        except (OSError, ValueError):
+            return None
+        if not isinstance(data, dict) or not isinstance(data.get("summary"), dict):
+            return None
+        try:
+            os.utime(path)  # last use, for the size cap
+        except OSError:
+            pass
+        return data["summary"]
+
+    def summary_put(self, key: str, data: dict) -> None:
+        if self._writable:
+            self._write(self._summary_key(key), {"summary": data})
+
+    @staticmethod
+    def _summary_key(key: str) -> str:
+        """Summaries depend on the index's code as well as on the module's bytes."""
+        return hashlib.sha256(f"summary\0{ruleset_fingerprint()}\0{key}".encode()).hexdigest()
+
+    def _write(self, key: str, entry: dict) -> bool:
+        path = self._path(key)
         payload = json.dumps(entry).encode()
         tmp = None
         try:

@@ -19,6 +19,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from keras_compat import project
 from keras_compat.cli import cache as cache_mod
 from keras_compat.cli import limits, noqa
 from keras_compat.cli.heap import HeldResults
@@ -168,7 +169,7 @@ def process_source(data: bytes, shown: str, relpath: str, settings: Settings, op
     """
     start = time.perf_counter()
     try:
-        with limits.time_limit(options.max_file_seconds):
+        with limits.time_limit(options.max_file_seconds), project.recording():  # what the cache entry depends on
             result = _process(data, shown, relpath, settings, options, store, disk)
     except limits.TimeLimitExceeded as exc:
         result = _not_analysed(shown, str(exc))
@@ -282,7 +283,8 @@ def _fix(data: bytes, decoded: Decoded, found: list[Diagnostic], shown: str, rel
 def _init_worker(settings: Sequence[Settings], options: RunOptions) -> None:
     _worker_state["settings"] = list(settings)
     _worker_state["options"] = options
-    _worker_state["cache"] = cache_mod.Cache(Path(options.cache_dir)) if options.cache_dir else None
+    _worker_state["cache"] = store = cache_mod.Cache(Path(options.cache_dir)) if options.cache_dir else None
+    project.set_store(store)  # the project index keeps module summaries in the cache too
 
 
 def _init_pool_worker(settings: Sequence[Settings], options: RunOptions, parent: int | None = None) -> None:
@@ -291,6 +293,7 @@ def _init_pool_worker(settings: Sequence[Settings], options: RunOptions, parent:
     if parent is not None:
         exit_with_parent(parent)
     remember_for_process()
+    project.remember_for_process()
     _init_worker(settings, options)
 
 
@@ -424,8 +427,11 @@ def run(tasks: Sequence[Task], settings: Sequence[Settings], options: RunOptions
     first, so a warm run does not pay for starting workers; only the rest go to the pool.
     """
     _init_worker(settings, options)
-    with HeldResults() as held, remembered():
-        return _run(tasks, settings, options, jobs, progress, held)
+    try:
+        with HeldResults() as held, remembered(), project.remembered():
+            return _run(tasks, settings, options, jobs, progress, held)
+    finally:
+        project.set_store(None)
 
 
 def _run(tasks: Sequence[Task], settings: Sequence[Settings], options: RunOptions, jobs: int,

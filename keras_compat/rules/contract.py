@@ -279,6 +279,10 @@ def _builds_base(ctx: Context, classes: Classifier, info: ClassInfo) -> str | No
     """Name of a base whose ``build`` creates weights: a listed built-in layer or a local base whose
     ``build`` calls ``add_weight``."""
     for base in classes.ancestors(info):
+        if base.foreign:  # a class of another module: its facts say whether its build adds weights
+            if base.facts is not None and base.facts.build_weights is not None:
+                return base.name if base.facts.build_weights else None
+            continue
         build = base.method("build")
         if build is not None:
             return base.name if id(build) in _found(ctx).add_weight_calls else None

@@ -1,0 +1,682 @@
+"""The project index: what the other modules of the linted file's project define (never executed).
+
+Rules see one file, but a layer's base class, or a re-exported ``K``, often lives in another module of the
+same project. The index answers the few questions that name resolution and the layer classifier ask about
+those modules, from the files on disk:
+
+* what each top-level name of a module is bound to: an import (made absolute), a class, something else;
+* which classes a module defines, with their bases resolved inside that module, as written there;
+* what a star import of a module brings in (``__all__``, else its public names, star imports included).
+
+A module is read only when a question about one of its names comes up while a file that imports it
+(directly, or through other project modules) is analysed: lazily, and bounded per analysed file (at most
+:data:`MAX_MODULES` modules, :data:`MAX_BYTES` bytes, chains of :data:`MAX_DEPTH` steps). Anything beyond
+the bounds, unreadable or unparsable is *unknown*, and unknown means silence. A module's facts (its
+:class:`Summary`) depend on its bytes and its name only, so they are computed once per process and run,
+and the CLI keeps them in its cache directory by content hash (:func:`set_store`). A file whose imports
+stay inside the standard library and Keras never reaches this module.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import os
+import re
+import sys
+from stat import S_ISREG
+from collections import OrderedDict
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from keras_compat.names import LIBRARY_ROOTS, keras_name
+from keras_compat.package import location
+from keras_compat.resolver import Project, Resolver
+
+#: Bumped whenever :class:`Summary` or :func:`summarize` changes meaning (cached summaries are keyed by it).
+SUMMARY_VERSION = "1"
+#: Bounds per analysed file: modules consulted, bytes of those modules, steps of one resolution.
+MAX_MODULES = 256
+MAX_BYTES = 16_000_000
+MAX_DEPTH = 48
+#: A module larger than this is not read (generated code, data): its names are unknown.
+MAX_MODULE_BYTES = 2_000_000
+
+#: Top-level names that are never the project's: the standard library and the Keras libraries.
+NEVER = frozenset(sys.stdlib_module_names) | LIBRARY_ROOTS | {"__future__", "builtins"}
+
+CLASS = "class"
+OPAQUE = "?"
+
+
+@dataclass(frozen=True)
+class ClassFacts:
+    """What the rules need to know about a class of another module."""
+
+    bases: tuple[str | None, ...]  # qualified names, resolved in the defining module; None: not a name
+    defines: frozenset[str]  # names bound in the class body
+    state_size: bool  # defines ``state_size`` or sets ``self.state_size`` in ``__init__`` (an RNN cell)
+    build_weights: bool | None  # ``def build`` calls ``add_weight`` (None: no ``def build``)
+
+    def to_json(self) -> list:
+        return [list(self.bases), sorted(self.defines), self.state_size, self.build_weights]
+
+    @classmethod
+    def from_json(cls, data: list) -> ClassFacts:
+        bases, defines, state_size, build_weights = data
+        return cls(tuple(bases), frozenset(defines), bool(state_size), build_weights)
+
+
+@dataclass(frozen=True)
+class Summary:
+    """A module's top-level facts. ``names`` maps each top-level name to :data:`CLASS`, :data:`OPAQUE` or
+    ``"=" + qualified name`` (an import or alias, made absolute); ``lines`` gives the line of each name's
+    last binding and ``stars`` the star-imported modules with their lines (``""``: a relative import that
+    climbs out of the project); ``all`` is a literal ``__all__`` (``all_open``: one that is computed)."""
+
+    names: dict[str, str]
+    lines: dict[str, int]
+    stars: tuple[tuple[str, int], ...]
+    all: tuple[str, ...] | None
+    all_open: bool
+    classes: dict[str, ClassFacts]
+
+    def to_json(self) -> dict:
+        return {"v": SUMMARY_VERSION, "names": self.names, "lines": self.lines, "stars": [list(s) for s in self.stars],
+                "all": None if self.all is None else list(self.all), "all_open": self.all_open,
+                "classes": {name: facts.to_json() for name, facts in self.classes.items()}}
+
+    @classmethod
+    def from_json(cls, data: dict) -> Summary:
+        if data.get("v") != SUMMARY_VERSION:
+            raise ValueError("summary of another version")
+        return cls(dict(data["names"]), {k: int(v) for k, v in data["lines"].items()},
+                   tuple((str(m), int(n)) for m, n in data["stars"]),
+                   None if data["all"] is None else tuple(data["all"]), bool(data["all_open"]),
+                   {name: ClassFacts.from_json(facts) for name, facts in data["classes"].items()})
+
+
+# -- summaries ----------------------------------------------------------------------------------------
+
+class _Package(Project):
+    """Only the package, for the relative imports of the module being summarised."""
+
+    def __init__(self, package: str) -> None:
+        self._package = package
+
+    @property
+    def package(self) -> str | None:
+        return self._package
+
+
+_FAR = (1 << 30, 0)
+
+
+def summarize(tree: ast.Module, modname: str, is_package: bool) -> Summary:
+    """The facts of module ``modname`` (a package when ``is_package``), from its syntax tree alone."""
+    package = modname if is_package else modname.rpartition(".")[0]
+    resolver = Resolver(tree, {}, None, binding_exprs=set(), project=_Package(package))
+    scope = resolver.module_scope
+    names: dict[str, str] = {}
+    lines: dict[str, int] = {}
+    classes: dict[str, ClassFacts] = {}
+    for name, bindings in scope.bindings.items():
+        last = bindings[-1]
+        lines[name] = last.pos[0]
+        node = last.node
+        if isinstance(node, ast.ClassDef) and node.name == name:
+            names[name] = CLASS
+            classes[name] = _class_facts(resolver, node, modname)
+            continue
+        qualname = resolver.lookup(name, scope, _FAR) if last.kind in ("import", "alias") else None
+        names[name] = OPAQUE if qualname is None else "=" + qualname
+    stars = tuple((resolver.absolute(module) or "", pos[0]) for module, pos in scope.star_modules)
+    dunder_all, all_open = _dunder_all(tree, scope.bindings.get("__all__"))
+    return Summary(names, lines, stars, dunder_all, all_open, classes)
+
+
+def _class_facts(resolver: Resolver, node: ast.ClassDef, modname: str) -> ClassFacts:
+    scope = resolver.module_scope
+    pos = (node.lineno, node.col_offset)
+    bases: list[str | None] = []
+    for base in node.bases:
+        root, parts = base, []
+        while isinstance(root, ast.Attribute):
+            parts.append(root.attr)
+            root = root.value
+        if not isinstance(root, ast.Name):
+            bases.append(None)  # six.with_metaclass(...), Generic[T] ...: not a name we can follow
+            continue
+        dotted = ".".join([root.id, *reversed(parts)])
+        found = resolver._candidates(root.id, scope, pos)
+        if found is None:
+            if dotted == "object":
+                continue
+            bases.append(f"{modname}.{dotted}")  # from a star import (or a builtin): looked up in the module
+            continue
+        bindings, _ = found
+        if len(bindings) == 1 and isinstance(bindings[0].node, ast.ClassDef) and bindings[0].node.name == root.id:
+            bases.append(f"{modname}.{dotted}")  # a class of the same module
+            continue
+        bases.append(resolver._expr_qualname(base, scope, pos))
+    defines: set[str] = set()
+    methods: dict[str, ast.FunctionDef | ast.AsyncFunctionDef] = {}
+    for stmt in node.body:
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            methods[stmt.name] = stmt
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            defines.add(stmt.name)
+        targets = stmt.targets if isinstance(stmt, ast.Assign) else \
+            [stmt.target] if isinstance(stmt, ast.AnnAssign) else []
+        defines.update(t.id for t in targets if isinstance(t, ast.Name))
+    init = methods.get("__init__")
+    state_size = "state_size" in defines or (init is not None and any(
+        isinstance(n, ast.Attribute) and n.attr == "state_size" and isinstance(n.ctx, ast.Store)
+        and isinstance(n.value, ast.Name) and n.value.id == "self" for n in ast.walk(init)))
+    build = methods.get("build")
+    build_weights = None if build is None else any(
+        isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "add_weight"
+        for n in ast.walk(build))
+    return ClassFacts(tuple(bases), frozenset(defines), state_size, build_weights)
+
+
+def _dunder_all(tree: ast.Module, bindings: list | None) -> tuple[tuple[str, ...] | None, bool]:
+    """A literal ``__all__`` (assigned, then extended with ``+=``), or (None, True) when it is computed."""
+    if not bindings:
+        return None, False
+    names: list[str] = []
+    for binding in bindings:
+        node = binding.node
+        value = node.value if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)) else None
+        if not isinstance(value, (ast.List, ast.Tuple)) or not all(
+                isinstance(e, ast.Constant) and isinstance(e.value, str) for e in value.elts):
+            return None, True
+        if not isinstance(node, ast.AugAssign):
+            names = []
+        names.extend(e.value for e in value.elts)  # type: ignore[attr-defined]
+    for stmt in tree.body:  # __all__.append(...) / .extend(...)
+        if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call) and \
+                isinstance(stmt.value.func, ast.Attribute) and isinstance(stmt.value.func.value, ast.Name) and \
+                stmt.value.func.value.id == "__all__":
+            return None, True
+    return tuple(names), False
+
+
+def summary_key(content: bytes, modname: str, is_package: bool) -> str:
+    """Content-hash key of a module's summary (its bytes, its name, the summary format)."""
+    digest = hashlib.sha256(f"keras-compat summary {SUMMARY_VERSION}\0{modname}\0{int(is_package)}\0".encode())
+    digest.update(content)
+    return digest.hexdigest()
+
+
+def _summarize_bytes(content: bytes, modname: str, is_package: bool) -> Summary | None:
+    from keras_compat.source import SourceError, decode, parse
+
+    try:
+        tree = parse(decode(content).text, modname)
+        return summarize(tree, modname, is_package)
+    except (SourceError, RecursionError, MemoryError, ValueError):
+        return None
+
+
+# -- the files of one root directory -------------------------------------------------------------------
+
+class Store(Protocol):
+    """Where the CLI keeps summaries between runs (its cache directory)."""
+
+    def summary_get(self, key: str) -> dict | None: ...
+
+    def summary_put(self, key: str, data: dict) -> None: ...
+
+
+@dataclass
+class _Entry:
+    size: int
+    mtime_ns: int
+    digest: str
+    summary: Summary | None  # None: unreadable, too large or unparsable
+
+
+class Index:
+    """The modules under one import root (a directory on ``sys.path`` when the project runs)."""
+
+    def __init__(self, root: str) -> None:
+        self.root = root
+        self._entries: dict[str, _Entry] = {}
+        self._listing: tuple[int, frozenset[str]] | None = None
+        self.parsed = 0  # modules parsed by this process (the benchmark and tests count them)
+
+    def listing(self, trust: bool) -> frozenset[str]:
+        """Importable top-level names: ``x.py`` files and identifier directories."""
+        try:
+            mtime = 0 if trust and self._listing is not None else os.stat(self.root).st_mtime_ns
+            if self._listing is not None and (trust or self._listing[0] == mtime):
+                return self._listing[1]
+            names = set()
+            with os.scandir(self.root) as entries:
+                for entry in entries:
+                    name = entry.name
+                    if name.endswith(".py") and name[:-3].isidentifier():
+                        names.add(name[:-3])
+                    elif name.isidentifier() and entry.is_dir():
+                        names.add(name)
+        except OSError:
+            return frozenset()
+        self._listing = (mtime, frozenset(names))
+        return self._listing[1]
+
+    def find(self, modname: str) -> tuple[str, bool, os.stat_result | None] | None:
+        """``(path, is a package, stat)`` of a module, as Python's path finder would pick it (a package
+        before a module of the same name); None when there is no such file."""
+        base = os.path.join(self.root, *modname.split("."))
+        for path, is_package in ((os.path.join(base, "__init__.py"), True), (base + ".py", False)):
+            try:
+                stat = os.stat(path)
+            except (OSError, ValueError):
+                continue
+            if S_ISREG(stat.st_mode):
+                return path, is_package, stat
+        return None
+
+    def entry(self, path: str, modname: str, is_package: bool, stat: os.stat_result, trust: bool) -> _Entry:
+        """The module's facts: remembered, or from the store by content hash, or parsed (once)."""
+        known = self._entries.get(path)
+        if known is not None and (trust or (known.size, known.mtime_ns) == (stat.st_size, stat.st_mtime_ns)):
+            return known
+        summary = None
+        digest = ""
+        if stat.st_size <= MAX_MODULE_BYTES:
+            try:
+                with open(path, "rb") as fh:
+                    content = fh.read(MAX_MODULE_BYTES + 1)
+            except OSError:
+                content = None
+            if content is not None and len(content) <= MAX_MODULE_BYTES:
+                digest = hashlib.sha256(content).hexdigest()
+                key = summary_key(content, modname, is_package)
+                data = _store.summary_get(key) if _store is not None else None
+                if data is not None:
+                    try:
+                        summary = Summary.from_json(data)
+                    except (ValueError, KeyError, TypeError):
+                        summary = None
+                if summary is None:
+                    summary = _summarize_bytes(content, modname, is_package)
+                    self.parsed += 1
+                    if summary is not None and _store is not None:
+                        _store.summary_put(key, summary.to_json())
+        entry = _Entry(stat.st_size, stat.st_mtime_ns, digest, summary)
+        self._entries[path] = entry
+        return entry
+
+
+_INDEXES: OrderedDict[str, Index] = OrderedDict()
+_MAX_INDEXES = 64
+_store: Store | None = None
+_trusted = 0  # > 0 inside a run (remembered): files do not change under it, no stat to revalidate
+_recorders: list[dict[str, tuple[int, int, str] | None]] = []
+
+
+def index_for(root: str) -> Index:
+    index = _INDEXES.get(root)
+    if index is None:
+        index = _INDEXES[root] = Index(root)
+        while len(_INDEXES) > _MAX_INDEXES:
+            _INDEXES.popitem(last=False)
+    else:
+        _INDEXES.move_to_end(root)
+    return index
+
+
+def parsed() -> int:
+    """Modules parsed for the index by this process so far."""
+    return sum(index.parsed for index in _INDEXES.values())
+
+
+def set_store(store: Store | None) -> None:
+    """Keep summaries in ``store`` (the CLI's cache) from now on; None: only in memory."""
+    global _store
+    _store = store
+
+
+@contextmanager
+def remembered() -> Iterator[None]:
+    """One run over many files: the project's files are taken as unchanged while it lasts (no ``stat`` per
+    analysed file to revalidate what was read)."""
+    global _trusted
+    _trusted += 1
+    try:
+        yield
+    finally:
+        _trusted -= 1
+
+
+def remember_for_process() -> None:
+    """:func:`remembered` for the rest of a process that lives for one run only (a ``-j`` worker)."""
+    global _trusted
+    _trusted += 1
+
+
+@contextmanager
+def recording() -> Iterator[dict[str, tuple[int, int, str] | None]]:
+    """Collect the project files the analyses inside read (path -> (size, mtime_ns, sha256), or None for
+    a file that was looked for and is absent): a cached result stays valid while they are unchanged."""
+    deps: dict[str, tuple[int, int, str] | None] = {}
+    _recorders.append(deps)
+    try:
+        yield deps
+    finally:
+        _recorders.remove(deps)
+
+
+def recorded() -> dict[str, tuple[int, int, str] | None] | None:
+    """The innermost active :func:`recording` (None outside one)."""
+    return _recorders[-1] if _recorders else None
+
+
+def unchanged(deps: dict[str, Any], digests: dict[str, tuple[int, int, str]] | None = None) -> bool:
+    """Whether every recorded file is as recorded: absent ones still absent, others with the same content
+    (the size and modification time first, the content hash when they differ). ``digests`` remembers the
+    hashes computed during one run."""
+    for path, recorded in deps.items():
+        try:
+            stat = os.stat(path)
+        except (OSError, ValueError):
+            if recorded is None:
+                continue
+            return False
+        if recorded is None:
+            return False
+        size, mtime_ns, digest = recorded
+        if (stat.st_size, stat.st_mtime_ns) == (size, mtime_ns):
+            continue
+        known = digests.get(path) if digests is not None else None
+        if known is None or known[:2] != (stat.st_size, stat.st_mtime_ns):
+            try:
+                with open(path, "rb") as fh:
+                    content = fh.read(MAX_MODULE_BYTES + 1)
+            except OSError:
+                return False
+            known = (stat.st_size, stat.st_mtime_ns, hashlib.sha256(content).hexdigest())
+            if digests is not None:
+                digests[path] = known
+        if known[2] != digest:
+            return False
+    return True
+
+
+#: The top-level module of each import statement at the start of a line (``from .x``: ``.``).
+_IMPORT_ROOTS = re.compile(r"^[ \t]*(?:from[ \t]+(\.|[A-Za-z_]\w*)|import[ \t]+([A-Za-z_]\w*))", re.MULTILINE)
+
+
+def may_reach_project(text: str, filename: str) -> bool:
+    """Whether a file that never mentions Keras imports a module of its project (which may give it a Keras
+    class or ``K``): a relative import, or an import whose top-level module is one of the project's. Text
+    only, no parse; a file importing only the standard library does no file-system access at all."""
+    roots = set()
+    for match in _IMPORT_ROOTS.finditer(text):
+        root = match.group(1) or match.group(2)
+        if root == ".":
+            return True
+        if root not in NEVER:
+            roots.add(root)
+    if not roots:
+        return False
+    located = location(filename)
+    if located is None:
+        return False
+    listing = index_for(located[0]).listing(_trusted > 0)
+    return bool(roots & listing) or located[1].partition(".")[0] in roots
+
+
+# -- one analysed file's view of its project ------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Target:
+    """What a qualified name of the project denotes."""
+
+    kind: str  # EXTERNAL | CLASS | MODULE | OPAQUE | UNKNOWN | MISSING
+    qualname: str = ""
+    module: str = ""  # for CLASS: the defining module
+    name: str = ""  # for CLASS: the class name
+
+
+EXTERNAL, MODULE, MISSING, UNKNOWN_KIND = "external", "module", "missing", "unknown"
+UNKNOWN = Target(UNKNOWN_KIND)
+_MISSING = Target(MISSING)
+
+
+class View(Project):
+    """The project as seen from one analysed file: answers the resolver's and the classifier's questions,
+    reads what they need (within the bounds) and records which files that was."""
+
+    def __init__(self, filename: str, tree: ast.Module | Callable[[], ast.Module], library: bool = False) -> None:
+        """``tree``: the analysed file's own syntax tree (or how to get it). ``library``: the file belongs to a
+        Keras library whose own modules are the project (only when extracting facts from a library)."""
+        self._filename = filename
+        self._library = library
+        self._tree = tree
+        self._located: tuple[str, str, bool] | None | bool = False
+        self._index: Index | None = None
+        self._summaries: dict[str, Summary | None] = {}
+        self._found: dict[str, tuple[str, bool, os.stat_result | None] | None] = {}
+        self._targets: dict[str, Target] = {}
+        self._resolving: set[str] = set()
+        self._budget_modules = MAX_MODULES
+        self._budget_bytes = MAX_BYTES
+        self.classes: dict[tuple[str, str], Any] = {}  # the classifier's memo of foreign classes
+        self.deps: dict[str, tuple[int, int, str] | None] = {}
+
+    # -- where the file is ---------------------------------------------------------------------------
+    def _location(self) -> tuple[str, str, bool] | None:
+        if self._located is False:
+            self._located = location(self._filename)
+            if self._located is not None:
+                self._index = index_for(self._located[0])
+        return self._located  # type: ignore[return-value]
+
+    @property
+    def module(self) -> str | None:
+        """The analysed file's own module name."""
+        located = self._location()
+        return located[1] if located else None
+
+    @property
+    def package(self) -> str | None:
+        located = self._location()
+        if located is None:
+            return None
+        _, modname, is_package = located
+        return modname if is_package else modname.rpartition(".")[0] or None
+
+    def is_root(self, name: str) -> bool:
+        if name in NEVER and not self._library:
+            return False  # first: the standard library and Keras cost nothing
+        located = self._location()
+        if located is None or self._index is None:
+            return False
+        return name == located[1].partition(".")[0] or name in self._index.listing(_trusted > 0)
+
+    # -- modules -------------------------------------------------------------------------------------
+    def _find(self, modname: str) -> tuple[str, bool, os.stat_result | None] | None:
+        if modname in self._found:
+            return self._found[modname]
+        found = None
+        located = self._location()
+        if located is not None and modname == located[1]:
+            found = (self._filename, located[2], None)
+        elif self._index is not None and len(modname) < 512:
+            found = self._index.find(modname)
+            if found is None:
+                base = os.path.join(self._index.root, *modname.split("."))
+                for path in (os.path.join(base, "__init__.py"), base + ".py"):
+                    self._record(path, None)
+        self._found[modname] = found
+        return found
+
+    def _record(self, path: str, dep: tuple[int, int, str] | None) -> None:
+        self.deps[path] = dep
+        for recorder in _recorders:
+            recorder[path] = dep
+
+    def summary(self, modname: str) -> Summary | None:
+        """A module's facts (None: no such module, unreadable, or past the bounds)."""
+        if modname in self._summaries:
+            return self._summaries[modname]
+        summary = None
+        found = self._find(modname)
+        if found is not None:
+            path, is_package, stat = found
+            if stat is None:  # the analysed file itself: its text as given (an editor's buffer), not the disk's
+                tree = self._tree() if callable(self._tree) else self._tree
+                summary = summarize(tree, modname, is_package)
+            elif self._budget_modules > 0 and self._budget_bytes >= stat.st_size:
+                self._budget_modules -= 1
+                self._budget_bytes -= stat.st_size
+                assert self._index is not None
+                entry = self._index.entry(path, modname, is_package, stat, _trusted > 0)
+                self._record(path, (entry.size, entry.mtime_ns, entry.digest))
+                summary = entry.summary
+        self._summaries[modname] = summary
+        return summary
+
+    # -- resolution ----------------------------------------------------------------------------------
+    def resolve(self, qualname: str) -> Target:
+        """What ``qualname`` (a name of the project, or not) denotes."""
+        known = self._targets.get(qualname)
+        if known is not None:
+            return known
+        if qualname in self._resolving or len(self._resolving) >= MAX_DEPTH:
+            return UNKNOWN  # a cycle of re-exports, or a chain too long to follow
+        self._resolving.add(qualname)
+        try:
+            found = self._resolve(qualname)
+        finally:
+            self._resolving.discard(qualname)
+        self._targets[qualname] = found
+        return found
+
+    def _resolve(self, qualname: str) -> Target:
+        parts = qualname.split(".")
+        if not self.is_root(parts[0]):
+            return Target(EXTERNAL, qualname)
+        if self._find(parts[0]) is None:
+            return UNKNOWN
+        current = Target(MODULE, parts[0])
+        for index in range(1, len(parts)):
+            if current.kind == EXTERNAL:
+                return Target(EXTERNAL, ".".join([current.qualname, *parts[index:]]))
+            if current.kind != MODULE:
+                return UNKNOWN  # an attribute of a class or of something unknown
+            submodule = f"{current.qualname}.{parts[index]}"
+            if self._find(submodule) is not None:  # as the import system finds it, without reading the package
+                current = Target(MODULE, submodule)
+                continue
+            current = self._member(current.qualname, parts[index], submodules=False)
+            if current.kind in (UNKNOWN_KIND, MISSING):
+                return UNKNOWN
+        return current
+
+    def _member(self, modname: str, name: str, submodules: bool = True) -> Target:
+        """``modname.name``: the module's own binding, else what a (later) star import binds, else a
+        submodule; MISSING when there is none of these."""
+        summary = self.summary(modname)
+        if summary is None:
+            return UNKNOWN
+        ref = summary.names.get(name)
+        line = summary.lines.get(name, 0)
+        for star, star_line in reversed(summary.stars):
+            if ref is not None and star_line <= line:
+                break  # bound again after this star import
+            found = self._star_member(star, name)
+            if found.kind != MISSING:
+                return found
+        if ref is not None:
+            return self._ref(modname, name, ref)
+        if submodules and self._find(f"{modname}.{name}") is not None:
+            return Target(MODULE, f"{modname}.{name}")
+        return _MISSING
+
+    def _ref(self, modname: str, name: str, ref: str) -> Target:
+        if ref == CLASS:
+            return Target(CLASS, f"{modname}.{name}", modname, name)
+        if ref == OPAQUE:
+            return Target(OPAQUE, f"{modname}.{name}")
+        if ref[1:] == f"{modname}.{name}":  # ``from . import sub`` in the package: the submodule itself
+            return Target(MODULE, ref[1:]) if self._find(ref[1:]) is not None else UNKNOWN
+        return self.resolve(ref[1:])
+
+    def _star_member(self, module: str, name: str) -> Target:
+        """What ``from <module> import *`` binds to ``name`` (MISSING: nothing; UNKNOWN: cannot tell)."""
+        if not module:
+            return UNKNOWN
+        if self.is_root(module.partition(".")[0]):
+            return self.exported(module, name)
+        if keras_name(module) is not None:
+            from keras_compat.knowledge import star_export
+
+            found = star_export(module, name)
+            return _MISSING if found is None else Target(EXTERNAL, found)
+        return UNKNOWN  # numpy & co.: anything
+
+    def exported(self, module: str, name: str) -> Target:
+        """What a star import of project module ``module`` binds to ``name``."""
+        key = f"*{module}.{name}"
+        if key in self._resolving or len(self._resolving) >= MAX_DEPTH:
+            return UNKNOWN  # modules that star-import each other
+        summary = self.summary(module)
+        if summary is None:
+            return UNKNOWN
+        if summary.all_open:
+            return UNKNOWN
+        if summary.all is not None:
+            if name not in summary.all:
+                return _MISSING
+        elif name.startswith("_"):
+            return _MISSING
+        self._resolving.add(key)
+        try:
+            return self._member(module, name, submodules=summary.all is not None)
+        finally:
+            self._resolving.discard(key)
+
+    # -- the resolver's questions --------------------------------------------------------------------
+    def follow(self, qualname: str) -> str:
+        found = self.resolve(qualname)
+        return found.qualname if found.kind in (EXTERNAL, CLASS, MODULE) else qualname
+
+    def star(self, module: str, name: str) -> str | None | object:
+        found = self.exported(module, name)
+        if found.kind == UNKNOWN_KIND:
+            return Project.UNKNOWN
+        if found.kind == MISSING:
+            return None
+        return found.qualname
+
+    def star_names(self, module: str) -> tuple[frozenset[str], bool]:
+        """The names a star import of project module ``module`` binds, and whether it may bind others too
+        (a star import of something outside the project, a computed ``__all__``, an unreadable module)."""
+        key = f"**{module}"
+        if key in self._resolving or len(self._resolving) >= MAX_DEPTH:
+            return frozenset(), True
+        summary = self.summary(module)
+        if summary is None or summary.all_open:
+            return frozenset(), True
+        if summary.all is not None:
+            return frozenset(summary.all), False
+        names = {name for name in summary.names if not name.startswith("_")}
+        open_ = False
+        self._resolving.add(key)
+        try:
+            for star, _ in summary.stars:
+                if star and self.is_root(star.partition(".")[0]):
+                    more, more_open = self.star_names(star)
+                    names.update(more)
+                    open_ = open_ or more_open
+                else:
+                    open_ = True
+        finally:
+            self._resolving.discard(key)
+        return frozenset(names), open_
