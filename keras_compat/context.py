@@ -35,6 +35,16 @@ _START = attrgetter("lineno", "col_offset")
 _BINDING_EXPRS = (ast.NamedExpr, ast.Lambda, ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)
 
 
+def _patched(patches: dict[str, set[str]], qualname: str) -> bool:
+    """Whether ``qualname`` is, or is below, an attribute recorded in ``patches`` (object -> attributes)."""
+    parent, _, attr = qualname.rpartition(".")
+    while parent:
+        if attr in patches.get(parent, ()):
+            return True
+        parent, _, attr = parent.rpartition(".")
+    return False
+
+
 @dataclass(frozen=True)
 class ImportRecord:
     """One imported name (``import a.b`` or ``from a import b``) with its Keras classification."""
@@ -82,6 +92,10 @@ class Context:
         if self._own is None and settings.project:
             self.project = View(filename, tree)
         self.resolver = Resolver(tree, self.parents, star_export, self._binding_exprs(), self.project)
+        #: attributes set on imported modules at the top of this module or of the project's (``K.where =
+        #: where``): what such a name denotes is the project's, not the library's
+        self._patches: dict[str, set[str]] = self.project.patches if self.project is not None else {}
+        self._own_patches()
         # A project's backend aliases (``extra-backend-aliases``) are Keras under another name: no shortcut.
         self._keras_roots = None if settings.extra_backend_aliases else self.resolver.keras_roots
 
@@ -154,7 +168,22 @@ class Context:
         qualname = self.resolver.qualname(expr)
         if qualname is not None and self._own is not None and qualname.partition(".")[0] == self._own:
             return None
+        if qualname is not None and self._patches and _patched(self._patches, qualname):
+            return None  # ``K.where`` where the project set ``K.where = where``: its own function
         return qualname
+
+    def _own_patches(self) -> None:
+        """``K.where = where`` among the module's top-level statements, on an imported name."""
+        from keras_compat.project import patched_names
+
+        found = patched_names(self.tree)
+        if not found:
+            return
+        resolver = self.resolver
+        for name, attrs in found.items():
+            qualname = resolver.lookup(name, resolver.module_scope, (1 << 30, 0))
+            if qualname is not None:
+                self._patches.setdefault(qualname, set()).update(attrs)
 
     def keras(self, expr: ast.AST) -> KerasName | None:
         """The Keras name an expression denotes, or None (memoised per node: several rules ask)."""

@@ -28,7 +28,7 @@ from stat import S_ISREG
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from keras_compat.names import LIBRARY_ROOTS, keras_name
@@ -36,7 +36,7 @@ from keras_compat.package import location
 from keras_compat.resolver import Project, Resolver
 
 #: Bumped whenever :class:`Summary` or :func:`summarize` changes meaning (cached summaries are keyed by it).
-SUMMARY_VERSION = "1"
+SUMMARY_VERSION = "2"
 #: Bounds per analysed file: modules consulted, bytes of those modules, steps of one resolution.
 MAX_MODULES = 256
 MAX_BYTES = 16_000_000
@@ -82,11 +82,14 @@ class Summary:
     all: tuple[str, ...] | None
     all_open: bool
     classes: dict[str, ClassFacts]
+    #: attributes the module sets on an imported name (``K.where = where``): not the library's any more
+    patched: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def to_json(self) -> dict:
         return {"v": SUMMARY_VERSION, "names": self.names, "lines": self.lines, "stars": [list(s) for s in self.stars],
                 "all": None if self.all is None else list(self.all), "all_open": self.all_open,
-                "classes": {name: facts.to_json() for name, facts in self.classes.items()}}
+                "classes": {name: facts.to_json() for name, facts in self.classes.items()},
+                "patched": {name: list(attrs) for name, attrs in self.patched.items()}}
 
     @classmethod
     def from_json(cls, data: dict) -> Summary:
@@ -95,7 +98,8 @@ class Summary:
         return cls(dict(data["names"]), {k: int(v) for k, v in data["lines"].items()},
                    tuple((str(m), int(n)) for m, n in data["stars"]),
                    None if data["all"] is None else tuple(data["all"]), bool(data["all_open"]),
-                   {name: ClassFacts.from_json(facts) for name, facts in data["classes"].items()})
+                   {name: ClassFacts.from_json(facts) for name, facts in data["classes"].items()},
+                   {name: tuple(attrs) for name, attrs in data["patched"].items()})
 
 
 # -- summaries ----------------------------------------------------------------------------------------
@@ -134,7 +138,32 @@ def summarize(tree: ast.Module, modname: str, is_package: bool) -> Summary:
         names[name] = OPAQUE if qualname is None else "=" + qualname
     stars = tuple((resolver.absolute(module) or "", pos[0]) for module, pos in scope.star_modules)
     dunder_all, all_open = _dunder_all(tree, scope.bindings.get("__all__"))
-    return Summary(names, lines, stars, dunder_all, all_open, classes)
+    return Summary(names, lines, stars, dunder_all, all_open, classes, _patched(tree, names))
+
+
+def _patched(tree: ast.Module, names: dict[str, str]) -> dict[str, tuple[str, ...]]:
+    """``K.where = where`` at the top of a module, on an imported name: ``{"K": ("where",)}``."""
+    return {name: attrs for name, attrs in patched_names(tree).items() if names.get(name, "").startswith("=")}
+
+
+def patched_names(tree: ast.Module) -> dict[str, tuple[str, ...]]:
+    """Attributes assigned on a name by the module's top-level statements (in ``if``/``try``/``with``
+    blocks too): ``K.where = where`` -> ``{"K": ("where",)}``. A statement scan, no expression walk."""
+    found: dict[str, set[str]] = {}
+    stack: list[ast.stmt] = list(tree.body)
+    while stack:
+        stmt = stack.pop()
+        if isinstance(stmt, (ast.If, ast.Try, ast.With)):
+            for block in ("body", "orelse", "finalbody"):
+                stack.extend(getattr(stmt, block, ()))
+            stack.extend(s for handler in getattr(stmt, "handlers", ()) for s in handler.body)
+            continue
+        targets = stmt.targets if isinstance(stmt, ast.Assign) else \
+            [stmt.target] if isinstance(stmt, (ast.AnnAssign, ast.AugAssign)) else []
+        for target in targets:
+            if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name):
+                found.setdefault(target.value.id, set()).add(target.attr)
+    return {name: tuple(sorted(attrs)) for name, attrs in found.items()}
 
 
 def _class_facts(resolver: Resolver, node: ast.ClassDef, modname: str) -> ClassFacts:
@@ -441,6 +470,7 @@ class Target:
     qualname: str = ""
     module: str = ""  # for CLASS: the defining module
     name: str = ""  # for CLASS: the class name
+    via: str = ""  # a name bound by a star import of Keras (in some module of the chain): that Keras module
 
 
 EXTERNAL, MODULE, MISSING, UNKNOWN_KIND = "external", "module", "missing", "unknown"
@@ -468,6 +498,8 @@ class View(Project):
         self._budget_bytes = MAX_BYTES
         self.classes: dict[tuple[str, str], Any] = {}  # the classifier's memo of foreign classes
         self.deps: dict[str, tuple[int, int, str] | None] = {}
+        #: attributes project modules set on outside objects (``K.where = where``): by the object's name
+        self.patches: dict[str, set[str]] = {}
 
     # -- where the file is ---------------------------------------------------------------------------
     def _location(self) -> tuple[str, str, bool] | None:
@@ -592,9 +624,15 @@ class View(Project):
                 break  # bound again after this star import
             found = self._star_member(star, name)
             if found.kind != MISSING:
+                if found.via and ref is not None:  # bound explicitly too: the star import is not its only source
+                    found = Target(found.kind, found.qualname, found.module, found.name)
                 return found
         if ref is not None:
-            return self._ref(modname, name, ref)
+            found = self._ref(modname, name, ref)
+            attrs = summary.patched.get(name)
+            if attrs and found.kind == EXTERNAL:
+                self.patches.setdefault(found.qualname, set()).update(attrs)
+            return found
         if submodules and self._find(f"{modname}.{name}") is not None:
             return Target(MODULE, f"{modname}.{name}")
         return _MISSING
@@ -618,7 +656,7 @@ class View(Project):
             from keras_compat.knowledge import star_export
 
             found = star_export(module, name)
-            return _MISSING if found is None else Target(EXTERNAL, found)
+            return _MISSING if found is None else Target(EXTERNAL, found, via=module)
         return UNKNOWN  # numpy & co.: anything
 
     def exported(self, module: str, name: str) -> Target:

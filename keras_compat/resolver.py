@@ -526,9 +526,14 @@ class Resolver:
         return None
 
     def _star(self, name: str) -> str | None:
-        """What the module's star imports bind to ``name``: the last one that binds it wins; one whose
-        exports are unknown (a module outside the project and Keras, an unreadable project module) could
-        bind anything, so then the answer is unknown."""
+        found = self.star_source(name)
+        return found[1] if found is not None else None
+
+    def star_source(self, name: str) -> tuple[str, str] | None:
+        """``(module, qualified name)``: which star import of the module binds ``name`` (its module made
+        absolute) and to what. The last one that binds it wins; one whose exports are unknown (a module
+        outside the project and Keras, an unreadable project module) could bind anything, so then the answer
+        is unknown (None)."""
         stars = self.module_scope.star_modules
         if not stars:
             return None
@@ -539,7 +544,7 @@ class Resolver:
             if keras_name(absolute) is not None:
                 found = self._star_exports(absolute, name)
                 if found is not None:
-                    return found
+                    return absolute, found
                 continue
             if not self.project.is_root(absolute.partition(".")[0]):
                 return None  # a star import from outside the project could provide anything
@@ -547,8 +552,16 @@ class Resolver:
             if bound is Project.UNKNOWN:
                 return None
             if bound is not None:
-                return bound  # type: ignore[return-value]
+                return absolute, bound  # type: ignore[return-value]
         return None
+
+    def from_star(self, node: ast.Name) -> tuple[str, str] | None:
+        """:meth:`star_source` of a name as used at ``node``, when no binding of its scopes comes first."""
+        if not self.module_scope.star_modules:
+            return None
+        if self._candidates(node.id, self.scope_of(node), _start(node)) is not None:
+            return None
+        return self.star_source(node.id)
 
     def _expr_qualname(self, expr: ast.AST, scope: Scope, pos: Pos) -> str | None:
         parts: list[str] = []

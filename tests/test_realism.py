@@ -192,7 +192,7 @@ def test_realism_package(name: str, version: str) -> None:
 
 def test_packages_are_distinct() -> None:
     names = [name for name, _ in PACKAGES]
-    assert len(names) == len(set(names)) == 12
+    assert len(names) == len(set(names)) == 14
 
 
 # --------------------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from keras_compat.rules import (  # noqa: F401
     layer_contract,
     legacy_api,
     model_contract,
+    stars,
     surface,
     training,
 )

@@ -319,6 +319,8 @@ def private_import(ctx: Context) -> Iterator[Diagnostic]:
             node = node.value
         if move.old.split(".")[-1] not in chain:
             continue  # the private module was imported (and reported) by name
+        if ctx.in_compat_branch(attr):
+            continue  # ``if not is_tf_keras: keras.engine.base_layer.Node``: the other flavour's branch
         yield ctx.report("KC103", attr, old=name.qualname, new=_public_spelling(ctx, name, move))
 
 

@@ -36,6 +36,9 @@ class Base(Layer):
         self.kernel = self.add_weight(name='kernel', shape=(1,))
 '''
 
+#: More on some variants: ``K`` from standalone Keras' star import is gone once that import is migrated.
+ALSO = {"keras-star-in-subject": {(11, "KC110")}}
+
 #: The header of ``subject.py`` for each variant: it must bind ``Base`` and ``K``; padded to HEADER lines.
 HEADER = 12
 

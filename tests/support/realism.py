@@ -31,6 +31,8 @@ PACKAGES: tuple[tuple[str, str], ...] = (
     ("phased-lstm-keras", "1.0.2"),
     ("yoctol-keras-layer-zoo", "0.7.0"),
     ("dist-keras", "0.2.1"),
+    ("spektral", "1.0.6"),  # multi-module: layer base classes in sibling modules (issue 22)
+    ("bert4keras", "0.11.5"),  # multi-module: keras and K re-exported (and patched) by bert4keras.backend
 )
 
 EXPECTED_FILE = Path(__file__).resolve().parent.parent / "realism" / "expected.txt"
