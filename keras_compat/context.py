@@ -160,6 +160,8 @@ class Context:
         classifier), a reference cycle that would keep the whole tree alive until the cyclic garbage
         collector runs; breaking it lets reference counting free the file at once, which saves the
         collector's full passes over a growing heap (a large part of the analysis time on big runs)."""
+        if self.project is not None:
+            self.project.release()
         self.__dict__.clear()
 
     # -- resolution ---------------------------------------------------------------------------

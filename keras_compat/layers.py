@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import ast
 import enum
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, TypeVar
@@ -78,6 +78,7 @@ class ClassInfo:
     module: str | None = None  # the defining module of a class of another module
     facts: ClassFacts | None = None  # what that module says about the class
     foreign_name: str = ""
+    loader: Callable[[], ast.ClassDef | None] | None = field(default=None, repr=False, compare=False)
     # what the class body defines, indexed on the first question (the rules ask several per class)
     _methods: dict[str, FunctionNode] | None = field(default=None, init=False, repr=False, compare=False)
     _bound: set[str] | None = field(default=None, init=False, repr=False, compare=False)
@@ -88,16 +89,20 @@ class ClassInfo:
 
     @property
     def foreign(self) -> bool:
-        """A class of another module: its methods are known by name (:meth:`defines`), not as syntax."""
+        """A class of another module: its facts answer :meth:`defines`; :meth:`method` reads that module's
+        statement only when asked (its nodes are not in this module's indexes, nor its positions)."""
         return self.node is None
 
     def method(self, name: str) -> FunctionNode | None:
-        """The last ``def name`` directly in the class body (None for a class of another module)."""
-        if self.node is None:
-            return None
+        """The last ``def name`` directly in the class body."""
         if self._methods is None:
-            self._methods = {stmt.name: stmt for stmt in self.node.body
-                             if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef))}
+            node = self.node
+            if node is None:
+                if self.facts is None or name not in self.facts.defines or self.loader is None:
+                    return None  # no parse for a method the class does not define
+                node = self.loader()
+            self._methods = {} if node is None else {
+                stmt.name: stmt for stmt in node.body if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef))}
         return self._methods.get(name)
 
     def defines(self, name: str) -> bool:
@@ -335,6 +340,7 @@ def foreign_class(view: View, module: str, name: str) -> ClassInfo | None:
     kind = min(kinds, key=_PRIORITY.index)
     if kind is Kind.LAYER and (facts.state_size or any(b.kind is Kind.RNN_CELL for b in foreign_bases)):
         kind = Kind.RNN_CELL
-    info = ClassInfo(None, kind, keras_bases, [], unknown, foreign_bases, module, facts, name)
+    info = ClassInfo(None, kind, keras_bases, [], unknown, foreign_bases, module, facts, name,
+                     lambda: view.class_node(module, name))
     view.classes[key] = info
     return info

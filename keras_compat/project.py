@@ -43,6 +43,8 @@ MAX_BYTES = 16_000_000
 MAX_DEPTH = 48
 #: A module larger than this is not read (generated code, data): its names are unknown.
 MAX_MODULE_BYTES = 2_000_000
+#: The class statements of this many modules are kept per root (rules read a base class's methods).
+MAX_CLASS_TREES = 32
 
 #: Top-level names that are never the project's: the standard library and the Keras libraries.
 NEVER = frozenset(sys.stdlib_module_names) | LIBRARY_ROOTS | {"__future__", "builtins"}
@@ -120,12 +122,18 @@ _FAR = (1 << 30, 0)
 
 def summarize(tree: ast.Module, modname: str, is_package: bool) -> Summary:
     """The facts of module ``modname`` (a package when ``is_package``), from its syntax tree alone."""
+    return _summarize(tree, modname, is_package)[0]
+
+
+def _summarize(tree: ast.Module, modname: str, is_package: bool) -> tuple[Summary, dict[str, ast.ClassDef]]:
+    """The summary and the module's top-level class statements (for the rules that read a base's methods)."""
     package = modname if is_package else modname.rpartition(".")[0]
     resolver = Resolver(tree, {}, None, binding_exprs=set(), project=_Package(package))
     scope = resolver.module_scope
     names: dict[str, str] = {}
     lines: dict[str, int] = {}
     classes: dict[str, ClassFacts] = {}
+    nodes: dict[str, ast.ClassDef] = {}
     for name, bindings in scope.bindings.items():
         last = bindings[-1]
         lines[name] = last.pos[0]
@@ -133,12 +141,13 @@ def summarize(tree: ast.Module, modname: str, is_package: bool) -> Summary:
         if isinstance(node, ast.ClassDef) and node.name == name:
             names[name] = CLASS
             classes[name] = _class_facts(resolver, node, modname)
+            nodes[name] = node
             continue
         qualname = resolver.lookup(name, scope, _FAR) if last.kind in ("import", "alias") else None
         names[name] = OPAQUE if qualname is None else "=" + qualname
     stars = tuple((resolver.absolute(module) or "", pos[0]) for module, pos in scope.star_modules)
     dunder_all, all_open = _dunder_all(tree, scope.bindings.get("__all__"))
-    return Summary(names, lines, stars, dunder_all, all_open, classes, _patched(tree, names))
+    return Summary(names, lines, stars, dunder_all, all_open, classes, _patched(tree, names)), nodes
 
 
 def _patched(tree: ast.Module, names: dict[str, str]) -> dict[str, tuple[str, ...]]:
@@ -240,14 +249,15 @@ def summary_key(content: bytes, modname: str, is_package: bool) -> str:
     return digest.hexdigest()
 
 
-def _summarize_bytes(content: bytes, modname: str, is_package: bool) -> Summary | None:
+def _summarize_bytes(content: bytes, modname: str,
+                     is_package: bool) -> tuple[Summary, dict[str, ast.ClassDef]] | tuple[None, None]:
     from keras_compat.source import SourceError, decode, parse
 
     try:
         tree = parse(decode(content).text, modname)
-        return summarize(tree, modname, is_package)
+        return _summarize(tree, modname, is_package)
     except (SourceError, RecursionError, MemoryError, ValueError):
-        return None
+        return None, None
 
 
 # -- the files of one root directory -------------------------------------------------------------------
@@ -275,6 +285,8 @@ class Index:
         self.root = root
         self._entries: dict[str, _Entry] = {}
         self._listing: tuple[int, frozenset[str]] | None = None
+        #: the class statements of the last modules parsed (a rule reading a base class's methods), by path
+        self._class_nodes: OrderedDict[str, tuple[int, int, dict[str, ast.ClassDef]]] = OrderedDict()
         self.parsed = 0  # modules parsed by this process (the benchmark and tests count them)
 
     def listing(self, trust: bool) -> frozenset[str]:
@@ -332,13 +344,44 @@ class Index:
                     except (ValueError, KeyError, TypeError):
                         summary = None
                 if summary is None:
-                    summary = _summarize_bytes(content, modname, is_package)
+                    summary, nodes = _summarize_bytes(content, modname, is_package)
                     self.parsed += 1
-                    if summary is not None and _store is not None:
-                        _store.summary_put(key, summary.to_json())
+                    if summary is not None:
+                        self._remember_classes(path, stat, nodes or {})
+                        if _store is not None:
+                            _store.summary_put(key, summary.to_json())
         entry = _Entry(stat.st_size, stat.st_mtime_ns, digest, summary)
         self._entries[path] = entry
         return entry
+
+    def _remember_classes(self, path: str, stat: os.stat_result, nodes: dict[str, ast.ClassDef]) -> None:
+        self._class_nodes[path] = (stat.st_size, stat.st_mtime_ns, nodes)
+        self._class_nodes.move_to_end(path)
+        while len(self._class_nodes) > MAX_CLASS_TREES:
+            self._class_nodes.popitem(last=False)
+
+    def class_node(self, path: str, modname: str, is_package: bool, stat: os.stat_result,
+                   name: str) -> ast.ClassDef | None:
+        """The class statement ``name`` of a module: kept from the parse that summarised it, else parsed
+        again (a summary from the CLI cache, or one of more than :data:`MAX_CLASS_TREES` modules)."""
+        known = self._class_nodes.get(path)
+        if known is None or known[:2] != (stat.st_size, stat.st_mtime_ns):
+            if stat.st_size > MAX_MODULE_BYTES:
+                return None
+            try:
+                with open(path, "rb") as fh:
+                    content = fh.read(MAX_MODULE_BYTES + 1)
+            except OSError:
+                return None
+            summary, nodes = _summarize_bytes(content, modname, is_package)
+            self.parsed += 1
+            if summary is None:
+                return None
+            self._remember_classes(path, stat, nodes or {})
+            known = self._class_nodes[path]
+        else:
+            self._class_nodes.move_to_end(path)
+        return known[2].get(name)
 
 
 _INDEXES: OrderedDict[str, Index] = OrderedDict()
@@ -573,6 +616,25 @@ class View(Project):
                 summary = entry.summary
         self._summaries[modname] = summary
         return summary
+
+    def release(self) -> None:
+        """Drop what the analysis of the file built (classified classes point back at the view)."""
+        self.classes.clear()
+        self._summaries.clear()
+        self._targets.clear()
+
+    def class_node(self, modname: str, name: str) -> ast.ClassDef | None:
+        """The statement of class ``name`` of project module ``modname``, for a rule that reads a base class's
+        methods (its positions are in that module's file)."""
+        found = self._find(modname)
+        if found is None or self.summary(modname) is None:
+            return None
+        path, is_package, stat = found
+        if stat is None:  # the analysed file itself
+            tree = self._tree() if callable(self._tree) else self._tree
+            return _summarize(tree, modname, is_package)[1].get(name)
+        assert self._index is not None
+        return self._index.class_node(path, modname, is_package, stat, name)
 
     # -- resolution ----------------------------------------------------------------------------------
     def resolve(self, qualname: str) -> Target:

@@ -504,3 +504,33 @@ def test_the_fix_binds_what_the_star_import_bound(tmp_path: Path) -> None:
     one_line = "from keras.layers import *; x = K.sum(1)\n"
     [leak] = [d for d in lint_source(one_line, "m.py") if d.code == "KC110"]
     assert leak.fix is None
+
+
+# -- rules that read a base class's methods -----------------------------------------------------------
+
+_RNN_BASE = ("import keras\n\n\nclass Base(keras.layers.RNN):\n    def build(self, input_shape):\n"
+             "        super().build(input_shape)\n")
+_RNN_SUB = ("\n\nclass Seq(Base):\n    def call(self, inputs, initial_state=None, mask=None, training=False):\n"
+            "        return super().call(inputs, initial_state=initial_state, mask=mask, training=training)\n")
+
+
+@pytest.mark.parametrize("build", [True, False], ids=["base-with-one-argument-build", "base-without-build"])
+def test_a_base_class_method_in_another_module_is_read_like_a_local_one(tmp_path: Path, build: bool) -> None:
+    """KC518 (keras3) asks whether a base defines a one-argument build(): the answer must not depend on
+    where the base is (a foreign base's method is read from its module's statement)."""
+    base = _RNN_BASE if build else "import keras\n\n\nclass Base(keras.layers.RNN):\n    pass\n"
+    write(tmp_path, {"r/same.py": base + _RNN_SUB,
+                     "r/base.py": base,
+                     "r/other.py": "import keras\nfrom .base import Base\n\n\n" + _RNN_SUB.lstrip("\n")})
+    settings = Settings(target="keras3")
+
+    def kc518(rel: str) -> list[str]:
+        path = tmp_path / rel
+        return [d.fields["layer"] for d in lint_source(path.read_bytes(), str(path), settings) if d.code == "KC518"]
+
+    assert kc518("r/same.py") == kc518("r/other.py") == ([] if build else ["Seq"])
+    ctx = _ctx(tmp_path / "r/other.py")
+    classes = classifier(ctx)
+    [ancestor] = classes.ancestors(classes[ctx.classes[0]])
+    assert ancestor.foreign and ancestor.name == "Base"
+    assert (ancestor.method("build") is not None) is build
