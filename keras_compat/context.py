@@ -61,7 +61,8 @@ class Context:
     """Per-file analysis state shared by the rules."""
 
     def __init__(self, tree: ast.Module, text: str, settings: Settings, filename: str = "<string>",
-                 own: str | None | object = _UNSEEN) -> None:
+                 own: str | None | object = _UNSEEN, view: View | None = None) -> None:
+        """``view``: the file's project view when the caller has built one already (else made here)."""
         self.tree = tree
         self.text = text
         self.filename = filename
@@ -90,7 +91,7 @@ class Context:
         #: Keras library or for text without a file.
         self.project: View | None = None
         if self._own is None and settings.project:
-            self.project = View(filename, tree)
+            self.project = view if view is not None else View(filename, tree)
         self.resolver = Resolver(tree, self.parents, star_export, self._binding_exprs(), self.project)
         #: attributes set on imported modules at the top of this module or of the project's (``K.where =
         #: where``): what such a name denotes is the project's, not the library's

@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from keras_compat.context import Context
 from keras_compat.diagnostics import Diagnostic
 from keras_compat.package import library_package, reaches_outside
-from keras_compat.project import may_reach_project
+from keras_compat.project import View, gives_keras, may_reach_project, only_imports
 from keras_compat.registry import REGISTRY, Rule, all_rules
 from keras_compat.settings import Settings
 from keras_compat.source import SourceError, decode, parse
@@ -77,12 +77,16 @@ def lint_source(source: str | bytes, filename: str = "<string>", settings: Setti
     all_rules()
     try:
         text = decode(source).text if isinstance(source, bytes) else source
-        if not parse_first and not _RELEVANT.search(text) and not (settings.project and may_reach_project(text, filename)):
+        mentions = _RELEVANT.search(text) is not None
+        reached = mentions or (settings.project and may_reach_project(text, filename))
+        if not parse_first and not reached:
             return []
         tree = parse(text, filename)
     except SourceError as exc:
         return [unparsable(exc)] if settings.enabled(UNPARSABLE) else []
-    return lint_tree(tree, text, filename, settings)
+    if not reached:
+        return []
+    return _lint_tree(tree, text, filename, settings, mentions)
 
 
 def _run_rule(rule: Rule, ctx: Context) -> Iterable[Diagnostic]:
@@ -94,11 +98,28 @@ def lint_tree(tree: ast.Module, text: str, filename: str = "<string>",
               settings: Settings | None = None) -> list[Diagnostic]:
     """Run every enabled rule on a parsed module, containing failures per rule."""
     settings = settings or _DEFAULT_SETTINGS
-    rules = all_rules()
-    if not _RELEVANT.search(text) and not (settings.project and may_reach_project(text, filename)):
+    mentions = _RELEVANT.search(text) is not None
+    if not mentions and not (settings.project and may_reach_project(text, filename)):
         return []
+    return _lint_tree(tree, text, filename, settings, mentions)
+
+
+def _lint_tree(tree: ast.Module, text: str, filename: str, settings: Settings, mentions: bool) -> list[Diagnostic]:
+    """``mentions``: the text names Keras; else it only imports its project, and a module of nothing but
+    imports and constants (a package's ``__init__``) cannot have a finding."""
+    rules = all_rules()
+    view = None
+    if not mentions:
+        if only_imports(tree):
+            return []
+        view = View(filename, tree)
+        try:
+            if not gives_keras(tree, view):
+                return []
+        except RecursionError:
+            return []
     try:
-        found = _run_rules(tree, text, filename, settings, rules)
+        found = _run_rules(tree, text, filename, settings, rules, view)
     except RecursionError:
         found = _run_deep(tree, text, filename, settings, rules)
     unique = {(d.code, d.line, d.col, d.message): d for d in found}
@@ -106,13 +127,13 @@ def lint_tree(tree: ast.Module, text: str, filename: str = "<string>",
 
 
 def _run_rules(tree: ast.Module, text: str, filename: str, settings: Settings,
-               rules: list[Rule]) -> list[Diagnostic]:
+               rules: list[Rule], view: View | None = None) -> list[Diagnostic]:
     """Every enabled rule; a RecursionError escapes (the caller retries with a deeper stack)."""
     try:
         own = library_package(filename)
         if own is not None and not reaches_outside(tree, text, own, settings.extra_backend_aliases):
             return []  # a Keras library's module that imports only itself (or unrelated packages)
-        ctx = Context(tree, text, settings, filename, own)
+        ctx = Context(tree, text, settings, filename, own, view)
     except RecursionError:
         raise
     except Exception as exc:  # noqa: BLE001 - containment is the point

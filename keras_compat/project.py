@@ -33,7 +33,7 @@ from typing import Any, Protocol
 
 from keras_compat.names import LIBRARY_ROOTS, keras_name
 from keras_compat.package import location
-from keras_compat.resolver import Project, Resolver
+from keras_compat.resolver import Project, Resolver, absolute_name
 
 #: Bumped whenever :class:`Summary` or :func:`summarize` changes meaning (cached summaries are keyed by it).
 SUMMARY_VERSION = "2"
@@ -44,7 +44,7 @@ MAX_DEPTH = 48
 #: A module larger than this is not read (generated code, data): its names are unknown.
 MAX_MODULE_BYTES = 2_000_000
 #: The class statements of this many modules are kept per root (rules read a base class's methods).
-MAX_CLASS_TREES = 32
+MAX_CLASS_TREES = 16
 
 #: Top-level names that are never the project's: the standard library and the Keras libraries.
 NEVER = frozenset(sys.stdlib_module_names) | LIBRARY_ROOTS | {"__future__", "builtins"}
@@ -128,7 +128,7 @@ def summarize(tree: ast.Module, modname: str, is_package: bool) -> Summary:
 def _summarize(tree: ast.Module, modname: str, is_package: bool) -> tuple[Summary, dict[str, ast.ClassDef]]:
     """The summary and the module's top-level class statements (for the rules that read a base's methods)."""
     package = modname if is_package else modname.rpartition(".")[0]
-    resolver = Resolver(tree, {}, None, binding_exprs=set(), project=_Package(package))
+    resolver = Resolver(tree, {}, None, binding_exprs=set(), project=_Package(package), shallow=True)
     scope = resolver.module_scope
     names: dict[str, str] = {}
     lines: dict[str, int] = {}
@@ -501,6 +501,51 @@ def may_reach_project(text: str, filename: str) -> bool:
         return False
     listing = index_for(located[0]).listing(_trusted > 0)
     return bool(roots & listing) or located[1].partition(".")[0] in roots
+
+
+def gives_keras(tree: ast.Module, view: View) -> bool:
+    """Whether a module that never mentions Keras imports, from its project, something a rule could match:
+    a name that is Keras's (``K`` re-exported), a layer (or other Keras class) of a project module, a
+    project module as a whole (its attributes may be either) or a star import of one. Names that are the
+    project's own functions and plain classes are not: the module is then not analysed, as before."""
+    from keras_compat.layers import foreign_class
+
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            if any(view.is_root(a.name.partition(".")[0]) for a in node.names):
+                return True  # ``import pkg.compat``: pkg.compat.K may be anything
+            continue
+        if not isinstance(node, ast.ImportFrom):
+            continue
+        module = "." * node.level + (node.module or "")
+        absolute = absolute_name(module, view.package)
+        if absolute is None or not view.is_root(absolute.partition(".")[0]):
+            continue
+        for alias in node.names:
+            if alias.name == "*":
+                return True
+            target = view.resolve(f"{absolute}.{alias.name}")
+            if target.kind == MODULE or (target.kind == EXTERNAL and keras_name(target.qualname) is not None):
+                return True
+            if target.kind == CLASS and foreign_class(view, target.module, target.name) is not None:
+                return True
+    return False
+
+
+def only_imports(tree: ast.Module) -> bool:
+    """Whether a module is nothing but imports, a docstring and assignments of constants (``__all__``,
+    ``__version__``): no name is used, so nothing a project module gives it can be a finding."""
+    for stmt in tree.body:
+        if isinstance(stmt, (ast.Import, ast.ImportFrom)):
+            continue
+        if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant):
+            continue
+        value = stmt.value if isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.AugAssign)) else None
+        if value is not None and all(isinstance(n, (ast.Constant, ast.List, ast.Tuple, ast.Load, ast.Set))
+                                     or (isinstance(n, ast.Dict)) for n in ast.walk(value)):
+            continue
+        return False
+    return True
 
 
 # -- one analysed file's view of its project ------------------------------------------------------------

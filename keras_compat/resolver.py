@@ -147,7 +147,13 @@ class _Builder(ast.NodeVisitor):
             scope.bind(Binding(arg.arg, "other", pos, node))
 
     # -- scopes ------------------------------------------------------------------------------
+    #: Only the module's own bindings (a project module's summary): function and class bodies are skipped.
+    shallow = False
+
     def _visit_function(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        if self.shallow:
+            self.scope.bind(Binding(node.name, "other", _end(node), node))
+            return
         for deco in node.decorator_list:
             self.visit(deco)
         self.visit(node.args)  # defaults and annotations are evaluated outside
@@ -171,6 +177,9 @@ class _Builder(ast.NodeVisitor):
         self.scope = outer
 
     def visit_ClassDef(self, node: ast.ClassDef) -> None:
+        if self.shallow:
+            self.scope.bind(Binding(node.name, "other", _end(node), node))
+            return
         for expr in [*node.decorator_list, *node.bases, *node.keywords]:
             self.visit(expr)
         outer, self.scope = self.scope, self._enter(node, "class")
@@ -324,14 +333,17 @@ class Resolver:
 
     def __init__(self, module: ast.Module, parents: dict[ast.AST, ast.AST],
                  star_exports: Callable[[str, str], str | None] | None = None,
-                 binding_exprs: set[int] | None = None, project: Project | None = None) -> None:
+                 binding_exprs: set[int] | None = None, project: Project | None = None,
+                 shallow: bool = False) -> None:
         """``star_exports(module, name)``: the qualified name ``from <Keras module> import *`` binds to
         ``name``, or None. ``binding_exprs``: ids of every expression that is or contains a lambda,
         comprehension or ``:=`` (None: unknown); other expressions bind nothing, so building the scopes
-        skips them. ``project``: relative imports, the project's own modules and their star imports."""
+        skips them. ``project``: relative imports, the project's own modules and their star imports.
+        ``shallow``: only the module scope is wanted (function and class bodies are not visited)."""
         self.project = project or Project()
         builder = _Builder(module, self.project.is_root if project is not None else None)
         builder.binding_exprs = binding_exprs
+        builder.shallow = shallow
         builder.visit(module)
         self.module = module
         self.module_scope = builder.module_scope
@@ -355,20 +367,8 @@ class Resolver:
         self.keras_roots: set[str] | None = None if self.module_scope.star_modules else builder.keras_capable
 
     def absolute(self, qualname: str) -> str | None:
-        """``..base.Conv`` made absolute against the file's package; None when the package is unknown or
-        the dots climb above the top-level package (the import would fail)."""
-        if not qualname.startswith("."):
-            return qualname
-        level = len(qualname) - len(qualname.lstrip("."))
-        package = self.project.package
-        if not package:
-            return None
-        parts = package.split(".")
-        if level - 1 >= len(parts):
-            return None
-        base = ".".join(parts[:len(parts) - (level - 1)])
-        rest = qualname[level:]
-        return f"{base}.{rest}" if rest else base
+        """``..base.Conv`` made absolute against the file's package (:func:`absolute_name`)."""
+        return qualname if not qualname.startswith(".") else absolute_name(qualname, self.project.package)
 
     def _project_name(self, qualname: str) -> str | None:
         """An imported name made absolute and, when it is the project's, followed to what it denotes."""
@@ -592,6 +592,22 @@ class Resolver:
                     result = self.project.follow(result)  # ``pkg.compat.K.sum`` -> ``keras.backend.sum``
         self._cache[key] = result
         return result
+
+
+def absolute_name(qualname: str, package: str | None) -> str | None:
+    """``..base.Conv`` made absolute against ``package`` (``pkg.layers`` -> ``pkg.base.Conv``); None when the
+    package is unknown or the dots climb above the top-level package (the import would fail)."""
+    if not qualname.startswith("."):
+        return qualname
+    level = len(qualname) - len(qualname.lstrip("."))
+    if not package:
+        return None
+    parts = package.split(".")
+    if level - 1 >= len(parts):
+        return None
+    base = ".".join(parts[:len(parts) - (level - 1)])
+    rest = qualname[level:]
+    return f"{base}.{rest}" if rest else base
 
 
 def _names_keras(qualname: str) -> bool:

@@ -23,7 +23,10 @@ medians of ``--repeat`` runs (``--tool-repeat`` for the slow flake8/pylint/tf_up
 * flake8 and pylint with and without the plugin once more, in instructions counted by valgrind (skipped,
   with the reason, without it): a count does not move with the machine's load, so it shows the overhead
   that the timed pairs cannot resolve on a shared machine (about 30 minutes, both runs side by side;
-  ``--cache-sim`` adds cachegrind's cache model and its estimate of cycles).
+  ``--cache-sim`` adds cachegrind's cache model and its estimate of cycles);
+* the project index (``--skip`` everything else but ``project`` to run it alone, a few minutes): the core in
+  counted instructions with and without it on the multi-module packages (spektral, bert4keras) and on files
+  importing only the standard library and Keras, and its parses in a run, a warm and a changed-file run.
 
 Tools are compared in interleaved runs (without, with, with, without, ...) on CPU time, six pairs by
 default: on a shared machine one flake8 run moves by several percent, more than the overhead measured.
@@ -441,6 +444,88 @@ def bench_scaling(corpus: Path, work: Path, n_lines: int, jobs: int, repeat: int
              f"{seconds:8.2f} s  time ratio {seconds / base:.2f} for line ratio {copies}")
 
 
+_PROJECT_CORE = """
+import sys
+from pathlib import Path
+from keras_compat import project
+from keras_compat.engine import lint_source
+from keras_compat.settings import Settings
+settings = Settings(project=sys.argv[1] != "without")
+with project.remembered():
+    for name in sys.argv[2:]:
+        lint_source(Path(name).read_bytes(), name, settings)
+print(project.parsed())
+"""
+_PROJECT_CLI = """
+import sys
+from keras_compat import project
+from keras_compat.cli import main
+code = main(sys.argv[1:])
+print(project.parsed())
+"""
+#: The multi-module packages of the realism corpus where the index matters (base classes and ``K`` from
+#: sibling modules).
+PROJECT_PACKAGES = (("spektral", "1.0.6"), ("bert4keras", "0.11.5"))
+
+
+def _stdlib_and_keras_only(path: Path) -> bool:
+    """Whether every import of the file stays in the standard library and the Keras libraries."""
+    from keras_compat.project import NEVER
+
+    try:
+        tree = ast.parse(path.read_bytes())
+    except (SyntaxError, ValueError):
+        return False
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and (node.level or (node.module or "").partition(".")[0] not in NEVER):
+            return False
+        if isinstance(node, ast.Import) and any(a.name.partition(".")[0] not in NEVER for a in node.names):
+            return False
+    return True
+
+
+def bench_project(corpus: Path, files: list[str], cache_sim: bool) -> None:
+    """The project index (issue 22) in counted instructions: the core over the multi-module packages with
+    the index and without it (``Settings(project=False)``), the same over the corpus files whose imports stay
+    in the standard library and Keras (they must pay nothing), and the index's parses: once per module in a
+    run, none on a warm CLI cache, none for the siblings of a changed file."""
+    dirs = [corpus / f"{n}-{v}" for n, v in PROJECT_PACKAGES]
+    multi = [f for f in files if any(f.startswith(d.name + "/") for d in dirs)]
+    libraries = tuple(f"{n}-{v}/" for n, v in CORPUS)  # the index is off in a Keras library's own sources
+    plain = [f for f in files if not any(f.startswith(d.name + "/") for d in dirs) and not f.startswith(libraries)
+             and _stdlib_and_keras_only(corpus / f)]
+    modules = len(multi)
+    for label, selection in ((f"multi-module packages ({len(multi)} files)", multi),
+                             (f"stdlib/Keras-only imports ({len(plain)} files)", plain)):
+        counts = instructions({m: [sys.executable, "-c", _PROJECT_CORE, m, *selection]
+                               for m in ("without", "with")}, corpus, cache_sim)
+        if isinstance(counts, str):
+            line(f"instructions, index, {label}", f"skipped: {counts}")
+            continue
+        (without, _), (with_, _) = counts["without"], counts["with"]
+        line(f"instructions, core, {label}", f"{without / 1e9:8.3f} G without the index, {with_ / 1e9:.3f} G with")
+        line("  index cost in instructions", f"{100 * (with_ / without - 1):+8.2f}%")
+    parsed = subprocess.run([sys.executable, "-c", _PROJECT_CORE, "with", *multi], cwd=corpus, capture_output=True,
+                            text=True).stdout.split()
+    line("  index parses in one run (core)", f"{parsed[-1] if parsed else '?':>8} for {modules} modules")
+    with tempfile.TemporaryDirectory() as tmp:
+        copy = Path(tmp) / "project"
+        for directory in dirs:
+            shutil.copytree(directory, copy / directory.name)
+        cache = str(Path(tmp) / "cache")
+
+        def cli() -> str:
+            out = subprocess.run([sys.executable, "-c", _PROJECT_CLI, "check", "-q", "--isolated",
+                                  "-j", "1", "--cache-dir", cache, str(copy)], cwd=copy, capture_output=True, text=True)
+            return (out.stdout.split() or ["?"])[-1]
+
+        cold, warm = cli(), cli()
+        leaf = next(p for p in sorted(copy.rglob("*.py")) if p.name == "gcn_conv.py")
+        leaf.write_text(leaf.read_text() + "\n# changed\n")
+        changed = cli()
+        line("  index parses, keras-compat check (cold/warm/gcn_conv.py changed)", f"{cold:>8} / {warm} / {changed}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
@@ -451,7 +536,7 @@ def main() -> None:
                         else os.cpu_count() or 1)
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "keras-compat-bench")
     parser.add_argument("--skip", default="",
-                        help="comma separated: core,flake8,pylint,instructions,cli,tf_upgrade_v2,scaling")
+                        help="comma separated: core,flake8,pylint,instructions,cli,tf_upgrade_v2,scaling,project")
     parser.add_argument("--cache-sim", action="store_true",
                         help="count instructions with cachegrind's cache model as well (about 2x slower)")
     parser.add_argument("--pylint-all", action="store_true", help="pylint on the whole corpus, not the realism part")
@@ -499,6 +584,8 @@ def main() -> None:
         bench_scaling(corpus, ns.work, n_lines, ns.jobs, ns.repeat)
     if "instructions" not in skip:
         bench_instructions(corpus, rel, realism, f"realism packages ({realism_lines} lines)", ns.cache_sim)
+    if "project" not in skip:
+        bench_project(corpus, rel, ns.cache_sim)
 
 
 if __name__ == "__main__":

@@ -534,3 +534,27 @@ def test_a_base_class_method_in_another_module_is_read_like_a_local_one(tmp_path
     [ancestor] = classes.ancestors(classes[ctx.classes[0]])
     assert ancestor.foreign and ancestor.name == "Base"
     assert (ancestor.method("build") is not None) is build
+
+
+def test_files_that_never_mention_keras_are_analysed_only_when_the_project_gives_them_keras(tmp_path, monkeypatch):
+    from keras_compat import engine
+
+    write(tmp_path, {"h/util.py": "import keras\n\ndef helper():\n    return 1\n\nclass Plain:\n    pass\n",
+                     "h/layer.py": "from keras.layers import Layer\n\nclass Base(Layer):\n    pass\n",
+                     "h/a.py": "from .util import helper, Plain\n\nclass A(Plain):\n    def __init__(self, x):\n"
+                               "        self.x = helper()\n",
+                     "h/b.py": "from .layer import Base\n\nclass B(Base):\n    def __init__(self, x):\n"
+                               "        self.x = x\n",
+                     "h/__init__.py": "from .a import A\nfrom .b import B\n__all__ = ['A', 'B']\n"})
+    analysed: list[str] = []
+    original = engine.Context
+
+    def spy(*args, **kwargs):
+        analysed.append(args[3])
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(engine, "Context", spy)
+    for name in ("a.py", "b.py", "__init__.py"):
+        lint_source((tmp_path / "h" / name).read_bytes(), str(tmp_path / "h" / name))
+    assert [Path(p).name for p in analysed] == ["b.py"]
+    assert {c for _, c in _codes(tmp_path / "h/b.py")} == {"KC404", "KC405", "KC406"}
