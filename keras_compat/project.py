@@ -66,9 +66,12 @@ class ClassFacts:
         return [list(self.bases), sorted(self.defines), self.state_size, self.build_weights]
 
     @classmethod
-    def from_json(cls, data: list) -> ClassFacts:
-        bases, defines, state_size, build_weights = data
-        return cls(tuple(bases), frozenset(defines), bool(state_size), build_weights)
+    def from_json(cls, data: object) -> ClassFacts:
+        bases, defines, state_size, build_weights = _of(data, list)
+        if not isinstance(state_size, bool) or build_weights not in (None, True, False):
+            raise ValueError("class facts of another shape")
+        return cls(tuple(_of(b, str, None) for b in _of(bases, list)), frozenset(_strs(defines)), state_size,
+                   build_weights)
 
 
 @dataclass(frozen=True)
@@ -94,14 +97,33 @@ class Summary:
                 "patched": {name: list(attrs) for name, attrs in self.patched.items()}}
 
     @classmethod
-    def from_json(cls, data: dict) -> Summary:
+    def from_json(cls, data: object) -> Summary:
+        """The summary :meth:`to_json` wrote; ``ValueError`` for anything else (an entry of another version,
+        edited by hand or truncated into valid JSON), which the caller treats as absent."""
+        data = _of(data, dict)
         if data.get("v") != SUMMARY_VERSION:
             raise ValueError("summary of another version")
-        return cls(dict(data["names"]), {k: int(v) for k, v in data["lines"].items()},
-                   tuple((str(m), int(n)) for m, n in data["stars"]),
-                   None if data["all"] is None else tuple(data["all"]), bool(data["all_open"]),
-                   {name: ClassFacts.from_json(facts) for name, facts in data["classes"].items()},
-                   {name: tuple(attrs) for name, attrs in data["patched"].items()})
+        names = {_of(k, str): _of(v, str) for k, v in _of(data["names"], dict).items()}
+        lines = {_of(k, str): _of(v, int) for k, v in _of(data["lines"], dict).items()}
+        stars = []
+        for star in _of(data["stars"], list):
+            module, line = _of(star, list)
+            stars.append((_of(module, str), _of(line, int)))
+        dunder_all = None if data["all"] is None else tuple(_strs(data["all"]))
+        classes = {_of(k, str): ClassFacts.from_json(v) for k, v in _of(data["classes"], dict).items()}
+        patched = {_of(k, str): tuple(_strs(v)) for k, v in _of(data["patched"], dict).items()}
+        return cls(names, lines, tuple(stars), dunder_all, _of(data["all_open"], bool), classes, patched)
+
+
+def _of(value: object, kind: type, *also: object) -> Any:
+    """``value`` when it is a ``kind`` (or one of the constants ``also``), else ``ValueError``."""
+    if value in also or (isinstance(value, kind) and not (kind is int and isinstance(value, bool))):
+        return value
+    raise ValueError(f"expected {kind.__name__}, got {type(value).__name__}")
+
+
+def _strs(value: object) -> list[str]:
+    return [_of(item, str) for item in _of(value, list)]
 
 
 # -- summaries ----------------------------------------------------------------------------------------
@@ -287,6 +309,7 @@ class Index:
         self._listing: tuple[int, frozenset[str]] | None = None
         #: the class statements of the last modules parsed (a rule reading a base class's methods), by path
         self._class_nodes: OrderedDict[str, tuple[int, int, dict[str, ast.ClassDef]]] = OrderedDict()
+        self._mentions: dict[str, tuple[int, int, bool]] = {}
         self.parsed = 0  # modules parsed by this process (the benchmark and tests count them)
 
     def listing(self, trust: bool) -> frozenset[str]:
@@ -341,8 +364,8 @@ class Index:
                 if data is not None:
                     try:
                         summary = Summary.from_json(data)
-                    except (ValueError, KeyError, TypeError):
-                        summary = None
+                    except (ValueError, KeyError, TypeError, AttributeError):
+                        summary = None  # another shape: parsed again, and stored again
                 if summary is None:
                     summary, nodes = _summarize_bytes(content, modname, is_package)
                     self.parsed += 1
@@ -353,6 +376,20 @@ class Index:
         entry = _Entry(stat.st_size, stat.st_mtime_ns, digest, summary)
         self._entries[path] = entry
         return entry
+
+    def mentions_keras(self, path: str, stat: os.stat_result, trust: bool) -> bool:
+        """Whether the file's text mentions Keras (remembered by size and modification time)."""
+        known = self._mentions.get(path)
+        if known is not None and (trust or known[:2] == (stat.st_size, stat.st_mtime_ns)):
+            return known[2]
+        try:
+            with open(path, "rb") as fh:
+                content = fh.read(MAX_MODULE_BYTES + 1)
+        except OSError:
+            content = b""
+        found = len(content) <= MAX_MODULE_BYTES and _MENTIONS.search(content) is not None
+        self._mentions[path] = (stat.st_size, stat.st_mtime_ns, found)
+        return found
 
     def _remember_classes(self, path: str, stat: os.stat_result, nodes: dict[str, ast.ClassDef]) -> None:
         self._class_nodes[path] = (stat.st_size, stat.st_mtime_ns, nodes)
@@ -479,6 +516,9 @@ def unchanged(deps: dict[str, Any], digests: dict[str, tuple[int, int, str]] | N
     return True
 
 
+#: What a module's bytes must mention to be a source of Keras names (the engine's gate, in bytes).
+_MENTIONS = re.compile(rb"keras|tensorflow|theano|cntk", re.IGNORECASE)
+
 #: The top-level module of each import statement at the start of a line (``from .x``: ``.``).
 _IMPORT_ROOTS = re.compile(r"^[ \t]*(?:from[ \t]+(\.|[A-Za-z_]\w*)|import[ \t]+([A-Za-z_]\w*))", re.MULTILINE)
 
@@ -507,12 +547,14 @@ def gives_keras(tree: ast.Module, view: View) -> bool:
     """Whether a module that never mentions Keras imports, from its project, something a rule could match:
     a name that is Keras's (``K`` re-exported), a layer (or other Keras class) of a project module, a
     project module as a whole (its attributes may be either) or a star import of one. Names that are the
-    project's own functions and plain classes are not: the module is then not analysed, as before."""
+    project's own functions and plain classes are not: the module is then not analysed, as before. Only
+    imported modules whose text mentions Keras are read (a re-export through a module that does not, into a
+    module that does not either, is missed: the price of leaving projects without Keras alone)."""
     from keras_compat.layers import foreign_class
 
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
-            if any(view.is_root(a.name.partition(".")[0]) for a in node.names):
+            if any(view.is_root(a.name.partition(".")[0]) and view.mentions_keras(a.name) for a in node.names):
                 return True  # ``import pkg.compat``: pkg.compat.K may be anything
             continue
         if not isinstance(node, ast.ImportFrom):
@@ -522,6 +564,8 @@ def gives_keras(tree: ast.Module, view: View) -> bool:
         if absolute is None or not view.is_root(absolute.partition(".")[0]):
             continue
         for alias in node.names:
+            if not view.mentions_keras(absolute) and not view.mentions_keras(f"{absolute}.{alias.name}"):
+                continue  # a module that never mentions Keras is not read (a project without Keras pays little)
             if alias.name == "*":
                 return True
             target = view.resolve(f"{absolute}.{alias.name}")
@@ -661,6 +705,17 @@ class View(Project):
                 summary = entry.summary
         self._summaries[modname] = summary
         return summary
+
+    def mentions_keras(self, modname: str) -> bool:
+        """Whether module ``modname``'s text mentions Keras (or TensorFlow, Theano, CNTK): one read, no
+        parse. A module that does not can only pass Keras names on from another module."""
+        found = self._find(modname)
+        if found is None:
+            return False
+        path, _, stat = found
+        if stat is None or self._index is None:
+            return False  # the analysed file itself
+        return self._index.mentions_keras(path, stat, _trusted > 0)
 
     def release(self) -> None:
         """Drop what the analysis of the file built (classified classes point back at the view)."""

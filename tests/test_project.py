@@ -558,3 +558,34 @@ def test_files_that_never_mention_keras_are_analysed_only_when_the_project_gives
         lint_source((tmp_path / "h" / name).read_bytes(), str(tmp_path / "h" / name))
     assert [Path(p).name for p in analysed] == ["b.py"]
     assert {c for _, c in _codes(tmp_path / "h/b.py")} == {"KC404", "KC405", "KC406"}
+
+
+@pytest.mark.parametrize("mutate", [
+    lambda d: d.update(v="0"),
+    lambda d: d["names"].update(K=5),
+    lambda d: d.update(stars=[["pkg.base"]]),
+    lambda d: d["classes"]["A"].__setitem__(0, "keras.layers.Layer"),
+    lambda d: d.update(all_open="no"),
+    lambda d: d["lines"].update(np=True),
+    lambda d: d.update(patched=[]),
+])
+def test_a_stored_summary_of_another_shape_is_not_used(mutate) -> None:
+    tree = ast.parse("from .base import *\nimport numpy as np\n\nclass A(np.B):\n    pass\n")
+    data = summarize(tree, "pkg.mod", False).to_json()
+    assert project.Summary.from_json(data) == summarize(tree, "pkg.mod", False)
+    mutate(data)
+    with pytest.raises((ValueError, KeyError)):
+        project.Summary.from_json(data)
+
+
+def test_a_project_without_keras_is_never_parsed_by_the_index(tmp_path: Path) -> None:
+    files = {f"shop/m{i}.py": f"from .m{i - 1} import Model{i - 1}\nfrom shop import m{i - 1}\n\n"
+                              f"class Model{i}(Model{i - 1}):\n    def save(self):\n        return m{i - 1}\n"
+             for i in range(1, 20)}
+    files["shop/m0.py"] = "import django\n\nclass Model0(django.Model):\n    pass\n"
+    write(tmp_path, files)
+    before = project.parsed()
+    for i in range(20):
+        path = tmp_path / f"shop/m{i}.py"
+        assert lint_source(path.read_bytes(), str(path)) == []
+    assert project.parsed() == before

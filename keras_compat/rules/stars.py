@@ -19,7 +19,6 @@ from keras_compat.diagnostics import Diagnostic, Edit, Fix
 from keras_compat.guards import import_guard
 from keras_compat.names import Flavour, keras_name
 from keras_compat.registry import Bad, Execution, FixAvailability, Severity, rule
-from keras_compat.source import physical_lines
 from keras_compat.surface import stars
 from keras_compat.surface.model import surface_for
 
@@ -75,7 +74,7 @@ def _star_nodes(ctx: Context) -> dict[str, ast.ImportFrom]:
 def _insertion(ctx: Context, node: ast.ImportFrom, statement: str) -> Edit | None:
     """An insert of ``statement`` right after the star import, at its indentation; None when the line goes on
     after it (``from x import *; y``)."""
-    lines = physical_lines(ctx.text)
+    lines = ctx.positions.lines  # split like the tokenizer, once per module
     end_line = node.end_lineno or node.lineno
     if end_line > len(lines):
         return None
