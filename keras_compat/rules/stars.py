@@ -18,7 +18,7 @@ from keras_compat.context import Context
 from keras_compat.diagnostics import Diagnostic, Edit, Fix
 from keras_compat.guards import import_guard
 from keras_compat.names import Flavour, keras_name
-from keras_compat.registry import Bad, Execution, FixAvailability, Severity, rule
+from keras_compat.registry import Bad, Execution, FixAvailability, Good, Severity, rule
 from keras_compat.surface import stars
 from keras_compat.surface.model import surface_for
 
@@ -114,7 +114,6 @@ def _insertion(ctx: Context, node: ast.ImportFrom, statement: str) -> Edit | Non
                "import backend as K`, as Keras itself wrote it), so that the module's import migration "
                "moves it with the star import. No fix when the Keras releases disagree on what the name "
                "was, or when the star import's line goes on after it.",
-    use_instead="```python\nfrom keras.layers import *\nfrom keras import backend as K\n```",
     bad=(
         Bad("from keras.layers import *\n\n\nclass Scale(Layer):\n    def call(self, inputs):\n"
             "        return K.sum(inputs)  # error: KC110\n\n\nlayer = Scale()\n",
@@ -129,8 +128,11 @@ def _insertion(ctx: Context, node: ast.ImportFrom, statement: str) -> Edit | Non
     good=(
         "from keras.layers import *\nfrom keras import backend as K\n\n\nclass Scale(Layer):\n"
         "    def call(self, inputs):\n        return K.sum(inputs)\n",
+        Good("from tensorflow.keras.layers import *\nimport numpy as np\n\nweights = np.zeros((3, 3))\n"
+             "layer = Dense(3)\n", targets=("tf-keras",)),
+        Good("from keras.layers import *\nimport numpy as np\n\nweights = np.zeros((3, 3))\nlayer = Dense(3)\n",
+             targets=("keras3",)),
         "from keras.layers import *\n\nlayer = Dense(3, activation='relu')\nx = Input((3,))\n",
-        "from tensorflow.keras.layers import *\nlayer = Dense(3)\n",
         "try:\n    from tensorflow.keras.layers import *\nexcept ImportError:\n    from keras.layers import *\n"
         "K = None\n",
     ),
