@@ -475,3 +475,130 @@ def test_select_all_enables_every_rule(tmp_path: Path, capsys, monkeypatch) -> N
     assert rule.code in {c for _, _, c in reported(out)}
     code, out, _ = run(["check", "--isolated", "--no-cache", "m.py"], tmp_path, capsys, monkeypatch)
     assert rule.code not in {c for _, _, c in reported(out)}
+
+
+# -- ruff/flake8 conventions (issue 23) ---------------------------------------------------------------------
+
+def test_source_and_caret_are_shown_by_default(tmp_path: Path, capsys, monkeypatch) -> None:
+    write(tmp_path, {"r.py": RENAMED})
+    code, out, _ = run(["check", "--no-cache", "r.py"], tmp_path, capsys, monkeypatch)
+    lines = out.splitlines()
+    i = next(n for n, line in enumerate(lines) if "KC201" in line)
+    assert lines[i + 1] == '    layer = Conv2D(32, (3, 3), border_mode="same")'
+    assert lines[i + 2].strip() == "^" * len('border_mode="same"')
+    code, out, _ = run(["check", "--no-cache", "--no-show-source", "r.py"], tmp_path, capsys, monkeypatch)
+    assert "^" not in out and "    layer" not in out and len(out.splitlines()) == 4  # 2 findings, 2 help lines
+
+
+@pytest.mark.parametrize("choice, env, tty, colored", [
+    ("auto", {}, True, True), ("auto", {}, False, False), ("auto", {"NO_COLOR": "1"}, True, False),
+    ("auto", {"FORCE_COLOR": "1"}, False, True), ("auto", {"NO_COLOR": "1", "FORCE_COLOR": "1"}, True, False),
+    ("auto", {"NO_COLOR": ""}, True, True), ("auto", {"TERM": "dumb"}, True, False),
+    ("always", {"NO_COLOR": "1"}, False, True), ("never", {"FORCE_COLOR": "1"}, True, False),
+])
+def test_color_choice(monkeypatch, choice: str, env: dict, tty: bool, colored: bool) -> None:
+    from keras_compat.cli.check import wants_color
+
+    for name in ("NO_COLOR", "FORCE_COLOR", "TERM"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+
+    class Stream:
+        def isatty(self) -> bool:
+            return tty
+
+    assert wants_color(choice, Stream()) is colored  # type: ignore[arg-type]
+
+
+def test_color_in_the_text_report(tmp_path: Path) -> None:
+    write(tmp_path, {"r.py": RENAMED})
+    plain = sub(["check", "--no-cache", "r.py"], tmp_path, env={"NO_COLOR": "", "FORCE_COLOR": ""}).stdout.decode()
+    forced = sub(["check", "--no-cache", "r.py"], tmp_path, env={"FORCE_COLOR": "1"}).stdout.decode()
+    assert "\x1b[" not in plain  # a pipe: no colour
+    assert "\x1b[1m\x1b[31mKC201\x1b[0m" in forced and "\x1b[36m[*]\x1b[0m" in forced
+    import re
+
+    assert re.sub(r"\x1b\[[0-9;]*m", "", forced) == plain  # the same text, only coloured
+    never = sub(["check", "--no-cache", "--color", "never", "r.py"], tmp_path, env={"FORCE_COLOR": "1"})
+    assert never.stdout.decode() == plain
+    to_file = sub(["check", "--no-cache", "--color", "auto", "-o", "out.txt", "r.py"], tmp_path,
+                  env={"FORCE_COLOR": "1"})
+    assert to_file.returncode == 1 and "\x1b[" not in (tmp_path / "out.txt").read_text()
+
+
+def test_exit_zero_and_exit_non_zero_on_fix(tmp_path: Path, capsys, monkeypatch) -> None:
+    fixable = 'from tensorflow.keras.layers import Conv2D\nlayer = Conv2D(32, (3, 3), border_mode="same")\n'
+    write(tmp_path, {"a.py": fixable, "b.py": "print 'py2'\n"})
+    assert run(["check", "--no-cache", "a.py"], tmp_path, capsys, monkeypatch)[0] == 1
+    assert run(["check", "--no-cache", "--exit-zero", "a.py"], tmp_path, capsys, monkeypatch)[0] == 0
+    assert run(["check", "--no-cache", "--exit-zero", "a.py", "b.py"], tmp_path, capsys, monkeypatch)[0] == 0
+    assert run(["check", "--no-cache", "--exit-zero", "a.py", "missing.py"], tmp_path, capsys, monkeypatch)[0] == 2
+    assert run(["check", "--exit-zero", "--select", "BOGUS", "a.py"], tmp_path, capsys, monkeypatch)[0] == 2
+    code, _, err = run(["check", "--exit-zero", "--exit-non-zero-on-fix", "a.py"], tmp_path, capsys, monkeypatch)
+    assert code == 2 and "not allowed with" in err
+    # --fix leaves nothing: 0, unless --exit-non-zero-on-fix asks to hear about the change
+    assert run(["check", "--no-cache", "--fix", "--exit-non-zero-on-fix", "a.py"], tmp_path, capsys,
+               monkeypatch)[0] == 1
+    assert "padding" in (tmp_path / "a.py").read_text()
+    assert run(["check", "--no-cache", "--fix", "--exit-non-zero-on-fix", "a.py"], tmp_path, capsys,
+               monkeypatch)[0] == 0  # nothing changed this time
+    write(tmp_path, {"a.py": fixable})
+    assert run(["check", "--no-cache", "--fix", "a.py"], tmp_path, capsys, monkeypatch)[0] == 0
+
+
+def test_show_fixes_lists_what_was_fixed(tmp_path: Path, capsys, monkeypatch) -> None:
+    write(tmp_path, {"a.py": RENAMED + "other = Conv2D(8, (3, 3), border_mode='valid')\n", "b.py": "x = 1\n"})
+    code, out, err = run(["check", "--no-cache", "--diff", "--show-fixes", "."], tmp_path, capsys, monkeypatch)
+    assert "Would fix 2 findings in 1 file:\n- a.py:\n    2 \u00d7 KC201 (renamed-keras-argument)\n" in err
+    code, out, err = run(["check", "--no-cache", "--fix", "--unsafe-fixes", "--show-fixes", "."], tmp_path, capsys,
+                         monkeypatch)
+    assert "Fixed 3 findings in 1 file:\n- a.py:\n    1 \u00d7 KC101 (standalone-keras-import)\n" \
+           "    2 \u00d7 KC201 (renamed-keras-argument)\n" in err
+    code, out, err = run(["check", "--no-cache", "--fix", "--show-fixes", "."], tmp_path, capsys, monkeypatch)
+    assert "No fixes applied." in err
+
+
+# -- cosmetics (issue 23, defect 8) -----------------------------------------------------------------------
+
+def test_an_unknown_flag_shows_the_usage_of_check(tmp_path: Path) -> None:
+    for args in (["check", "--no-such-flag"], ["--no-such-flag", "."]):
+        err = sub(args, tmp_path).stderr.decode()
+        assert err.startswith("usage: keras-compat check ") and "unrecognized arguments: --no-such-flag" in err
+    err = sub(["explain", "KC201", "--bogus"], tmp_path).stderr.decode()
+    assert err.startswith("usage: keras-compat explain ")
+
+
+def test_a_mistyped_command_is_named(tmp_path: Path) -> None:
+    proc = sub(["rule"], tmp_path)
+    err = proc.stderr.decode()
+    assert proc.returncode == 2 and "unknown command 'rule' (did you mean 'rules'?" in err
+    assert "no such file or directory" not in err
+    write(tmp_path, {"rule": FINDING})  # a file of that name is checked as before
+    assert sub(["rule"], tmp_path).returncode == 1
+
+
+def test_summary_does_not_suggest_the_flag_it_was_given(tmp_path: Path, capsys, monkeypatch) -> None:
+    write(tmp_path, {"n.py": "import keras  # noqa\n"})
+    _, _, err = run(["check", "--no-cache", "n.py"], tmp_path, capsys, monkeypatch)
+    assert "1 suppressed by noqa (--show-suppressed lists them)" in err
+    _, _, err = run(["check", "--no-cache", "--show-suppressed", "n.py"], tmp_path, capsys, monkeypatch)
+    assert "1 suppressed by noqa." in err and "--show-suppressed lists" not in err
+
+
+def test_github_summary_counts_are_plural_only_when_plural(tmp_path: Path, capsys, monkeypatch) -> None:
+    write(tmp_path, {"a.py": RENAMED})
+    summary = tmp_path / "summary.md"
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    run(["check", "--no-cache", "--format", "github", "a.py"], tmp_path, capsys, monkeypatch)
+    text = summary.read_text()
+    assert "2 findings in 1 file (" in text and "0 files could not be analysed" in text
+    assert "in 1 files" not in text
+
+
+def test_rules_marks_off_by_default_once(tmp_path: Path, capsys, monkeypatch) -> None:
+    code, out, _ = run(["rules"], tmp_path, capsys, monkeypatch)
+    assert "(off by default) (off by default)" not in out
+    for rule in all_rules():
+        line = next(line for line in out.splitlines() if line.startswith(rule.code))
+        assert line.count("(off by default)") == (0 if rule.default_enabled else 1)

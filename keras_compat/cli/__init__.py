@@ -136,9 +136,20 @@ def build_parser() -> argparse.ArgumentParser:
                      help="output format (default: text)")
     out.add_argument("-o", "--output-file", metavar="FILE", help="write the report to FILE instead of stdout")
     out.add_argument("-q", "--quiet", action="store_true", help="print findings only, no summary or progress")
-    out.add_argument("--show-source", action="store_true", help="show the source line under each finding")
+    out.add_argument("--show-source", action=argparse.BooleanOptionalAction, default=True,
+                     help="show the source line with a caret under each finding (default: on; text format)")
+    out.add_argument("--color", choices=("auto", "always", "never"), default="auto",
+                     help="colour the text report: auto (a terminal, unless NO_COLOR is set or FORCE_COLOR "
+                     "asks for it), always or never")
+    out.add_argument("--show-fixes", action="store_true",
+                     help="list the fixes applied (with --fix) or that would be (with --diff), per file")
     out.add_argument("--show-suppressed", action="store_true", help="also show findings suppressed by # noqa")
     out.add_argument("--statistics", action="store_true", help="count findings per code")
+    status = check.add_argument_group("exit status").add_mutually_exclusive_group()
+    status.add_argument("--exit-zero", action="store_true",
+                        help="exit 0 even when findings remain (usage, configuration and path errors still 2)")
+    status.add_argument("--exit-non-zero-on-fix", action="store_true",
+                        help="with --fix, exit 1 if any file was changed, even when no finding remains")
 
     sub.add_parser("rules", help="list every rule")
     clean = sub.add_parser("clean", help="delete the cache directory (the one `check` would use)")
@@ -149,7 +160,22 @@ def build_parser() -> argparse.ArgumentParser:
     clean.add_argument("--isolated", action="store_true", help="ignore every configuration file")
     explain = sub.add_parser("explain", help="print a rule's documentation")
     explain.add_argument("rule", metavar="CODE", help="a rule code (KC201) or symbol")
+    parser.set_defaults(_commands={"check": check, "explain": explain, "clean": clean})
     return parser
+
+
+def _unknown_command(word: str) -> str | None:
+    """An error for ``keras-compat rule``: a word that is not a command, nor a path that exists, but looks
+    like a command was meant (``check`` is the default command, so a path is never a typo)."""
+    if not word.isidentifier() or os.path.exists(word):
+        return None
+    import difflib
+
+    near = difflib.get_close_matches(word, COMMANDS, n=1, cutoff=0.6)
+    if not near:
+        return None
+    return (f"keras-compat: error: unknown command {word!r} (did you mean {near[0]!r}? commands: "
+            f"{', '.join(COMMANDS)}; a path to check must exist)\n")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -157,10 +183,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args_list:
         args_list = ["check"]
     elif args_list[0] not in COMMANDS and args_list[0] not in ("-h", "--help", "--version"):
+        typo = _unknown_command(args_list[0]) if not args_list[0].startswith("-") else None
+        if typo:
+            sys.stderr.write(typo)
+            return 2
         args_list.insert(0, "check")
     parser = build_parser()
     try:
-        args = parser.parse_args(args_list)
+        args, rest = parser.parse_known_args(args_list)
+        if rest:  # reported by the command's own parser, with its usage (not the top-level one)
+            command = args._commands.get(args.command, parser)
+            command.error(f"unrecognized arguments: {' '.join(rest)}")
     except _Exit as exc:
         return exc.status
     try:

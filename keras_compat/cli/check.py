@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import os
 import sys
 import time
 from pathlib import Path
@@ -36,7 +38,55 @@ def _settings_for(relpath: str, config: config_mod.Config, variants: dict[tuple[
     return variants[codes]
 
 
-def summary(report: Report) -> str:
+def wants_color(choice: str, stream: TextIO) -> bool:
+    """``--color``: ``always``/``never`` as said; ``auto`` colours a terminal, unless ``NO_COLOR`` is set
+    (no-color.org), and ``FORCE_COLOR`` (force-color.org) colours a pipe too; NO_COLOR wins over it."""
+    if choice != "auto":
+        return choice == "always"
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    try:
+        tty = stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+    return tty and os.environ.get("TERM") != "dumb"
+
+
+def fixes_listing(report: Report) -> str:
+    """``--show-fixes``: what ``--fix`` changed (or ``--diff`` would change), per file and code."""
+    from collections import Counter
+
+    from keras_compat.registry import REGISTRY
+
+    changed = [r for r in report.results if r.fixed]
+    n = sum(len(r.fixed) for r in changed)
+    verb = "Would fix" if report.options.diff else "Fixed"
+    if not n:
+        return f"{'No fixes would be applied' if report.options.diff else 'No fixes applied'}.\n"
+    lines = [f"{verb} {n} finding{'s' if n != 1 else ''} in {len(changed)} file{'s' if len(changed) != 1 else ''}:"]
+    for result in changed:
+        lines.append(f"- {result.path}:")
+        for code, count in sorted(Counter(result.fixed).items()):
+            rule = REGISTRY.get(code)
+            lines.append(f"    {count} \u00d7 {code}" + (f" ({rule.symbol})" if rule else ""))
+    return "\n".join(lines) + "\n"
+
+
+def exit_status(report: Report, problems: bool, exit_zero: bool, exit_non_zero_on_fix: bool) -> int:
+    """0 clean, 1 findings, 2 errors. ``--exit-zero`` turns findings (KC001 included) into 0, but not a usage,
+    configuration or path error; ``--exit-non-zero-on-fix`` makes a run that changed files 1 at least."""
+    status = max(report.exit_code(), 2 if problems else 0)
+    if exit_zero:
+        return 2 if problems or report.missing else 0
+    if exit_non_zero_on_fix and report.options.fix and not report.options.diff and \
+            any(r.changed for r in report.results):
+        status = max(status, 1)
+    return status
+
+
+def summary(report: Report, show_suppressed: bool = False) -> str:
     c = report.counts()
     files = f"{c['files']} file{'s' if c['files'] != 1 else ''}"
     opts = report.options
@@ -63,7 +113,7 @@ def summary(report: Report) -> str:
         found += f" ({', '.join(parts)})"
     text = f"{head}; {found}" if (opts.fix or opts.diff) else f"{head}: {found if n else 'no findings'}"
     if c["suppressed"]:
-        hint = "" if report.options.fix else " (--show-suppressed lists them)"
+        hint = "" if report.options.fix or show_suppressed else " (--show-suppressed lists them)"
         text += f"; {c['suppressed']} suppressed by noqa{hint}"
     if c["failed"]:
         text += f"; {c['failed']} file{'s' if c['failed'] != 1 else ''} could not be read or parsed"
@@ -160,18 +210,20 @@ def cmd_check(args: argparse.Namespace) -> int:
     if args.output_file:
         try:
             with open(args.output_file, "w", encoding="utf-8", newline="") as fh:
-                write(report, fh, style)
+                write(report, fh, dataclasses.replace(style, color=args.color == "always"))
         except OSError as exc:
             return _error(f"cannot write {args.output_file}: {exc.strerror or exc}")
     else:
         stream: TextIO = sys.stderr if fix_to_stdout else sys.stdout
-        write(report, stream, style)
+        write(report, stream, dataclasses.replace(style, color=wants_color(args.color, stream)))
         stream.flush()
+    if args.show_fixes and (args.fix or args.diff):
+        sys.stderr.write(fixes_listing(report))
     if not args.quiet:
-        sys.stderr.write(summary(report) + "\n")
+        sys.stderr.write(summary(report, args.show_suppressed) + "\n")
     if args.resources:
         sys.stderr.write(resources(results, time.perf_counter() - started, workers=not stdin_mode and jobs > 1))
-    return max(report.exit_code(), 2 if problems else 0)
+    return exit_status(report, bool(problems), args.exit_zero, args.exit_non_zero_on_fix)
 
 
 def _upkeep(cache_dir: Path, config: config_mod.Config, paths: list[str], relpaths: list[str],

@@ -30,10 +30,12 @@ FORMATS: dict[str, str] = {
 
 @dataclass(frozen=True)
 class Style:
-    show_source: bool = False
+    """Display switches; the text format reads all of them, the machine formats ``show_suppressed``."""
+
+    show_source: bool = True  # the source line and a caret under each finding (--no-show-source)
     show_suppressed: bool = False
     statistics: bool = False
-    color: bool = False
+    color: bool = False  # ANSI colours (--color; decided by the CLI from the stream and NO_COLOR/FORCE_COLOR)
 
 
 Writer = Callable[[Report, TextIO, Style], None]

@@ -17,17 +17,22 @@ from keras_compat.formats import github, rule_doc_uri
 from keras_compat.registry import REGISTRY
 
 
+def _n(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
 def step_summary(report: Report) -> str:
     """The Markdown job summary for a run."""
     counts = report.counts()
     lines = ["## keras-compat", ""]
     if not counts["findings"] and not counts["failed"]:
-        lines.append(f"No findings in {counts['files']} files.")
+        lines.append(f"No findings in {_n(counts['files'], 'file')}.")
         return "\n".join(lines) + "\n"
-    lines.append(f"{counts['findings']} findings in {counts['files']} files "
+    lines.append(f"{_n(counts['findings'], 'finding')} in {_n(counts['files'], 'file')} "
                  f"({counts['fixable']} fixable with `keras-compat check --fix`, "
                  f"{counts['fixable_unsafe']} more with `--unsafe-fixes`, {counts['manual']} manual; "
-                 f"{counts['suppressed']} suppressed by noqa; {counts['failed']} files could not be analysed).")
+                 f"{counts['suppressed']} suppressed by noqa; {_n(counts['failed'], 'file')} could not be "
+                 "analysed).")
     lines += ["", "| rule | symbol | findings |", "|---|---|---:|"]
     for code, n in report.statistics():
         rule = REGISTRY.get(code)
