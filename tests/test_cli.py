@@ -347,6 +347,29 @@ def test_noqa_matches_flake8(tmp_path: Path) -> None:
     assert reported(cli.stdout.decode()) == reported(flake8.stdout)
 
 
+CONTINUED = textwrap.dedent('''\
+    from keras.layers import Dense  # noqa: KC101
+    a = Dense(3, init="zero").units + \\
+        1  # noqa: KC201
+    b = Dense(3, init="zero").units + \\
+        1
+    c = (Dense(3, init="zero"),  # noqa: KC201
+         Dense(3, init="zero"))
+    d = f"""{Dense(3, init='zero')}
+    """  # noqa: KC201
+    ''')
+
+
+def test_noqa_ranges_match_flake8(tmp_path: Path) -> None:
+    """flake8 reads a noqa anywhere in the lines between two NL/NEWLINE tokens: backslash continuations
+    and multi-line strings share one range, lines inside brackets do not (the CLI read only strings)."""
+    write(tmp_path, {"c.py": CONTINUED})
+    cli = sub(["check", "--no-cache", "--isolated", "--no-show-source", "c.py"], tmp_path)
+    flake8 = subprocess.run([sys.executable, "-m", "flake8", "--isolated", "--select=KC", "c.py"], cwd=tmp_path,
+                            capture_output=True, text=True, timeout=120)
+    assert reported(cli.stdout.decode()) == reported(flake8.stdout) == {("c.py", 4, "KC201"), ("c.py", 7, "KC201")}
+
+
 def test_file_level_noqa(tmp_path, capsys, monkeypatch) -> None:
     write(tmp_path, {"a.py": "# flake8: noqa\n" + RENAMED, "b.py": "# keras-compat: noqa\n" + RENAMED,
                      "c.py": "# flake8: noqa: KC101\n" + RENAMED})

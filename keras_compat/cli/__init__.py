@@ -85,6 +85,9 @@ def build_parser() -> argparse.ArgumentParser:
     fixing.add_argument("--fix", action="store_true", help="apply safe fixes in place")
     fixing.add_argument("--unsafe-fixes", action="store_true",
                         help="also apply unsafe fixes (with --fix/--diff)")
+    fixing.add_argument("--add-noqa", action="store_true",
+                        help="write '# noqa: KCnnn' on each line with a finding, where flake8 reads it "
+                        "(a migration baseline: CI then fails only on new findings)")
     fixing.add_argument("--diff", action="store_true",
                         help="print a unified diff of the fixes and write nothing "
                         "(exit 1 if anything would change)")

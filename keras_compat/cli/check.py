@@ -97,10 +97,14 @@ def summary(report: Report, show_suppressed: bool = False) -> str:
     elif opts.fix:
         head = f"Checked {files}: fixed {c['fixed']} finding{'s' if c['fixed'] != 1 else ''} in " \
                f"{c['files_changed']} file{'s' if c['files_changed'] != 1 else ''}"
+    elif opts.add_noqa:
+        head = f"Checked {files}: added {c['noqa_added']} noqa comment{'s' if c['noqa_added'] != 1 else ''} " \
+               f"in {c['files_noqa']} file{'s' if c['files_noqa'] != 1 else ''}"
     else:
         head = f"Checked {files}"
+    rewrites = opts.fix or opts.diff or opts.add_noqa
     n = c["findings"]
-    found = f"{n} finding{'s' if n != 1 else ''}" + (" remaining" if opts.fix or opts.diff else "")
+    found = f"{n} finding{'s' if n != 1 else ''}" + (" remaining" if rewrites else "")
     if n:
         if c["fixable"] and not (opts.fix or opts.diff):
             parts.append(f"{c['fixable']} fixable with --fix")
@@ -111,9 +115,9 @@ def summary(report: Report, show_suppressed: bool = False) -> str:
         if c["manual"]:
             parts.append(f"{c['manual']} needing manual work")
         found += f" ({', '.join(parts)})"
-    text = f"{head}; {found}" if (opts.fix or opts.diff) else f"{head}: {found if n else 'no findings'}"
+    text = f"{head}; {found}" if rewrites else f"{head}: {found if n else 'no findings'}"
     if c["suppressed"]:
-        hint = "" if report.options.fix or show_suppressed else " (--show-suppressed lists them)"
+        hint = "" if opts.fix or opts.add_noqa or show_suppressed else " (--show-suppressed lists them)"
         text += f"; {c['suppressed']} suppressed by noqa{hint}"
     if c["failed"]:
         text += f"; {c['failed']} file{'s' if c['failed'] != 1 else ''} could not be read or parsed"
@@ -128,6 +132,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         return _error("'-' (stdin) cannot be combined with other paths")
     if args.unsafe_fixes and not (args.fix or args.diff):
         pass  # like ruff: --unsafe-fixes alone only changes which findings are marked fixable
+    if args.add_noqa and (args.fix or args.diff or stdin_mode):
+        return _error("--add-noqa cannot be combined with --fix, --diff or '-' (stdin)")
     flags = {"select": args.select, "ignore": args.ignore, "extend-select": args.extend_select,
              "extend-ignore": args.extend_ignore, "keras-target": args.keras_target,
              "exclude": args.exclude, "extend-exclude": args.extend_exclude,
@@ -143,7 +149,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         return _error(str(exc))
 
     cache_dir = None if args.no_cache else str(config.cache_dir or (config.root / cache_mod.DIRNAME))
-    options = RunOptions(fix=args.fix, unsafe_fixes=args.unsafe_fixes, diff=args.diff,
+    options = RunOptions(fix=args.fix, unsafe_fixes=args.unsafe_fixes, diff=args.diff, add_noqa=args.add_noqa,
                          show_source=args.show_source, cache_dir=cache_dir, root=str(config.root),
                          max_file_seconds=limits.DEFAULT_MAX_FILE_SECONDS if config.max_file_seconds is None
                          else config.max_file_seconds,

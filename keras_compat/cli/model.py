@@ -54,6 +54,7 @@ class FileResult:
     lines: dict[int, str] = field(default_factory=dict)  # source lines for --show-source
     cached: bool = False
     cache_key: str | None = None  # the cache entry this file's findings are in now (None: none)
+    noqa_added: int = 0  # lines given a ``# noqa`` comment (--add-noqa)
     seconds: float = 0.0  # wall time spent on this file (reading, analysis, fixing)
     notebook: CellMap | None = None  # set for .ipynb files: findings' lines are in the concatenated cells
 
@@ -75,6 +76,7 @@ class RunOptions:
     root: str = "."
     max_file_seconds: float = 30.0  # per-file time limit (0: none); see keras_compat.cli.limits
     max_file_bytes: int = 5_000_000  # larger files are not read (0: no limit)
+    add_noqa: bool = False  # write ``# noqa: CODES`` on each line with a finding (--add-noqa)
 
 
 @dataclass
@@ -104,6 +106,8 @@ class Report:
             "suppressed": sum(len(r.suppressed) for r in self.results),
             "failed": sum(1 for r in self.results if r.failed),
             "cached": sum(1 for r in self.results if r.cached),
+            "noqa_added": sum(r.noqa_added for r in self.results),
+            "files_noqa": sum(1 for r in self.results if r.noqa_added),
         }
 
     def statistics(self) -> list[tuple[str, int]]:

@@ -74,6 +74,8 @@ def process_notebook(data: bytes, shown: str, relpath: str, settings: Settings, 
 
     for d in found:
         (result.suppressed if noqa_map.suppresses(d) else result.diagnostics).append(d)
+    if options.add_noqa and result.diagnostics:
+        module = _add_noqa(data, module, shown, relpath, settings, store, disk, result)
     result.notebook = _cell_map(module, result)
     if result.diagnostics:
         lines = physical_lines(module.display)
@@ -106,6 +108,60 @@ def _cell_diff(old: str, new: str, name: str) -> str:
     return unified_diff(old, new, name)
 
 
+def _rewritten(module: nb.Module, text: str, what: str) -> tuple[dict[int, str], bytes, nb.Notebook]:
+    """(changed cell sources, new file bytes, the new notebook) for new module ``text``: only the changed
+    sources are spliced into the JSON text, and the result must read back as intended."""
+    notebook = module.notebook
+    sources = module.split(text)
+    for number, source in sources.items():
+        if nb.mask(source).status != "python":
+            raise nb.NotebookError(f"cell {number} would not parse after {what}")
+    new_text = nb.splice(notebook, sources)
+    new_data = (b"\xef\xbb\xbf" if notebook.bom else b"") + new_text.encode("utf-8")
+    new_notebook = nb.read(new_data)
+    if [c.source for c in new_notebook.cells] != [sources.get(c.number, c.source) for c in notebook.cells]:
+        raise nb.NotebookError("the rewritten notebook does not read back as intended")
+    return sources, new_data, new_notebook
+
+
+def _add_noqa(data: bytes, module: nb.Module, shown: str, relpath: str, settings: Settings,
+              store: cache_mod.Cache | None, disk: str | None, result: FileResult) -> nb.Module:
+    """``--add-noqa`` for a notebook: the comments go into the cells' sources, spliced like fixes."""
+    if disk is None or module.notebook.spans is None:
+        if disk is not None:
+            result.notes.append(f"noqa comments not added: {module.notebook.why_not_fixable}")
+        return module
+    new_text, added, failed = noqa.add_comments(module.text, result.diagnostics)
+    _noqa_notes(result, failed)
+    if not added:
+        return module
+    try:
+        _, new_data, new_notebook = _rewritten(module, new_text, "adding noqa comments")
+        atomic_write(Path(disk), new_data, digest(data))
+    except (nb.NotebookError, WriteError) as exc:
+        result.notes.append(f"noqa comments not added: {exc}; the notebook is unchanged")
+        return module
+    _noqa_written(result, new_text, added)
+    result.cache_key = None  # positions and findings are unchanged, but the bytes are new: analysed next time
+    return nb.build(new_notebook)
+
+
+def _noqa_notes(result: FileResult, failed: list[int]) -> None:
+    for line in failed:
+        result.notes.append(f"line {line}: no noqa comment added: a '# noqa' inside a string on that line is "
+                            "read first (by flake8 too)")
+
+
+def _noqa_written(result: FileResult, new_text: str, added: int) -> None:
+    """Findings now suppressed by the comments written move from the report to the suppressed ones."""
+    written = noqa.build(new_text)
+    kept = [d for d in result.diagnostics if not written.suppresses(d)]
+    result.suppressed += [d for d in result.diagnostics if written.suppresses(d)]
+    result.diagnostics = kept
+    result.noqa_added = added
+    result.changed = True
+
+
 def _fix(data: bytes, module: nb.Module, found: list[Diagnostic], shown: str, relpath: str,
          settings: Settings, options: RunOptions, store: cache_mod.Cache | None, disk: str | None,
          result: FileResult) -> tuple[nb.Module, list[Diagnostic]]:
@@ -131,15 +187,7 @@ def _fix(data: bytes, module: nb.Module, found: list[Diagnostic], shown: str, re
         return module, found
     by_number = {c.cell.number: c for c in module.code_cells}
     try:
-        sources = module.split(fixed.text)
-        for number, source in sources.items():
-            if nb.mask(source).status != "python":
-                raise nb.NotebookError(f"cell {number} would not parse after fixing")
-        new_text = nb.splice(notebook, sources)
-        new_data = (b"\xef\xbb\xbf" if notebook.bom else b"") + new_text.encode("utf-8")
-        new_notebook = nb.read(new_data)
-        if [c.source for c in new_notebook.cells] != [sources.get(c.number, c.source) for c in notebook.cells]:
-            raise nb.NotebookError("the rewritten notebook does not read back as intended")
+        sources, new_data, new_notebook = _rewritten(module, fixed.text, "fixing")
     except nb.NotebookError as exc:
         result.notes.append(f"fixes not applied: {exc}; the notebook is unchanged")
         return module, found

@@ -215,6 +215,8 @@ def _process(data: bytes, shown: str, relpath: str, settings: Settings, options:
 
     for d in found:
         (result.suppressed if noqa_map.suppresses(d) else result.diagnostics).append(d)
+    if options.add_noqa and result.diagnostics and disk is not None:
+        final_text = _add_noqa(data, decoded, final_text, found, relpath, settings, store, disk, shown, result)
     if result.diagnostics:  # for --show-source, fingerprints and byte columns (rdjson)
         lines = _lines(final_text)
         wanted_lines = {n for d in result.diagnostics for n in (d.line, d.end_line)}
@@ -276,6 +278,37 @@ def _fix(data: bytes, decoded: Decoded, found: list[Diagnostic], shown: str, rel
         if store.put(new_key, fixed.remaining, noqa.build(fixed.text) if fixed.remaining else noqa.NoqaMap()):
             result.cache_key = new_key
     return fixed.text, fixed.remaining
+
+
+def _add_noqa(data: bytes, decoded: Decoded, text: str, found: list[Diagnostic], relpath: str,
+              settings: Settings, store: cache_mod.Cache | None, disk: str, shown: str,
+              result: FileResult) -> str:
+    """``--add-noqa``: write ``# noqa: CODES`` where flake8 reads it for each reported finding (a migration
+    baseline); returns the text now on disk. Written like a fix: the result must parse and encode back to
+    the same text, the file must not have changed meanwhile, the write is atomic."""
+    from keras_compat.cli.notebook import _noqa_notes, _noqa_written
+    from keras_compat.source import parse
+
+    new_text, added, failed = noqa.add_comments(text, result.diagnostics)
+    _noqa_notes(result, failed)
+    if not added:
+        return text
+    try:
+        parse(new_text)
+        new_data = encode(new_text, decoded)
+        if decode(new_data).text != new_text:
+            raise ValueError("the text does not read back the same")
+        atomic_write(Path(disk), new_data, digest(data))
+    except (SourceError, UnicodeEncodeError, ValueError, WriteError) as exc:
+        result.notes.append(f"noqa comments not added: {exc}; the file is unchanged")
+        return text
+    _noqa_written(result, new_text, added)
+    result.cache_key = None
+    if store is not None:  # columns and findings are unchanged: only the comments are new
+        new_key = cache_mod.key(new_data, relpath, settings, shown)
+        if store.put(new_key, found, noqa.build(new_text)):
+            result.cache_key = new_key
+    return new_text
 
 
 # -- process pool -------------------------------------------------------------------------------------
