@@ -60,6 +60,15 @@ def test_try_repo_runs_both_hooks(tmp_path: Path) -> None:
     repo.mkdir()
     (repo / "model.py").write_text(BAD, encoding="utf-8")
     (repo / "notes.txt").write_text("from keras.layers import Dense\n", encoding="utf-8")  # skipped
+    notebook = {"nbformat": 4, "nbformat_minor": 5, "metadata": {"language_info": {"name": "python"}},
+                "cells": [{"cell_type": "code", "id": "c1", "metadata": {}, "execution_count": None, "outputs": [],
+                           "source": ["from keras.layers import Dense\n", "layer = Dense(3, output_dim=4)\n"]}]}
+    import json
+
+    (repo / "nb.ipynb").write_text(json.dumps(notebook, indent=1) + "\n", encoding="utf-8")  # types_or: jupyter
+    (repo / "generated").mkdir()
+    (repo / "generated" / "gen.py").write_text(BAD, encoding="utf-8")  # excluded: --force-exclude holds
+    (repo / "pyproject.toml").write_text("[tool.keras-compat]\nextend-exclude = ['generated/']\n", encoding="utf-8")
     env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"), "GIT_AUTHOR_NAME": "t",
            "GIT_AUTHOR_EMAIL": "t@example.com", "GIT_COMMITTER_NAME": "t",
            "GIT_COMMITTER_EMAIL": "t@example.com",
@@ -77,7 +86,8 @@ def test_try_repo_runs_both_hooks(tmp_path: Path) -> None:
     assert proc.returncode == 1, out
     assert "keras-compat....." in out and "keras-compat (fix)" in out, out
     assert "model.py:3:" in out and "KC201" in out, out
-    assert "notes.txt:" not in out  # types_or: python, pyi
+    assert "notes.txt:" not in out  # types_or: python, pyi, jupyter
+    assert "nb.ipynb:cell 1:2:" in out and "gen.py" not in out, out
     assert "files were modified by this hook" in out, out
     fixed = (repo / "model.py").read_text(encoding="utf-8")
     assert fixed == "from keras.layers import Dense\n\nlayer = Dense(3, units=4)\n"
