@@ -177,7 +177,7 @@ def test_warm_run_reuses_cached_noqa_comments(tmp_path, capsys, monkeypatch) -> 
     def no_tokenizing(text):
         raise AssertionError("a warm run must not tokenize the file")
 
-    monkeypatch.setattr(noqa, "_multiline_ranges", no_tokenizing)
+    monkeypatch.setattr(noqa, "logical_ranges", no_tokenizing)
     warm = run(args, tmp_path, capsys, monkeypatch)
     assert calls == [] and warm[0] == cold[0] == 1
     assert json.loads(warm[1]) == json.loads(cold[1])
