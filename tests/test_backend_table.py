@@ -331,6 +331,12 @@ def test_tf_paths_exist_in_tensorflow_api():
     assert missing == []
 
 
+def test_keras3_notes_speak_of_keras3():
+    """The caveat of a keras3 message names no TensorFlow function and no TF rewrite (issue 21)."""
+    for e in BACKEND_FUNCTIONS:
+        assert not TF_TOKEN.findall(e.keras3_note) and "TF rewrite" not in e.keras3_note, e.name
+
+
 @pytest.mark.network
 def test_tf_api_reader_sanity():
     for path in ("tf.reduce_mean", "tf.nn.dropout", "tf.math.top_k",
@@ -367,6 +373,7 @@ def test_safe_rewrite_has_the_same_arguments(name):
 def test_keras3_paths_exist():
     texts = [(f"{e.name}.keras3", e.keras3 or "") for e in BACKEND_FUNCTIONS]
     texts += [(f"{e.name}.note", e.note) for e in BACKEND_FUNCTIONS]
+    texts += [(f"{e.name}.keras3_note", e.keras3_note) for e in BACKEND_FUNCTIONS]
     texts += [(f"TF1_ADVICE[{k}]", v) for k, v in TF1_ADVICE.items()]
     missing = [(where, token) for where, text in texts for token in KERAS_TOKEN.findall(text)
                if keras3_api().resolve(token) is None]

@@ -14,6 +14,7 @@ import pytest
 
 from test_backend_table import (
     BY_NAME,
+    _tf_keras,
     _exports,
     _keras3,
     _module_defs,
@@ -29,13 +30,12 @@ from test_backend_table import (
 from keras_compat.data.keras3 import (
     KERAS3_CHANGES,
     KERAS3_MODULES,
-    KERAS3_OPS_DROP_IN,
+    KERAS3_OPS_REWRITES,
     KERAS3_SHIM_ONLY,
     KERAS3_SHIM_ONLY_MODULES,
     KERAS3_VERSION,
     OPS_EQUIVALENTS,
 )
-from keras_compat.data.schema import Rewrite
 
 SRC = "keras/src"
 # TF defaults that differ textually from keras.ops' but mean the same: (file, the line that says so)
@@ -66,6 +66,11 @@ def _init(module: str, shim: bool = False):
 
 def _source_defs(relpath: str) -> dict[str, ast.AST]:
     return _module_defs(_keras3() / relpath)
+
+
+@functools.cache
+def tf_keras_training() -> ast.Module:
+    return ast.parse((_tf_keras() / "tf_keras/src/engine/training.py").read_text(encoding="utf-8"))
 
 
 def _method(relpath: str, cls: str, name: str) -> ast.FunctionDef:
@@ -123,20 +128,47 @@ def _ops_params(name: str) -> list[tuple[str, str | None]]:
     return _params(_module_defs(_keras3().joinpath(*module.split(".")).with_suffix(".py"))[attr])
 
 
-def _drop_in(entry) -> bool:
-    if entry.rewrite is not Rewrite.SAFE or not entry.in_tf_keras or not entry.keras3 or \
-            not re.fullmatch(r"keras\.ops\.\w+", entry.keras3):
-        return False
-    ours = _params(tf_keras_defs()[entry.name])
-    theirs = _ops_params(entry.keras3.rsplit(".", 1)[1])
-    if len(theirs) < len(ours) or any(d is None for _, d in theirs[len(ours):]):
-        return False
-    return all((i == 0 or a[0] == b[0]) and a[1] == b[1] for i, (a, b) in enumerate(zip(ours, theirs)))
+def _legacy_params(name: str) -> list[tuple[str, str | None]]:
+    return _params(_source_defs(f"{SRC}/legacy/backend.py")[name])
 
 
 @pytest.mark.network
-def test_ops_drop_in_set_is_exactly_the_compatible_safe_entries():
-    assert KERAS3_OPS_DROP_IN == {name for name, entry in BY_NAME.items() if _drop_in(entry)}
+def test_ops_rewrites_line_up_with_both_signatures():
+    """Each K function's parameters map position by position onto the keras.ops function's: same name unless
+    renamed, same default unless the Keras 2 default is written out; the ones keras.ops lacks are ``dropped``;
+    keras.ops' extra parameters have defaults. Read from the keras 3.15.1 wheel (legacy backend = the shim's
+    K.*) and checked to equal tf-keras 2.15's signatures."""
+    for name, rewrite in KERAS3_OPS_REWRITES.items():
+        ours = _legacy_params(name)
+        assert ours == _params(tf_keras_defs()[name]), name
+        assert rewrite.parameters == tuple(p for p, _ in ours), name
+        prefix, _, leaf = rewrite.ops.rpartition(".")
+        assert prefix == "keras.ops", rewrite.ops
+        theirs = _ops_params(leaf)
+        kept = [(p, d) for p, d in ours if p not in rewrite.dropped]
+        assert [p for p, _ in ours[: len(kept)]] == [p for p, _ in kept], f"{name}: dropped parameters come last"
+        renames, written = dict(rewrite.keywords), dict(rewrite.defaults)
+        assert set(renames) | set(rewrite.dropped) <= set(rewrite.parameters), name
+        assert len(theirs) >= len(kept), name
+        ops_defaults = dict(theirs)
+        for (param, default), (other, other_default) in zip(kept, theirs):
+            assert renames.get(param, param) == other, (name, param, other)
+            if other in written:  # the Keras 2 default, written out because keras.ops' differs
+                assert written[other] == default and other_default != default, (name, param)
+            else:  # a parameter K requires is always passed: keras.ops' default never applies
+                assert default is None or default == other_default, (name, param, default, other_default)
+        extra = [p for p, _ in theirs[len(kept):]]
+        assert all(ops_defaults[p] is not None for p in extra), name
+        for keyword, value in written.items():  # an extra keras.ops keyword that K's behaviour fixes
+            assert keyword in ops_defaults and ops_defaults[keyword] != value, (name, keyword)
+        module = _exports(_init("ops"))[leaf][0]
+        assert f"keras/src/ops/{module.rsplit('.', 1)[1]}.py {leaf}" in rewrite.source, (name, module)
+        assert f"keras {KERAS3_VERSION}" in rewrite.source and rewrite.since == "Keras 3.0", name
+
+
+def test_ops_rewrites_cover_the_backend_table_and_the_shim():
+    for name in KERAS3_OPS_REWRITES:
+        assert name in BY_NAME and BY_NAME[name].in_tf_keras, name
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -281,3 +313,29 @@ def test_fit_data_loading_keywords_are_gone():
 def test_every_change_cites_the_wheel():
     for change in KERAS3_CHANGES.values():
         assert f"keras {KERAS3_VERSION} keras/src/" in change.source and change.since == "Keras 3.0", change.key
+
+
+def test_model_checkpoint_facts():
+    init = _method(f"{SRC}/callbacks/model_checkpoint.py", "ModelCheckpoint", "__init__")
+    text = _text(init)
+    assert "if not self.filepath.endswith('.weights.h5')" in text and "raise ValueError" in text
+    assert KERAS3_CHANGES["save_weights.suffix"].values == (".weights.h5",)
+    exts = KERAS3_CHANGES["model_checkpoint.extensions"].values
+    assert f"for ext in {exts!r}" in text.replace('"', "'"), text
+    assert "period" not in {a.arg for a in init.args.args}
+
+
+def test_optimizers_have_learning_rate_and_no_lr():
+    text = (_keras3() / f"{SRC}/optimizers/base_optimizer.py").read_text(encoding="utf-8")
+    assert "def learning_rate(self)" in text and "@learning_rate.setter" in text
+    assert not re.search(r"def lr\b|\blr = property|self\.lr\b", text)
+    assert KERAS3_CHANGES["optimizer.learning_rate"].values == ("learning_rate",)
+
+
+def test_data_loading_defaults():
+    init = _method(f"{SRC}/trainers/data_adapters/py_dataset_adapter.py", "PyDataset", "__init__")
+    defaults = {f"{a.arg}={_text(d)}" for a, d in zip(init.args.args[-len(init.args.defaults):], init.args.defaults)}
+    assert set(KERAS3_CHANGES["fit.data_loading_defaults"].values) == defaults
+    fit = next(n for n in ast.walk(tf_keras_training()) if isinstance(n, ast.FunctionDef) and n.name == "fit")
+    fit_defaults = {f"{a.arg}={_text(d)}" for a, d in zip(fit.args.args[-len(fit.args.defaults):], fit.args.defaults)}
+    assert defaults <= fit_defaults

@@ -92,3 +92,11 @@ def test_pylint_accepts_the_generated_checkers() -> None:
     for checker in ours:
         assert isinstance(checker, BaseChecker)
         checker.check_consistency()
+
+
+def test_every_keras3_only_error_rule_is_proven_by_execution() -> None:
+    """A Keras 3 error claims that something raises or changes behaviour under Keras 3: its examples must be
+    run on Keras 3.15.1 (``Rule.execution``, tests/test_rule_execution.py)."""
+    unproven = [r.code for r in RULES if r.targets == ("keras3",) and r.severity.value == "error"
+                and (r.execution is None or "keras3" not in r.execution.runtimes)]
+    assert not unproven, f"keras3-only error rules without an execution on keras3: {unproven}"

@@ -75,6 +75,7 @@ BACKEND_FUNCTIONS: tuple[BackendFunction, ...] = (
         source="tf-keras 2.15 tf_keras/src/backend.py; reference e.1 #4",
         note="Keyword names differ (stop/step vs limit/delta). tf-keras casts only when dtype != 'int32', so the 'int32' default is never applied: K.arange(0., 5.) stays float32, like tf.range.",
         removed_in="Keras 3",
+        keras3_note="keras.ops.arange infers the dtype from its arguments, K.arange casts only when dtype is not 'int32'.",
     ),
     BackendFunction(
         name="argmax",
@@ -111,6 +112,7 @@ BACKEND_FUNCTIONS: tuple[BackendFunction, ...] = (
         source="tf-keras 2.15 tf_keras/src/backend.py; reference e.1 #8",
         note="Default axes: (x.ndim-1, y.ndim-1) if y is 2-D else (x.ndim-1, y.ndim-2); 2-D inputs get an expand/squeeze. No keras.ops equivalent.",
         removed_in="Keras 3",
+        keras3_note="No keras.ops equivalent: write the contraction with keras.ops.einsum or keras.ops.matmul for the ranks you use.",
     ),
     BackendFunction(
         name="batch_flatten",
@@ -119,6 +121,7 @@ BACKEND_FUNCTIONS: tuple[BackendFunction, ...] = (
         rewrite=Rewrite.CAUTION,
         source="tf-keras 2.15 tf_keras/src/backend.py; reference e.1 #9",
         removed_in="Keras 3",
+        keras3_note="Not a plain call; keras.layers.Flatten keeps the batch axis too.",
     ),
     BackendFunction(
         name="batch_get_value",
@@ -128,6 +131,7 @@ BACKEND_FUNCTIONS: tuple[BackendFunction, ...] = (
         source="tf-keras 2.15 tf_keras/src/backend.py; reference e.1 #10",
         note="Not a plain call; eager only (raises inside tf.function).",
         removed_in="Keras 3",
+        keras3_note="Not a plain call; eager only.",
     ),
     BackendFunction(
         name="batch_normalization",
@@ -137,6 +141,7 @@ BACKEND_FUNCTIONS: tuple[BackendFunction, ...] = (
         source="tf-keras 2.15 tf_keras/src/backend.py; reference e.1 #11",
         note="epsilon defaults to 1e-3 in Keras 2 but is required by TF; keras.ops takes axis as 4th positional argument - rewrite with keywords only.",
         removed_in="Keras 3",
+        keras3_note="keras.ops takes axis as the 4th positional argument and has no default epsilon: pass everything by keyword.",
     ),
     BackendFunction(
         name="batch_set_value",
@@ -146,6 +151,7 @@ BACKEND_FUNCTIONS: tuple[BackendFunction, ...] = (
         source="tf-keras 2.15 tf_keras/src/backend.py; reference e.1 #12",
         note="Not a plain call.",
         removed_in="Keras 3",
+        keras3_note="Not a plain call.",
     ),
     BackendFunction(
         name="bias_add",
@@ -164,6 +170,7 @@ BACKEND_FUNCTIONS: tuple[BackendFunction, ...] = (
         source="tf-keras 2.15 tf_keras/src/backend.py; reference e.1 #14",
         note="Element-wise (shape of the inputs); keras.losses.binary_crossentropy averages the last axis. K.sigmoid outputs carry _keras_logits, which K.binary_crossentropy uses.",
         removed_in="Keras 3",
+        keras3_note="Element-wise like the backend function; K.binary_crossentropy also recovers the logits of a K.sigmoid output, keras.ops only when from_logits=True is passed with the logits.",
     ),
     BackendFunction(
         name="binary_focal_crossentropy",
@@ -173,6 +180,7 @@ BACKEND_FUNCTIONS: tuple[BackendFunction, ...] = (
         source="tf-keras 2.15 tf_keras/src/backend.py; reference e.1 #15",
         note="No TF op; the keras.losses version reduces the last axis whereas the backend one is element-wise.",
         removed_in="Keras 3",
+        keras3_note="The keras.losses function reduces the last axis; the backend one is element-wise.",
     ),
     BackendFunction(
         name="cast",
@@ -190,6 +198,7 @@ BACKEND_FUNCTIONS: tuple[BackendFunction, ...] = (
         source="tf-keras 2.15 tf_keras/src/backend.py; reference e.1 #17",
         note="Keras 2 returns a NumPy array for NumPy/Python input and a tensor otherwise.",
         removed_in="Keras 3",
+        keras3_note="Keras 2 returns a NumPy array for NumPy/Python input and a tensor otherwise.",
     ),
     BackendFunction(
         name="categorical_crossentropy",
@@ -208,6 +217,7 @@ BACKEND_FUNCTIONS: tuple[BackendFunction, ...] = (
         source="tf-keras 2.15 tf_keras/src/backend.py; reference e.1 #19",
         note="Added in late Keras 2.x (not in multi-backend Keras); no TF op.",
         removed_in="Keras 3",
+        keras3_note="The keras.losses function takes the same arguments; check its reduction.",
     ),
     BackendFunction(
         name="clear_session",
@@ -225,6 +235,7 @@ BACKEND_FUNCTIONS: tuple[BackendFunction, ...] = (
         source="tf-keras 2.15 tf_keras/src/backend.py; reference e.1 #21",
         note="Positional order matches but keywords differ (clip_value_min/clip_value_max; keras.ops x_min/x_max). Keras 2 maps None bounds to -inf/+inf (tf.clip_by_value rejects None) and raises max to min when max < min for Python numbers.",
         removed_in="Keras 3",
+        keras3_note="The keywords are x_min/x_max in keras.ops; Keras 2 maps None bounds to -inf/+inf and raises max_value to min_value when it is smaller.",
     ),
     BackendFunction(
         name="concatenate",
@@ -234,6 +245,7 @@ BACKEND_FUNCTIONS: tuple[BackendFunction, ...] = (
         source="tf-keras 2.15 tf_keras/src/backend.py; reference e.1 #22",
         note="tf.concat has no default axis; keras.ops.concatenate defaults to axis=0; Keras 2 defaults to -1 (and handles all-sparse lists).",
         removed_in="Keras 3",
+        keras3_note="keras.ops.concatenate defaults to axis=0, K.concatenate to -1: write axis=-1.",
     ),
     BackendFunction(
         name="constant",
@@ -243,6 +255,7 @@ BACKEND_FUNCTIONS: tuple[BackendFunction, ...] = (
         source="tf-keras 2.15 tf_keras/src/backend.py; reference e.1 #23",
         note="dtype=None means floatx in Keras 2: K.constant(1) is float32 but tf.constant(1) is int32 - always pass dtype.",
         removed_in="Keras 3",
+        keras3_note="dtype=None means floatx in Keras 2: pass dtype=keras.config.floatx().",
     ),
     BackendFunction(
         name="control_dependencies",
@@ -262,6 +275,7 @@ BACKEND_FUNCTIONS: tuple[BackendFunction, ...] = (
         source="tf-keras 2.15 tf_keras/src/backend.py; reference e.1 #24",
         note="Keras 2 implements padding='causal' by left-padding first; data_format vocabulary differs.",
         removed_in="Keras 3",
+        keras3_note="Keras 2 implements padding='causal' by left-padding first; check the argument names of keras.ops.conv.",
     ),
     BackendFunction(
         name="conv2d",
@@ -271,6 +285,7 @@ BACKEND_FUNCTIONS: tuple[BackendFunction, ...] = (
         source="tf-keras 2.15 tf_keras/src/backend.py; reference e.1 #25",
         note="data_format strings differ ('channels_last' vs 'NHWC'); padding is upper-case in TF.",
         removed_in="Keras 3",
+        keras3_note="Check the argument names and defaults of keras.ops.conv.",
     ),
     BackendFunction(
         name="conv2d_transpose",
@@ -288,6 +303,7 @@ BACKEND_FUNCTIONS: tuple[BackendFunction, ...] = (
         source="tf-keras 2.15 tf_keras/src/backend.py; reference e.1 #27",
         note="data_format strings differ ('channels_last' vs 'NDHWC').",
         removed_in="Keras 3",
+        keras3_note="Check the argument names and defaults of keras.ops.conv.",
     ),
     BackendFunction(
         name="conv3d_transpose",
@@ -314,6 +330,7 @@ BACKEND_FUNCTIONS: tuple[BackendFunction, ...] = (
         source="tf-keras 2.15 tf_keras/src/backend.py; reference e.1 #29",
         note="Not a plain call.",
         removed_in="Keras 3",
+        keras3_note="Not a plain call.",
     ),
     BackendFunction(
         name="ctc_batch_cost",
@@ -348,6 +365,7 @@ BACKEND_FUNCTIONS: tuple[BackendFunction, ...] = (
         source="tf-keras 2.15 tf_keras/src/backend.py; reference e.1 #33",
         note="TF rewrite is 1:1 (axis=0 default in both); keras.ops.cumprod defaults to axis=None (flattens) - write axis=0.",
         removed_in="Keras 3",
+        keras3_note="keras.ops.cumprod defaults to axis=None (flattened), K.cumprod to 0: write axis=0.",
     ),
     BackendFunction(
         name="cumsum",
@@ -357,6 +375,7 @@ BACKEND_FUNCTIONS: tuple[BackendFunction, ...] = (
         source="tf-keras 2.15 tf_keras/src/backend.py; reference e.1 #34",
         note="TF rewrite is 1:1 (axis=0 default in both); keras.ops.cumsum defaults to axis=None (flattens) - write axis=0.",
         removed_in="Keras 3",
+        keras3_note="keras.ops.cumsum defaults to axis=None (flattened), K.cumsum to 0: write axis=0.",
     ),
     BackendFunction(
         name="depthwise_conv2d",
@@ -366,6 +385,7 @@ BACKEND_FUNCTIONS: tuple[BackendFunction, ...] = (
         source="tf-keras 2.15 tf_keras/src/backend.py; reference e.1 #35",
         note="TF wants 4-element strides and 'NHWC'/'NCHW'.",
         removed_in="Keras 3",
+        keras3_note="Check the argument names and defaults of keras.ops.depthwise_conv.",
     ),
     BackendFunction(
         name="dot",
@@ -375,6 +395,7 @@ BACKEND_FUNCTIONS: tuple[BackendFunction, ...] = (
         source="tf-keras 2.15 tf_keras/src/backend.py; reference e.1 #36",
         note="K.dot on rank > 2 is a tensordot, not a batched matmul: K.dot((2,3,4),(5,4,6)) -> (2,3,5,6) while tf.matmul raises. Sparse x uses sparse_dense_matmul.",
         removed_in="Keras 3",
+        keras3_note="keras.ops.dot follows NumPy dot, which is what K.dot computes on rank > 2 too (not a batched matmul).",
     ),
     BackendFunction(
         name="dropout",
@@ -384,6 +405,7 @@ BACKEND_FUNCTIONS: tuple[BackendFunction, ...] = (
         source="tf-keras 2.15 tf_keras/src/backend.py; reference e.1 #37",
         note="Keyword level= becomes rate=; seed=None draws a NumPy seed. Always active (no training check) in every version - gate it on training yourself.",
         removed_in="Keras 3",
+        keras3_note="The keyword level= becomes rate=; it is always active: gate it on training yourself, with a keras.random.SeedGenerator as seed in layers.",
     ),
     BackendFunction(
         name="dtype",
@@ -393,6 +415,7 @@ BACKEND_FUNCTIONS: tuple[BackendFunction, ...] = (
         source="tf-keras 2.15 tf_keras/src/backend.py; reference e.1 #38",
         note="Not a plain call; returns a string in all three.",
         removed_in="Keras 3",
+        keras3_note="Not a plain call; returns a string.",
     ),
     BackendFunction(
         name="eager",
@@ -438,6 +461,7 @@ BACKEND_FUNCTIONS: tuple[BackendFunction, ...] = (
         source="tf-keras 2.15 tf_keras/src/backend.py; reference e.1 #42",
         note="Not a plain call; in TF1 graph mode it ran a session (works eagerly in TF2).",
         removed_in="Keras 3",
+        keras3_note="Not a plain call.",
     ),
     BackendFunction(
         name="exp",
@@ -455,6 +479,7 @@ BACKEND_FUNCTIONS: tuple[BackendFunction, ...] = (
         source="tf-keras 2.15 tf_keras/src/backend.py; reference e.1 #44",
         note="axis is mandatory in TF and keras.ops - insert -1 when omitted.",
         removed_in="Keras 3",
+        keras3_note="axis is required by keras.ops.expand_dims: write axis=-1 when omitted.",
     ),
     BackendFunction(
         name="experimental",
@@ -473,6 +498,7 @@ BACKEND_FUNCTIONS: tuple[BackendFunction, ...] = (
         source="tf-keras 2.15 tf_keras/src/backend.py; reference e.1 #46",
         note="Keras 2 returns a Variable (dtype floatx).",
         removed_in="Keras 3",
+        keras3_note="Keras 2 returns a Variable (dtype floatx), keras.ops.eye a tensor.",
     ),
     BackendFunction(
         name="flatten",
@@ -482,6 +508,7 @@ BACKEND_FUNCTIONS: tuple[BackendFunction, ...] = (
         source="tf-keras 2.15 tf_keras/src/backend.py; reference e.1 #47",
         note="Not a plain call; flattens everything including the batch axis.",
         removed_in="Keras 3",
+        keras3_note="Not a plain call; flattens everything including the batch axis.",
     ),
     BackendFunction(
         name="floatx",
@@ -499,6 +526,7 @@ BACKEND_FUNCTIONS: tuple[BackendFunction, ...] = (
         source="tf-keras 2.15 tf_keras/src/backend.py; reference e.1 #49",
         note="tf.foldl's 4th positional is parallel_iterations, not name.",
         removed_in="Keras 3",
+        keras3_note="keras.ops.scan carries the accumulator differently: port by hand.",
     ),
     BackendFunction(
         name="foldr",
@@ -508,6 +536,7 @@ BACKEND_FUNCTIONS: tuple[BackendFunction, ...] = (
         source="tf-keras 2.15 tf_keras/src/backend.py; reference e.1 #50",
         note="tf.foldr's 4th positional is parallel_iterations, not name.",
         removed_in="Keras 3",
+        keras3_note="keras.ops.scan carries the accumulator differently: port by hand.",
     ),
     BackendFunction(
         name="function",
@@ -526,6 +555,7 @@ BACKEND_FUNCTIONS: tuple[BackendFunction, ...] = (
         source="tf-keras 2.15 tf_keras/src/backend.py; reference e.1 #52",
         note="TF rewrite is 1:1 (axis 0); keras.ops.take defaults to axis=None and indexes the flattened tensor - write axis=0.",
         removed_in="Keras 3",
+        keras3_note="keras.ops.take flattens without axis: write axis=0.",
     ),
     BackendFunction(
         name="get_session",
@@ -553,6 +583,7 @@ BACKEND_FUNCTIONS: tuple[BackendFunction, ...] = (
         source="tf-keras 2.15 tf_keras/src/backend.py; reference e.1 #55",
         note="Not a plain call; in TF1 graph mode it ran a session.",
         removed_in="Keras 3",
+        keras3_note="Not a plain call.",
     ),
     BackendFunction(
         name="get_variable_shape",
@@ -563,6 +594,7 @@ BACKEND_FUNCTIONS: tuple[BackendFunction, ...] = (
         in_tf_keras=False,
         note="Not a plain call (alias of int_shape).",
         removed_in="tf.keras (Keras 2.4 and later)",
+        keras3_note="Not a plain call (alias of int_shape).",
     ),
     BackendFunction(
         name="gradients",
@@ -607,6 +639,7 @@ BACKEND_FUNCTIONS: tuple[BackendFunction, ...] = (
         in_tf_keras=False,
         note="keras.ops.identity(n) builds an identity MATRIX - never map by name.",
         removed_in="tf.keras (Keras 2.4 and later)",
+        keras3_note="keras.ops.identity(n) builds an identity MATRIX - use keras.ops.copy.",
     ),
     BackendFunction(
         name="image_data_format",
@@ -628,12 +661,13 @@ BACKEND_FUNCTIONS: tuple[BackendFunction, ...] = (
     ),
     BackendFunction(
         name="in_test_phase",
-        tf="use the training argument of call() + Python if / tf.cond",
-        keras3=None,
+        tf="the training argument of call() + Python if / tf.cond",
+        keras3="the training argument of call()",
         rewrite=Rewrite.MANUAL,
         source="tf-keras 2.15 tf_keras/src/backend.py; reference e.1 #61",
         note="Works in tf.keras 2.x (reads the call-context training flag); removed in Keras 3 and its shim. Belongs to the training rules.",
         removed_in="Keras 3",
+        keras3_note="Branch on the training argument of call() (a Python if, or keras.ops.cond on tensors).",
     ),
     BackendFunction(
         name="in_top_k",
@@ -643,15 +677,17 @@ BACKEND_FUNCTIONS: tuple[BackendFunction, ...] = (
         source="tf-keras 2.15 tf_keras/src/backend.py; reference e.1 #62",
         note="Argument ORDER is swapped in TF2 and keras.ops (targets first).",
         removed_in="Keras 3",
+        keras3_note="Argument ORDER is swapped in keras.ops (targets first).",
     ),
     BackendFunction(
         name="in_train_phase",
-        tf="use the training argument of call() + Python if / tf.cond",
-        keras3=None,
+        tf="the training argument of call() + Python if / tf.cond",
+        keras3="the training argument of call()",
         rewrite=Rewrite.MANUAL,
         source="tf-keras 2.15 tf_keras/src/backend.py; reference e.1 #63",
         note="Works in tf.keras 2.x (reads the call-context training flag, verified); removed in Keras 3 and its shim. Belongs to the training rules.",
         removed_in="Keras 3",
+        keras3_note="Branch on the training argument of call() (a Python if, or keras.ops.cond on tensors).",
     ),
     BackendFunction(
         name="int_shape",
@@ -661,6 +697,7 @@ BACKEND_FUNCTIONS: tuple[BackendFunction, ...] = (
         source="tf-keras 2.15 tf_keras/src/backend.py; reference e.1 #64",
         note="Not a plain call; returns None for unknown rank.",
         removed_in="Keras 3",
+        keras3_note="Not a plain call; returns None for unknown rank.",
     ),
     BackendFunction(
         name="is_keras_tensor",
@@ -725,6 +762,7 @@ BACKEND_FUNCTIONS: tuple[BackendFunction, ...] = (
         source="tf-keras 2.15 tf_keras/src/backend.py; reference e.1 #67",
         note="TF rewrite is 1:1 (Keras 2 calls it with axis=None = whole tensor); keras.ops.normalize defaults to axis=-1 and its epsilon differs.",
         removed_in="Keras 3",
+        keras3_note="keras.ops.normalize defaults to axis=-1 (K.l2_normalize: None, the whole tensor) and its epsilon differs.",
     ),
     BackendFunction(
         name="learning_phase",
@@ -812,6 +850,7 @@ BACKEND_FUNCTIONS: tuple[BackendFunction, ...] = (
         source="tf-keras 2.15 tf_keras/src/backend.py; reference e.1 #76",
         note="tf.map_fn's 3rd positional is dtype, not name; use fn_output_signature instead of dtype in TF2.",
         removed_in="Keras 3",
+        keras3_note="keras.ops.map takes no name= or dtype=.",
     ),
     BackendFunction(
         name="max",
@@ -862,6 +901,7 @@ BACKEND_FUNCTIONS: tuple[BackendFunction, ...] = (
         source="tf-keras 2.15 tf_keras/src/backend.py; reference e.1 #82",
         note="TF2 path is a plain EMA; the TF1 path used zero-debiased assign_moving_average - results differ.",
         removed_in="Keras 3",
+        keras3_note="Assign the moving average by hand (variable.assign).",
     ),
     BackendFunction(
         name="name_scope",
@@ -925,6 +965,7 @@ BACKEND_FUNCTIONS: tuple[BackendFunction, ...] = (
         source="tf-keras 2.15 tf_keras/src/backend.py; reference e.1 #88",
         note="Keras 2 returns a Variable (dtype floatx) when the shape is fully defined.",
         removed_in="Keras 3",
+        keras3_note="Keras 2 returns a Variable when the shape is fully defined, keras.ops.ones a tensor; layer state belongs in add_weight().",
     ),
     BackendFunction(
         name="ones_like",
@@ -960,6 +1001,7 @@ BACKEND_FUNCTIONS: tuple[BackendFunction, ...] = (
         source="tf-keras 2.15 tf_keras/src/backend.py; reference e.1 #92",
         note="Default strides differ: Keras 2 (1, 1); keras.ops strides=None -> pool_size.",
         removed_in="Keras 3",
+        keras3_note="Default strides differ: Keras 2 (1, 1); keras.ops strides=None means pool_size.",
     ),
     BackendFunction(
         name="pool3d",
@@ -969,6 +1011,7 @@ BACKEND_FUNCTIONS: tuple[BackendFunction, ...] = (
         source="tf-keras 2.15 tf_keras/src/backend.py; reference e.1 #93",
         note="Default strides differ: Keras 2 (1, 1, 1); keras.ops strides=None -> pool_size.",
         removed_in="Keras 3",
+        keras3_note="Default strides differ: Keras 2 (1, 1, 1); keras.ops strides=None means pool_size.",
     ),
     BackendFunction(
         name="pow",
@@ -1004,6 +1047,7 @@ BACKEND_FUNCTIONS: tuple[BackendFunction, ...] = (
         source="tf-keras 2.15 tf_keras/src/backend.py; reference e.1 #97",
         note="Keras 3 equivalence UNVERIFIED; seed caveat as random_uniform.",
         removed_in="Keras 3",
+        keras3_note="keras.random ops are stateless for an int seed: use a keras.random.SeedGenerator in layers.",
     ),
     BackendFunction(
         name="random_binomial",
@@ -1013,6 +1057,7 @@ BACKEND_FUNCTIONS: tuple[BackendFunction, ...] = (
         source="tf-keras 2.15 tf_keras/src/backend.py; reference e.1 #98",
         note="Deprecated alias of random_bernoulli in tf.keras; not in the Keras 3 shim.",
         removed_in="Keras 3",
+        keras3_note="keras.random ops are stateless for an int seed: use a keras.random.SeedGenerator in layers.",
     ),
     BackendFunction(
         name="random_normal",
@@ -1022,6 +1067,7 @@ BACKEND_FUNCTIONS: tuple[BackendFunction, ...] = (
         source="tf-keras 2.15 tf_keras/src/backend.py; reference e.1 #99",
         note="dtype=None means floatx and seed=None draws a NumPy seed; Keras 3 random ops are stateless for an int seed (use keras.random.SeedGenerator in layers).",
         removed_in="Keras 3",
+        keras3_note="Keras 2 draws a NumPy seed when seed=None; keras.random ops are stateless for an int seed (use a keras.random.SeedGenerator in layers).",
     ),
     BackendFunction(
         name="random_normal_variable",
@@ -1030,6 +1076,7 @@ BACKEND_FUNCTIONS: tuple[BackendFunction, ...] = (
         rewrite=Rewrite.CAUTION,
         source="tf-keras 2.15 tf_keras/src/backend.py; reference e.1 #100",
         removed_in="Keras 3",
+        keras3_note="A keras.Variable is tracked by layers; the TensorFlow variable of Keras 2 is not.",
     ),
     BackendFunction(
         name="random_uniform",
@@ -1039,6 +1086,7 @@ BACKEND_FUNCTIONS: tuple[BackendFunction, ...] = (
         source="tf-keras 2.15 tf_keras/src/backend.py; reference e.1 #101",
         note="dtype=None means floatx and seed=None draws a NumPy seed; tf.random.uniform's maxval defaults to None (1 for floats).",
         removed_in="Keras 3",
+        keras3_note="Keras 2 draws a NumPy seed when seed=None; keras.random ops are stateless for an int seed (use a keras.random.SeedGenerator in layers).",
     ),
     BackendFunction(
         name="random_uniform_variable",
@@ -1048,6 +1096,7 @@ BACKEND_FUNCTIONS: tuple[BackendFunction, ...] = (
         source="tf-keras 2.15 tf_keras/src/backend.py; reference e.1 #102",
         note="Keras 2 draws a NumPy seed when seed=None.",
         removed_in="Keras 3",
+        keras3_note="A keras.Variable is tracked by layers; the TensorFlow variable of Keras 2 is not.",
     ),
     BackendFunction(
         name="relu",
@@ -1057,6 +1106,7 @@ BACKEND_FUNCTIONS: tuple[BackendFunction, ...] = (
         source="tf-keras 2.15 tf_keras/src/backend.py; reference e.1 #103",
         note="alpha is called negative_slope in Keras 3; keras.ops.relu takes no parameters.",
         removed_in="Keras 3",
+        keras3_note="alpha is called negative_slope in keras.activations.relu; keras.ops.relu takes no parameters.",
     ),
     BackendFunction(
         name="repeat",
@@ -1066,6 +1116,7 @@ BACKEND_FUNCTIONS: tuple[BackendFunction, ...] = (
         source="tf-keras 2.15 tf_keras/src/backend.py; reference e.1 #104",
         note="K.repeat is RepeatVector: keras.ops.repeat(x2d, 4) is NumPy repeat and flattens to (24,). Never map K.repeat -> ops.repeat.",
         removed_in="Keras 3",
+        keras3_note="K.repeat is RepeatVector: keras.ops.repeat is NumPy repeat - never map K.repeat to keras.ops.repeat.",
     ),
     BackendFunction(
         name="repeat_elements",
@@ -1118,6 +1169,7 @@ BACKEND_FUNCTIONS: tuple[BackendFunction, ...] = (
         source="tf-keras 2.15 tf_keras/src/backend.py; reference e.1 #110",
         note="tf.reverse needs a list of axes; Keras 2 wraps an int.",
         removed_in="Keras 3",
+        keras3_note="keras.ops.flip's keyword is axis.",
     ),
     BackendFunction(
         name="rnn",
@@ -1127,6 +1179,7 @@ BACKEND_FUNCTIONS: tuple[BackendFunction, ...] = (
         source="tf-keras 2.15 tf_keras/src/backend.py; reference e.1 #111",
         note="No keras.ops equivalent (shim only).",
         removed_in="Keras 3",
+        keras3_note="No keras.ops equivalent: use a keras.layers.RNN with a cell.",
     ),
     BackendFunction(
         name="round",
@@ -1154,6 +1207,7 @@ BACKEND_FUNCTIONS: tuple[BackendFunction, ...] = (
         source="tf-keras 2.15 tf_keras/src/backend.py; reference e.1 #113",
         note="TF op wants 4-element strides and 'NHWC'/'NCHW'.",
         removed_in="Keras 3",
+        keras3_note="Check the argument names and defaults of keras.ops.separable_conv.",
     ),
     BackendFunction(
         name="set_epsilon",
@@ -1215,6 +1269,7 @@ BACKEND_FUNCTIONS: tuple[BackendFunction, ...] = (
         source="tf-keras 2.15 tf_keras/src/backend.py; reference e.1 #119",
         note="Not a plain call. Common idiom K.set_value(opt.lr, v): Keras 3 optimizers have no .lr (verified) - use opt.learning_rate = v.",
         removed_in="Keras 3",
+        keras3_note="Not a plain call: variable.assign(value); for K.set_value(opt.lr, v) write opt.learning_rate = v (Keras 3 optimizers have no lr).",
     ),
     BackendFunction(
         name="shape",
@@ -1224,6 +1279,7 @@ BACKEND_FUNCTIONS: tuple[BackendFunction, ...] = (
         source="tf-keras 2.15 tf_keras/src/backend.py; reference e.1 #120",
         note="TF rewrite is 1:1 (dynamic int32 tensor); keras.ops.shape returns a Python tuple (entries may be dynamic).",
         removed_in="Keras 3",
+        keras3_note="keras.ops.shape returns a tuple (entries may be dynamic), K.shape a tensor.",
     ),
     BackendFunction(
         name="sigmoid",
@@ -1330,6 +1386,7 @@ BACKEND_FUNCTIONS: tuple[BackendFunction, ...] = (
         source="tf-keras 2.15 tf_keras/src/backend.py; reference e.1 #130",
         note="Keras 2 clamps negatives: K.sqrt(-1.) == 0.0, tf.sqrt(-1.) is NaN.",
         removed_in="Keras 3",
+        keras3_note="Keras 2 clamps negatives: K.sqrt(-1.) == 0.0, keras.ops.sqrt(-1.) is NaN.",
     ),
     BackendFunction(
         name="square",
@@ -1372,6 +1429,7 @@ BACKEND_FUNCTIONS: tuple[BackendFunction, ...] = (
         source="tf-keras 2.15 tf_keras/src/backend.py; reference e.1 #135",
         note="For a list/tuple input Keras 2 returns a lazy map object (tf.stop_gradient would stack it).",
         removed_in="Keras 3",
+        keras3_note="For a list/tuple input Keras 2 returns a lazy map object.",
     ),
     BackendFunction(
         name="sum",
@@ -1389,6 +1447,7 @@ BACKEND_FUNCTIONS: tuple[BackendFunction, ...] = (
         source="tf-keras 2.15 tf_keras/src/backend.py; reference e.1 #137",
         note="keras.ops.switch is an *index*-based branch selector - not equivalent. Keras 2 also accepts callables and broadcasts a lower-rank condition.",
         removed_in="Keras 3",
+        keras3_note="keras.ops.switch is an *index*-based branch selector - not equivalent; Keras 2 also accepts callables and broadcasts a lower-rank condition.",
     ),
     BackendFunction(
         name="symbolic",
@@ -1425,6 +1484,7 @@ BACKEND_FUNCTIONS: tuple[BackendFunction, ...] = (
         source="tf-keras 2.15 tf_keras/src/backend.py; reference e.1 #140",
         note="Keras 2 wraps an int n into [n]; keyword n= is multiples= in TF.",
         removed_in="Keras 3",
+        keras3_note="Keras 2 wraps an int n into [n]; the keyword is repeats in keras.ops.",
     ),
     BackendFunction(
         name="to_dense",
@@ -1452,6 +1512,7 @@ BACKEND_FUNCTIONS: tuple[BackendFunction, ...] = (
         source="tf-keras 2.15 tf_keras/src/backend.py; reference e.1 #143",
         note="dtype=None means floatx and seed=None draws a NumPy seed.",
         removed_in="Keras 3",
+        keras3_note="Keras 2 draws a NumPy seed when seed=None; keras.random ops are stateless for an int seed.",
     ),
     BackendFunction(
         name="update",
@@ -1461,6 +1522,7 @@ BACKEND_FUNCTIONS: tuple[BackendFunction, ...] = (
         source="tf-keras 2.15 tf_keras/src/backend.py; reference e.1 #144",
         note="Not a plain call; TF1 returned an assign op to run.",
         removed_in="Keras 3",
+        keras3_note="Not a plain call.",
     ),
     BackendFunction(
         name="update_add",
@@ -1470,6 +1532,7 @@ BACKEND_FUNCTIONS: tuple[BackendFunction, ...] = (
         source="tf-keras 2.15 tf_keras/src/backend.py; reference e.1 #145",
         note="Not a plain call.",
         removed_in="Keras 3",
+        keras3_note="Not a plain call.",
     ),
     BackendFunction(
         name="update_sub",
@@ -1479,6 +1542,7 @@ BACKEND_FUNCTIONS: tuple[BackendFunction, ...] = (
         source="tf-keras 2.15 tf_keras/src/backend.py; reference e.1 #146",
         note="Not a plain call.",
         removed_in="Keras 3",
+        keras3_note="Not a plain call.",
     ),
     BackendFunction(
         name="v1_variable_initialization",
@@ -1507,6 +1571,7 @@ BACKEND_FUNCTIONS: tuple[BackendFunction, ...] = (
         source="tf-keras 2.15 tf_keras/src/backend.py; reference e.1 #148",
         note="Default dtype is floatx (float32), not inferred; scipy sparse input becomes a tf.SparseTensor.",
         removed_in="Keras 3",
+        keras3_note="A keras.Variable is tracked by layers (the TensorFlow variable of Keras 2 is not); its dtype defaults to floatx only for float values.",
     ),
     BackendFunction(
         name="zeros",
@@ -1516,6 +1581,7 @@ BACKEND_FUNCTIONS: tuple[BackendFunction, ...] = (
         source="tf-keras 2.15 tf_keras/src/backend.py; reference e.1 #149",
         note="Returns a tf.Variable (ResourceVariable) when the shape is fully known (verified); tf.zeros returns a constant.",
         removed_in="Keras 3",
+        keras3_note="Keras 2 returns a Variable when the shape is fully defined, keras.ops.zeros a tensor; layer state belongs in add_weight().",
     ),
     BackendFunction(
         name="zeros_like",

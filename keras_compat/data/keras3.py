@@ -11,8 +11,8 @@ the official migration guide), d.2 and d.3.
   but ``keras`` does not (or exports as another object): rewriting such an import from ``tensorflow.keras`` to
   ``keras`` would break it or change it.
 * :data:`KERAS3_SHIM_ONLY_MODULES`: shim modules without a native counterpart.
-* :data:`KERAS3_OPS_DROP_IN`: ``K.*`` functions whose ``keras3`` field (``keras.ops.X``) takes the same
-  parameters (names after the first, order, defaults) and whose TF rewrite is SAFE: the callee alone changes.
+* :data:`KERAS3_OPS_REWRITES`: ``K.*`` calls with a mechanical ``keras.ops`` rewrite (callee, renamed keywords,
+  Keras 2 defaults written out), checked against both signatures and by running both calls.
 * :data:`OPS_EQUIVALENTS`: TensorFlow ops with a ``keras.ops`` equivalent (KC304).
 * :data:`KERAS3_CHANGES`: the removals and behaviour changes of group 5, with the values the rules use.
 """
@@ -20,9 +20,9 @@ the official migration guide), d.2 and d.3.
 from __future__ import annotations
 
 from keras_compat.data.backend import KERAS3_BACKEND, KERAS3_TF_KERAS_SHIM
-from keras_compat.data.schema import Keras3Change, OpsEquivalent
+from keras_compat.data.schema import Keras3Change, OpsEquivalent, OpsRewrite
 
-__all__ = ["KERAS3_CHANGES", "KERAS3_MODULES", "KERAS3_OPS_DROP_IN", "KERAS3_SHIM_ONLY", "KERAS3_SHIM_ONLY_MODULES",
+__all__ = ["KERAS3_CHANGES", "KERAS3_MODULES", "KERAS3_OPS_REWRITES", "KERAS3_SHIM_ONLY", "KERAS3_SHIM_ONLY_MODULES",
            "KERAS3_VERSION", "OPS_EQUIVALENTS"]
 
 KERAS3_VERSION = "3.15.1"
@@ -64,10 +64,66 @@ KERAS3_SHIM_ONLY: dict[str, frozenset[str]] = {
 
 KERAS3_SHIM_ONLY_MODULES: frozenset[str] = frozenset({"preprocessing.text"})
 
-KERAS3_OPS_DROP_IN: frozenset[str] = frozenset({
-    "abs", "cast", "cos", "exp", "log", "max", "min", "prod", "round", "sigmoid", "sign", "sin", "softmax",
-    "softplus", "softsign", "square", "stack", "sum", "tanh", "transpose",
-})
+#: The parameters of each K function in order (keras 3.15.1 keras/src/legacy/backend.py = tf-keras 2.15).
+_K_PARAMETERS: dict[str, tuple[str, ...]] = {
+    "abs": ("x",), "all": ("x", "axis", "keepdims"), "any": ("x", "axis", "keepdims"), "argmax": ("x", "axis"),
+    "argmin": ("x", "axis"), "cast": ("x", "dtype"), "concatenate": ("tensors", "axis"), "cos": ("x",),
+    "cumprod": ("x", "axis"), "cumsum": ("x", "axis"), "dot": ("x", "y"), "elu": ("x", "alpha"), "equal": ("x", "y"),
+    "exp": ("x",), "expand_dims": ("x", "axis"), "gather": ("reference", "indices"), "greater": ("x", "y"),
+    "greater_equal": ("x", "y"), "less": ("x", "y"), "less_equal": ("x", "y"), "log": ("x",),
+    "max": ("x", "axis", "keepdims"), "maximum": ("x", "y"), "mean": ("x", "axis", "keepdims"),
+    "min": ("x", "axis", "keepdims"), "minimum": ("x", "y"), "ndim": ("x",), "not_equal": ("x", "y"),
+    "one_hot": ("indices", "num_classes"), "ones_like": ("x", "dtype", "name"),
+    "permute_dimensions": ("x", "pattern"), "pow": ("x", "a"), "prod": ("x", "axis", "keepdims"),
+    "repeat_elements": ("x", "rep", "axis"), "reshape": ("x", "shape"), "reverse": ("x", "axes"), "round": ("x",),
+    "sigmoid": ("x",), "sign": ("x",), "sin": ("x",), "softmax": ("x", "axis"), "softplus": ("x",),
+    "softsign": ("x",), "square": ("x",), "squeeze": ("x", "axis"), "stack": ("x", "axis"),
+    "std": ("x", "axis", "keepdims"), "sum": ("x", "axis", "keepdims"), "tanh": ("x",), "transpose": ("x",),
+    "var": ("x", "axis", "keepdims"), "zeros_like": ("x", "dtype", "name"),
+}
+
+
+def _rewrite(name: str, ops: str, module: str, **fields: object) -> OpsRewrite:
+    leaf = ops.rsplit(".", 1)[-1]
+    return OpsRewrite(name=name, ops=ops, parameters=_K_PARAMETERS[name], since="Keras 3.0",
+                      source=f"{_WHEEL} keras/src/ops/{module}.py {leaf}; keras/src/legacy/backend.py {name}",
+                      **fields)  # type: ignore[arg-type]
+
+
+_X12 = (("x", "x1"), ("y", "x2"))
+
+#: ``K.*`` calls with a mechanical ``keras.ops`` rewrite, by K name (KC301/KC303/KC532 fixes under keras3).
+KERAS3_OPS_REWRITES: dict[str, OpsRewrite] = {r.name: r for r in (
+    # same parameters, same defaults: only the callee changes
+    *(_rewrite(n, f"keras.ops.{n}", "numpy") for n in (
+        "abs", "all", "any", "cos", "exp", "log", "max", "mean", "min", "prod", "round", "sign", "sin",
+        "square", "stack", "std", "sum", "tanh", "transpose", "var", "ndim")),
+    *(_rewrite(n, f"keras.ops.{n}", "nn") for n in ("sigmoid", "softmax", "softplus", "softsign", "elu")),
+    _rewrite("cast", "keras.ops.cast", "core"),
+    # the second operand is x2 in keras.ops
+    *(_rewrite(n, f"keras.ops.{n}", "numpy", keywords=_X12) for n in (
+        "equal", "not_equal", "greater", "greater_equal", "less", "less_equal", "maximum", "minimum", "dot")),
+    _rewrite("pow", "keras.ops.power", "numpy", keywords=(("x", "x1"), ("a", "x2"))),
+    # renamed parameters
+    _rewrite("reshape", "keras.ops.reshape", "numpy", keywords=(("shape", "newshape"),)),
+    _rewrite("permute_dimensions", "keras.ops.transpose", "numpy", keywords=(("pattern", "axes"),)),
+    _rewrite("repeat_elements", "keras.ops.repeat", "numpy", keywords=(("rep", "repeats"),)),
+    _rewrite("reverse", "keras.ops.flip", "numpy", keywords=(("axes", "axis"),)),
+    _rewrite("one_hot", "keras.ops.one_hot", "nn", keywords=(("indices", "x"),)),
+    _rewrite("squeeze", "keras.ops.squeeze", "numpy"),
+    # Keras 2 defaults that keras.ops does not share: written out
+    _rewrite("argmax", "keras.ops.argmax", "numpy", defaults=(("axis", "-1"),)),
+    _rewrite("argmin", "keras.ops.argmin", "numpy", defaults=(("axis", "-1"),)),
+    _rewrite("concatenate", "keras.ops.concatenate", "numpy", keywords=(("tensors", "xs"),),
+             defaults=(("axis", "-1"),)),
+    _rewrite("cumsum", "keras.ops.cumsum", "numpy", defaults=(("axis", "0"),)),
+    _rewrite("cumprod", "keras.ops.cumprod", "numpy", defaults=(("axis", "0"),)),
+    _rewrite("expand_dims", "keras.ops.expand_dims", "numpy", defaults=(("axis", "-1"),)),
+    _rewrite("gather", "keras.ops.take", "numpy", keywords=(("reference", "x"),), defaults=(("axis", "0"),)),
+    # parameters keras.ops does not have: rewritten only when the call does not pass them
+    _rewrite("zeros_like", "keras.ops.zeros_like", "numpy", dropped=("name",)),
+    _rewrite("ones_like", "keras.ops.ones_like", "numpy", dropped=("name",)),
+)}
 
 _MIG3 = "reference d.1 [MIG3] (keras.io/guides/migrating_to_keras_3, 'backend-agnostic code')"
 _PROMOTION = ("keras.ops follows NumPy/JAX dtype promotion: integer input gives a float result where the TF op "
@@ -185,6 +241,17 @@ KERAS3_CHANGES: dict[str, Keras3Change] = {c.key: c for c in (
                 ".weights.json with max_shard_size)",
         since="Keras 3.0", source=f"{_SAVING} save_weights", values=(".weights.h5",)),
     Keras3Change(
+        key="model_checkpoint.extensions",
+        summary="ModelCheckpoint raises ValueError at construction unless its filepath ends in .keras or .h5 "
+                "(.weights.h5 with save_weights_only=True)",
+        since="Keras 3.0", source=f"{_WHEEL} keras/src/callbacks/model_checkpoint.py ModelCheckpoint.__init__",
+        values=(".keras", ".h5")),
+    Keras3Change(
+        key="optimizer.learning_rate",
+        summary="optimizers have a learning_rate property (with a setter) and no lr attribute",
+        since="Keras 3.0", source=f"{_WHEEL} keras/src/optimizers/base_optimizer.py BaseOptimizer.learning_rate",
+        values=("learning_rate",)),
+    Keras3Change(
         key="add_metric",
         summary="Layer.add_metric() always raises NotImplementedError: add metrics in compile(metrics=[...]) or "
                 "create metric trackers in __init__/build and call update_state()",
@@ -206,4 +273,12 @@ KERAS3_CHANGES: dict[str, Keras3Change] = {c.key: c for c in (
         source=f"{_TRAINER} fit/evaluate/predict; keras/src/trainers/data_adapters/py_dataset_adapter.py "
                "PyDataset.__init__; reference d.2",
         values=("workers", "use_multiprocessing", "max_queue_size")),
+    Keras3Change(
+        key="fit.data_loading_defaults",
+        summary="the defaults of those arguments, the same in tf.keras fit()/evaluate()/predict() and in the "
+                "keras.utils.PyDataset constructor: passing them changed nothing, so deleting them loses nothing",
+        since="Keras 3.0",
+        source=f"{_WHEEL} keras/src/trainers/data_adapters/py_dataset_adapter.py PyDataset.__init__; tf-keras 2.15 "
+               "tf_keras/src/engine/training.py Model.fit",
+        values=("workers=1", "use_multiprocessing=False", "max_queue_size=10")),
 )}

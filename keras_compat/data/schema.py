@@ -143,6 +143,7 @@ class BackendFunction:
     in_tf_keras: bool = True  # False for multi-backend-only helpers (absent from tf.keras)
     note: str = ""
     removed_in: str = ""
+    keras3_note: str = ""  # the caveat of a keras3 message (``note`` speaks of the TensorFlow rewrite)
     extra: dict[str, str] = field(default_factory=dict)
 
 
@@ -166,6 +167,29 @@ class OpsEquivalent:
     keywords: tuple[str, ...] = ()
     fixable: bool = True
     note: str = ""
+
+
+@dataclass(frozen=True)
+class OpsRewrite:
+    """A ``K.*`` call rewritten to ``keras.ops`` under ``keras-target = keras3`` (KC301, KC303, KC532 fixes).
+
+    Parameters line up by position (the K function's i-th parameter is the ``keras.ops`` function's i-th);
+    ``keywords`` renames the ones whose names differ (``pattern`` -> ``axes``); ``defaults`` lists
+    ``keras.ops`` keywords and the value that reproduces Keras 2, written out when the call does not pass the
+    matching K parameter (``K.argmax(x)`` -> ``keras.ops.argmax(x, axis=-1)``; ``K.gather`` always works on
+    axis 0, which ``keras.ops.take`` must be told); ``dropped`` the K parameters ``keras.ops`` lacks
+    (a call passing one is not rewritten). Checked against both signatures by ``tests/test_keras3_table.py``
+    and by running the rewritten calls next to the originals (``tests/test_keras3_ops_rewrites.py``).
+    """
+
+    name: str
+    ops: str
+    parameters: tuple[str, ...]  # the K function's parameters, in order
+    since: str
+    source: str
+    keywords: tuple[tuple[str, str], ...] = ()
+    defaults: tuple[tuple[str, str], ...] = ()
+    dropped: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from keras_compat.rules import (  # noqa: F401
     imports,
     internal,
     keras3,
+    keras3_training,
     layer_contract,
     legacy_api,
     model_contract,

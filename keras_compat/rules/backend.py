@@ -8,9 +8,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from keras_compat.context import Context
-from keras_compat.data.backend import BACKEND_FUNCTIONS, CONFIG_FUNCTIONS, TF1_ADVICE
-from keras_compat.data.schema import BackendFunction, Rewrite
-from keras_compat.data.keras3 import KERAS3_OPS_DROP_IN
+from keras_compat.data.backend import BACKEND_FUNCTIONS, CONFIG_FUNCTIONS, KERAS3_BACKEND, KERAS3_TF_KERAS_SHIM, TF1_ADVICE
+from keras_compat.data.keras3 import KERAS3_OPS_REWRITES
+from keras_compat.data.schema import BackendFunction, OpsRewrite, Rewrite
 from keras_compat.diagnostics import Diagnostic, Edit, Fix
 from keras_compat.importer import ensure_import
 from keras_compat.layers import classifier
@@ -128,23 +128,40 @@ def replacement(entry: BackendFunction, target: str = "tf-keras", use: BackendUs
 
 
 def _keras3_replacement(entry: BackendFunction, use: BackendUse | None) -> tuple[str, str]:
-    """Keras 3: the ``keras.ops`` (or ``keras.config``/``keras.random``) spelling from the table's keras3 field."""
-    if entry.keras3:
+    """Keras 3: the ``keras.ops`` rewrite (``KERAS3_OPS_REWRITES``), else the table's keras3 field; the caveat is
+    the table's ``keras3_note`` (``note`` speaks of the TensorFlow rewrite)."""
+    rewrite = KERAS3_OPS_REWRITES.get(entry.name)
+    if rewrite is not None:
+        text = rewrite.ops
+        if rewrite.defaults:
+            text += "(..., " + ", ".join(f"{k}={v}" for k, v in rewrite.defaults) + ")"
+    elif entry.keras3:
         text = entry.keras3
     elif entry.tf:
         text = f"{entry.tf} on the TensorFlow backend only (no keras.ops equivalent)"
     else:
         text = "a rewrite by hand (no Keras 3 equivalent)"
-    notes = []
-    if entry.name not in KERAS3_OPS_DROP_IN:
-        if entry.note:
-            notes.append(f"not a drop-in rewrite: {_first_sentence(entry.note)}")
-        elif entry.keras3 and _DOTTED_KERAS.match(entry.keras3):
-            notes.append("check the argument names and defaults")
-    if use is not None and not entry.in_keras3 and keras_name(use.qualname) is not None and \
-            keras_name(use.qualname).flavour is Flavour.KERAS:  # type: ignore[union-attr]
-        notes.append(f"keras.backend.{entry.name} does not exist in Keras 3")
-    return text, f" ({'; '.join(notes)})" if notes else ""
+    if entry.keras3_note:
+        return text, f" ({entry.keras3_note.rstrip('.')})"
+    if rewrite is None and entry.keras3 and _DOTTED_KERAS.match(entry.keras3):
+        return text, " (check the argument names and defaults)"
+    return text, ""
+
+
+def absent_in_target(ctx: Context, use: BackendUse) -> str | None:
+    """Under ``keras-target = keras3``: the backend module that lacks ``use`` (``keras.backend`` keeps 14
+    configuration functions, the ``tf.keras`` shim most legacy ones), or None when it exists there or when
+    the spelling is not Keras 3's (``tf_keras``, ``extra-backend-aliases``)."""
+    if ctx.settings.target != "keras3" or use.entry is None:
+        return None
+    name = keras_name(use.qualname)
+    if name is None:
+        return None
+    if name.flavour is Flavour.KERAS:
+        return None if use.name in KERAS3_BACKEND else "keras.backend"
+    if name.flavour is Flavour.TF_KERAS:
+        return None if use.name in KERAS3_TF_KERAS_SHIM else "tensorflow.keras.backend (the tf.keras shim)"
+    return None
 
 
 def keras_ops_spelling(ctx: Context, at: ast.AST) -> tuple[str, Edit | None] | None:
@@ -172,15 +189,60 @@ def keras_ops_callee_fix(ctx: Context, call: ast.Call, ops_path: str) -> Fix | N
     return ctx.fix(f"Replace {ctx.segment(call.func)} with {target}", edits, safe=False)
 
 
-def _keras3_rewrite_fix(ctx: Context, call: ast.Call, entry: BackendFunction) -> Fix | None:
-    if entry.name not in KERAS3_OPS_DROP_IN or not entry.keras3:
+def ops_rewrite_fix(ctx: Context, call: ast.Call, name: str) -> Fix | None:
+    """Unsafe fix under keras3: ``K.<name>(...)`` -> ``keras.ops.<op>(...)`` as ``KERAS3_OPS_REWRITES`` says
+    (keywords renamed, the Keras 2 defaults that keras.ops does not share written out). Only through an
+    attribute (``K.mean``): a function imported by name would leave its failing import behind."""
+    rewrite = KERAS3_OPS_REWRITES.get(name)
+    if rewrite is None or not isinstance(call.func, ast.Attribute):
         return None
-    return keras_ops_callee_fix(ctx, call, entry.keras3)
+    if any(isinstance(a, ast.Starred) for a in call.args) or len(call.args) > len(rewrite.parameters):
+        return None
+    from keras_compat.rules.legacy_api import _keyword_name_edit
+
+    passed = set(rewrite.parameters[:len(call.args)])
+    renames = dict(rewrite.keywords)
+    edits: list[Edit] = []
+    for kw in call.keywords:
+        if kw.arg is None or kw.arg not in rewrite.parameters or kw.arg in rewrite.dropped or kw.arg in passed:
+            return None
+        passed.add(kw.arg)
+        if kw.arg in renames:
+            edits.append(_keyword_name_edit(ctx, kw, renames[kw.arg]))
+    source_of = {new: old for old, new in rewrite.keywords}
+    written = [f"{k}={v}" for k, v in rewrite.defaults if source_of.get(k, k) not in passed]
+    if written:
+        items = [*call.args, *call.keywords]
+        if not items:
+            return None
+        line, col = max(ctx.range(item)[2:] for item in items)
+        edits.append(Edit(line, col, line, col, ", " + ", ".join(written)))
+    return _ops_callee_fix(ctx, call.func, rewrite, edits, written)
+
+
+def ops_reference_fix(ctx: Context, node: ast.Attribute, name: str) -> Fix | None:
+    """Unsafe fix under keras3 for a function passed uncalled (``Lambda(K.square)``): only where the
+    ``keras.ops`` function takes the same parameters with the same defaults."""
+    rewrite = KERAS3_OPS_REWRITES.get(name)
+    if rewrite is None or rewrite.keywords or rewrite.defaults or rewrite.dropped:
+        return None
+    return _ops_callee_fix(ctx, node, rewrite, [], [])
+
+
+def _ops_callee_fix(ctx: Context, func: ast.AST, rewrite: OpsRewrite, edits: list[Edit],
+                    written: list[str]) -> Fix | None:
+    spelled = keras_ops_spelling(ctx, func)
+    if spelled is None:
+        return None
+    prefix, import_edit = spelled
+    target = f"{prefix}.{rewrite.ops.rsplit('.', 1)[1]}"
+    title = f"Replace {ctx.segment(func)} with {target}" + (f" and write {', '.join(written)}" if written else "")
+    return ctx.fix(title, [*([import_edit] if import_edit else []), ctx.replace(func, target), *edits], safe=False)
 
 
 def _rewrite_fix(ctx: Context, call: ast.Call, entry: BackendFunction) -> Fix | None:
     if ctx.settings.target == "keras3":
-        return _keras3_rewrite_fix(ctx, call, entry)
+        return ops_rewrite_fix(ctx, call, entry.name)
     if entry.rewrite is not Rewrite.SAFE or not entry.tf or not _DOTTED_TF.match(entry.tf):
         return None
     spelled = ensure_import(ctx, "tensorflow", "tf", at=call)
@@ -222,6 +284,15 @@ def _in_layer(ctx: Context, node: ast.AST) -> str | None:
     return found[0].name
 
 
+_KERAS3_FIX_DOC = (
+    "With `keras-target = keras3` the rewrite goes to `keras.ops` (an existing `from keras import ops` is "
+    "reused, else `import keras` is added) for the functions with a mechanical `keras.ops` rewrite (table "
+    "`KERAS3_OPS_REWRITES`: `K.sum` -> `keras.ops.sum`, `K.permute_dimensions(x, pattern=p)` -> "
+    "`keras.ops.transpose(x, axes=p)`, `K.argmax(x)` -> `keras.ops.argmax(x, axis=-1)` with the Keras 2 default "
+    "written out, ...), checked against both signatures in the keras 3.15.1 wheel and by running each "
+    "rewritten call next to the original; only through the module (`K.sum`), not for functions imported by "
+    "name. Still unsafe because `keras.ops` follows NumPy dtype promotion and returns backend tensors for "
+    "NumPy input.")
 _ALIASES_DOC = ("Calls are recognised through every spelling of the backend module: `import keras.backend as "
                 "K`, `from keras import backend as K`, `from tensorflow.keras import backend as K`, "
                 "`tf.keras.backend.sum`, functions imported by name from a backend module, and the "
@@ -243,7 +314,8 @@ _ALIASES_DOC = ("Calls are recognised through every spelling of the backend modu
          "none. " + _ALIASES_DOC + " Configuration reads "
          "(`K.floatx()`, `K.epsilon()`, `K.image_data_format()`) are not reported.",
     why="`keras.backend` in Keras 3 only keeps a handful of configuration functions: `K.mean` & co. raise "
-        "`AttributeError` there, and a layer full of them has to be rewritten before it runs. Native "
+        "`AttributeError` there (reported as KC532 under `keras-target = keras3`), and a layer full of them "
+        "has to be rewritten before it runs. Native "
         "TensorFlow calls work in tf.keras 2.x and with Keras 3 on the TensorFlow backend. Several "
         "functions differ subtly from their TensorFlow namesake (axis defaults, `K.dot` on rank > 2, "
         "`K.batch_dot`, bool handling of `K.mean`): the message says so and no fix is offered for them.",
@@ -252,11 +324,7 @@ _ALIASES_DOC = ("Calls are recognised through every spelling of the backend modu
                "`import tensorflow as tf` is added when the module has no TensorFlow binding (an existing "
                "alias such as `tfl` is reused). Unsafe because a `K.*` call also accepts NumPy input and "
                "the layer may still be used with a non-TensorFlow Keras 3 backend. No fix when `tf` is "
-               "bound to something else. With `keras-target = keras3` the rewrite goes to `keras.ops` (an "
-               "existing `from keras import ops` is reused, else `import keras` is added) and only for the "
-               "functions whose `keras.ops` namesake takes the same parameters with the same defaults (`K.sum` -> "
-               "`keras.ops.sum`; table `KERAS3_OPS_DROP_IN`, checked against the keras 3.15.1 sources); still "
-               "unsafe because `keras.ops` follows NumPy dtype promotion.",
+               "bound to something else. " + _KERAS3_FIX_DOC,
     bad=(
         Bad("import tensorflow.keras.backend as K\nfrom tensorflow.keras.layers import Layer\n\nclass Sum(Layer):\n"
             "    def call(self, x):\n        return K.sum(x, axis=1)  # error: KC301\n",
@@ -265,17 +333,17 @@ _ALIASES_DOC = ("Calls are recognised through every spelling of the backend modu
                   "    def call(self, x):\n        return tf.reduce_sum(x, axis=1)  "
                   "# error: KC301\n",
             unsafe=True, targets=("tf-keras",)),
-        Bad("from keras import backend as K\nfrom keras.layers import Layer\n\nclass Sum(Layer):\n"
-            "    def call(self, x):\n        return K.sum(x, axis=1)  # error: KC301\n",
-            fixed="import keras\nfrom keras import backend as K\nfrom keras.layers import Layer\n\nclass Sum(Layer):\n"
-                  "    def call(self, x):\n        return keras.ops.sum(x, axis=1)  # error: KC301\n",
+        Bad("from tensorflow.keras import backend as K\nfrom tensorflow.keras.layers import Layer\n\n"
+            "class Sum(Layer):\n    def call(self, x):\n        return K.sum(x, axis=1)  # error: KC301\n",
+            fixed="import keras\nfrom tensorflow.keras import backend as K\nfrom tensorflow.keras.layers import Layer\n\n"
+                  "class Sum(Layer):\n    def call(self, x):\n        return keras.ops.sum(x, axis=1)  # error: KC301\n",
             unsafe=True, targets=("keras3",)),
-        Bad("from keras import layers, ops\nimport keras.backend as K\n\nclass Flat(layers.Layer):\n"
-            "    def call(self, x):\n        y = K.reshape(x, (-1,))  # error: KC301\n"
-            "        return K.max(y, axis=0)  # error: KC301\n",
-            fixed="from keras import layers, ops\nimport keras.backend as K\n\nclass Flat(layers.Layer):\n"
-                  "    def call(self, x):\n        y = K.reshape(x, (-1,))  # error: KC301\n"
-                  "        return ops.max(y, axis=0)  # error: KC301\n",
+        Bad("from keras import layers, ops\nimport tensorflow.keras.backend as K\n\nclass Flat(layers.Layer):\n"
+            "    def call(self, x):\n        y = K.permute_dimensions(x, pattern=(1, 0))  # error: KC301\n"
+            "        return K.argmax(y)  # error: KC301\n",
+            fixed="from keras import layers, ops\nimport tensorflow.keras.backend as K\n\nclass Flat(layers.Layer):\n"
+                  "    def call(self, x):\n        y = ops.transpose(x, axes=(1, 0))  # error: KC301\n"
+                  "        return ops.argmax(y, axis=-1)  # error: KC301\n",
             unsafe=True, targets=("keras3",)),
         Bad('"""Layers."""\nimport tensorflow as tfl\nfrom tensorflow.keras import backend as K\n'
             "from tensorflow.keras import layers\n\nclass Base(layers.Layer):\n    pass\n\n"
@@ -289,7 +357,8 @@ _ALIASES_DOC = ("Calls are recognised through every spelling of the backend modu
         Bad("import tensorflow as tf\n\nclass Dot(tf.keras.layers.Layer):\n    def call(self, a, b):\n"
             "        return tf.keras.backend.batch_dot(a, b)  # error: KC301\n"),
         Bad("from keras.engine.topology import Layer\nfrom keras.backend import concatenate\n\n"
-            "class Cat(Layer):\n    def call(self, xs):\n        return concatenate(xs)  # error: KC301\n"),
+            "class Cat(Layer):\n    def call(self, xs):\n        return concatenate(xs)  # error: KC301\n",
+            targets=("tf-keras",)),
     ),
     good=(
         "import tensorflow as tf\nfrom tensorflow import keras\n\nclass Sum(keras.layers.Layer):\n"
@@ -309,7 +378,7 @@ def backend_call_in_layer(ctx: Context) -> Iterator[Diagnostic]:
     rewritable = [(call, use) for call, use in _backend_calls(ctx) if is_rewritable(use)]
     claimed = claimed_calls(ctx) if rewritable else set()  # analyses every layer's call(): only when needed
     for call, use in rewritable:
-        if id(call) in claimed:
+        if id(call) in claimed or absent_in_target(ctx, use):
             continue
         layer = _in_layer(ctx, call)
         if layer is None:
@@ -388,34 +457,50 @@ def _removed_fields(ctx: Context, node: ast.AST, use: BackendUse) -> dict[str, s
     severity=Severity.CONVENTION,
     message="backend call {callee}(): use {replacement}{caveat}",
     summary="Keras backend (`K.*`) call outside custom layers (losses, metrics, helpers)",
+    fix=FixAvailability.SOMETIMES,
     what="Finds calls through the Keras 2 backend module outside the methods of custom layers and models: "
          "in loss and metric functions, `Loss`/`Metric`/`Callback` classes, `Lambda` helpers and module "
          "code. Same table and messages as KC301, at convention level so teams can enable or ignore it "
          "separately. " + _ALIASES_DOC + " Configuration reads are not reported.",
-    why="The same calls raise `AttributeError` under Keras 3's `keras.backend`; outside layers they are "
-        "usually easy to port (`K.mean` -> `tf.reduce_mean` or `keras.ops.mean`), but they are not bugs "
-        "under tf.keras 2.x. With `keras-target = keras3` the message names the `keras.ops` equivalent and, "
-        "for calls through standalone `keras.backend`, says that the function does not exist in Keras 3 "
-        "(the `tf.keras.backend` shim of TF >= 2.16 still has most of them).",
-    fix_safety="No automatic fix (see KC301 for the rewrite inside layers).",
+    why="Outside layers these calls are usually easy to port (`K.mean` -> `tf.reduce_mean` or "
+        "`keras.ops.mean`), and they are not bugs where the function exists: in tf.keras 2.x, and with "
+        "`keras-target = keras3` in the `tf.keras.backend` shim of TF >= 2.16, which keeps most of them. "
+        "Under keras3 a call of a function the target's backend module lacks (any `keras.backend.mean`, "
+        "`tf.keras.backend.random_binomial`) raises, and is reported as the error KC532 instead.",
+    fix_safety="No fix under `keras-target = tf-keras` (see KC301 for the TensorFlow rewrite inside layers). "
+               "Unsafe under keras3, as KC301's: " + _KERAS3_FIX_DOC,
     bad=(
         Bad("from keras import backend as K\n\ndef mean_q(y_true, y_pred):\n"
-            "    return K.mean(K.max(y_pred, axis=-1))  # error: KC303, KC303\n"),
-        Bad("import tensorflow as tf\n\ndef huber(x):\n    return tf.keras.backend.square(x)  # error: KC303\n"),
+            "    return K.mean(K.max(y_pred, axis=-1))  # error: KC303, KC303\n", targets=("tf-keras",)),
+        Bad("import tensorflow as tf\n\ndef huber(x):\n    return tf.keras.backend.square(x)  # error: KC303\n",
+            targets=("tf-keras",)),
+        Bad("import tensorflow as tf\n\ndef huber(x):\n    return tf.keras.backend.square(x)  # error: KC303\n",
+            fixed="import keras\nimport tensorflow as tf\n\ndef huber(x):\n"
+                  "    return keras.ops.square(x)  # error: KC303\n", unsafe=True, targets=("keras3",)),
+        Bad("from tensorflow.keras import backend as K\n\ndef acc(y_true, y_pred):\n"
+            "    return K.mean(K.equal(K.argmax(y_true), K.argmax(y_pred)))  # error: KC303, KC303, KC303, KC303\n",
+            fixed="import keras\nfrom tensorflow.keras import backend as K\n\ndef acc(y_true, y_pred):\n"
+                  "    return keras.ops.mean(keras.ops.equal(keras.ops.argmax(y_true, axis=-1), "
+                  "keras.ops.argmax(y_pred, axis=-1)))  # error: KC303, KC303, KC303, KC303\n",
+            unsafe=True, targets=("keras3",)),
         Bad("import keras.backend as K\nfrom keras.losses import Loss\n\nclass MyLoss(Loss):\n"
-            "    def call(self, y_true, y_pred):\n        return K.abs(y_true - y_pred)  # error: KC303\n"),
+            "    def call(self, y_true, y_pred):\n        return K.abs(y_true - y_pred)  # error: KC303\n",
+            targets=("tf-keras",)),
     ),
     good=(
         "import tensorflow as tf\n\ndef mean_q(y_true, y_pred):\n    return tf.reduce_mean(y_pred)\n",
         "from keras import backend as K\nEPS = K.epsilon()\nDTYPE = K.floatx()\n",
         "import keras.backend as K\nfrom keras.layers import Layer\n\nclass Sum(Layer):\n"
         "    def call(self, x):\n        return K.sum(x)  # inside a layer: KC301, not KC303\n",
+        Good("import keras.backend as K\n\ndef mean_q(y_true, y_pred):\n    return K.mean(y_pred)  # KC532\n",
+             targets=("keras3",)),
     ),
 )
 def backend_call(ctx: Context) -> Iterator[Diagnostic]:
     for call, use in _backend_calls(ctx):
-        if not is_rewritable(use) or _in_layer(ctx, call) is not None:
+        if not is_rewritable(use) or absent_in_target(ctx, use) or _in_layer(ctx, call) is not None:
             continue
         assert use.entry is not None
         target, caveat = replacement(use.entry, ctx.settings.target, use)
-        yield ctx.report("KC303", call, None, callee=ctx.segment(call.func), replacement=target, caveat=caveat)
+        fix = ops_rewrite_fix(ctx, call, use.entry.name) if ctx.settings.target == "keras3" else None
+        yield ctx.report("KC303", call, fix, callee=ctx.segment(call.func), replacement=target, caveat=caveat)

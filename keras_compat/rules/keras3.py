@@ -12,7 +12,7 @@ from keras_compat.data.keras3 import KERAS3_CHANGES, OPS_EQUIVALENTS
 from keras_compat.data.schema import OpsEquivalent
 from keras_compat.diagnostics import Diagnostic, Fix
 from keras_compat.layers import classifier
-from keras_compat.registry import Bad, Execution, FixAvailability, Severity, rule
+from keras_compat.registry import Bad, Execution, FixAvailability, Good, Severity, rule
 from keras_compat.rules.backend import in_legacy_branch, keras_ops_callee_fix
 from keras_compat.rules.imports import imports_package
 from keras_compat.rules.legacy_api import _delete_keyword, _method_call, _receiver_kind
@@ -263,8 +263,22 @@ def _native_name(path: str) -> str:
     good=(
         "import keras\nmodel = keras.Sequential([keras.layers.Dense(1)])\nmodel.save('my_model.keras')\n",
         "import keras\nmodel.export('saved_model/my_model')\n",
-        "import keras\nfrom PIL import Image\nimg = Image.open('a.png')\nimg.save('b.bmp')\ncanvas.save('plot')\n",
+        Good("import keras\nfrom PIL import Image\nimg = Image.open('a.png')\nimg.save('b.bmp')\ncanvas.save('plot')\n",
+             runs=False),
         "import keras\nmodel.save(path)\n",
+    ),
+    execution=Execution(
+        runtimes=_K3,
+        expect=r"ValueError: Invalid filepath extension for saving|ValueError: The `save_format` argument is "
+               r"deprecated|KerasLogged: The `save_format` argument is deprecated in Keras 3|ValueError: The "
+               r"following argument\(s\) are not supported",
+        prelude="import logging\nimport keras\n\n\nclass KerasLogged(Exception):\n    pass\n\n\n"
+                "class _Raise(logging.Handler):\n    def emit(self, record):\n"
+                "        if 'save_format' in record.getMessage():\n"
+                "            raise KerasLogged(record.getMessage())\n\n\n"
+                "logging.getLogger('absl').addHandler(_Raise())\n"
+                "inp = keras.Input((3,))\nmodel = net = keras.Model(inp, keras.layers.Dense(1)(inp))\n"
+                "model.save('a.keras')\nexport_dir, out_dir, sigs, path = 'export', 'out', None, 'model.keras'\n",
     ),
 )
 def savedmodel_save(ctx: Context) -> Iterator[Diagnostic]:
@@ -494,17 +508,24 @@ def add_metric(ctx: Context) -> Iterator[Diagnostic]:
     bad=(
         Bad("import keras\nmodel = keras.Model(inp, out)\n"
             "model.add_loss(keras.ops.mean(out))  # error: KC505\n"),
-        Bad("from keras import layers\n\nclass Reg(layers.Layer):\n    def build(self, shape):\n"
-            "        self.w = self.add_weight(shape=shape)\n"
-            "        self.add_loss(lambda: 1e-3 * keras.ops.sum(self.w ** 2))  # error: KC505\n"),
+        Bad("import keras\nfrom keras import layers\n\nclass Reg(layers.Layer):\n"
+            "    def build(self, input_shape):\n        self.w = self.add_weight(shape=input_shape[1:])\n"
+            "        self.add_loss(lambda: 1e-3 * keras.ops.sum(self.w ** 2))  # error: KC505\n\n"
+            "    def call(self, x):\n        return x * self.w\n\n\nReg()(keras.ops.ones((2, 3)))\n"),
     ),
     good=(
         "from keras import layers, ops\n\nclass Reg(layers.Layer):\n    def call(self, x):\n"
-        "        self.add_loss(1e-3 * ops.sum(x ** 2))\n        return x\n",
+        "        self.add_loss(1e-3 * ops.sum(x ** 2))\n        return x\n\n\nReg()(ops.ones((2, 3)))\n",
         "import keras\nmodel.compile(optimizer='adam', loss='mse')\n",
         "def add_loss(self, value):\n    return value\n",
-        "import keras\nfrom .base import BaseLayer\n\nclass Reg(BaseLayer):\n    def call(self, x):\n"
-        "        self.add_loss(keras.ops.sum(x ** 2))\n        return x\n",
+        Good("import keras\nfrom .base import BaseLayer\n\nclass Reg(BaseLayer):\n    def call(self, x):\n"
+             "        self.add_loss(keras.ops.sum(x ** 2))\n        return x\n", runs=False),
+    ),
+    execution=Execution(
+        runtimes=_K3,
+        expect=r"NotImplementedError|ValueError: .*add_loss",
+        prelude="import keras\ninp = keras.Input((3,))\nout = keras.layers.Dense(1)(inp)\n"
+                "model = keras.Model(inp, out)\n",
     ),
 )
 def symbolic_add_loss(ctx: Context) -> Iterator[Diagnostic]:
@@ -544,6 +565,24 @@ def _on_own_instance(ctx: Context, call: ast.Call) -> bool:
 # -- group 5: training arguments ---------------------------------------------------------------------------
 
 _DATA_LOADING = KERAS3_CHANGES["fit.data_loading_keywords"].values
+_DATA_LOADING_DEFAULTS = frozenset(KERAS3_CHANGES["fit.data_loading_defaults"].values)
+
+
+def _data_loading_fix(ctx: Context, call: ast.Call, found: list[ast.keyword]) -> Fix | None:
+    """Delete the arguments: safe when each is passed its default, else unsafe with a title that names what
+    is lost (a user's argument is never dropped silently)."""
+    items = sorted([*call.args, *call.keywords], key=lambda n: (n.lineno, n.col_offset))
+    if items[0] in found:  # every removed keyword needs an argument before it to attach the comma to
+        return None
+    edits = [_delete_keyword(ctx, call, kw) for kw in found]
+    lost = [f"{kw.arg}={ctx.segment(kw.value)}" for kw in found
+            if f"{kw.arg}={ctx.segment(kw.value)}" not in _DATA_LOADING_DEFAULTS]
+    if not lost:
+        return ctx.fix(f"Remove {', '.join(f'{kw.arg}={ctx.segment(kw.value)}' for kw in found)} (the defaults)",
+                       edits, safe=True)
+    return ctx.fix(f"Remove the data-loading arguments; this drops {', '.join(lost)}: the data is then loaded "
+                   "with keras.utils.PyDataset's defaults unless the dataset's constructor passes them", edits,
+                   safe=False)
 
 
 @rule(
@@ -560,20 +599,37 @@ _DATA_LOADING = KERAS3_CHANGES["fit.data_loading_keywords"].values
          "`use_multiprocessing=` or `max_queue_size=`.",
     why="Keras 3 moved these to the data: they are constructor arguments of `keras.utils.PyDataset`. "
         "`fit`/`predict` raise `TypeError` and `evaluate` raises `ValueError: Arguments not recognized`.",
-    fix_safety="Unsafe: the fix deletes the arguments, so the call runs, but the data is then loaded without "
-               "the parallelism they asked for until it is passed to the `PyDataset` (e.g. "
-               "`super().__init__(workers=4, use_multiprocessing=True)` in the dataset class).",
+    fix_safety="Safe when every such argument is passed its default (`workers=1`, `use_multiprocessing=False`, "
+               "`max_queue_size=10`, the same in tf.keras and in `PyDataset`): the fix deletes them and nothing "
+               "changes. Unsafe otherwise, and the fix's title says what is lost (`drops workers=4, "
+               "use_multiprocessing=True: the data is then loaded with PyDataset's defaults`): the call runs, but "
+               "without the parallelism until the values are passed to the `PyDataset` (e.g. "
+               "`super().__init__(workers=4, use_multiprocessing=True)` in the dataset class). Never offered when "
+               "a removed argument comes first (no comma to attach the deletion to).",
     bad=(
         Bad("import keras\nmodel.fit(train_seq, epochs=3, workers=4, use_multiprocessing=True)  # error: KC506\n",
             fixed="import keras\nmodel.fit(train_seq, epochs=3)  # error: KC506\n", unsafe=True),
         Bad("from tensorflow import keras\nscores = model.evaluate(val_seq, max_queue_size=20)  # error: KC506\n",
             fixed="from tensorflow import keras\nscores = model.evaluate(val_seq)  # error: KC506\n", unsafe=True),
+        Bad("import keras\nmodel.predict(val_seq, workers=1, use_multiprocessing=False)  # error: KC506\n",
+            fixed="import keras\nmodel.predict(val_seq)  # error: KC506\n"),
     ),
     good=(
         "import keras\nmodel.fit(train_seq, epochs=3)\n",
         "import keras\n\nclass Seq(keras.utils.PyDataset):\n    def __init__(self, **kwargs):\n"
         "        super().__init__(workers=4, use_multiprocessing=True, **kwargs)\n",
-        "import keras\nfrom joblib import Parallel\nrunner = Parallel(n_jobs=2)\nrunner.fit(x, workers=2)\n",
+        Good("import keras\nfrom joblib import Parallel\nrunner = Parallel(n_jobs=2)\nrunner.fit(x, workers=2)\n",
+             runs=False),
+    ),
+    execution=Execution(
+        runtimes=_K3,
+        expect=r"TypeError: .*unexpected keyword argument '(workers|use_multiprocessing|max_queue_size)'|"
+               r"ValueError: Arguments not recognized",
+        prelude="import numpy as np\nimport keras\n\n\nclass _Seq(keras.utils.PyDataset):\n"
+                "    def __len__(self):\n        return 2\n\n    def __getitem__(self, index):\n"
+                "        return np.ones((4, 3), 'float32'), np.ones((4, 1), 'float32')\n\n\n"
+                "train_seq = val_seq = _Seq()\ninp = keras.Input((3,))\n"
+                "model = keras.Model(inp, keras.layers.Dense(1)(inp))\nmodel.compile(optimizer='adam', loss='mse')\n",
     ),
 )
 def fit_data_loading_argument(ctx: Context) -> Iterator[Diagnostic]:
@@ -586,13 +642,9 @@ def fit_data_loading_argument(ctx: Context) -> Iterator[Diagnostic]:
         if not found or ctx.in_compat_branch(call) or _method_call(ctx, call) is None or \
                 _receiver_kind(ctx, func.value) == "other":
             continue
-        items = sorted([*call.args, *call.keywords], key=lambda n: (n.lineno, n.col_offset))
-        fix = None
-        if items[0] not in found:  # every removed keyword has an argument before it to attach the comma to
-            fix = ctx.fix("Remove the data-loading arguments", [_delete_keyword(ctx, call, kw) for kw in found],
-                          safe=False)
+        yield_fix = _data_loading_fix(ctx, call, found)
         names = ", ".join(f"{kw.arg}=" for kw in found)
         plural = len(found) > 1
-        yield ctx.report("KC506", call, fix, callee=ctx.segment(func), arguments=names,
+        yield ctx.report("KC506", call, yield_fix, callee=ctx.segment(func), arguments=names,
                          verb="are" if plural else "is", noun="arguments" if plural else "an argument",
                          advice=f"pass {'them' if plural else 'it'} to the keras.utils.PyDataset constructor")

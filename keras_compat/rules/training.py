@@ -425,7 +425,10 @@ def missing_training_argument(ctx: Context) -> Iterator[Diagnostic]:
             "        return tf.nn.dropout(x, rate=0.5)  # error: KC402\n"),
         Bad("import keras.backend as K\nfrom keras.layers import Layer\n\nclass Drop(Layer):\n"
             "    def call(self, x, training=None):\n"
-            "        return K.in_train_phase(K.dropout(x, 0.5), x)  # error: KC402, KC301\n"),
+            "        return K.in_train_phase(K.dropout(x, 0.5), x)  # error: KC402, KC301\n", targets=("tf-keras",)),
+        Bad("import keras.backend as K\nfrom keras.layers import Layer\n\nclass Drop(Layer):\n"
+            "    def call(self, x, training=None):\n"
+            "        return K.in_train_phase(K.dropout(x, 0.5), x)  # error: KC402, KC532\n", targets=("keras3",)),
         Bad("import tensorflow as tf\nfrom tensorflow.keras import layers\n\nclass Base(layers.Layer):\n"
             "    pass\n\nclass Jitter(Base):\n    def call(self, x, training=None):\n"
             "        x = self.inner(x, training=training)\n"
