@@ -358,7 +358,8 @@ def _reportable(ctx: Context, use: BackendUse | None) -> str | None:
     fix=FixAvailability.SOMETIMES,
     what="With `keras-target = keras3`: finds backend functions that the backend module they are read from does "
          "not have in Keras 3, whether called (`K.mean(x)`), passed without a call (`Lambda(K.ones_like)`, "
-         "`tf.map_fn(K.square, xs)`) or imported by name (`from keras.backend import concatenate`). "
+         "`tf.map_fn(K.square, xs)`) or imported by name (`from keras.backend import concatenate`: the import "
+         "and each call through it, since each needs its own rewrite). "
          "`keras.backend` keeps 14 configuration functions (`epsilon`, `floatx`, `image_data_format`, ...); the "
          "`tf.keras` shim of TensorFlow >= 2.16 (`tensorflow.keras.backend`) keeps most legacy functions but not "
          "all (`random_binomial`, `print_tensor`, `local_conv2d`, `normalize_batch_in_training`, `reset_uids`). "
@@ -420,13 +421,16 @@ def missing_backend_function(ctx: Context) -> Iterator[Diagnostic]:
     claimed: set[int] | None = None
     for call, use in calls:
         module = _reportable(ctx, use)
-        if module is None or isinstance(call.func, ast.Name) and call.func.id in by_import:
+        if module is None:
             continue
         if claimed is None:
             claimed = claimed_calls(ctx)
         if id(call) in claimed:
             continue
-        error = "AttributeError" if isinstance(call.func, ast.Attribute) else "NameError"
+        if isinstance(call.func, ast.Attribute):
+            error = "AttributeError"
+        else:  # a name imported by name (reported at its import too) or through a star import
+            error = "ImportError" if call.func.id in by_import else "NameError"
         yield ctx.report("KC532", call, ops_rewrite_fix(ctx, call, use.name),
                          **_missing_fields(ctx, use, module, ctx.segment(call.func) + "()", error))
     leaves = _backend_leaves()
