@@ -186,3 +186,35 @@ def test_kc533_only_in_layers_and_not_for_the_native_backend() -> None:
             "        self.w = K.zeros((3,))\n")
     assert [c for _, c in _found(code) if c == "KC533"] == []  # K.zeros there is KC532's
     assert (10, "KC532") in _found(code)
+
+
+def test_kc533_skips_untrainable_buffers_and_owns_the_backend_call() -> None:
+    code = ("import tensorflow as tf\nfrom tensorflow.keras import backend as K\n\nclass L(tf.keras.layers.Layer):\n"
+            "    def build(self, s):\n        self.index = tf.Variable(tf.range(3), trainable=False)\n"
+            "        self.beta = K.variable(0.5)\n        self.gamma = tf.Variable(1.0, trainable=True)\n")
+    found = _found(code)
+    assert (6, "KC533") not in found
+    assert (7, "KC533") in found and (7, "KC301") not in found  # one problem, one finding
+    assert (8, "KC533") in found
+
+
+def test_kc534_owns_variable_writes_through_the_shim() -> None:
+    code = ("from tensorflow.keras import backend as K\n\ndef reset(metric):\n"
+            "    K.batch_set_value([(v, 0) for v in metric.variables])\n    K.set_value(metric.count, 0)\n"
+            "    return K.get_value(metric.count)\n")
+    assert _found(code) == [(1, "KC107"), (4, "KC534"), (5, "KC534"), (6, "KC303")]
+    assert _found(code, TFK) == [(4, "KC303"), (5, "KC303"), (6, "KC303")]
+    fixed = fix_text(code, "m.py", K3, unsafe=True).text
+    assert "    metric.count.assign(0)\n" in fixed and "K.batch_set_value(" in fixed
+    native = code.replace("from tensorflow.keras import backend as K", "import keras.backend as K")
+    assert {c for _, c in _found(native)} == {"KC532"}  # through keras.backend the functions are missing
+
+
+def test_the_merge_function_is_not_called_a_module_path() -> None:
+    code = ("from keras.layers import merge\nimport keras.layers.merge\nx = merge([a, b], mode='sum')\n"
+            "import keras\ny = keras.layers.merge([a, b], mode='concat')\n")
+    for settings in (K3, TFK):
+        found = lint_source(code, "m.py", settings)
+        assert not [d for d in found if d.code == "KC103" and d.line in (1, 5)]
+        assert [d.line for d in found if d.code == "KC203"] == [3, 5]
+        assert [d.line for d in found if d.code == "KC103"] == [2]  # the module itself

@@ -39,6 +39,7 @@ _CONSUME_LESS = (("cpu", "0"), ("mem", "1"), ("gpu", "2"))
 _FORGET_BIAS_INIT = (("one", "True"),)
 _FORGET_BIAS_NOTE = ("only forget_bias_init='one' maps to unit_forget_bias=True; other values were dropped "
                      "by Keras 2")
+_BACKEND_SRC = "keras 1.2.2 vs 2.0.0 keras/backend/tensorflow_backend.py "
 _STEPS_NOTE = "counts batches, not samples: divide by the batch size"
 
 # Classes (and aliases) whose constructor carries each Keras 2.2.4 legacy decorator. A rename is listed
@@ -349,6 +350,24 @@ ARG_RENAMES: tuple[ArgRename, ...] = (
               "keras 2.2.4 keras/legacy/layers.py AtrousConvolution1D/AtrousConvolution2D", fixable=False,
               note="only valid together with the class rename to Conv1D/Conv2D: the Keras 2 Atrous factories "
                    "reject an explicit dilation_rate"),
+    # Backend functions (K.conv2d(..., border_mode=) ...): Keras 2.0 renamed their Keras 1 keywords without a
+    # converter, so the old names raise TypeError in every Keras 2 (multi-backend, tf.keras) and in Keras 3's shim.
+    *(ArgRename((f"backend.{fn}",), "border_mode", "padding", _K2, _BACKEND_SRC + fn)
+      for fn in ("conv1d", "conv2d", "conv3d", "pool2d", "pool3d", "separable_conv2d")),
+    *(ArgRename((f"backend.{fn}",), "dim_ordering", "data_format", _K2, _BACKEND_SRC + fn, values=_DIM_ORDERING)
+      for fn in ("conv2d", "conv3d", "pool2d", "pool3d", "separable_conv2d", "resize_images", "resize_volumes",
+                 "spatial_2d_padding", "spatial_3d_padding")),
+    *(ArgRename((f"backend.{fn}",), old, None, _K2, _BACKEND_SRC + fn, fixable=False,
+                note="a Theano shape hint that Keras 2 dropped: delete it")
+      for fn, old in (("conv1d", "image_shape"), ("conv1d", "filter_shape"), ("conv2d", "image_shape"),
+                      ("conv2d", "filter_shape"), ("conv3d", "volume_shape"), ("conv3d", "filter_shape"))),
+    ArgRename(("backend.conv1d",), "stride", "strides", _K2, _BACKEND_SRC + "conv1d"),
+    ArgRename(("backend.conv2d",), "filter_dilation", "dilation_rate", _K2, _BACKEND_SRC + "conv2d"),
+    ArgRename(("backend.expand_dims",), "dim", "axis", _K2, _BACKEND_SRC + "expand_dims"),
+    ArgRename(("backend.one_hot",), "nb_classes", "num_classes", _K2, _BACKEND_SRC + "one_hot"),
+    ArgRename(("backend.random_normal",), "std", "stddev", _K2, _BACKEND_SRC + "random_normal"),
+    ArgRename(("backend.random_uniform",), "low", "minval", _K2, _BACKEND_SRC + "random_uniform"),
+    ArgRename(("backend.random_uniform",), "high", "maxval", _K2, _BACKEND_SRC + "random_uniform"),
     ArgRename(("layers.Highway",), "transform_bias", None, "Keras 1.2.2",
               "keras 1.2.2 keras/layers/core.py Highway; keras 2.2.4 keras/legacy/layers.py Highway", fixable=False,
               note="already ignored with a deprecation warning by Keras 1.2.2 and Keras 2; Highway itself no "

@@ -277,6 +277,13 @@ def _backend_call_candidates(ctx: Context) -> list[ast.Call]:
     return [call for call, name in ctx.keras_calls if name.path.startswith("backend.")]
 
 
+def _keras3_owned(ctx: Context) -> set[int]:
+    """Backend calls a Keras 3 error rule reports under keras3 (KC531, KC533, KC534): one problem, one finding."""
+    from keras_compat.rules.keras3_training import untracked_variable_calls, variable_update_calls
+
+    return untracked_variable_calls(ctx) | variable_update_calls(ctx)
+
+
 def _in_layer(ctx: Context, node: ast.AST) -> str | None:
     found = classifier(ctx).enclosing(node)
     if found is None or not found[0].kind.is_layer:
@@ -377,8 +384,9 @@ def backend_call_in_layer(ctx: Context) -> Iterator[Diagnostic]:
 
     rewritable = [(call, use) for call, use in _backend_calls(ctx) if is_rewritable(use)]
     claimed = claimed_calls(ctx) if rewritable else set()  # analyses every layer's call(): only when needed
+    owned = _keras3_owned(ctx) if rewritable and ctx.settings.target == "keras3" else set()
     for call, use in rewritable:
-        if id(call) in claimed or absent_in_target(ctx, use):
+        if id(call) in claimed or id(call) in owned or absent_in_target(ctx, use):
             continue
         layer = _in_layer(ctx, call)
         if layer is None:
@@ -497,9 +505,14 @@ def _removed_fields(ctx: Context, node: ast.AST, use: BackendUse) -> dict[str, s
     ),
 )
 def backend_call(ctx: Context) -> Iterator[Diagnostic]:
+    owned: set[int] | None = None
     for call, use in _backend_calls(ctx):
         if not is_rewritable(use) or absent_in_target(ctx, use) or _in_layer(ctx, call) is not None:
             continue
+        if ctx.settings.target == "keras3":
+            owned = _keras3_owned(ctx) if owned is None else owned
+            if id(call) in owned:
+                continue
         assert use.entry is not None
         target, caveat = replacement(use.entry, ctx.settings.target, use)
         fix = ops_rewrite_fix(ctx, call, use.entry.name) if ctx.settings.target == "keras3" else None

@@ -294,10 +294,13 @@ def _enclosing_function(ctx: Context, node: ast.AST) -> int | None:
     ),
 )
 def private_import(ctx: Context) -> Iterator[Diagnostic]:
+    merge_functions = _called_merge_functions(ctx)
     for record in ctx.imports:
         name = record.keras
         if name is None or not _is_private(record) or name.raw.startswith(_BACKEND_PREFIXES):
             continue
+        if record.qualname in merge_functions and isinstance(record.node, ast.ImportFrom):
+            continue  # the Keras 1 merge() function, called in this module: KC203 reports it, not a module path
         if record.guard.guarded and record.guard.alternatives:
             continue
         yield _private_finding(ctx, record)
@@ -312,6 +315,9 @@ def private_import(ctx: Context) -> Iterator[Diagnostic]:
         move = module_move(name.raw)
         if move is None or name.raw.startswith(_BACKEND_PREFIXES):
             continue
+        parent = ctx.parent(attr)
+        if name.qualname in merge_functions and isinstance(parent, ast.Call) and parent.func is attr:
+            continue  # keras.layers.merge([...]) calls the Keras 1 function: KC203's
         chain = []
         node: ast.AST = attr
         while isinstance(node, ast.Attribute):
@@ -322,6 +328,15 @@ def private_import(ctx: Context) -> Iterator[Diagnostic]:
         if ctx.in_compat_branch(attr):
             continue  # ``if not is_tf_keras: keras.engine.base_layer.Node``: the other flavour's branch
         yield ctx.report("KC103", attr, old=name.qualname, new=_public_spelling(ctx, name, move))
+
+
+def _called_merge_functions(ctx: Context) -> frozenset[str]:
+    """Qualified names of the Keras 1 ``merge``/``Merge`` called in the module (``keras.layers.merge`` is also
+    a module from Keras 2 on: called, it is the removed function, which KC203 reports)."""
+    from keras_compat.rules.legacy_api import _MERGE_PATHS
+
+    return frozenset(name.qualname for _, name in ctx.keras_calls
+                     if name.raw in _MERGE_PATHS or name.path in _MERGE_PATHS)
 
 
 def _chains_through(ctx: Context, leaves: frozenset[str]) -> set[int]:

@@ -1,4 +1,4 @@
-"""Keras 3 target rules for training code, saving and the backend (KC530-KC533).
+"""Keras 3 target rules for training code, saving and the backend (KC530-KC534).
 
 Each claim is proven by running the rule's examples on Keras 3.15.1 (``Execution``); the facts are in
 ``data/keras3.py`` (``KERAS3_CHANGES``) and ``data/backend.py`` (which backend functions each Keras 3 backend
@@ -17,6 +17,7 @@ from keras_compat.data.backend import BACKEND_FUNCTIONS
 from keras_compat.data.keras3 import KERAS3_CHANGES, KERAS3_VERSION
 from keras_compat.diagnostics import Diagnostic, Edit, Fix
 from keras_compat.layers import classifier
+from keras_compat.names import Flavour, keras_name
 from keras_compat.registry import Bad, Execution, FixAvailability, Good, Severity, rule
 from keras_compat.rules.backend import (
     _BY_NAME,
@@ -467,7 +468,9 @@ def _layer_method(ctx: Context, node: ast.AST) -> tuple[str, ast.FunctionDef | a
 
 
 def _variable_creator(ctx: Context, call: ast.Call) -> str | None:
-    """``K.zeros`` & co. through the tf.keras shim (``keras.backend`` lacks them: KC532), or ``tf.Variable``."""
+    """``K.zeros`` & co. through the tf.keras shim (``keras.backend`` lacks them: KC532), or a trainable
+    ``tf.Variable`` (one built with ``trainable=False`` is a buffer that nothing trains: not saving it is the
+    only change, and a buffer is usually recomputed from constants)."""
     use = backend_function(ctx, call.func)
     if use is not None:
         if use.name in _VARIABLE_FUNCTIONS and absent_in_target(ctx, use) is None:
@@ -475,7 +478,21 @@ def _variable_creator(ctx: Context, call: ast.Call) -> str | None:
             if name is not None and name.flavour.value == "tensorflow.keras":
                 return use.name
         return None
-    return "tf.Variable" if ctx.qualname(call.func) == "tensorflow.Variable" else None
+    if ctx.qualname(call.func) != "tensorflow.Variable":
+        return None
+    trainable = next((kw.value for kw in call.keywords if kw.arg == "trainable"), None)
+    if isinstance(trainable, ast.Constant) and trainable.value is False:
+        return None
+    return "tf.Variable"
+
+
+def untracked_variable_calls(ctx: Context) -> set[int]:
+    """Ids of the calls KC533 reports (KC301 leaves them to it under keras3); computed once per context."""
+    cached: set[int] | None = getattr(ctx, "_keras_untracked_variables", None)
+    if cached is None:
+        cached = {id(call) for call, _, _, _ in _untracked(ctx)}
+        ctx._keras_untracked_variables = cached  # type: ignore[attr-defined]
+    return cached
 
 
 def _add_weight_fix(ctx: Context, call: ast.Call, creator: str, method: ast.AST) -> Fix | None:
@@ -499,7 +516,8 @@ def _add_weight_fix(ctx: Context, call: ast.Call, creator: str, method: ast.AST)
     fix=FixAvailability.SOMETIMES,
     what="With `keras-target = keras3`: finds assignments `self.<name> = K.variable(...)` (also `K.zeros`, "
          "`K.ones`, `K.eye`, `K.random_uniform_variable`, `K.random_normal_variable` through the `tf.keras` "
-         "shim, and `tf.Variable(...)`) in the methods of custom layers and models.",
+         "shim, and `tf.Variable(...)` unless built with `trainable=False`) in the methods of custom layers and "
+         "models.",
     why="These functions return a `tf.Variable`. tf.keras 2.x layers tracked every `tf.Variable` attribute as a "
         "weight; Keras 3 layers only track `keras.Variable`s (what `add_weight()` creates): the variable is not "
         "in `layer.trainable_weights`, so `fit()` never updates it and `save()` does not write it, silently.",
@@ -541,6 +559,19 @@ def _add_weight_fix(ctx: Context, call: ast.Call, creator: str, method: ast.AST)
     ),
 )
 def untracked_layer_variable(ctx: Context) -> Iterator[Diagnostic]:
+    for value, target, creator, found in _untracked(ctx):
+        layer, method = found
+        if creator in _FIXABLE_VARIABLES:
+            advice = f"self.add_weight(shape=..., initializer='{_FIXABLE_VARIABLES[creator]}') in build()"
+        else:
+            advice = "self.add_weight(shape=..., initializer=...) in build(), or a keras.Variable"
+        yield ctx.report("KC533", value, _add_weight_fix(ctx, value, creator, method), layer=layer,
+                         attribute=target.attr, callee=ctx.segment(value.func), advice=advice)
+
+
+def _untracked(ctx: Context) -> Iterator[tuple[ast.Call, ast.Attribute, str, tuple]]:
+    if ctx.settings.target != "keras3":
+        return
     names = _VARIABLE_FUNCTIONS | {"Variable"}
     for value in ctx.calls:
         func = value.func
@@ -557,12 +588,117 @@ def untracked_layer_variable(ctx: Context) -> Iterator[Diagnostic]:
         if creator is None or in_legacy_branch(ctx, assign):
             continue
         found = _layer_method(ctx, assign)
-        if found is None:
+        if found is not None:
+            yield value, target, creator, found
+
+
+# -- KC534: K.set_value & co. on Keras 3 variables -----------------------------------------------------------
+
+#: Backend functions that write a variable through its TensorFlow dtype (``x.dtype.name``,
+#: ``x.dtype._is_ref_dtype``): a Keras 3 variable's dtype is a string, so they raise on every Keras variable.
+_VARIABLE_UPDATES = {"set_value": "assign", "batch_set_value": None, "update": "assign", "update_add": "assign_add",
+                     "update_sub": "assign_sub"}
+
+
+def _variable_updates(ctx: Context) -> Iterator[tuple[ast.Call, BackendUse]]:
+    if ctx.settings.target != "keras3":
+        return
+    for call, use in _backend_calls(ctx):
+        if use.name not in _VARIABLE_UPDATES or absent_in_target(ctx, use) is not None:
+            continue  # through keras.backend the function itself is missing: KC532
+        name = keras_name(use.qualname)
+        if name is None or name.flavour is not Flavour.TF_KERAS:
             continue
-        layer, method = found
-        if creator in _FIXABLE_VARIABLES:
-            advice = f"self.add_weight(shape=..., initializer='{_FIXABLE_VARIABLES[creator]}') in build()"
+        if use.name == "set_value" and call.args and isinstance(call.args[0], ast.Attribute) and \
+                call.args[0].attr in ("lr", "learning_rate") and _optimizer_receiver(ctx, call.args[0].value):
+            continue  # KC531's
+        yield call, use
+
+
+def variable_update_calls(ctx: Context) -> set[int]:
+    """Ids of the calls KC534 reports (KC303/KC301 leave them to it under keras3)."""
+    cached: set[int] | None = getattr(ctx, "_keras_variable_updates", None)
+    if cached is None:
+        cached = {id(call) for call, _ in _variable_updates(ctx)}
+        ctx._keras_variable_updates = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def _assign_fix(ctx: Context, call: ast.Call, method: str | None, name: str) -> Fix | None:
+    if method is None or len(call.args) != 2 or call.keywords or any(isinstance(a, ast.Starred) for a in call.args):
+        return None
+    if name == "set_value" and not isinstance(ctx.parent(call), ast.Expr):
+        return None  # set_value returns None, assign() the variable
+    variable = ctx.segment(call.args[0])
+    if not isinstance(call.args[0], (ast.Name, ast.Attribute, ast.Subscript, ast.Call)):
+        variable = f"({variable})"
+    text = f"{variable}.{method}({ctx.segment(call.args[1])})"
+    return ctx.fix(f"Call {method}() on the variable", [ctx.replace(call, text)], safe=False)
+
+
+@rule(
+    code="KC534",
+    symbol="backend-variable-update",
+    severity=Severity.ERROR,
+    message="{callee}() cannot write a Keras 3 variable (AttributeError in the tf.keras shim) -> {advice}",
+    summary="K.set_value/K.batch_set_value/K.update/K.update_add/K.update_sub through the tf.keras shim "
+            "(Keras 3 target)",
+    targets=_K3,
+    fix=FixAvailability.SOMETIMES,
+    what="With `keras-target = keras3`: finds calls of `K.set_value`, `K.batch_set_value`, `K.update`, "
+         "`K.update_add` and `K.update_sub` through the `tf.keras` shim (`from tensorflow.keras import backend "
+         "as K`): resetting metric variables (`K.batch_set_value([(v, 0) for v in self.variables])`), "
+         "assigning weights, updating counters. Through `keras.backend` the functions do not exist at all "
+         "(KC532); `K.set_value` on an optimizer's learning rate is KC531's.",
+    why="The shim keeps these functions, but they read the variable's dtype as a TensorFlow dtype "
+        "(`x.dtype.name`, `x.dtype._is_ref_dtype`), and a Keras 3 variable's dtype is a string: every call on a "
+        "variable that Keras created (layer weights, metric and optimizer variables) raises `AttributeError: "
+        "'str' object has no attribute ...`. The variable's own `assign()`/`assign_add()`/`assign_sub()` "
+        "work in tf.keras 2.x and Keras 3 alike.",
+    fix_safety="Unsafe: `K.set_value(v, x)` as a statement, `K.update(v, x)`, `K.update_add(v, x)`, "
+               "`K.update_sub(v, x)` become `v.assign(x)`, `v.assign_add(x)`, `v.assign_sub(x)` (the value is "
+               "no longer converted through NumPy to the variable's dtype first). No fix for `K.batch_set_value` "
+               "(write a loop).",
+    bad=(
+        Bad("import keras\nfrom tensorflow.keras import backend as K\nm = keras.metrics.Mean()\n"
+            "K.set_value(m.variables[0], 1.0)  # error: KC534\n",
+            fixed="import keras\nfrom tensorflow.keras import backend as K\nm = keras.metrics.Mean()\n"
+                  "m.variables[0].assign(1.0)  # error: KC534\n", unsafe=True),
+        Bad("import keras\nfrom tensorflow.keras import backend as K\n\n"
+            "class Total(keras.metrics.Metric):\n    def __init__(self, **kwargs):\n        super().__init__(**kwargs)\n"
+            "        self.total = self.add_variable(shape=(), initializer='zeros', name='total')\n\n"
+            "    def update_state(self, x):\n        self.total.assign_add(keras.ops.sum(x))\n\n"
+            "    def result(self):\n        return self.total\n\n    def reset_state(self):\n"
+            "        K.batch_set_value([(v, 0) for v in self.variables])  # error: KC534\n\n\n"
+            "t = Total()\nt.update_state(keras.ops.ones((3,)))\nt.reset_state()\n"),
+        Bad("import tensorflow as tf\nimport keras\nlayer = keras.layers.Dense(2)\nlayer.build((None, 3))\n"
+            "tf.keras.backend.update_add(layer.bias, 1.0)  # error: KC534\n",
+            fixed="import tensorflow as tf\nimport keras\nlayer = keras.layers.Dense(2)\nlayer.build((None, 3))\n"
+                  "layer.bias.assign_add(1.0)  # error: KC534\n", unsafe=True),
+    ),
+    good=(
+        "import keras\nm = keras.metrics.Mean()\nm.variables[0].assign(1.0)\n",
+        "import keras\n\nclass Total(keras.metrics.Metric):\n    def __init__(self, **kwargs):\n"
+        "        super().__init__(**kwargs)\n        self.total = self.add_variable(shape=(), initializer='zeros', "
+        "name='total')\n\n    def update_state(self, x):\n        self.total.assign_add(keras.ops.sum(x))\n\n"
+        "    def result(self):\n        return self.total\n\n    def reset_state(self):\n"
+        "        for v in self.variables:\n            v.assign(0)\n\n\n"
+        "t = Total()\nt.update_state(keras.ops.ones((3,)))\nt.reset_state()\n",
+        "from tensorflow.keras import backend as K\nimport keras\nm = keras.metrics.Mean()\n"
+        "print(K.get_value(m.variables[0]))\n",
+    ),
+    execution=Execution(
+        runtimes=_K3,
+        expect=r"AttributeError: 'str' object has no attribute '(name|_is_ref_dtype)'",
+    ),
+)
+def backend_variable_update(ctx: Context) -> Iterator[Diagnostic]:
+    for call, use in _variable_updates(ctx):
+        method = _VARIABLE_UPDATES[use.name]
+        if method is None:
+            advice = "a loop: for variable, value in pairs: variable.assign(value)"
         else:
-            advice = "self.add_weight(shape=..., initializer=...) in build(), or a keras.Variable"
-        yield ctx.report("KC533", value, _add_weight_fix(ctx, value, creator, method), layer=layer,
-                         attribute=target.attr, callee=ctx.segment(func), advice=advice)
+            first = ctx.segment(call.args[0]) if call.args else "variable"
+            advice = f"{first}.{method}(...)"
+        yield ctx.report("KC534", call, _assign_fix(ctx, call, method, use.name), callee=ctx.segment(call.func),
+                         advice=advice)

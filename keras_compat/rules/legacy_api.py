@@ -89,7 +89,10 @@ def _rename_findings(ctx: Context, call: ast.Call, display: str, renames: dict) 
          "`nb_filter` -> `filters`, `init` -> `kernel_initializer`, `W_regularizer` -> "
          "`kernel_regularizer`, `dim_ordering='th'` -> `data_format='channels_first'`, `output_dim` -> "
          "`units`, `p` -> `rate`, `Model(input=, output=)`, `fit(nb_epoch=)`, the generator arguments, "
-         "and every other conversion of Keras 2's own legacy converters (`keras/legacy/interfaces.py`).",
+         "and every other conversion of Keras 2's own legacy converters (`keras/legacy/interfaces.py`); also "
+         "the backend functions' Keras 1 keywords, which Keras 2.0 renamed without a converter "
+         "(`K.conv2d(x, k, border_mode='same', dim_ordering='th')`, `K.expand_dims(x, dim=1)`, "
+         "`K.one_hot(x, nb_classes=)`, `K.random_normal(shape, std=)`).",
     why="Keras 2.0-2.3 converted these arguments at run time with a warning; tf.keras and Keras 3 have "
         "no converter, so the old names raise `TypeError: Keyword argument not understood` or are "
         "silently ignored. Some conversions change meaning (`samples_per_epoch` counted samples, "
@@ -113,6 +116,8 @@ def _rename_findings(ctx: Context, call: ast.Call, display: str, renames: dict) 
             fixed="from keras.models import Model\nm = Model(inputs=a,  # error: KC201\n"
                   "          outputs=b)  # error: KC201\n"),
         Bad("import keras\nmodel.fit_generator(gen, samples_per_epoch=1000)  # error: KC201, KC204\n"),
+        Bad("import tensorflow as tf\ny = tf.keras.backend.conv2d(x, kernel, border_mode='same')  # error: KC201\n",
+            fixed="import tensorflow as tf\ny = tf.keras.backend.conv2d(x, kernel, padding='same')  # error: KC201\n"),
     ),
     good=(
         'from tensorflow.keras.layers import Conv2D\nlayer = Conv2D(32, (3, 3), padding="same")\n',

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import difflib
+from dataclasses import replace
 from collections.abc import Iterator
 from functools import lru_cache
 
@@ -313,11 +314,25 @@ _SAVING = frozenset({"saving.save_model", "models.save_model"})
 _SAVING_METHODS = frozenset({"save", "save_weights"})
 
 
+def _public_class(name: KerasName) -> KerasName | None:
+    """A name reached through a private or moved module path (``keras.layers.normalization.BatchNormalization``)
+    whose canonical path is public (``layers.BatchNormalization``): the same name under its public path."""
+    if not name.raw or name.path == name.raw or not name.path or name.flavour is Flavour.TF_PYTHON:
+        return None
+    if knowledge.module_move(name.raw) is None or knowledge.module_move(name.path) is not None:
+        return None
+    root = _root(name)
+    return replace(name, qualname=f"{root}.{name.path}" if root else name.path, raw=name.path)
+
+
 def _callee(ctx: Context, call: ast.Call, model_names: frozenset[str]) -> tuple[KerasName, str, str | None, Surface] | None:
     """(Keras name, display, method or None, surface) of a checked call (``model_names``: :func:`_model_names`)."""
     target = ctx.settings.target
     name = ctx.keras(call.func)
     if name is not None:
+        public = _public_class(name)
+        if public is not None:
+            name = public  # keras.layers.normalization.BatchNormalization: its public class's signature
         if not name.raw or not _checked(name) or _covered_name(name):
             return None
         surface = surface_for(name.flavour, target)
@@ -357,7 +372,9 @@ def _callee(ctx: Context, call: ast.Call, model_names: frozenset[str]) -> tuple[
         "understood`/`Unrecognized keyword arguments`. This generalises the rename tables to every change "
         "they do not list; where a table knows the keyword (KC201 renamed Keras 1 arguments, KC202 kernel "
         "dimensions, KC205 optimizer `lr`/`decay`, KC501-KC506 Keras 3 saving and data-loading arguments) "
-        "that rule reports and this one is silent. Calls that spread `**kwargs`, calls in compatibility code, "
+        "that rule reports and this one is silent. A class reached through a private module path "
+        "(`keras.layers.normalization.BatchNormalization`, KC103's finding) is checked against its public "
+        "class. Calls that spread `**kwargs`, calls in compatibility code, "
         "callables whose `**kwargs` go somewhere we cannot follow, and subclasses defined by the user are "
         "not checked.",
     use_instead="The hint names the closest accepted parameters.",
@@ -371,6 +388,8 @@ def _callee(ctx: Context, call: ast.Call, model_names: frozenset[str]) -> tuple[
             "m.compile(optimizer='adam', loss='mse', experimental_run_tf_function=False)  # error: KC206\n",
             targets=("keras3",)),
         Bad("import keras as K\nx = K.ops.sum(t, axes=1)  # error: KC206\n", targets=("keras3",)),
+        Bad("import keras\nbn = keras.layers.normalization.BatchNormalization(weights=w)  # error: KC103, KC206\n",
+            targets=("keras3",)),
     ),
     good=(
         "from tensorflow.keras.layers import Dense\nd = Dense(10, input_shape=(4,), name='d', dtype='float32')\n",
