@@ -37,6 +37,17 @@ PACKAGES: tuple[tuple[str, str], ...] = (
 
 EXPECTED_FILE = Path(__file__).resolve().parent.parent / "realism" / "expected.txt"
 
+#: Modern ``tf.keras`` libraries checked under ``keras-target = keras3`` (``expected_keras3.txt``): the migration
+#: most users face today, tf.keras 2.x code moving to Keras 3.
+KERAS3_PACKAGES: tuple[tuple[str, str], ...] = (
+    ("keras-tcn", "3.5.7"),
+    ("kapre", "0.4.1"),
+    ("keras-ocr", "0.9.3"),
+    ("keras-unet-collection", "0.1.13"),
+    ("tensorflow-addons", "0.23.0"),
+)
+KERAS3_EXPECTED_FILE = EXPECTED_FILE.with_name("expected_keras3.txt")
+
 _CODE_RE = re.compile(r"^KC\d{3}$")
 _LINE_RE = re.compile(
     r"^(?P<package>[A-Za-z0-9_.\-]+)==(?P<version>[A-Za-z0-9_.\-]+)\s+"
@@ -88,9 +99,10 @@ def package_files(name: str, version: str) -> list[Path]:
     return python_files(package_root(name, version))
 
 
-def parse_expectations(text: str, source: str = "<expectations>") -> list[Expectation]:
+def parse_expectations(text: str, source: str = "<expectations>",
+                       packages: tuple[tuple[str, str], ...] = PACKAGES) -> list[Expectation]:
     """Parse the expectation format; raises :class:`ExpectationSyntaxError` with the line number."""
-    known = {name: version for name, version in PACKAGES}
+    known = {name: version for name, version in packages}
     result: list[Expectation] = []
     seen: set[tuple[str, str, int, str]] = set()
     for number, raw in enumerate(text.splitlines(), 1):
@@ -124,3 +136,9 @@ def load_expectations(path: Path | None = None) -> list[Expectation]:
     """Parse ``tests/realism/expected.txt`` (or ``path``)."""
     path = path or EXPECTED_FILE
     return parse_expectations(path.read_text(encoding="utf-8"), str(path))
+
+
+def load_keras3_expectations() -> list[Expectation]:
+    """Parse ``tests/realism/expected_keras3.txt`` (the ``KERAS3_PACKAGES`` under ``keras-target = keras3``)."""
+    return parse_expectations(KERAS3_EXPECTED_FILE.read_text(encoding="utf-8"), str(KERAS3_EXPECTED_FILE),
+                              KERAS3_PACKAGES)
