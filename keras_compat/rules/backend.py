@@ -279,9 +279,13 @@ def _backend_call_candidates(ctx: Context) -> list[ast.Call]:
 
 def _keras3_owned(ctx: Context) -> set[int]:
     """Backend calls a Keras 3 error rule reports under keras3 (KC531, KC533, KC534): one problem, one finding."""
-    from keras_compat.rules.keras3_training import untracked_variable_calls, variable_update_calls
+    from keras_compat.rules.keras3_training import (
+        optimizer_set_value_calls,
+        untracked_variable_calls,
+        variable_update_calls,
+    )
 
-    return untracked_variable_calls(ctx) | variable_update_calls(ctx)
+    return untracked_variable_calls(ctx) | variable_update_calls(ctx) | optimizer_set_value_calls(ctx)
 
 
 def _in_layer(ctx: Context, node: ast.AST) -> str | None:

@@ -204,6 +204,21 @@ def _optimizer_receiver(ctx: Context, node: ast.AST) -> bool:
     return False
 
 
+def optimizer_set_value_calls(ctx: Context) -> set[int]:
+    """Ids of the ``K.set_value(<optimizer>.lr/.learning_rate, v)`` calls KC531 reports (KC303 leaves them)."""
+    cached: set[int] | None = getattr(ctx, "_keras_optimizer_set_values", None)
+    if cached is None:
+        cached = set()
+        for attr in ctx.attributes:
+            if attr.attr in ("lr", "learning_rate") and isinstance(attr.ctx, ast.Load) and \
+                    _optimizer_receiver(ctx, attr.value):
+                call = _set_value_call(ctx, attr)
+                if call is not None:
+                    cached.add(id(call))
+        ctx._keras_optimizer_set_values = cached  # type: ignore[attr-defined]
+    return cached
+
+
 def _set_value_call(ctx: Context, node: ast.AST) -> ast.Call | None:
     """The ``K.set_value(<node>, value)`` call that ``node`` is the first argument of."""
     call = ctx.parent(node)
