@@ -188,20 +188,31 @@ def _optimizer_receiver(ctx: Context, node: ast.AST) -> bool:
     if not isinstance(node, ast.Name):
         return False
     scope = ctx.resolver.scope_of(node)
-    paths = knowledge.optimizer_paths()
     while scope is not None:
         bindings = scope.bindings.get(node.id)
         if bindings:
-            for binding in bindings:
-                value = getattr(binding.node, "value", None)
-                if not (isinstance(binding.node, ast.Assign) and isinstance(value, ast.Call)):
-                    return False
-                called = ctx.keras(value.func)
-                if called is None or called.path not in paths:
-                    return False
-            return True
+            return _all_optimizers(ctx, scope, node.id, bindings)
         scope = scope.parent
     return False
+
+
+def _all_optimizers(ctx: Context, scope: object, name: str, bindings: list) -> bool:
+    """Whether every binding of ``name`` in ``scope`` is a Keras optimizer constructor call; memoised per scope
+    and name (a name bound many times is asked about at each use)."""
+    cache: dict[tuple[int, str], bool] = ctx.__dict__.setdefault("_keras_optimizer_names", {})
+    key = (id(scope), name)
+    if key not in cache:
+        paths = knowledge.optimizer_paths()
+        answer = True
+        for binding in bindings:
+            value = getattr(binding.node, "value", None)
+            called = ctx.keras(value.func) if isinstance(binding.node, ast.Assign) and \
+                isinstance(value, ast.Call) else None
+            if called is None or called.path not in paths:
+                answer = False
+                break
+        cache[key] = answer
+    return cache[key]
 
 
 def optimizer_set_value_calls(ctx: Context) -> set[int]:
