@@ -166,6 +166,15 @@ def test_ops_rewrites_line_up_with_both_signatures():
         assert f"keras {KERAS3_VERSION}" in rewrite.source and rewrite.since == "Keras 3.0", name
 
 
+def test_ops_rewrites_write_names_of_the_shipped_keras3_surface():
+    """What the keras3 fixes write (``keras.ops.X``) exists in data/api/keras-3.15.1.json.gz too."""
+    from keras_compat.surface.model import native_keras3_surface
+
+    surface = native_keras3_surface()
+    for rewrite in KERAS3_OPS_REWRITES.values():
+        assert surface.has_name(rewrite.ops.split(".", 1)[1]), rewrite.ops
+
+
 def test_ops_rewrites_cover_the_backend_table_and_the_shim():
     for name in KERAS3_OPS_REWRITES:
         assert name in BY_NAME and BY_NAME[name].in_tf_keras, name
@@ -315,6 +324,7 @@ def test_every_change_cites_the_wheel():
         assert f"keras {KERAS3_VERSION} keras/src/" in change.source and change.since == "Keras 3.0", change.key
 
 
+@pytest.mark.network
 def test_model_checkpoint_facts():
     init = _method(f"{SRC}/callbacks/model_checkpoint.py", "ModelCheckpoint", "__init__")
     text = _text(init)
@@ -325,6 +335,7 @@ def test_model_checkpoint_facts():
     assert "period" not in {a.arg for a in init.args.args}
 
 
+@pytest.mark.network
 def test_optimizers_have_learning_rate_and_no_lr():
     text = (_keras3() / f"{SRC}/optimizers/base_optimizer.py").read_text(encoding="utf-8")
     assert "def learning_rate(self)" in text and "@learning_rate.setter" in text
@@ -332,6 +343,7 @@ def test_optimizers_have_learning_rate_and_no_lr():
     assert KERAS3_CHANGES["optimizer.learning_rate"].values == ("learning_rate",)
 
 
+@pytest.mark.network
 def test_data_loading_defaults():
     init = _method(f"{SRC}/trainers/data_adapters/py_dataset_adapter.py", "PyDataset", "__init__")
     defaults = {f"{a.arg}={_text(d)}" for a, d in zip(init.args.args[-len(init.args.defaults):], init.args.defaults)}

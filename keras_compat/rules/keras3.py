@@ -363,12 +363,17 @@ def legacy_h5_save(ctx: Context) -> Iterator[Diagnostic]:
     why="Keras 3's `save_weights` raises `ValueError: The filename must end in .weights.h5`, and has no "
         "`save_format` parameter (`TypeError`). `load_weights` still reads legacy `.h5` files, so only the "
         "writer has to change.",
-    fix_safety="No automatic fix: renaming the file also concerns the code and the people that read it.",
+    fix=FixAvailability.SOMETIMES,
+    fix_safety="Unsafe, for a string literal path: the file name gets the `.weights.h5` ending (`model.h5` -> "
+               "`model.weights.h5`, `ckpt/model` -> `ckpt/model.weights.h5`); unsafe because the code and the "
+               "people that read the file must follow the new name. No fix for `save_format=` or computed paths.",
     bad=(
-        Bad("import keras\nmodel.save_weights('checkpoints/model.h5')  # error: KC503\n"),
+        Bad("import keras\nmodel.save_weights('checkpoints/model.h5')  # error: KC503\n",
+            fixed="import keras\nmodel.save_weights('checkpoints/model.weights.h5')  # error: KC503\n", unsafe=True),
         Bad("from tensorflow import keras\nmodel.save_weights(prefix, save_format='tf')  # error: KC503\n"),
         Bad("import keras\nmodel.save_weights(f'ckpt/{run}/model')  # error: KC503\n"),
-        Bad("from tensorflow import keras\nmodel.save_weights('best.h5')  # error: KC503\n"),
+        Bad("from tensorflow import keras\nmodel.save_weights('best.h5')  # error: KC503\n",
+            fixed="from tensorflow import keras\nmodel.save_weights('best.weights.h5')  # error: KC503\n", unsafe=True),
     ),
     good=(
         "import keras\nmodel.save_weights('checkpoints/model.weights.h5')\n",
@@ -402,12 +407,18 @@ def save_weights_filename(ctx: Context) -> Iterator[Diagnostic]:
         path = _path_literal(path_node)
         if path is None or path.endswith(_WEIGHTS_SUFFIX) or _keyword(call, "max_shard_size") is not None:
             continue
+        fix = None
         if isinstance(path_node, ast.Constant):
             stem = path[:-3] if path.endswith(".h5") else path[:-5] if path.endswith(".hdf5") else path
-            shown, advice = f"'{path}'", f"save to '{stem.rstrip('/') or 'model'}{_WEIGHTS_SUFFIX}'"
+            new = f"{stem.rstrip('/') or 'model'}{_WEIGHTS_SUFFIX}"
+            shown, advice = f"'{path}'", f"save to '{new}'"
+            if stem.rstrip("/"):
+                from keras_compat.rules.keras3_training import path_suffix_fix
+
+                fix = path_suffix_fix(ctx, path_node, path, new, f"Save to {new!r}")
         else:
             shown, advice = ctx.segment(path_node), f"save to a path ending in {_WEIGHTS_SUFFIX}"  # type: ignore[arg-type]
-        yield ctx.report("KC503", call, callee=callee,
+        yield ctx.report("KC503", call, fix, callee=callee,
                          problem=f"{shown} does not end in {_WEIGHTS_SUFFIX} (ValueError in Keras 3)", advice=advice)
 
 
