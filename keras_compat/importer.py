@@ -34,6 +34,18 @@ def _bound_anywhere(ctx: Context, name: str) -> bool:
         bool(ctx.resolver.module_scope.star_modules)
 
 
+def _import_names(ctx: Context, module: str) -> tuple[str, ...]:
+    """Names that module-level imports bind to ``module`` and that still mean it at the module's end, once
+    per file and module (a scan of every binding per fix was quadratic when a module imports it many times)."""
+    memo: dict[str, tuple[str, ...]] = ctx.memo.setdefault("import-names", {})
+    names = memo.get(module)
+    if names is None:
+        found = (binding.name for bindings in ctx.resolver.module_scope.bindings.values() for binding in bindings
+                 if binding.kind == "import" and binding.qualname == module)
+        names = memo[module] = tuple(name for name in dict.fromkeys(found) if _visible(ctx, name, None) == module)
+    return names
+
+
 def insertion_point(ctx: Context) -> tuple[int, int] | None:
     """Where a new top-level import goes: after the docstring and ``from __future__`` imports."""
     body = ctx.tree.body
@@ -69,11 +81,9 @@ def ensure_import(ctx: Context, module: str = "tensorflow", alias: str = "tf",
     """
     if _visible(ctx, alias, at) == module:
         return alias, None
-    for binding_list in ctx.resolver.module_scope.bindings.values():
-        for binding in binding_list:
-            if binding.kind == "import" and binding.qualname == module and _visible(ctx, binding.name, at) == module \
-                    and _visible(ctx, binding.name, None) == module:
-                return binding.name, None
+    for name in _import_names(ctx, module):
+        if _visible(ctx, name, at) == module:
+            return name, None
     if _bound_anywhere(ctx, alias):
         return None
     point = insertion_point(ctx)
