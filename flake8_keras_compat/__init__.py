@@ -12,15 +12,16 @@ from __future__ import annotations
 import argparse
 import ast
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from keras_compat import __version__
-from keras_compat.diagnostics import Diagnostic
-from keras_compat.engine import internal_error, lint_tree, not_analysed
+from keras_compat.gate import relevant
 from keras_compat.limits import (DEFAULT_MAX_FILE_MB, DEFAULT_MAX_FILE_SECONDS, TimeLimitExceeded, parse_limit,
                                  time_limit, too_large)
-from keras_compat.registry import all_rules
 from keras_compat.settings import OPTIONS, RULE_OPTIONS, Settings, SettingsError, settings_from_mapping
+
+if TYPE_CHECKING:  # the analysis loads when the first file that mentions Keras is checked, not at flake8's start
+    from keras_compat.diagnostics import Diagnostic
 
 
 def _limit_type(name: str) -> Callable[[str], float]:
@@ -62,7 +63,9 @@ class KerasCompatChecker:
             if option.choices:
                 kwargs["choices"] = option.choices
             option_manager.add_option(f"--keras-{option.name}", **kwargs)
-        off = [r.code for r in all_rules() if not r.default_enabled]
+        from keras_compat.registry import default_disabled_codes
+
+        off = sorted(default_disabled_codes())  # from the registry's manifest: no rule module is loaded
         if off:
             option_manager.extend_default_ignore(off)
 
@@ -85,14 +88,19 @@ class KerasCompatChecker:
 
     def run(self) -> Iterator[tuple[int, int, str, type]]:
         try:
-            found = self._lint("".join(self.lines))
+            text = "".join(self.lines)
+            found = self._lint(text) if relevant(text) else []
         except Exception as exc:  # noqa: BLE001 - never let an error escape into flake8
+            from keras_compat.engine import internal_error
+
             found = [internal_error("the flake8 adapter", exc)]
         for diagnostic in found:
             yield diagnostic.line, diagnostic.col, f"{diagnostic.code} {diagnostic.message}", type(self)
 
     def _lint(self, text: str) -> list[Diagnostic]:
         """The core's findings, within the size and time limits."""
+        from keras_compat.engine import lint_tree, not_analysed
+
         limit = self._max_bytes
         if limit and len(text) > limit // 4 and len(text.encode("utf-8", "surrogatepass")) > limit:
             return [not_analysed(too_large(limit, "--keras-max-file-size"))]

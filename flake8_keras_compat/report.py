@@ -13,12 +13,16 @@ import json
 import os
 from typing import Any
 
+from typing import TYPE_CHECKING
+
 from flake8.formatting.base import BaseFormatter
 
-from keras_compat.formats import Finding
+if TYPE_CHECKING:  # flake8 imports every installed plugin at start-up: the formats load when a report is made
+    from keras_compat.formats import Finding
 
 
 def _finding(error: Any) -> Finding:
+    from keras_compat.formats import Finding
     from keras_compat.registry import REGISTRY
 
     code, text = error.code, error.text

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
-from dataclasses import dataclass
 from functools import cached_property
 from operator import attrgetter
 
@@ -17,6 +16,7 @@ from keras_compat.guards import ImportGuard, import_guard, import_modules, in_sw
 from keras_compat.names import KERAS_PARTS, KerasName, keras_name
 from keras_compat.package import library_package
 from keras_compat.project import View
+from keras_compat.record import Record
 from keras_compat.registry import REGISTRY
 from keras_compat.resolver import Resolver
 from keras_compat.settings import Settings
@@ -45,8 +45,7 @@ def _patched(patches: dict[str, set[str]], qualname: str) -> bool:
     return False
 
 
-@dataclass(frozen=True)
-class ImportRecord:
+class ImportRecord(Record):
     """One imported name (``import a.b`` or ``from a import b``) with its Keras classification."""
 
     node: ast.Import | ast.ImportFrom
@@ -78,6 +77,7 @@ class Context:
         self._switch_tests: dict[int, bool] = {}
         self._keras: dict[int, KerasName | None] = {}
         self._names: dict[str, list[ast.Name]] | None = None
+        self._method_calls: dict[str, list[int]] | None = None
         #: Per-file memo for rules and fix helpers (keys: a tuple or string naming its user): answers that
         #: depend only on the file are computed once, not once per finding (which is quadratic in long files).
         self.memo: dict[object, object] = {}
@@ -236,6 +236,18 @@ class Context:
             if name is not None and name.path:
                 out.append((call, name))
         return out
+
+    def method_calls(self, *methods: str) -> list[ast.Call]:
+        """The calls ``<receiver>.<method>(...)`` of the given method names, in the order of :attr:`calls`
+        (indexed on the first question: one pass over the calls per file, not one per rule)."""
+        by_method = self._method_calls
+        if by_method is None:
+            by_method = self._method_calls = {}
+            for index, call in enumerate(self.calls):
+                if call.func.__class__ is ast.Attribute:
+                    by_method.setdefault(call.func.attr, []).append(index)  # type: ignore[attr-defined]
+        calls = self.calls
+        return [calls[i] for i in sorted(i for method in methods for i in by_method.get(method, ()))]
 
     def names(self, identifier: str) -> list[ast.Name]:
         """Every ``Name`` node spelling ``identifier``, in source order. The index is built on the first

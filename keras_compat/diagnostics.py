@@ -7,7 +7,8 @@ A fix is a list of text edits on the original source plus its safety.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+
+from keras_compat.record import Record, uncompared
 
 
 class Safety(enum.Enum):
@@ -17,8 +18,7 @@ class Safety(enum.Enum):
     UNSAFE = "unsafe"
 
 
-@dataclass(frozen=True, order=True)
-class Edit:
+class Edit(Record, order=True):
     """Replace the text between two positions with ``content`` (an insertion when start == end)."""
 
     line: int
@@ -32,8 +32,7 @@ class Edit:
         return cls(line, col, line, col, content)
 
 
-@dataclass(frozen=True)
-class Fix:
+class Fix(Record):
     """A set of edits applied together, with a title for ``help:`` lines and review suggestions."""
 
     title: str
@@ -45,8 +44,7 @@ class Fix:
         return self.safety is Safety.SAFE
 
 
-@dataclass(frozen=True)
-class Diagnostic:
+class Diagnostic(Record):
     """One finding of one rule at one place."""
 
     code: str
@@ -56,7 +54,7 @@ class Diagnostic:
     end_line: int
     end_col: int
     fix: Fix | None = None
-    fields: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+    fields: dict[str, str] = uncompared(make=dict)
 
     @property
     def symbol(self) -> str:

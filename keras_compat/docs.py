@@ -1,4 +1,5 @@
-"""Documentation generated from the registry: one page per rule and the README rule table.
+"""Documentation generated from the registry: one page per rule and the README rule table (and the
+registry's manifest, ``keras_compat/_rules_manifest.py``, which the same command keeps current).
 
 The pages are checked in under ``docs/rules``; a test regenerates them and fails when they are stale, so
 documentation cannot drift from the rules' behaviour (the examples shown are the tested examples).
@@ -9,7 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from keras_compat.registry import RUNTIME_NAMES, Bad, FixAvailability, Good, Rule, all_rules
+from keras_compat.registry import RUNTIME_NAMES, Bad, FixAvailability, Good, Rule, all_rules, manifest_source
 from keras_compat.settings import TARGETS
 
 _MARKER = re.compile(r"[ \t]*# error: KC\d{3}(?:\s*,\s*KC\d{3})*[ \t]*$", re.MULTILINE)
@@ -210,9 +211,11 @@ def rules_index() -> str:
 
 
 def expected_files(root: Path) -> dict[Path, str]:
-    """Every generated documentation file and its content."""
+    """Every generated file and its content: the documentation and the registry's manifest (what the
+    front-ends read at start-up instead of importing every rule module; keras_compat.registry.manifest)."""
     files = {root / "docs" / "rules" / f"{r.code}.md": rule_page(r) for r in all_rules()}
     files[root / "docs" / "rules" / "README.md"] = rules_index()
+    files[root / "keras_compat" / "_rules_manifest.py"] = manifest_source()
     return files
 
 

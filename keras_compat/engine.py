@@ -12,7 +12,6 @@ escapes to the host tool.
 from __future__ import annotations
 
 import ast
-import re
 import sys
 import threading
 import traceback
@@ -20,15 +19,16 @@ from collections.abc import Iterable
 
 from keras_compat.context import Context
 from keras_compat.diagnostics import Diagnostic
+from keras_compat.gate import RELEVANT
 from keras_compat.package import library_package, reaches_outside
 from keras_compat.project import View, gives_keras, may_reach_project, only_imports
-from keras_compat.registry import REGISTRY, Rule, all_rules
+from keras_compat.registry import REGISTRY, Rule, rules_for
 from keras_compat.settings import Settings
 from keras_compat.source import SourceError, decode, parse
 
 #: A module that never mentions these cannot contain a finding of its own: skip it without parsing (unless
 #: it imports a module of its project, which may hand it a Keras class or ``K``: ``may_reach_project``).
-_RELEVANT = re.compile(r"keras|tensorflow|theano|cntk", re.IGNORECASE)
+_RELEVANT = RELEVANT
 INTERNAL = "KC000"
 UNPARSABLE = "KC001"
 
@@ -74,7 +74,6 @@ def lint_source(source: str | bytes, filename: str = "<string>", settings: Setti
     plugins keep the shortcut (their hosts report syntax errors themselves).
     """
     settings = settings or _DEFAULT_SETTINGS
-    all_rules()
     try:
         text = decode(source).text if isinstance(source, bytes) else source
         mentions = _RELEVANT.search(text) is not None
@@ -107,7 +106,7 @@ def lint_tree(tree: ast.Module, text: str, filename: str = "<string>",
 def _lint_tree(tree: ast.Module, text: str, filename: str, settings: Settings, mentions: bool) -> list[Diagnostic]:
     """``mentions``: the text names Keras; else it only imports its project, and a module of nothing but
     imports and constants (a package's ``__init__``) cannot have a finding."""
-    rules = all_rules()
+    rules = rules_for(settings)  # imports the modules of these rules only
     view = None
     if not mentions:
         if only_imports(tree):

@@ -22,9 +22,9 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from keras_compat.names import Flavour, keras_name
+from keras_compat.record import Record
 from keras_compat.walk import in_body, walk
 
 _IMPORT_ERRORS = {"ImportError", "ModuleNotFoundError", "Exception", "BaseException", "AttributeError"}
@@ -68,8 +68,7 @@ def import_modules(node: ast.AST) -> Iterator[str]:
             yield node.module if alias.name == "*" else f"{node.module}.{alias.name}"
 
 
-@dataclass(frozen=True)
-class ImportGuard:
+class ImportGuard(Record):
     """How an import statement is guarded."""
 
     guarded: bool  # inside a try/except-ImportError or a flavour-selecting if/else

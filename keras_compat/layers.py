@@ -14,13 +14,13 @@ from __future__ import annotations
 import ast
 import enum
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, TypeVar
 
 from keras_compat.data import layers as table
 from keras_compat.names import keras_name
 from keras_compat.project import CLASS, ClassFacts, View
+from keras_compat.record import Record, factory, uncompared
 
 if TYPE_CHECKING:
     from keras_compat.context import Context
@@ -64,24 +64,23 @@ _PRIORITY = (Kind.MODEL, Kind.WRAPPER, Kind.RNN_CELL, Kind.LAYER, Kind.LOSS, Kin
              Kind.OPTIMIZER)
 
 
-@dataclass
-class ClassInfo:
+class ClassInfo(Record, mutable=True):
     """What we know about one class definition: of the analysed module (``node``), or of another module of
     the project (``node`` is None; ``module`` and ``facts`` describe it)."""
 
     node: ast.ClassDef | None
     kind: Kind
-    keras_bases: list[str] = field(default_factory=list)  # canonical paths of direct Keras bases
-    local_bases: list[ast.ClassDef] = field(default_factory=list)  # classified classes of this module
+    keras_bases: list[str] = factory(list)  # canonical paths of direct Keras bases
+    local_bases: list[ast.ClassDef] = factory(list)  # classified classes of this module
     unknown_bases: bool = False  # some base (direct or through other bases) is neither Keras nor known
-    foreign_bases: list[ClassInfo] = field(default_factory=list)  # classified classes of other modules
+    foreign_bases: list[ClassInfo] = factory(list)  # classified classes of other modules
     module: str | None = None  # the defining module of a class of another module
     facts: ClassFacts | None = None  # what that module says about the class
     foreign_name: str = ""
-    loader: Callable[[], ast.ClassDef | None] | None = field(default=None, repr=False, compare=False)
+    loader: Callable[[], ast.ClassDef | None] | None = uncompared(None)
     # what the class body defines, indexed on the first question (the rules ask several per class)
-    _methods: dict[str, FunctionNode] | None = field(default=None, init=False, repr=False, compare=False)
-    _bound: set[str] | None = field(default=None, init=False, repr=False, compare=False)
+    _methods: dict[str, FunctionNode] | None = uncompared(None)
+    _bound: set[str] | None = uncompared(None)
 
     @property
     def name(self) -> str:

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from functools import lru_cache
+
+from keras_compat.record import Record
 
 
 class Flavour(enum.Enum):
@@ -46,8 +47,7 @@ KERAS_PARTS = frozenset(part for prefix, _ in _PREFIXES for part in prefix.split
 assert all(KERAS_PARTS & set(prefix.split(".")) for prefix, _ in _PREFIXES)
 
 
-@dataclass(frozen=True)
-class KerasName:
+class KerasName(Record):
     """A resolved Keras name: its flavour, raw path under the Keras root, and canonical path."""
 
     qualname: str

@@ -28,11 +28,11 @@ from stat import S_ISREG
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from keras_compat.names import LIBRARY_ROOTS, keras_name
 from keras_compat.package import location
+from keras_compat.record import Record, factory
 from keras_compat.resolver import Project, Resolver, absolute_name
 
 #: Bumped whenever :class:`Summary` or :func:`summarize` changes meaning (cached summaries are keyed by it).
@@ -53,8 +53,7 @@ CLASS = "class"
 OPAQUE = "?"
 
 
-@dataclass(frozen=True)
-class ClassFacts:
+class ClassFacts(Record):
     """What the rules need to know about a class of another module."""
 
     bases: tuple[str | None, ...]  # qualified names, resolved in the defining module; None: not a name
@@ -74,8 +73,7 @@ class ClassFacts:
                    build_weights)
 
 
-@dataclass(frozen=True)
-class Summary:
+class Summary(Record):
     """A module's top-level facts. ``names`` maps each top-level name to :data:`CLASS`, :data:`OPAQUE` or
     ``"=" + qualified name`` (an import or alias, made absolute); ``lines`` gives the line of each name's
     last binding and ``stars`` the star-imported modules with their lines (``""``: a relative import that
@@ -88,7 +86,7 @@ class Summary:
     all_open: bool
     classes: dict[str, ClassFacts]
     #: attributes the module sets on an imported name (``K.where = where``): not the library's any more
-    patched: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    patched: dict[str, tuple[str, ...]] = factory(dict)
 
     def to_json(self) -> dict:
         return {"v": SUMMARY_VERSION, "names": self.names, "lines": self.lines, "stars": [list(s) for s in self.stars],
@@ -292,8 +290,7 @@ class Store(Protocol):
     def summary_put(self, key: str, data: dict) -> None: ...
 
 
-@dataclass
-class _Entry:
+class _Entry(Record, mutable=True):
     size: int
     mtime_ns: int
     digest: str
@@ -594,8 +591,7 @@ def only_imports(tree: ast.Module) -> bool:
 
 # -- one analysed file's view of its project ------------------------------------------------------------
 
-@dataclass(frozen=True)
-class Target:
+class Target(Record):
     """What a qualified name of the project denotes."""
 
     kind: str  # EXTERNAL | CLASS | MODULE | OPAQUE | UNKNOWN | MISSING

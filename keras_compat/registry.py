@@ -8,20 +8,28 @@ symbols, SARIF rule metadata, the docs pages and the README table are all comput
 from __future__ import annotations
 
 import enum
+import importlib
+import os
 import re
 import string
+import sys
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from functools import lru_cache
+from operator import itemgetter
 from typing import TYPE_CHECKING
 
+from keras_compat.record import Record, uncompared
 from keras_compat.settings import TARGETS
+
+if TYPE_CHECKING:
+    from keras_compat.settings import Settings
 
 if TYPE_CHECKING:
     from keras_compat.context import Context  # noqa: F401  (used in a string annotation)
     from keras_compat.diagnostics import Diagnostic  # noqa: F401
 
-CODE_RE = re.compile(r"^KC(\d)(\d\d)$")
-SYMBOL_RE = re.compile(r"^[a-z]+(-[a-z]+)*$")
+CODE_RE = r"^KC(\d)(\d\d)$"  # patterns, compiled where used: a compiled regex costs start-up time
+SYMBOL_RE = r"^[a-z]+(-[a-z]+)*$"
 DOC_SECTIONS = ("What it does", "Why is this bad", "Example", "Use instead", "Fix safety")
 
 #: pylint checker-id base: ``KCgnn`` -> ``<letter>7g<nn>`` (pylint reserves 51-99 for plugins).
@@ -48,8 +56,7 @@ class FixAvailability(enum.Enum):
     ALWAYS = "always"
 
 
-@dataclass(frozen=True)
-class Bad:
+class Bad(Record):
     """A snippet that must produce the rule's code on every line marked ``# error: KCnnn``.
 
     ``fixed`` is the expected text after applying the rule's fixes (safe ones, plus unsafe ones when
@@ -63,17 +70,28 @@ class Bad:
     targets: tuple[str, ...] = ()
     runs: bool = True  # run by the execution test when the rule has an Execution (False: not a whole program)
 
+    def __init__(self, code: str, fixed: str | None = None, unsafe: bool = False, targets: tuple[str, ...] = (),
+                 runs: bool = True) -> None:
+        # Written out (the generic one takes about four times as long): every rule module makes a few of
+        # these per rule when a host starts. tests/test_record.py checks it matches the fields.
+        values = self.__dict__
+        values["code"], values["fixed"], values["unsafe"], values["targets"], values["runs"] = \
+            code, fixed, unsafe, targets, runs
+
     def applies_to(self, target: str) -> bool:
         return not self.targets or target in self.targets
 
 
-@dataclass(frozen=True)
-class Good:
+class Good(Record):
     """A snippet on which the rule stays silent, only under some targets (a plain ``str``: under all)."""
 
     code: str
     targets: tuple[str, ...] = ()
     runs: bool = True  # see Bad.runs
+
+    def __init__(self, code: str, targets: tuple[str, ...] = (), runs: bool = True) -> None:
+        values = self.__dict__  # written out: see Bad.__init__
+        values["code"], values["targets"], values["runs"] = code, targets, runs
 
     def applies_to(self, target: str) -> bool:
         return not self.targets or target in self.targets
@@ -84,8 +102,7 @@ RUNTIME_NAMES = {"keras3": "Keras 3.15.1 (TensorFlow 2.21 backend)",
                  "tf-keras": "tf-keras 2.21 (TensorFlow 2.21, TF_USE_LEGACY_KERAS=1)"}
 
 
-@dataclass(frozen=True)
-class Execution:
+class Execution(Record):
     """How the test suite proves a rule's claim by running its examples on the real library.
 
     For every runtime in ``runtimes`` (``keras3``, ``tf-keras``; see :data:`RUNTIME_NAMES`), each bad example
@@ -102,8 +119,7 @@ class Execution:
     check: str = ""
 
 
-@dataclass(frozen=True)
-class Group:
+class Group(Record):
     """A hundred-group of codes; pylint gets one generated checker per group."""
 
     digit: str
@@ -123,8 +139,7 @@ GROUPS = {
 CheckFn = Callable[["Context"], Iterable["Diagnostic"]]
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(Record):
     """One rule: identity, text and examples. ``check`` is None for engine-reported rules."""
 
     code: str
@@ -138,7 +153,7 @@ class Rule:
     bad: tuple[Bad, ...]
     good: tuple[str | Good, ...]
     fix: FixAvailability = FixAvailability.NONE
-    check: CheckFn | None = field(default=None, compare=False)
+    check: CheckFn | None = uncompared(None)
     default_enabled: bool = True
     use_instead: str = ""  # optional prose added to the "Use instead" section
     options: str = ""
@@ -172,7 +187,7 @@ class Rule:
 
     @property
     def pylint_msgid(self) -> str:
-        match = CODE_RE.match(self.code)
+        match = re.match(CODE_RE, self.code)
         assert match, self.code
         return f"{self.severity.pylint_letter}{PYLINT_BASE + int(match.group(1)):02d}{match.group(2)}"
 
@@ -196,14 +211,66 @@ class Rule:
         return rule_page(self)
 
 
-REGISTRY: dict[str, Rule] = {}
+class _Registry(dict):  # type: ignore[type-arg]
+    """Every rule by code, loading rule modules on demand.
+
+    A rule module is imported the first time one of its rules is asked for (``REGISTRY["KC201"]``,
+    ``.get``, ``in``), found through the generated manifest (:mod:`keras_compat._rules_manifest`); asking for
+    every rule (iterating, ``values()``, :func:`all_rules`) imports them all. Checking a file imports only
+    the modules of the rules that run (:func:`rules_for`), so a host's start-up does not pay for the others.
+    """
+
+    def __missing__(self, code: str) -> Rule:
+        _load_code(code)
+        rule = dict.get(self, code)
+        if rule is None:
+            raise KeyError(code)
+        return rule
+
+    def get(self, code: str, default: Rule | None = None) -> Rule | None:  # type: ignore[override]
+        rule = dict.get(self, code)
+        if rule is not None:
+            return rule
+        try:
+            return self[code]
+        except KeyError:
+            return default
+
+    def __contains__(self, code: object) -> bool:
+        return dict.__contains__(self, code) or (isinstance(code, str) and self.get(code) is not None)
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        _load_all()
+        return dict.__iter__(self)
+
+    def __len__(self) -> int:
+        _load_all()
+        return dict.__len__(self)
+
+    def keys(self):  # type: ignore[no-untyped-def]
+        _load_all()
+        return dict.keys(self)
+
+    def values(self):  # type: ignore[no-untyped-def]
+        _load_all()
+        return dict.values(self)
+
+    def items(self):  # type: ignore[no-untyped-def]
+        _load_all()
+        return dict.items(self)
+
+
+REGISTRY: dict[str, Rule] = _Registry()
+_DECLARED_IN: dict[str, str] = {}  # code -> the rule module that declared it
+_LOADED: set[str] = set()  # rule modules imported so far
+RULES_PACKAGE = "keras_compat.rules"
 
 
 def register(rule: Rule) -> Rule:
     """Add a rule to the registry, refusing duplicate codes or symbols."""
-    if rule.code in REGISTRY:
+    if dict.__contains__(REGISTRY, rule.code):
         raise ValueError(f"duplicate rule code {rule.code}")
-    if any(r.symbol == rule.symbol for r in REGISTRY.values()):
+    if any(r.symbol == rule.symbol for r in dict.values(REGISTRY)):
         raise ValueError(f"duplicate rule symbol {rule.symbol}")
     examples: list[Bad | Good] = [*rule.bad, *(g for g in rule.good if isinstance(g, Good))]
     unknown = {t for t in (*rule.targets, *(t for e in examples for t in e.targets)) if t not in TARGETS}
@@ -211,7 +278,9 @@ def register(rule: Rule) -> Rule:
         raise ValueError(f"{rule.code}: unknown or missing targets {sorted(unknown)}")
     if rule.execution is not None and not set(rule.execution.runtimes) <= set(RUNTIME_NAMES):
         raise ValueError(f"{rule.code}: unknown execution runtimes {rule.execution.runtimes}")
-    REGISTRY[rule.code] = rule
+    caller = sys._getframe(1).f_globals.get("__name__", "")
+    _DECLARED_IN[rule.code] = getattr(rule.check, "__module__", None) or caller
+    dict.__setitem__(REGISTRY, rule.code, rule)
     return rule
 
 
@@ -225,11 +294,161 @@ def rule(**declaration: object) -> Callable[[CheckFn], CheckFn]:
     return wrap
 
 
-def all_rules() -> list[Rule]:
-    """Every registered rule, sorted by code (loads the rule modules on first use)."""
-    import keras_compat.rules  # noqa: F401  (registers the rules)
+def rule_modules() -> list[str]:
+    """The rule modules: every module of ``keras_compat/rules`` not starting with ``_`` (found on disk, so
+    that a new module needs no registration anywhere)."""
+    folder = os.path.join(os.path.dirname(os.path.abspath(__file__)), "rules")
+    return sorted(name[:-3] for name in os.listdir(folder) if name.endswith(".py") and not name.startswith("_"))
 
-    return [REGISTRY[c] for c in sorted(REGISTRY)]
+
+def _load(module: str) -> None:
+    if module not in _LOADED:
+        importlib.import_module(f"{RULES_PACKAGE}.{module}")
+        _LOADED.add(module)
+
+
+def _load_all() -> None:
+    if not _LOADED.issuperset(_all_modules()):
+        for module in _all_modules():
+            _load(module)
+
+
+@lru_cache(maxsize=1)
+def _all_modules() -> tuple[str, ...]:
+    return tuple(rule_modules())
+
+
+def _load_code(code: str) -> None:
+    """Import the module declaring ``code`` (all modules when the manifest does not know it)."""
+    if not code.startswith("KC"):
+        return  # another tool's code (a flake8 formatter sees E501 & co.)
+    entry = manifest().get(code)
+    if entry is not None:
+        _load(entry.module)
+    if not dict.__contains__(REGISTRY, code):
+        _load_all()
+
+
+def all_rules() -> list[Rule]:
+    """Every registered rule, sorted by code (imports every rule module on first use)."""
+    _load_all()
+    return [dict.__getitem__(REGISTRY, c) for c in sorted(dict.keys(REGISTRY))]
+
+
+# -- the manifest: what start-up needs to know of every rule, without importing the rule modules --------------
+
+class ManifestEntry(tuple):  # type: ignore[type-arg]
+    """What the front-ends need of a rule before any file is checked (see :func:`manifest`): a tuple of
+    (code, *MANIFEST_FIELDS) with named accessors (cheaper to make, at every start, than a record)."""
+
+    __slots__ = ()
+
+    def __new__(cls, *values: object) -> ManifestEntry:
+        return tuple.__new__(cls, values)
+
+    code = property(itemgetter(0), doc="the rule's code")
+    module = property(itemgetter(1), doc="the rule module (under keras_compat/rules) declaring it")
+    symbol = property(itemgetter(2))
+    severity = property(itemgetter(3), doc="its Severity's value")
+    message = property(itemgetter(4))
+    summary = property(itemgetter(5))
+    default_enabled = property(itemgetter(6))
+    targets = property(itemgetter(7))
+    checked = property(itemgetter(8), doc="has a check (False: reported by the engine itself)")
+
+    @property
+    def pylint_msgid(self) -> str:
+        letter = Severity(self.severity).pylint_letter
+        return f"{letter}{PYLINT_BASE + int(self.code[2]):02d}{self.code[3:]}"
+
+    @property
+    def pylint_template(self) -> str:
+        """The message as a ``%``-template for pylint (``{old}`` -> ``%(old)s``)."""
+        return re.sub(r"\{(\w+)\}", r"%(\1)s", self.message.replace("%", "%%"))
+
+
+MANIFEST_MODULE = "keras_compat._rules_manifest"
+MANIFEST_FIELDS = ("module", "symbol", "severity", "message", "summary", "default_enabled", "targets", "checked")
+
+
+@lru_cache(maxsize=1)
+def manifest() -> dict[str, ManifestEntry]:
+    """Every rule's code, module, symbol, severity, message, summary, default and targets, read from the
+    generated :mod:`keras_compat._rules_manifest` rather than from the rule modules: flake8 needs the
+    off-by-default codes and pylint every message when they start, before any file is checked. The
+    manifest is regenerated with the docs (``python -m keras_compat.docs``) and ``tests/test_docs.py``
+    fails when it is stale; rules registered but missing from it (a checkout with a stale manifest) are
+    added from the registry, so they still run."""
+    from keras_compat._rules_manifest import RULES
+
+    entries = {code: ManifestEntry(code, *values) for code, values in RULES.items()}
+    for code, rule in dict.items(REGISTRY):
+        if code not in entries:
+            entries[code] = manifest_entry(rule)
+    return entries
+
+
+def manifest_entry(rule: Rule) -> ManifestEntry:
+    return ManifestEntry(rule.code, _DECLARED_IN[rule.code].rsplit(".", 1)[-1], rule.symbol, rule.severity.value,
+                         rule.message, rule.summary, rule.default_enabled, tuple(rule.targets), rule.check is not None)
+
+
+@lru_cache(maxsize=1)
+def default_disabled_codes() -> frozenset[str]:
+    """Codes of the rules that are off unless selected by their full code."""
+    return frozenset(code for code, entry in manifest().items() if not entry.default_enabled)
+
+
+_CODES_FOR: dict[object, list[str]] = {}
+
+
+def rules_for(settings: Settings) -> list[Rule]:
+    """The rules that run under ``settings`` (checked, enabled, for its target), sorted by code; only their
+    modules are imported. (The codes are remembered per settings, the rules looked up each time: a test
+    may replace one in the registry.)"""
+    codes = _CODES_FOR.get(settings)
+    if codes is None:
+        entries = manifest()
+        codes = [code for code, entry in entries.items()
+                 if entry.checked and settings.target in entry.targets and settings.enabled(code)]
+        for code in codes:
+            _load(entries[code].module)
+        codes += [c for c, r in dict.items(REGISTRY)  # registered but not in the manifest: a stale manifest
+                  if c not in entries and r.check is not None and r.runs_for(settings.target) and settings.enabled(c)]
+        codes.sort()
+        if len(_CODES_FOR) > 64:
+            _CODES_FOR.clear()
+        _CODES_FOR[settings] = codes
+    return [dict.__getitem__(REGISTRY, code) for code in codes]
+
+
+def manifest_source() -> str:
+    """The text of :mod:`keras_compat._rules_manifest` for the rules as declared (imports every module)."""
+    rules = all_rules()
+    lines = ['"""The rule registry\'s manifest: generated by `python -m keras_compat.docs` from the rule',
+             "declarations, do not edit. Read by keras_compat.registry.manifest() (see there why).",
+             '"""', "", "# fields: " + ", ".join(MANIFEST_FIELDS), "RULES = {"]
+    for rule in rules:
+        entry = manifest_entry(rule)
+        lines.append(f"    {rule.code!r}: (")
+        for name in MANIFEST_FIELDS:
+            lines.extend(_literal(getattr(entry, name), " " * 8))
+        lines.append("    ),")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def _literal(value: object, indent: str, width: int = 110) -> list[str]:
+    """``value`` as source lines ending with a comma, long strings split into implicitly joined parts."""
+    text = repr(value)
+    if not isinstance(value, str) or len(text) <= width:
+        return [f"{indent}{text},"]
+    parts, rest = [], value
+    while rest:
+        cut = len(rest) if len(repr(rest)) <= width else rest.rfind(" ", 0, width - 20) + 1 or width - 20
+        parts.append(rest[:cut])
+        rest = rest[cut:]
+    return [f"{indent}{repr(p)}" for p in parts[:-1]] + [f"{indent}{repr(parts[-1])},"]
 
 
 def rules_in_group(digit: str) -> Iterator[Rule]:

@@ -15,7 +15,6 @@ from __future__ import annotations
 import ast
 import bisect
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 from keras_compat.names import KERAS_PARTS, keras_name
 from keras_compat.walk import _CHILD_FIELDS, child_fields, in_body
@@ -28,28 +27,42 @@ _FUNCTION_NODES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)
 
 
-@dataclass(slots=True)
 class Binding:
-    """One binding of a name in a scope."""
+    """One binding of a name in a scope. (Slotted classes written out, not dataclasses: they are made by
+    the thousand per file, and creating a dataclass costs millions of instructions at start-up.)"""
 
-    name: str
-    kind: str  # "import" | "alias" | "none" | "other"
-    pos: Pos
-    node: ast.AST
-    qualname: str | None = None  # for imports
-    value: ast.expr | None = None  # for aliases
+    __slots__ = ("name", "kind", "pos", "node", "qualname", "value")
+
+    def __init__(self, name: str, kind: str, pos: Pos, node: ast.AST, qualname: str | None = None,
+                 value: ast.expr | None = None) -> None:
+        self.name = name
+        self.kind = kind  # "import" | "alias" | "none" | "other"
+        self.pos = pos
+        self.node = node
+        self.qualname = qualname  # for imports
+        self.value = value  # for aliases
+
+    def __repr__(self) -> str:
+        return f"Binding({self.name!r}, {self.kind!r}, {self.pos!r}, qualname={self.qualname!r})"
 
 
-@dataclass(slots=True)
 class Scope:
-    node: ast.AST
-    kind: str  # "module" | "function" | "class" | "comprehension"
-    parent: Scope | None
-    bindings: dict[str, list[Binding]] = field(default_factory=dict)
-    # Shared empty defaults, replaced on the first ``global`` / star import: most scopes have neither, and
-    # two containers fewer per function is less for the allocator and the collector.
-    globals: frozenset[str] | set[str] = frozenset()
-    star_modules: tuple[tuple[str, Pos], ...] = ()
+    """A module, function, class or comprehension scope and the bindings made in it."""
+
+    __slots__ = ("node", "kind", "parent", "bindings", "globals", "star_modules")
+
+    def __init__(self, node: ast.AST, kind: str, parent: Scope | None) -> None:
+        self.node = node
+        self.kind = kind  # "module" | "function" | "class" | "comprehension"
+        self.parent = parent
+        self.bindings: dict[str, list[Binding]] = {}
+        # Shared empty defaults, replaced on the first ``global`` / star import: most scopes have neither, and
+        # two containers fewer per function is less for the allocator and the collector.
+        self.globals: frozenset[str] | set[str] = frozenset()
+        self.star_modules: tuple[tuple[str, Pos], ...] = ()
+
+    def __repr__(self) -> str:
+        return f"Scope({self.kind!r}, {sorted(self.bindings)!r})"
 
     def bind(self, binding: Binding) -> None:
         self.bindings.setdefault(binding.name, []).append(binding)

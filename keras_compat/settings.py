@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
 
 from keras_compat.limits import DEFAULT_MAX_FILE_MB, DEFAULT_MAX_FILE_SECONDS
+from keras_compat.record import Record, uncompared
 
 TARGETS = ("tf-keras", "keras3")
 _CODE_PREFIX = re.compile(r"^KC\d{0,3}$|^ALL$")
@@ -21,8 +21,7 @@ class SettingsError(ValueError):
     """A configuration value is invalid; the message names the key."""
 
 
-@dataclass(frozen=True)
-class Option:
+class Option(Record):
     """A rule option exposed by every front-end (``keras-<name>`` in flake8/pylint)."""
 
     name: str
@@ -47,13 +46,13 @@ RULE_OPTIONS = tuple(o for o in OPTIONS if o.kind != "limit")
 
 
 def default_disabled_codes() -> frozenset[str]:
-    from keras_compat.registry import all_rules
+    """Codes of the rules that are off by default (from the registry's manifest: no rule module is loaded)."""
+    from keras_compat.registry import default_disabled_codes as codes
 
-    return frozenset(r.code for r in all_rules() if not r.default_enabled)
+    return codes()
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(Record):
     """Which rules run and how. Codes are prefixes as in flake8 and ruff (``KC2`` selects KC2xx)."""
 
     select: tuple[str, ...] = ("KC",)
@@ -64,7 +63,7 @@ class Settings:
     extra_backend_aliases: tuple[str, ...] = ()
     run_all: bool = False  # front-ends that filter themselves (flake8, pylint) ask for every rule
     project: bool = True  # read the file's sibling modules (keras_compat.project); False: the file alone
-    _cache: dict[str, bool] = field(default_factory=dict, compare=False, hash=False, repr=False)
+    _cache: dict[str, bool] = uncompared(make=dict)
 
     def __post_init__(self) -> None:
         if self.target not in TARGETS:
@@ -96,7 +95,7 @@ class Settings:
         return result
 
     def with_options(self, **changes: object) -> Settings:
-        return replace(self, _cache={}, **changes)  # type: ignore[arg-type]
+        return self._replace(_cache={}, **changes)
 
 
 def _matches(code: str, prefix: str) -> bool:

@@ -12,7 +12,8 @@ import io
 import re
 import tokenize
 import warnings
-from dataclasses import dataclass
+
+from keras_compat.record import Record
 
 
 class SourceError(Exception):
@@ -25,8 +26,7 @@ class SourceError(Exception):
         self.col = col
 
 
-@dataclass(frozen=True)
-class Decoded:
+class Decoded(Record):
     """Decoded text plus what is needed to write it back unchanged (encoding, BOM)."""
 
     text: str

@@ -29,9 +29,8 @@ def child_fields(cls: type) -> tuple[str, ...]:
     return fields
 
 
-for _cls in vars(ast).values():  # every node class up front: ``fields_of[cls]`` needs no fallback in hot loops
-    if isinstance(_cls, type) and issubclass(_cls, ast.AST):
-        child_fields(_cls)
+# (Computed per node class on first sight, not for every class of ``ast`` up front: the loops that read
+# ``_CHILD_FIELDS`` fall back to child_fields(), and a host's start-up should not pay for all 120 classes.)
 
 
 def iter_children(node: ast.AST) -> Iterator[ast.AST]:

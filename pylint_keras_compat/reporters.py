@@ -13,16 +13,18 @@ from __future__ import annotations
 
 import json
 import os
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pylint.reporters import BaseReporter
 
-from keras_compat.formats import Finding
+if TYPE_CHECKING:  # pylint loads the plugin, hence this module, at start-up: the formats load when a report is made
+    from keras_compat.formats import Finding
 
 _SEVERITY = {"E": "error", "F": "error", "W": "warning", "C": "convention", "R": "convention", "I": "info"}
 
 
 def _finding(msg: Any, lines_cache: dict[str, list[str] | None]) -> Finding:
+    from keras_compat.formats import Finding
     from keras_compat.registry import REGISTRY
 
     rule = next((r for r in REGISTRY.values() if r.symbol == msg.symbol), None)

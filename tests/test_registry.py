@@ -22,10 +22,10 @@ def test_codes_symbols_and_msgids_are_unique() -> None:
 
 @pytest.mark.parametrize("rule", RULES, ids=lambda r: r.code)
 def test_identity_formats(rule) -> None:
-    assert CODE_RE.match(rule.code)
+    assert re.match(CODE_RE, rule.code)
     assert FLAKE8_CODE.match("KC"), "the flake8 entry point name must match flake8's prefix pattern"
     assert rule.code.startswith("KC")
-    assert SYMBOL_RE.match(rule.symbol) and not any(c.isdigit() for c in rule.symbol)
+    assert re.match(SYMBOL_RE, rule.symbol) and not any(c.isdigit() for c in rule.symbol)
     assert re.match(r"^[CREWF]\d{4}$", rule.pylint_msgid)
     assert 51 <= int(rule.pylint_msgid[1:3]) <= 99, "pylint reserves 51-99 for plugins"
     assert rule.pylint_msgid[1:3] == f"{70 + int(rule.code[2])}"

@@ -17,9 +17,8 @@ by ``tests/test_rule_execution.py``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from keras_compat.data.schema import Keras3Change
+from keras_compat.record import Record
 
 __all__ = ["CONTRACT", "OWN_VARIABLE_LAYERS", "READONLY_PROPERTIES", "REMOVED_ATTRIBUTES", "REMOVED_NAME_HINTS",
            "RNN_LAYERS", "RemovedAttribute", "SEED_LAYERS", "TF_RNN_CELLS"]
@@ -122,8 +121,7 @@ CONTRACT: dict[str, Keras3Change] = {c.key: c for c in (
 )}
 
 
-@dataclass(frozen=True)
-class RemovedAttribute:
+class RemovedAttribute(Record):
     """An attribute gone from layers (``on = "layer"``), symbolic tensors (``"tensor"``) or both (KC515).
 
     ``targets`` are the ``keras-target`` values where it is gone (``tf-keras`` too when tf-keras 2.x lacks it);

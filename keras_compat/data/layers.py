@@ -7,7 +7,8 @@ section f (training semantics, f.2/f.3 and the f.5 classification), g (layer con
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from keras_compat.record import Record
+
 
 __all__ = [
     "CALLBACK_PREFIXES", "LAYER_BASES", "LOSS_PREFIXES", "METRIC_PREFIXES", "MODEL_BASES", "MODEL_FACTORIES",
@@ -51,8 +52,7 @@ CALLBACK_PREFIXES: tuple[str, ...] = ("callbacks.",)
 OPTIMIZER_PREFIXES: tuple[str, ...] = ("optimizers.", "optimizer_v2.")
 
 
-@dataclass(frozen=True)
-class TrainingLayer:
+class TrainingLayer(Record):
     """A built-in layer whose ``call`` behaves differently in training and inference (KC408).
 
     ``when`` lists constructor keywords that make the layer training-sensitive (RNN ``dropout=``); empty
@@ -90,8 +90,7 @@ TRAINING_SENSITIVE_LAYERS: tuple[TrainingLayer, ...] = (
 )
 
 
-@dataclass(frozen=True)
-class RandomOp:
+class RandomOp(Record):
     """A raw random operation that the framework cannot switch off at inference (KC401/KC402).
 
     ``name`` is a fully qualified TensorFlow name (``tensorflow.nn.dropout``) or a flavour-free Keras path

@@ -11,7 +11,8 @@ Top-level names are written without a module (``Model``, ``Sequential``, ``Input
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+
+from keras_compat.record import Record, factory
 
 
 class Rewrite(enum.Enum):
@@ -24,8 +25,7 @@ class Rewrite(enum.Enum):
     TF1 = "tf1"  # graph/session/learning-phase concept: removed-backend-function
 
 
-@dataclass(frozen=True)
-class ArgRename:
+class ArgRename(Record):
     """A keyword argument renamed (or removed) since Keras 1 (KC201).
 
     ``values`` maps old literal values to the new argument's source text; when an entry has a value map,
@@ -44,8 +44,7 @@ class ArgRename:
     methods: tuple[str, ...] = ()  # method names matched on any receiver (``fit``), module must use Keras
 
 
-@dataclass(frozen=True)
-class KernelConversion:
+class KernelConversion(Record):
     """Keras 1 positional/keyword kernel dimensions folded into ``kernel_size`` (KC202)."""
 
     callables: tuple[str, ...]
@@ -55,8 +54,7 @@ class KernelConversion:
     source: str
 
 
-@dataclass(frozen=True)
-class ClassRename:
+class ClassRename(Record):
     """A Keras 1 class or function name renamed or removed (KC203).
 
     ``new`` is the flavour-free replacement path, or None when there is no drop-in replacement
@@ -72,8 +70,7 @@ class ClassRename:
     note: str = ""
 
 
-@dataclass(frozen=True)
-class MergeMode:
+class MergeMode(Record):
     """``Merge(mode=...)`` / ``merge(mode=...)`` replacement per mode (KC203)."""
 
     mode: str
@@ -83,8 +80,7 @@ class MergeMode:
     note: str = ""
 
 
-@dataclass(frozen=True)
-class ModuleMove:
+class ModuleMove(Record):
     """An internal, moved or removed module path (KC103).
 
     ``old`` is a flavour-free module path prefix (``engine.topology``); ``new`` the public module that
@@ -101,8 +97,7 @@ class ModuleMove:
     note: str = ""
 
 
-@dataclass(frozen=True)
-class RemovedMethod:
+class RemovedMethod(Record):
     """A ``Model``/``Sequential`` method removed or deprecated (KC204), matched by method name."""
 
     name: str
@@ -113,8 +108,7 @@ class RemovedMethod:
     fixable: bool = False
 
 
-@dataclass(frozen=True)
-class OptimizerArg:
+class OptimizerArg(Record):
     """An optimizer constructor keyword that changed (KC205)."""
 
     old: str
@@ -125,8 +119,7 @@ class OptimizerArg:
     note: str = ""
 
 
-@dataclass(frozen=True)
-class BackendFunction:
+class BackendFunction(Record):
     """One ``keras.backend`` function with its TensorFlow 2 and Keras 3 equivalents (KC301-KC303).
 
     ``tf`` is the native TensorFlow replacement (a dotted ``tf.`` path when the rewrite is a plain call,
@@ -144,11 +137,10 @@ class BackendFunction:
     note: str = ""
     removed_in: str = ""
     keras3_note: str = ""  # the caveat of a keras3 message (``note`` speaks of the TensorFlow rewrite)
-    extra: dict[str, str] = field(default_factory=dict)
+    extra: dict[str, str] = factory(dict)
 
 
-@dataclass(frozen=True)
-class OpsEquivalent:
+class OpsEquivalent(Record):
     """A TensorFlow op with a backend-agnostic ``keras.ops`` equivalent (KC304, Keras 3 target).
 
     ``tf`` is the public TF path (``tf.reduce_mean``), ``aliases`` other public spellings of the same function
@@ -169,8 +161,7 @@ class OpsEquivalent:
     note: str = ""
 
 
-@dataclass(frozen=True)
-class OpsRewrite:
+class OpsRewrite(Record):
     """A ``K.*`` call rewritten to ``keras.ops`` under ``keras-target = keras3`` (KC301, KC303, KC532 fixes).
 
     Parameters line up by position (the K function's i-th parameter is the ``keras.ops`` function's i-th);
@@ -192,8 +183,7 @@ class OpsRewrite:
     dropped: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class Keras3Change:
+class Keras3Change(Record):
     """A Keras 3 removal or behaviour change a group-5 rule reports, read from the keras 3.15.1 sources.
 
     ``values`` are the facts the rule uses (file extensions, argument names ...), each re-checked against

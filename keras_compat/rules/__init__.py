@@ -1,16 +1,6 @@
-"""Rule modules. Importing this package registers every rule in :mod:`keras_compat.registry`."""
+"""Rule modules: each module here (not starting with ``_``) declares rules with ``@rule(...)``.
 
-from keras_compat.rules import (  # noqa: F401
-    backend,
-    contract,
-    imports,
-    internal,
-    keras3,
-    keras3_training,
-    layer_contract,
-    legacy_api,
-    model_contract,
-    stars,
-    surface,
-    training,
-)
+Nothing is imported here: :mod:`keras_compat.registry` finds the modules on disk and imports each when one
+of its rules is needed (checking a file imports only the modules of the rules that run). A new module
+needs no line here; regenerate the manifest and the docs with ``python -m keras_compat.docs``.
+"""

@@ -5,7 +5,6 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from keras_compat.context import Context
 from keras_compat.data.backend import BACKEND_FUNCTIONS, CONFIG_FUNCTIONS, KERAS3_BACKEND, KERAS3_TF_KERAS_SHIM, TF1_ADVICE
@@ -15,6 +14,7 @@ from keras_compat.diagnostics import Diagnostic, Edit, Fix
 from keras_compat.importer import ensure_import
 from keras_compat.layers import classifier
 from keras_compat.names import Flavour, keras_name
+from keras_compat.record import Record
 from keras_compat.registry import Bad, FixAvailability, Good, Severity, rule
 from keras_compat.walk import in_body
 
@@ -25,8 +25,7 @@ _DOTTED_KERAS = re.compile(r"^keras(\.[A-Za-z_][A-Za-z0-9_]*)+$")
 _COMPAT_V1 = ("tensorflow.compat.v1.",)
 
 
-@dataclass(frozen=True)
-class BackendUse:
+class BackendUse(Record):
     """A resolved reference to a Keras backend function."""
 
     name: str

@@ -9,12 +9,12 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from keras_compat.context import Context
 from keras_compat.data import layers as table
 from keras_compat.diagnostics import Diagnostic, Edit
 from keras_compat.layers import ClassInfo, Classifier, FunctionNode, Kind, by_scope, classifier
+from keras_compat.record import Record
 from keras_compat.registry import Bad, FixAvailability, Good, Severity, rule
 from keras_compat.rules.backend import in_legacy_branch
 from keras_compat.rules.training import def_name_range
@@ -40,8 +40,7 @@ _WEIGHT_LISTS = ("trainable_weights", "non_trainable_weights")
 _WANTED = frozenset({*_SUPER_METHODS, *_WEIGHT_LISTS, "add_weight"})
 
 
-@dataclass
-class _Found:
+class _Found(Record, mutable=True):
     """What the contract rules look for, by enclosing class/function (see :func:`by_scope`)."""
 
     super_calls: dict[int, list[ast.Call]]  # super().__init__(...), super().build(...) ...

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ast
-import re
 from collections.abc import Iterator
 
 from keras_compat.context import Context, ImportRecord
@@ -153,10 +152,13 @@ def _module_range(ctx: Context, node: ast.ImportFrom) -> tuple[int, int, int, in
     """Character range of the module name in ``from <module> import ...``."""
     line, col, _, _ = ctx.range(node)
     text = ctx.positions.line_text(line)
-    match = re.compile(r"from\s+(" + re.escape(node.module or "") + ")").match(text, col)
-    if match is None:
-        return ctx.range(node)
-    return line, match.start(1), line, match.end(1)
+    module = node.module or ""
+    # ``from\s+<module>``, with string operations (compiling a regex per module name cost more than the rest)
+    after = col + len("from")
+    start = len(text) - len(text[after:].lstrip())
+    if text.startswith("from", col) and start > after and text.startswith(module, start):
+        return line, start, line, start + len(module)
+    return ctx.range(node)
 
 
 def _family(flavour: Flavour, keras3: bool) -> str:

@@ -156,21 +156,7 @@ def _keyword(call: ast.Call, name: str) -> ast.keyword | None:
 
 def _calls_of(ctx: Context, *methods: str) -> list[ast.Call]:
     """The calls ``<receiver>.<method>(...)`` of the given method names, in the order of ``ctx.calls``."""
-    by_method = _method_call_positions(ctx)
-    return [ctx.calls[i] for i in sorted(i for method in methods for i in by_method.get(method, ()))]
-
-
-def _method_call_positions(ctx: Context) -> dict[str, list[int]]:
-    """Positions in ``ctx.calls`` of the method calls, by method name: one pass over the calls per context
-    instead of one per rule (KC503-KC506 each want one or a few names)."""
-    cached: dict[str, list[int]] | None = getattr(ctx, "_keras_method_call_positions", None)
-    if cached is None:
-        cached = {}
-        for index, call in enumerate(ctx.calls):
-            if isinstance(call.func, ast.Attribute):
-                cached.setdefault(call.func.attr, []).append(index)
-        ctx._keras_method_call_positions = cached  # type: ignore[attr-defined]
-    return cached
+    return ctx.method_calls(*methods)
 
 
 def _save_calls(ctx: Context) -> list[tuple[ast.Call, ast.AST | None, str]]:

@@ -18,7 +18,6 @@ from keras_compat.diagnostics import Diagnostic, Edit, Fix
 from keras_compat.layers import ClassInfo, FunctionNode, Kind, classifier, kind_of_path
 from keras_compat.registry import Bad, Execution, FixAvailability, Severity, rule
 from keras_compat.rules.backend import in_legacy_branch
-from keras_compat.rules.keras3 import _calls_of
 from keras_compat.rules.training import def_name_range
 from keras_compat.walk import walk
 
@@ -495,7 +494,7 @@ def int_shape(ctx: Context) -> Iterator[Diagnostic]:
     if not ctx.uses_keras:
         return
     candidates = [call for call, name in ctx.keras_calls if name.path in _INPUT_PATHS]
-    candidates += [call for call in _calls_of(ctx, "add_weight") if _own_layer_call(ctx, call)]
+    candidates += [call for call in ctx.method_calls("add_weight") if _own_layer_call(ctx, call)]
     for call in sorted(candidates, key=lambda c: (c.lineno, c.col_offset)):
         shape = _shape_argument(ctx, call)
         if shape is None or ctx.in_compat_branch(call):
@@ -594,7 +593,7 @@ def _positional_add_weights(ctx: Context) -> Iterator[ast.Call]:
     KC407, which leaves them to this rule under keras3)."""
     if not ctx.uses_keras:
         return
-    for call in _calls_of(ctx, "add_weight"):
+    for call in ctx.method_calls("add_weight"):
         if not call.args or any(isinstance(a, ast.Starred) for a in call.args):
             continue
         if keras3_rejects_add_weight(call) and _own_layer_call(ctx, call) and not ctx.in_compat_branch(call):

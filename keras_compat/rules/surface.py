@@ -9,8 +9,6 @@ removals) the table's rule reports it and these stay silent: one problem, one fi
 from __future__ import annotations
 
 import ast
-import difflib
-from dataclasses import replace
 from collections.abc import Iterator
 from functools import lru_cache
 
@@ -322,7 +320,7 @@ def _public_class(name: KerasName) -> KerasName | None:
     if knowledge.module_move(name.raw) is None or knowledge.module_move(name.path) is not None:
         return None
     root = _root(name)
-    return replace(name, qualname=f"{root}.{name.path}" if root else name.path, raw=name.path)
+    return name._replace(qualname=f"{root}.{name.path}" if root else name.path, raw=name.path)
 
 
 def _callee(ctx: Context, call: ast.Call, model_names: frozenset[str]) -> tuple[KerasName, str, str | None, Surface] | None:
@@ -424,6 +422,8 @@ def unknown_argument(ctx: Context) -> Iterator[Diagnostic]:
         for kw in unknown:
             if kw.arg in covered:
                 continue
+            import difflib  # only for a finding's message
+
             close = difflib.get_close_matches(kw.arg or "", sorted(accepted), n=2, cutoff=0.6)
             hint = ("did you mean " + " or ".join(f"'{c}'" for c in close) + "?") if close else "remove it"
             yield ctx.report("KC206", kw, callee=display, arg=kw.arg, api=surface.label, hint=hint)

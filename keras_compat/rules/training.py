@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from functools import lru_cache
 
 from keras_compat.context import Context
@@ -19,6 +18,7 @@ from keras_compat.data import layers as table
 from keras_compat.diagnostics import Diagnostic, Edit
 from keras_compat.layers import ClassInfo, FunctionNode, classifier
 from keras_compat.names import keras_name
+from keras_compat.record import Record, factory
 from keras_compat.registry import Bad, FixAvailability, Good, Severity, rule
 from keras_compat.rules.backend import in_legacy_branch
 from keras_compat.walk import iter_children, walk
@@ -37,8 +37,7 @@ def _training_layers() -> dict[str, table.TrainingLayer]:
     return {entry.path: entry for entry in table.TRAINING_SENSITIVE_LAYERS}
 
 
-@dataclass
-class Op:
+class Op(Record, mutable=True):
     """A training-dependent operation found in ``call()``."""
 
     node: ast.AST
@@ -52,8 +51,7 @@ class Op:
         return self.kind in ("dropout", "noise")
 
 
-@dataclass
-class CallMethod:
+class CallMethod(Record, mutable=True):
     """A custom layer's ``call`` method and what it does with ``training``."""
 
     info: ClassInfo
@@ -62,7 +60,7 @@ class CallMethod:
     training_default: ast.expr | None
     training_positional_last: bool
     kwarg: str | None
-    ops: list[Op] = field(default_factory=list)
+    ops: list[Op] = factory(list)
     training_only_forwarded: bool = True  # ``training`` used only as ``training=training`` (or not at all)
 
 

@@ -24,11 +24,11 @@ import gzip
 import json
 import warnings
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
-FORMAT = 1
-VAR_KW = ("none", "layer", "closed", "any")
+from keras_compat.record import Record
+from keras_compat.surface.reference import FORMAT, REFERENCES, VAR_KW, Signature  # noqa: F401  (re-exported)
+
 
 # Bases outside the package that add no constructor parameters.
 _TRIVIAL_BASES = {"object", "ABC", "abc.ABC", "Generic", "typing.Generic", "Protocol", "typing.Protocol"}
@@ -237,8 +237,7 @@ def arg_names(func: ast.FunctionDef | ast.AsyncFunctionDef) -> set[str]:
 # --------------------------------------------------------------------------------------------- kwargs
 
 
-@dataclass(frozen=True)
-class _KwargsUse:
+class _KwargsUse(Record):
     status: str  # "none" | "closed" | "forward" | "any"
     keys: tuple[str, ...] = ()
     forward: ast.AST | None = None  # the call that receives **kwargs (super().__init__ / Base.__init__)
@@ -367,27 +366,6 @@ def _kwargs_use(func: ast.FunctionDef | ast.AsyncFunctionDef) -> _KwargsUse:
 
 
 # --------------------------------------------------------------------------------------------- signatures
-
-
-@dataclass(frozen=True)
-class Signature:
-    """Keywords a class constructor or function accepts."""
-
-    kind: str  # "class" | "function"
-    params: tuple[str, ...]
-    kwargs_keys: tuple[str, ...]
-    var_kw: str  # one of VAR_KW
-
-    @property
-    def accepted(self) -> frozenset[str]:
-        return frozenset(self.params) | frozenset(self.kwargs_keys)
-
-    def to_json(self) -> list:
-        return [self.kind, list(self.params), list(self.kwargs_keys), self.var_kw]
-
-    @classmethod
-    def from_json(cls, data: list) -> Signature:
-        return cls(data[0], tuple(data[1]), tuple(data[2]), data[3])
 
 
 def _find_method(node: ast.ClassDef, method: str) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
@@ -520,8 +498,7 @@ def _walk(src: Source, mro: list, start: int, method: str, layer: tuple | None) 
 # --------------------------------------------------------------------------------------------- public API
 
 
-@dataclass(frozen=True)
-class Export:
+class Export(Record):
     """One public name: a submodule, or the (module, name) it re-exports."""
 
     module: str | None  # defining package module (``src.layers.core.dense``); None for a submodule
@@ -591,9 +568,6 @@ class PublicAPI:
 #: The reference releases: distribution, version, and the API surfaces each provides. A surface is the
 #: generated API package that a flavour's names resolve to (``tf.keras`` under TF >= 2.16 with Keras 3 is
 #: ``keras._tf_keras.keras``).
-REFERENCES: dict[str, tuple[str, str]] = {"tf-keras": ("tf-keras", "2.15.0"), "keras3": ("keras", "3.15.1")}
-
-
 def package_dir(unpacked: Path, distribution: str) -> Path:
     """The importable package directory inside an unpacked wheel."""
     pkg = "tf_keras" if distribution == "tf-keras" else "keras"

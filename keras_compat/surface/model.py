@@ -11,16 +11,18 @@ Nothing is loaded until a rule asks for a surface, i.e. until a file actually us
 
 from __future__ import annotations
 
-import difflib
-import gzip
 import json
-from functools import cached_property, lru_cache
-from importlib import resources
+import os
+import zlib
+from functools import lru_cache
 
 from keras_compat.names import Flavour
-from keras_compat.surface.extract import REFERENCES, Signature
+from keras_compat.surface.reference import REFERENCES, Signature
 
 __all__ = ["REFERENCES", "Surface", "data_file_name", "load_document", "surface_for"]
+
+
+_API_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "data", "api")
 
 
 def data_file_name(distribution: str, version: str) -> str:
@@ -31,9 +33,9 @@ def data_file_name(distribution: str, version: str) -> str:
 def load_document(target: str) -> dict:
     """The decoded surface document of a target's reference release (read once per process)."""
     distribution, version = REFERENCES[target]
-    resource = resources.files("keras_compat.data").joinpath("api").joinpath(data_file_name(distribution, version))
-    with resource.open("rb") as raw:
-        return json.loads(gzip.decompress(raw.read()))
+    path = os.path.join(_API_DIR, data_file_name(distribution, version))  # not importlib.resources: 5 ms to load
+    with open(path, "rb") as raw:
+        return json.loads(zlib.decompress(raw.read(), 16 + zlib.MAX_WBITS))  # gzip's format, without its module
 
 
 class Surface:
@@ -81,20 +83,20 @@ class Surface:
         index = self._methods.get(cls, {}).get(method)
         return None if index is None else Signature.from_json(self._signatures[index])
 
-    @cached_property
-    def _by_leaf(self) -> dict[str, list[str]]:
-        index: dict[str, list[str]] = {}
-        for module, names in self._modules.items():
-            for name in names:
-                index.setdefault(name, []).append(module)
-        return index
-
     def modules_exporting(self, name: str) -> list[str]:
-        """Public modules that export ``name`` (shortest paths first)."""
-        return sorted(self._by_leaf.get(name, ()), key=lambda m: (m.count("."), m))
+        """Public modules that export ``name`` (shortest paths first). A scan (one lookup per module): it is
+        asked for a finding's message only, so an index of every name would cost more than it saves."""
+        return sorted((m for m, names in self._modules.items() if name in names), key=lambda m: (m.count("."), m))
 
-    def close_names(self, module: str, name: str, n: int = 3) -> list[str]:
-        return difflib.get_close_matches(name, sorted(self.names(module)), n=n, cutoff=0.75)
+    def close_names(self, module: str, name: str, n: int = 3, cutoff: float = 0.75) -> list[str]:
+        """``difflib.get_close_matches`` over the module's names. The candidates whose lengths alone rule them
+        out (difflib's own first test, ``real_quick_ratio``) are dropped before difflib looks at them: the
+        same answer for a fraction of the work on large modules."""
+        import difflib  # only for a finding's message
+
+        size = len(name)
+        candidates = [c for c in sorted(self.names(module)) if 2.0 * min(len(c), size) / (len(c) + size) >= cutoff]
+        return difflib.get_close_matches(name, candidates, n=n, cutoff=cutoff)
 
 
 @lru_cache(maxsize=None)
