@@ -146,3 +146,32 @@ def test_limit_values() -> None:
         with pytest.raises(ValueError, match="max"):
             parse_limit(bad, "max-file-seconds")
     assert not issubclass(TimeLimitExceeded, Exception)  # no ``except Exception`` may swallow it
+
+
+def test_a_file_over_the_default_size_costs_the_plugins_nothing() -> None:
+    """A 6 MB module (over the default 5 MB): each plugin reports KC001 at once, without analysing it (the
+    host has parsed it already; the analysis would need about 100 bytes of memory per byte of source)."""
+    import ast
+
+    import flake8_keras_compat
+    import pylint_keras_compat
+    from support.linearity import count_calls
+
+    lines = ["import keras  # " + "x" * 40 + "\n"] * 110_000
+    checker = flake8_keras_compat.KerasCompatChecker(ast.parse(lines[0]), lines, "big.py")
+    found: list = []
+    calls = count_calls(lambda: found.extend(checker.run()))
+    assert len(found) == 1 and found[0][2].startswith("KC001 cannot analyse file: file is larger than 5 MB"), found
+    assert calls < 5_000, calls  # a size check, not an analysis of 110,000 lines
+
+    class Config:
+        pass
+
+    class Linter:
+        config = Config()
+
+    data = "".join(lines).encode()
+    found = []
+    calls = count_calls(lambda: found.extend(pylint_keras_compat._lint_limited(data, "big.py", Linter())))
+    assert [d.code for d in found] == ["KC001"] and "larger than 5 MB" in found[0].message
+    assert calls < 5_000, calls
