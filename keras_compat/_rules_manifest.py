@@ -286,7 +286,7 @@ RULES = {
         'call() of {layer} calls {sublayer} but does not expose `training`: correct through the '
         'call context, but the Keras guide asks layers that behave differently in training to take '
         '`training=None` and forward it',
-        '`call()` without `training` that calls training-sensitive sub-layers (style, off by default)',
+        '`call()` without `training` that calls training-sensitive sub-layers (style)',
         False,
         ('tf-keras', 'keras3'),
         True,

@@ -143,7 +143,7 @@ def _opt_in_stays_opt_in(linter: PyLinter) -> None:
     itself enables every message of a checker or category named in ``--enable`` (``--disable=all
     --enable=keras-compat-layers``), so after such an enable the opt-in messages not named explicitly are
     set back to off. Only the global (``--enable``/configuration) scope is concerned."""
-    opt_in = {r.symbol: r for r in all_rules() if not r.default_enabled}
+    opt_in = {r.symbol: r for r in manifest().values() if not r.default_enabled}  # no rule module loaded
     names = {**{s: s for s in opt_in}, **{r.pylint_msgid.upper(): s for s, r in opt_in.items()}}
     if not opt_in:
         return
