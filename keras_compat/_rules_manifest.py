@@ -105,6 +105,17 @@ RULES = {
         ('keras3',),
         True,
     ),
+    'KC110': (
+        'stars',
+        'star-import-leak',
+        'error',
+        "'{name}' comes only from 'from {module} import *'{via}, where standalone Keras leaked "
+        "{origin}; {destination} does not export it ({consequence}) -> add '{statement}'",
+        "A name the module only has because standalone Keras' star import leaked it (`K`, `np` ...)",
+        True,
+        ('tf-keras', 'keras3'),
+        True,
+    ),
     'KC201': (
         'legacy_api',
         'renamed-keras-argument',

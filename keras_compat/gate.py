@@ -1,12 +1,16 @@
-"""The text gate: a module that never mentions these names cannot contain a finding.
+"""The text gate: a module that never mentions these names cannot contain a finding of its own.
 
-Such a module is neither parsed nor analysed, and a plugin that sees only such modules never loads the
-analysis at all (most files an editor or CI run hands flake8 and pylint have nothing to do with Keras).
+Such a module is neither parsed nor analysed unless it imports a module of its project (which may hand it
+a Keras class or ``K``: ``keras_compat.project.may_reach_project``), and a plugin that sees only such
+modules never loads the analysis at all (most files an editor or CI run hands flake8 and pylint have
+nothing to do with Keras).
 """
 
 from __future__ import annotations
 
 import re
+import sys
+from functools import lru_cache
 
 RELEVANT = re.compile(r"keras|tensorflow|theano|cntk", re.IGNORECASE)
 
@@ -14,3 +18,21 @@ RELEVANT = re.compile(r"keras|tensorflow|theano|cntk", re.IGNORECASE)
 def relevant(text: str) -> bool:
     """Whether ``text`` may hold a finding (it names Keras, TensorFlow or an old Keras backend)."""
     return RELEVANT.search(text) is not None
+
+
+@lru_cache(maxsize=1)
+def import_roots() -> re.Pattern[str]:
+    """The top-level module of each import statement (``.`` for a relative one), read from the text."""
+    return re.compile(r"^[ \t]*(?:from[ \t]+(\.|[A-Za-z_]\w*)|import[ \t]+([A-Za-z_]\w*))", re.MULTILINE)
+
+
+def may_import_project(text: str) -> bool:
+    """Whether a module imports something relative or outside the standard library: only then can its
+    project give it something Keras (the precise test, which looks at the project's files, is
+    ``keras_compat.project.may_reach_project``; this one only saves loading the analysis for the others)."""
+    stdlib = sys.stdlib_module_names
+    for match in import_roots().finditer(text):
+        root = match.group(1) or match.group(2)
+        if root == "." or (root not in stdlib and root not in ("__future__", "builtins")):
+            return True
+    return False

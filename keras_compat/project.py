@@ -30,6 +30,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, Protocol
 
+from keras_compat.gate import import_roots
 from keras_compat.names import LIBRARY_ROOTS, keras_name
 from keras_compat.package import location
 from keras_compat.record import Record, factory
@@ -517,7 +518,6 @@ def unchanged(deps: dict[str, Any], digests: dict[str, tuple[int, int, str]] | N
 _MENTIONS = re.compile(rb"keras|tensorflow|theano|cntk", re.IGNORECASE)
 
 #: The top-level module of each import statement at the start of a line (``from .x``: ``.``).
-_IMPORT_ROOTS = re.compile(r"^[ \t]*(?:from[ \t]+(\.|[A-Za-z_]\w*)|import[ \t]+([A-Za-z_]\w*))", re.MULTILINE)
 
 
 def may_reach_project(text: str, filename: str) -> bool:
@@ -525,7 +525,7 @@ def may_reach_project(text: str, filename: str) -> bool:
     class or ``K``): a relative import, or an import whose top-level module is one of the project's. Text
     only, no parse; a file importing only the standard library does no file-system access at all."""
     roots = set()
-    for match in _IMPORT_ROOTS.finditer(text):
+    for match in import_roots().finditer(text):  # the pattern the plugins' text gate shares
         root = match.group(1) or match.group(2)
         if root == ".":
             return True
