@@ -20,7 +20,6 @@ stay inside the standard library and Keras never reaches this module.
 from __future__ import annotations
 
 import ast
-import hashlib
 import os
 import re
 import sys
@@ -139,6 +138,12 @@ class _Package(Project):
 
 
 _FAR = (1 << 30, 0)
+
+
+def _sha256(content: bytes) -> str:
+    from hashlib import sha256  # imported when a module of the project is read, not when the analysis loads
+
+    return sha256(content).hexdigest()
 
 
 def summarize(tree: ast.Module, modname: str, is_package: bool) -> Summary:
@@ -265,7 +270,9 @@ def _dunder_all(tree: ast.Module, bindings: list | None) -> tuple[tuple[str, ...
 
 def summary_key(content: bytes, modname: str, is_package: bool) -> str:
     """Content-hash key of a module's summary (its bytes, its name, the summary format)."""
-    digest = hashlib.sha256(f"keras-compat summary {SUMMARY_VERSION}\0{modname}\0{int(is_package)}\0".encode())
+    from hashlib import sha256  # not at import: loading OpenSSL's hashes costs 13 M instructions a start
+
+    digest = sha256(f"keras-compat summary {SUMMARY_VERSION}\0{modname}\0{int(is_package)}\0".encode())
     digest.update(content)
     return digest.hexdigest()
 
@@ -356,7 +363,7 @@ class Index:
             except OSError:
                 content = None
             if content is not None and len(content) <= MAX_MODULE_BYTES:
-                digest = hashlib.sha256(content).hexdigest()
+                digest = _sha256(content)
                 key = summary_key(content, modname, is_package)
                 data = _store.summary_get(key) if _store is not None else None
                 if data is not None:
@@ -506,7 +513,7 @@ def unchanged(deps: dict[str, Any], digests: dict[str, tuple[int, int, str]] | N
                     content = fh.read(MAX_MODULE_BYTES + 1)
             except OSError:
                 return False
-            known = (stat.st_size, stat.st_mtime_ns, hashlib.sha256(content).hexdigest())
+            known = (stat.st_size, stat.st_mtime_ns, _sha256(content))
             if digests is not None:
                 digests[path] = known
         if known[2] != digest:
