@@ -13,10 +13,13 @@ import functools
 from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
 from test_backend_table import _exports, _keras3, _tf, _tf_keras, keras3_api, tf_keras_api
 
 from keras_compat.data import keras3_layers as table
 from keras_compat.data.keras3 import KERAS3_VERSION
+
+pytestmark = pytest.mark.network  # reads the keras and tensorflow-cpu wheels (downloaded once, cached)
 
 SRC = "keras/src"
 
