@@ -10,6 +10,7 @@ from keras_compat import knowledge
 from keras_compat.context import Context, ImportRecord
 from keras_compat.data import layers as layer_table
 from keras_compat.diagnostics import Diagnostic, Edit, Fix
+from keras_compat.era import converter_applied
 from keras_compat.names import raw_leaves
 from keras_compat.registry import Bad, FixAvailability, Good, Severity, rule
 
@@ -161,17 +162,29 @@ def _kernel_keywords(call: ast.Call, names: tuple[str, ...]) -> list[ast.keyword
     summary="Keras 1 positional kernel dimensions that Keras 2 reads as strides",
     fix=FixAvailability.SOMETIMES,
     what="Finds Keras 1 convolution calls that pass the kernel dimensions separately: "
-         "`Convolution2D(32, 3, 3)`, `Conv3D(16, 3, 3, 3)`, `Conv2D(64, nb_row=3, nb_col=3)`.",
+         "`Convolution2D(32, 3, 3)`, `Conv3D(16, 3, 3, 3)`, `Conv2D(64, nb_row=3, nb_col=3)`. The keyword "
+         "forms fail on every modern Keras and are always reported. The positional form is reported only "
+         "where Keras 2's converter read it: calls of standalone `keras` in a module that uses no other Keras "
+         "flavour (with `keras-target = keras3`, where `import keras` is the target, the module must also "
+         "show Keras 1/2 era code: a private module such as `keras.layers.core`, a Keras 1 keyword or class "
+         "name, `K.image_dim_ordering()`), with integer kernel dimensions and without `padding=`, `strides=` "
+         "or `data_format=` (with those, Keras 2 refused the call).",
     why="Keras 2's converter folded `(nb_row, nb_col)` into `kernel_size`. tf.keras and Keras 3 have no "
         "converter, and `Conv2D(32, 3, 3)` is still accepted: it now means kernel size 3 and **strides "
-        "3**, a model that builds, trains and is silently wrong.",
+        "3**, a model that builds, trains and is silently wrong. In code written for tf.keras, `tf_keras` or "
+        "Keras 3, `Conv2D(64, 3, 2)` always meant strides 2 and is correct.",
     fix_safety="Safe for the purely positional and purely keyword forms: the kernel dimensions become one "
                "`kernel_size` tuple, which is what Keras 2 did. Mixed forms are reported without a fix.",
     bad=(
         Bad("from keras.layers import Conv2D\nc = Conv2D(32, 3, 3)  # error: KC202\n",
-            fixed="from keras.layers import Conv2D\nc = Conv2D(32, (3, 3))  # error: KC202\n"),
+            fixed="from keras.layers import Conv2D\nc = Conv2D(32, (3, 3))  # error: KC202\n", targets=("tf-keras",)),
         Bad("import keras.layers as KL\nc = KL.Conv3D(16, k, k, k)  # error: KC202\n",
-            fixed="import keras.layers as KL\nc = KL.Conv3D(16, (k, k, k))  # error: KC202\n"),
+            fixed="import keras.layers as KL\nc = KL.Conv3D(16, (k, k, k))  # error: KC202\n", targets=("tf-keras",)),
+        Bad("from keras.layers import Convolution2D\nc = Convolution2D(32, 3, 3)  # error: KC202\n",
+            fixed="from keras.layers import Convolution2D\nc = Convolution2D(32, (3, 3))  # error: KC202\n",
+            targets=("keras3",)),
+        Bad("from keras.layers.convolutional import Conv2D\nc = Conv2D(64, 3, 2)  # error: KC202\n",
+            fixed="from keras.layers.convolutional import Conv2D\nc = Conv2D(64, (3, 2))  # error: KC202\n"),
         Bad("from tensorflow.keras.layers import Conv2D\nc = Conv2D(64, nb_row=5, nb_col=5)  # error: KC202\n",
             fixed="from tensorflow.keras.layers import Conv2D\nc = Conv2D(64, kernel_size=(5, 5))  "
                   "# error: KC202\n"),
@@ -183,6 +196,12 @@ def _kernel_keywords(call: ast.Call, names: tuple[str, ...]) -> list[ast.keyword
         "from tensorflow.keras.layers import Conv2D\nc = Conv2D(32, (3, 3), (1, 1), 'same')\n",
         Good("from keras.layers import Conv2D\nc = Conv2D(32, (3, 3), strides=(2, 2), padding='same')\n",
              targets=("keras3",)),
+        "from tensorflow.keras.layers import Conv2D\nc = Conv2D(64, 3, 2)\n",
+        "import tf_keras\nc = tf_keras.layers.Conv2D(64, 3, 2)\n",
+        Good("import keras\nc = keras.layers.Conv2D(64, 3, 2)\n", targets=("keras3",)),
+        "from keras.layers import Conv2D\nc = Conv2D(64, 3, 2, padding='same')\n",
+        "try:\n    from tensorflow.keras.layers import Conv2D\nexcept ImportError:\n"
+        "    from keras.layers import Conv2D\nc = Conv2D(64, 3, 2)\n",
     ),
 )
 def legacy_positional(ctx: Context) -> Iterator[Diagnostic]:
@@ -207,7 +226,7 @@ def legacy_positional(ctx: Context) -> Iterator[Diagnostic]:
                 edits = [ctx.replace(keywords[0], f"kernel_size=({', '.join(values)})")]
                 edits += [_delete_keyword(ctx, call, kw) for kw in keywords[1:]]
                 fix = ctx.fix("Fold the kernel dimensions into kernel_size", edits, safe=True)
-        elif n_pos == conv.dims + 1 and not isinstance(call.args[1], (ast.Tuple, ast.List)):
+        elif n_pos == conv.dims + 1 and _converted_positionally(ctx, call, name, positional):
             values = [ctx.segment(v) for v in positional]
             form = "as separate positional arguments"
             start = ctx.range(positional[0])
@@ -219,6 +238,24 @@ def legacy_positional(ctx: Context) -> Iterator[Diagnostic]:
         filters = ctx.segment(call.args[0]) if call.args else "filters"
         yield ctx.report("KC202", call, fix, callee=callee[1], form=form, filters=filters,
                          kernel=f"({', '.join(values)})")
+
+
+#: Keywords that made Keras 2's converter refuse integer positional kernel dimensions (ValueError "passing
+#: both `kernel_size` and `strides` as integer positional arguments"): a call with them was not Keras 1 code.
+_MODERN_CONV_KEYWORDS = frozenset({"padding", "strides", "data_format"})
+
+
+def _converted_positionally(ctx: Context, call: ast.Call, name, positional: list[ast.expr]) -> bool:
+    """Whether Keras 2's ``conv*_args_preprocessor`` folded these positional arguments into ``kernel_size``:
+    only integers (a literal or a value we cannot see), only without Keras 2 keywords, and only for a call
+    that the converter saw at all (:func:`keras_compat.era.converter_applied`)."""
+    for value in positional:
+        if isinstance(value, (ast.Tuple, ast.List, ast.Dict, ast.Set, ast.JoinedStr)) or \
+                isinstance(value, ast.Constant) and (type(value.value) is not int):
+            return False
+    if any(kw.arg in _MODERN_CONV_KEYWORDS for kw in call.keywords):
+        return False
+    return converter_applied(ctx, name)
 
 
 def _delete_keyword(ctx: Context, call: ast.Call, kw: ast.keyword) -> Edit:
