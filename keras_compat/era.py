@@ -106,7 +106,7 @@ def _legacy(ctx: Context) -> bool:
     for attr in ctx.attributes:
         if attr.attr in leaves:
             name = ctx.keras(attr)
-            if name is not None and name.flavour is Flavour.KERAS and (name.path in renames or
-                                                                        name.path in _ERA_BACKEND):
+            if name is not None and name.flavour is Flavour.KERAS and \
+                    (name.path in renames or name.path in _ERA_BACKEND):
                 return True
     return False

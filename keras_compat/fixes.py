@@ -34,6 +34,13 @@ def _offsets(positions: Positions, edit: Edit) -> tuple[int, int]:
 
 def apply_fixes(text: str, fixes: Iterable[Fix]) -> tuple[str, list[Fix]]:
     """Apply non-overlapping fixes in source order; return the new text and the fixes applied."""
+    new, chosen, _ = _apply(text, fixes)
+    return new, chosen
+
+
+def _apply(text: str, fixes: Iterable[Fix]) -> tuple[str, list[Fix], dict[int, list[tuple[int, int, int, int]]]]:
+    """:func:`apply_fixes`, plus for each chosen fix (by id) the spans it replaced and wrote:
+    ``(old start, old end, new start, new end)`` character offsets."""
     positions = Positions(text)
     taken = _Taken()
     chosen: list[tuple[Fix, list[tuple[int, int, str]]]] = []
@@ -52,14 +59,19 @@ def apply_fixes(text: str, fixes: Iterable[Fix]) -> tuple[str, list[Fix]]:
             if start == end:
                 seen_inserts.add((start, content))
         chosen.append((fix, real))
-    pieces = sorted((s for _, spans in chosen for s in spans), key=lambda s: (s[0], s[1]))
-    out, last = [], 0
-    for start, end, content in pieces:
-        out.append(text[last:start])
+    pieces = sorted(((s, id(f)) for f, spans in chosen for s in spans), key=lambda p: (p[0][0], p[0][1]))
+    out, last, written = [], 0, 0
+    where: dict[int, list[tuple[int, int, int, int]]] = {}
+    for (start, end, content), owner in pieces:
+        gap = text[last:start]
+        out.append(gap)
+        written += len(gap)
         out.append(content)
+        where.setdefault(owner, []).append((start, end, written, written + len(content)))
+        written += len(content)
         last = end
     out.append(text[last:])
-    return "".join(out), [f for f, _ in chosen]
+    return "".join(out), [f for f, _ in chosen], where
 
 
 class _Taken:
@@ -113,17 +125,70 @@ def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
 
 @dataclass
 class FixResult:
-    """Outcome of fixing one text."""
+    """Outcome of fixing one text. ``rejected`` are findings whose fix was withdrawn because the lines it
+    wrote carried a finding that was not there before (see :func:`fix_text`)."""
 
     text: str
     applied: list[Diagnostic] = field(default_factory=list)
     remaining: list[Diagnostic] = field(default_factory=list)
     passes: int = 0
     converged: bool = True
+    rejected: list[Diagnostic] = field(default_factory=list)
 
 
 def wanted(diagnostic: Diagnostic, unsafe: bool) -> bool:
     return diagnostic.fix is not None and (unsafe or diagnostic.fix.is_safe)
+
+
+_FixKey = tuple[str, tuple[tuple[str, str], ...]]
+
+
+def _fix_key(positions: Positions, text: str, fix: Fix) -> _FixKey:
+    """What a fix does, independent of where the text around it has moved: the replaced text and the
+    replacement of each edit (a rejected fix is recognised again in later passes by this key)."""
+    spans = []
+    for edit in fix.edits:
+        start, end = _offsets(positions, edit)
+        spans.append((text[start:end], edit.content))
+    return fix.title, tuple(spans)
+
+
+def introduced(before: list[Diagnostic], after: list[Diagnostic], old_positions: Positions,
+               new_positions: Positions, applied: list[Fix],
+               spans: dict[int, list[tuple[int, int, int, int]]]) -> list[Fix]:
+    """The applied fixes whose written lines carry a finding (by code) that the lines they replaced did not.
+
+    A fix that writes a name the target lacks (KC106), a second Keras flavour (KC102), a private path (KC103)
+    or anything else a rule objects to is caught here, whatever rule built it. ``spans``: see :func:`_apply`."""
+    codes_before: dict[int, set[str]] = {}
+    for d in before:
+        codes_before.setdefault(d.line, set()).add(d.code)
+    codes_after: dict[int, set[str]] = {}
+    for d in after:
+        codes_after.setdefault(d.line, set()).add(d.code)
+    bad = []
+    for fix in applied:
+        old_codes: set[str] = set()
+        new_codes: set[str] = set()
+        for old_start, old_end, new_start, new_end in spans.get(id(fix), ()):
+            for n in range(old_positions.line_of(old_start), old_positions.line_of(old_end) + 1):
+                old_codes |= codes_before.get(n, set())
+            last = new_positions.line_of(max(new_start, new_end - 1))
+            for n in range(new_positions.line_of(new_start), last + 1):
+                new_codes |= codes_after.get(n, set())
+        if new_codes - old_codes:
+            bad.append(fix)
+    return bad
+
+
+def _parses(text: str) -> SyntaxError | ValueError | None:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # invalid escape sequences etc.: not ours to print
+            ast.parse(text)
+    except (SyntaxError, ValueError) as exc:
+        return exc
+    return None
 
 
 def fix_text(text: str, filename: str = "<string>", settings: Settings | None = None, *,
@@ -131,6 +196,11 @@ def fix_text(text: str, filename: str = "<string>", settings: Settings | None = 
              skip: Callable[[Diagnostic, str], bool] | None = None,
              lint: Callable[[str], list[Diagnostic]] | None = None) -> FixResult:
     """Lint and fix ``text`` until no fixable finding remains; raise :class:`FixError` on broken output.
+
+    Every pass is validated by linting its result (the lint the next pass needs anyway): a fix whose
+    written lines now carry a finding that the lines it replaced did not is withdrawn, the pass is redone
+    without it, and it is not offered again (:attr:`FixResult.rejected`). Several findings may share one
+    fix (a module's import migration): it is applied once, and not at all when one of them is skipped.
 
     ``skip(diagnostic, current_text)`` returning True leaves that finding's fix unapplied (the CLI passes
     its ``# noqa`` check, so a suppressed finding is never rewritten). ``lint(current_text)`` replaces
@@ -144,29 +214,111 @@ def fix_text(text: str, filename: str = "<string>", settings: Settings | None = 
 
     result = FixResult(text)
     current = text
+    found = lint(current)
+    rejected: set[_FixKey] = set()
+    blamed_once: set[_FixKey] = set()
     for _ in range(max_passes):
-        found = lint(current)
-        fixable = [d for d in found if wanted(d, unsafe) and not (skip is not None and skip(d, current))]
-        if not fixable:
+        positions = Positions(current)
+        groups = _candidates(found, unsafe, skip, current)
+        candidates = [fix for fix in groups if _fix_key(positions, current, fix) not in rejected]
+        if not candidates:
             result.remaining = found
             break
-        by_fix = {id(d.fix): d for d in fixable}
-        new, applied = apply_fixes(current, [d.fix for d in fixable if d.fix is not None])
         result.passes += 1
+        while True:
+            new, applied, spans = _apply(current, candidates)
+            if new == current:
+                break
+            error = _parses(new)
+            if error is not None:
+                raise FixError(f"fixes produced invalid Python ({error})",
+                               [d.code for f in applied for d in groups[f][:1]])
+            after = lint(new)
+            bad = introduced(found, after, positions, Positions(new), applied, spans)
+            if not bad:
+                break
+            for fix in bad:
+                key = _fix_key(positions, current, fix)
+                if len(bad) == 1 or key in blamed_once or _alone_on_lines(fix, bad):
+                    rejected.add(key)
+                    result.rejected.extend(groups[fix])
+                blamed_once.add(key)
+            candidates = [f for f in candidates if f not in bad]
         if new == current:
             result.remaining = found
             break
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")  # invalid escape sequences etc.: not ours to print
-                ast.parse(new)
-        except (SyntaxError, ValueError) as exc:
-            raise FixError(f"fixes produced invalid Python ({exc})",
-                           [by_fix[id(f)].code for f in applied]) from None
-        result.applied.extend(by_fix[id(f)] for f in applied)
-        current = new
+        result.applied.extend(d for f in applied for d in groups[f])
+        current, found = new, after
     else:
         result.converged = False
-        result.remaining = lint(current)
+        result.remaining = found
     result.text = current
     return result
+
+
+def _alone_on_lines(fix: Fix, bad: list[Fix]) -> bool:
+    """Whether no other blamed fix edits a line this one edits (then the blame is certainly its own)."""
+    lines = {n for e in fix.edits for n in range(e.line, e.end_line + 1)}
+    return not any(other is not fix and lines & {n for e in other.edits for n in range(e.line, e.end_line + 1)}
+                   for other in bad)
+
+
+def _candidates(found: list[Diagnostic], unsafe: bool, skip: Callable[[Diagnostic, str], bool] | None,
+                current: str) -> dict[Fix, list[Diagnostic]]:
+    """The fixes to apply, each with the findings that carry it (in source order); a fix shared by several
+    findings is left out when any of them is skipped (a suppressed line must not be rewritten)."""
+    groups: dict[Fix, list[Diagnostic]] = {}
+    for d in found:
+        if wanted(d, unsafe):
+            groups.setdefault(d.fix, []).append(d)  # type: ignore[arg-type]
+    if skip is not None:
+        groups = {fix: ds for fix, ds in groups.items() if not any(skip(d, current) for d in ds)}
+    return groups
+
+
+def validate_fixes(text: str, found: list[Diagnostic], lint: Callable[[str], list[Diagnostic]],
+                   max_rounds: int = 3) -> list[Diagnostic]:
+    """``found`` with every fix withdrawn that :func:`fix_text` would reject: what review suggestions, SARIF
+    fixes and the ``help:`` lines offer is what ``--fix`` would apply.
+
+    Each round applies the fixes not judged yet that do not overlap (safe and unsafe alike) to ``text``, lints
+    the result once and blames the fixes whose written lines carry a new finding; fixes blamed together on
+    shared lines are judged again one by one. A fix whose combination would not parse is judged alone too."""
+    from dataclasses import replace
+
+    fixes = {d.fix for d in found if d.fix is not None}
+    if not fixes:
+        return found
+    positions = Positions(text)
+    pending = sorted(fixes, key=lambda f: min((e.line, e.col) for e in f.edits) if f.edits else (0, 0))
+    bad: set[Fix] = set()
+    alone = False
+    for _ in range(max_rounds * 2):
+        if not pending:
+            break
+        if alone:
+            batches = [[fix] for fix in pending]
+        else:
+            batches = [pending]
+        retry: list[Fix] = []
+        for batch in batches:
+            new, applied, spans = _apply(text, batch)
+            unapplied = [f for f in batch if f not in applied]
+            if _parses(new) is not None:
+                if len(applied) == 1:
+                    bad.update(applied)
+                else:
+                    retry.extend(applied)
+                retry.extend(unapplied)
+                continue
+            blamed = introduced(found, lint(new), positions, Positions(new), applied, spans) if new != text else []
+            for fix in blamed:
+                if len(applied) == 1 or _alone_on_lines(fix, blamed):
+                    bad.add(fix)
+                else:
+                    retry.append(fix)
+            retry.extend(unapplied)
+        alone = bool(retry) and set(retry) == set(pending)
+        pending = retry
+    bad.update(pending)  # not judged within the rounds: not offered
+    return [replace(d, fix=None) if d.fix in bad else d for d in found]

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import ast
+import bisect
 import codecs
 import io
 import re
@@ -153,6 +154,10 @@ class Positions:
             starts.append(pos)
             self._starts = starts
         return self._starts
+
+    def line_of(self, offset: int) -> int:
+        """1-based line of an absolute character offset (the last line for the end of the text)."""
+        return max(1, min(bisect.bisect_right(self.starts, offset), len(self.lines)))
 
     def offset(self, line: int, col: int) -> int:
         """Absolute character offset of a (1-based line, 0-based character column)."""

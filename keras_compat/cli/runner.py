@@ -28,7 +28,7 @@ from keras_compat.cli.notebook import is_notebook, process_notebook
 from keras_compat.cli.writer import WriteError, atomic_write, digest
 from keras_compat.diagnostics import Diagnostic
 from keras_compat.engine import UNPARSABLE, internal_error, lint_source, unparsable
-from keras_compat.fixes import FixError, fix_text, wanted
+from keras_compat.fixes import FixError, fix_text, validate_fixes, wanted
 from keras_compat.package import remember_for_process, remembered
 from keras_compat.registry import REGISTRY
 from keras_compat.settings import Settings
@@ -46,9 +46,11 @@ _worker_state: dict[str, object] = {}
 
 
 def analyse(text: str, filename: str, settings: Settings) -> list[Diagnostic]:
-    """Run the core on one decoded text (the cache avoids calling this for unchanged files). The text is
-    parsed even when it never mentions Keras: an unparsable file is KC001 and exit status 2 in the CLI."""
-    return lint_source(text, filename, settings, parse_first=True)
+    """Run the core on one decoded text (the cache avoids calling this for unchanged files); fixes that
+    ``--fix`` would reject are withdrawn, so suggestions and ``help:`` lines offer only what applies. The text
+    is parsed even when it never mentions Keras: an unparsable file is KC001 and exit status 2 in the CLI."""
+    found = lint_source(text, filename, settings, parse_first=True)
+    return validate_fixes(text, found, lambda current: lint_source(current, filename, settings))
 
 
 def _lines(text: str) -> list[str]:
