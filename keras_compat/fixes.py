@@ -243,7 +243,8 @@ def fix_text(text: str, filename: str = "<string>", settings: Settings | None = 
                     rejected.add(key)
                     result.rejected.extend(groups[fix])
                 blamed_once.add(key)
-            candidates = [f for f in candidates if f not in bad]
+            dropped = {id(f) for f in bad}
+            candidates = [f for f in candidates if id(f) not in dropped]
         if new == current:
             result.remaining = found
             break
@@ -303,7 +304,8 @@ def validate_fixes(text: str, found: list[Diagnostic], lint: Callable[[str], lis
         retry: list[Fix] = []
         for batch in batches:
             new, applied, spans = _apply(text, batch)
-            unapplied = [f for f in batch if f not in applied]
+            taken = {id(f) for f in applied}
+            unapplied = [f for f in batch if id(f) not in taken]
             if _parses(new) is not None:
                 if len(applied) == 1:
                     bad.update(applied)
@@ -318,7 +320,7 @@ def validate_fixes(text: str, found: list[Diagnostic], lint: Callable[[str], lis
                 else:
                     retry.append(fix)
             retry.extend(unapplied)
-        alone = bool(retry) and set(retry) == set(pending)
+        alone = bool(retry) and {id(f) for f in retry} == {id(f) for f in pending}
         pending = retry
     bad.update(pending)  # not judged within the rounds: not offered
     return [replace(d, fix=None) if d.fix in bad else d for d in found]

@@ -11,12 +11,17 @@ from keras_compat.data.environment import KERAS3_BACKENDS
 from keras_compat.data.environment import REMOVED_BACKENDS as _REMOVED_BACKENDS
 from keras_compat.data.keras3 import KERAS3_MODULES, KERAS3_SHIM_ONLY, KERAS3_SHIM_ONLY_MODULES
 from keras_compat.diagnostics import Diagnostic
-from keras_compat.importer import ensure_import
 from keras_compat.knowledge import module_move, moved_module_leaves
+from keras_compat.migration import (
+    COMPAT_ROOTS,
+    attribute_chain,
+    in_fallback,
+    is_private,
+    module_plan,
+    shim_only,
+)
 from keras_compat.names import Flavour, KerasName, keras_name
 from keras_compat.registry import Bad, FixAvailability, Good, Severity, rule
-from keras_compat.surface.model import native_keras3_surface
-from keras_compat.walk import in_body
 
 _TF = "tensorflow.keras"
 _BACKEND_PREFIXES = tuple(_BACKEND_MODULES)
@@ -50,39 +55,8 @@ def _replacement(record: ImportRecord) -> str:
     return f"from {target} import {alias.name}" + (f" as {alias.asname}" if alias.asname else "")
 
 
-def _from_statement_fix(ctx: Context, record: ImportRecord, new_module: str, safe: bool, title: str):
-    node = record.node
-    assert isinstance(node, ast.ImportFrom)
-    names = ", ".join(f"{a.name} as {a.asname}" if a.asname else a.name for a in node.names)
-    multiline = node.end_lineno != node.lineno
-    text = f"from {new_module} import ({names})" if multiline else f"from {new_module} import {names}"
-    return ctx.fix(title, [ctx.replace(node, text)], safe=safe)
-
-
-def _standalone_fix(ctx: Context, record: ImportRecord):
-    """Unsafe fix for KC101: rewrite the whole statement to import from tensorflow.keras."""
-    node = record.node
-    assert record.keras is not None
-    if isinstance(node, ast.ImportFrom):
-        module = keras_name(node.module or "")
-        if module is None or any(a.name == "*" for a in node.names):
-            return None
-        return _from_statement_fix(ctx, record, _tf_path(module), False, "Import from tensorflow.keras")
-    if len(node.names) != 1:
-        return None
-    text = _import_statement(record, _tf_path(record.keras))
-    if text is None:
-        return None
-    return ctx.fix("Import from tensorflow.keras", [ctx.replace(node, text)], safe=False)
-
-
 def _is_private(record: ImportRecord) -> bool:
-    name = record.keras
-    if name is None:
-        return False
-    if name.flavour is Flavour.TF_PYTHON:
-        return True
-    return module_move(name.raw) is not None or name.raw.startswith("src.")
+    return record.keras is not None and is_private(record.keras)
 
 
 @rule(
@@ -110,7 +84,15 @@ def _is_private(record: ImportRecord) -> bool:
             fixed="from tensorflow.keras.layers import Dense, Conv2D  # error: KC101\n", unsafe=True),
         Bad("import keras  # error: KC101\nmodel = keras.Sequential()\n",
             fixed="from tensorflow import keras  # error: KC101\nmodel = keras.Sequential()\n", unsafe=True),
-        Bad("import keras as k  # error: KC101\n"),
+        Bad("import keras as k  # error: KC101\n",
+            fixed="from tensorflow import keras as k  # error: KC101\n", unsafe=True),
+        Bad("from keras.layers import Dense  # error: KC101\nfrom keras.utils import np_utils  # error: KC103\n"
+            "y = np_utils.to_categorical(labels, 10)\n",
+            fixed="from tensorflow.keras.layers import Dense  # error: KC101\n"
+                  "from tensorflow.keras import utils as np_utils  # error: KC103\n"
+                  "y = np_utils.to_categorical(labels, 10)\n", unsafe=True),
+        Bad("from keras.layers import Dense  # error: KC101\n"
+            "from keras.engine.training import slice_X  # error: KC103, KC109\nbatch = slice_X(data, 0, 32)\n"),
     ),
     good=(
         "from tensorflow.keras import backend as K\nfrom tensorflow.keras.layers import Dense\n",
@@ -140,8 +122,7 @@ def standalone_import(ctx: Context) -> Iterator[Diagnostic]:
             where: ast.AST | tuple[int, int, int, int] = _module_range(ctx, node)
         else:
             old, new, where = f"import {_alias_text(record.alias)}", _replacement(record), record.alias
-        fix = _standalone_fix(ctx, record)
-        yield ctx.report("KC101", where, fix, old=old, new=new)
+        yield ctx.report("KC101", where, module_plan(ctx).fix_for(node), old=old, new=new)
 
 
 def _alias_text(alias: ast.alias) -> str:
@@ -281,8 +262,20 @@ def _enclosing_function(ctx: Context, node: ast.AST) -> int | None:
         Bad("from keras.engine.topology import Layer  # error: KC103\n",
             fixed="from keras.layers import Layer  # error: KC103\n", targets=("keras3",)),
         Bad("from tensorflow.keras.layers.core import Dense  # error: KC103\n",
-            fixed="from tensorflow.keras.layers import Dense  # error: KC103\n"),
-        Bad("import keras  # error: KC101\ny = keras.utils.np_utils.to_categorical(labels)  # error: KC103\n"),
+            fixed="from tensorflow.keras.layers import Dense  # error: KC103\n", targets=("tf-keras",)),
+        Bad("from tensorflow.keras.layers.core import Dense  # error: KC103\n",
+            fixed="from keras.layers import Dense  # error: KC103\n", unsafe=True, targets=("keras3",)),
+        Bad("import keras  # error: KC101\ny = keras.utils.np_utils.to_categorical(labels)  # error: KC103\n",
+            fixed="from tensorflow import keras  # error: KC101\ny = keras.utils.to_categorical(labels)  "
+                  "# error: KC103\n", unsafe=True, targets=("tf-keras",)),
+        Bad("import keras\ny = keras.utils.np_utils.to_categorical(labels)  # error: KC103\n",
+            fixed="import keras\ny = keras.utils.to_categorical(labels)  # error: KC103\n", targets=("keras3",)),
+        Bad("from keras import objectives  # error: KC103\nloss = objectives.mean_squared_error\n",
+            fixed="from keras import losses as objectives  # error: KC103\nloss = objectives.mean_squared_error\n",
+            targets=("keras3",)),
+        Bad("import keras.layers.core as core  # error: KC103\nd = core.Dense(3)\n",
+            fixed="from tensorflow.keras import layers as core  # error: KC103\nd = core.Dense(3)\n",
+            unsafe=True, targets=("tf-keras",)),
         Bad("from tensorflow.python.keras.layers import Dense  # error: KC103\n",
             fixed="from tensorflow.keras.layers import Dense  # error: KC103\n", unsafe=True, targets=("tf-keras",)),
         Bad("from tensorflow.python.keras.layers import Dense  # error: KC103\n",
@@ -329,7 +322,8 @@ def private_import(ctx: Context) -> Iterator[Diagnostic]:
             continue  # the private module was imported (and reported) by name
         if ctx.in_compat_branch(attr):
             continue  # ``if not is_tf_keras: keras.engine.base_layer.Node``: the other flavour's branch
-        yield ctx.report("KC103", attr, old=name.qualname, new=_public_spelling(ctx, name, move))
+        yield ctx.report("KC103", attr, module_plan(ctx).fix_for(attr), old=name.qualname,
+                         new=_public_spelling(ctx, name, move))
 
 
 def _called_merge_functions(ctx: Context) -> frozenset[str]:
@@ -386,23 +380,7 @@ def _private_finding(ctx: Context, record: ImportRecord) -> Diagnostic:
         new = f"{root}.{name.path}"
     else:
         new = _public_spelling(ctx, name, move)
-    fix = None
-    if isinstance(node, ast.ImportFrom) and record.alias is node.names[0] and not new.startswith("removed"):
-        targets = set()
-        for alias in node.names:
-            item = keras_name(f"{node.module}.{alias.name}")
-            if item is None or alias.name == "*" or "." not in f"{root}.{item.path}":
-                targets = set()
-                break
-            targets.add(item.path.rsplit(".", 1)[0] if "." in item.path else "")
-            if item.path.rsplit(".", 1)[-1] != alias.name:
-                targets = set()
-                break
-        if len(targets) == 1:
-            module = f"{root}.{targets.pop()}".rstrip(".")
-            safe = name.flavour in (Flavour.TF_KERAS, Flavour.TF_KERAS_PKG) or \
-                name.flavour is Flavour.KERAS and root == "keras"
-            fix = _from_statement_fix(ctx, record, module, safe, f"Import from {module}")
+    fix = module_plan(ctx).fix_for(node)
     old = name.qualname if isinstance(node, ast.ImportFrom) else record.alias.name
     return ctx.report("KC103", record.alias, fix, old=old, new=new)
 
@@ -542,34 +520,9 @@ def removed_backend(ctx: Context) -> Iterator[Diagnostic]:
 
 # -- keras-target = keras3: import Keras 3 directly ---------------------------------------------------------
 
-_COMPAT_ROOTS = ("tensorflow.compat.v1.keras", "tensorflow.compat.v2.keras")
-
-
-def _shim_only(module: str, attrs: list[str]) -> str | None:
-    """The first name along ``module.attr1.attr2...`` that Keras 3 itself lacks: one only the tf.keras shim
-    provides, or one missing from both (``layers.experimental``), so that rewriting ``tf.keras`` to
-    ``keras`` would not give a working spelling."""
-    current = module
-    for attr in attrs:
-        sub = f"{current}.{attr}" if current else attr
-        if attr in KERAS3_SHIM_ONLY.get(current, ()) or sub in KERAS3_SHIM_ONLY_MODULES:
-            return sub
-        if sub not in KERAS3_MODULES:
-            # a class or function of a public module ends the chain (the rest are its members)
-            return None if native_keras3_surface().exports(current, attr) else sub
-        current = sub
-    return None
-
-
-def _attribute_chain(ctx: Context, node: ast.AST) -> tuple[list[str], ast.AST]:
-    """Attribute names read off ``node`` (``K`` in ``K.mean(x)`` -> ["mean"]) and the outermost attribute."""
-    chain: list[str] = []
-    current = node
-    parent = ctx.parent(current)
-    while isinstance(parent, ast.Attribute) and parent.value is current:
-        chain.append(parent.attr)
-        current, parent = parent, ctx.parent(parent)
-    return chain, current
+_COMPAT_ROOTS = COMPAT_ROOTS
+_shim_only = shim_only
+_attribute_chain = attribute_chain
 
 
 def _blocked_uses(ctx: Context, bound: str, module: str) -> tuple[bool, str | None]:
@@ -594,27 +547,6 @@ def _find_blocked_uses(ctx: Context, bound: str, module: str) -> tuple[bool, str
             if blocked is not None:
                 return False, blocked
     return ok, None
-
-
-_FALLBACK_ERRORS = {"ImportError", "ModuleNotFoundError", "AttributeError"}
-
-
-def _catches_fallback(handler: ast.ExceptHandler) -> bool:
-    """``except ImportError|ModuleNotFoundError|AttributeError`` named explicitly (not a catch-all)."""
-    types = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type] if handler.type else []
-    return any((t.attr if isinstance(t, ast.Attribute) else getattr(t, "id", "")) in _FALLBACK_ERRORS for t in types)
-
-
-def _in_fallback(ctx: Context, node: ast.AST) -> bool:
-    """Inside a ``try``/``except ImportError|AttributeError`` (one side is a fallback for the other)."""
-    child = node
-    for parent in ctx.ancestors(node):
-        if isinstance(parent, ast.Try) and any(_catches_fallback(h) for h in parent.handlers):
-            if in_body(parent, child) or isinstance(child, ast.ExceptHandler) and \
-                    _catches_fallback(child):
-                return True
-        child = parent
-    return False
 
 
 def _keras3_module(name: KerasName) -> str:
@@ -643,10 +575,7 @@ def _keras3_from_import(ctx: Context, record: ImportRecord, name: KerasName):
         old = f"from {node.module} import {_alias_text(record.alias)}"
         new = "import keras" + (f" as {record.alias.asname}" if record.alias.asname not in (None, "keras") else "")
         ok, blocked = _blocked_uses(ctx, record.alias.asname or record.alias.name, "")
-        fix = None
-        if ok and not compat and len(node.names) == 1 and name.raw == "":
-            fix = ctx.fix("Import keras", [ctx.replace(node, new)], safe=False)
-        return old, new, _shim_note(blocked), fix
+        return old, new, _shim_note(blocked), None if compat else module_plan(ctx).fix_for(node)
     module = keras_name(node.module or "")
     assert module is not None
     old, new = f"from {node.module} import", f"from {_keras3_module(module)} import"
@@ -659,9 +588,7 @@ def _keras3_from_import(ctx: Context, record: ImportRecord, name: KerasName):
         elif sub in KERAS3_MODULES:
             module_ok, used = _blocked_uses(ctx, alias.asname or alias.name, sub)
             ok, blocked = ok and module_ok, blocked or used
-    fix = _from_statement_fix(ctx, record, _keras3_module(module), False, f"Import from {_keras3_module(module)}") \
-        if ok else None
-    return old, new, _shim_note(blocked), fix
+    return old, new, _shim_note(blocked), None if compat else module_plan(ctx).fix_for(node)
 
 
 def _keras3_import(ctx: Context, record: ImportRecord, name: KerasName):
@@ -673,9 +600,7 @@ def _keras3_import(ctx: Context, record: ImportRecord, name: KerasName):
         return old, f"import {target}", "", None
     new = f"import {target} as {alias.asname}" if target != alias.asname else f"import {target}"
     ok, blocked = _blocked_uses(ctx, alias.asname, name.raw)
-    fix = None
-    if ok and len(node.names) == 1 and name.raw in KERAS3_MODULES and not name.qualname.startswith(_COMPAT_ROOTS):
-        fix = ctx.fix(f"Import {target}", [ctx.replace(node, new)], safe=False)
+    fix = None if name.qualname.startswith(_COMPAT_ROOTS) else module_plan(ctx).fix_for(node)
     return old, new, _shim_note(blocked), fix
 
 
@@ -767,20 +692,12 @@ def tensorflow_keras_import(ctx: Context) -> Iterator[Diagnostic]:
             continue
         qualname = ctx.qualname(attr)
         if qualname not in ("tensorflow.keras", *_COMPAT_ROOTS) or ctx.in_compat_branch(attr) or \
-                _in_fallback(ctx, attr):
+                in_fallback(ctx, attr):
             continue
         chain, outer = _attribute_chain(ctx, attr)
         new = ".".join(["keras", *chain])
         blocked = _shim_only("", chain)
-        fix = None
-        if blocked is None and qualname == "tensorflow.keras":
-            spelled = ensure_import(ctx, "keras", "keras", at=attr)
-            if spelled is not None:
-                alias, import_edit = spelled
-                edits = [ctx.replace(attr, alias)]
-                if import_edit is not None:
-                    edits.insert(0, import_edit)
-                fix = ctx.fix(f"Replace {ctx.segment(attr)} with {alias}", edits, safe=False)
+        fix = module_plan(ctx).fix_for(outer) if qualname == "tensorflow.keras" else None
         yield ctx.report("KC107", outer, fix, old=ctx.segment(outer), why=_why(qualname), new=new,
                          note=_shim_note(blocked))
 
