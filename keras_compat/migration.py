@@ -70,8 +70,9 @@ class Plan:
             return self.fix
         return self.local.get(id(node))
 
-    def moves(self, node: ast.AST) -> bool:
-        return id(node) in self.moving
+    def transaction_for(self, node: ast.AST) -> Fix | None:
+        """The module's transaction when ``node`` is part of it (KC101, KC107: their fix is the move)."""
+        return self.fix if id(node) in self.moving else None
 
 
 # -- targets --------------------------------------------------------------------------------------------------
@@ -168,7 +169,7 @@ class _Planner:
                 except _Blocked as exc:
                     blockers.append(exc.blocker)
                 changes_library = True
-            if any(r.keras is not None and is_private(r.keras) for r in records):
+            elif any(r.keras is not None and is_private(r.keras) for r in records):
                 self._local(plan, node, records)
         for outer, chain_edits, moves in self._chains():
             if moves:
@@ -191,8 +192,9 @@ class _Planner:
         return plan
 
     def _local(self, plan: Plan, node: ast.Import | ast.ImportFrom, records: list[ImportRecord]) -> None:
-        """A safe fix for a private path that stays in its library (the public path of the same library);
-        used too for an import of a moving flavour while the transaction is blocked."""
+        """A safe fix for a private path that stays in its library (the public path of the same library).
+        An import of a moving flavour has none: it is part of the transaction (a same-library step would only
+        trade one import finding for another)."""
         name = records[0].keras
         assert name is not None
         surface = self._own_surface(name)
@@ -281,6 +283,10 @@ class _Planner:
             if uses is None:
                 return _Spec(_join(root, parent), new_leaf, alias.name), []
             return _Spec(_join(root, parent), new_leaf, None), uses
+        homes = surface.modules_exporting(alias.name) if alias.name[:1].isupper() and entry is None else []
+        if homes and knowledge.module_move(raw) is None:
+            # a class that multi-backend Keras re-exported from another module (keras.models.Input)
+            return _Spec(_join(root, homes[0]), alias.name, alias.asname), []
         if not self._used(bound):
             return None, []  # an unused import of a name the target lacks: dropped
         advice = "replace it first"
@@ -418,13 +424,12 @@ class _Planner:
             if base is None or base.flavour is Flavour.TF_PYTHON:
                 continue
             moves = base.flavour in self.moving
-            own = self._own_surface(base)
-            local = self._chain_edit(attr, node, base, own) if own is not None else None
-            if local is not None:
-                out.append((attr, [local], False))
-            if moves:
-                edit = self._chain_edit(attr, node, base, self.surface)
-                out.append((attr, [edit] if edit is not None else [], True))
+            surface = self.surface if moves else self._own_surface(base)
+            if surface is None:
+                continue
+            edit = self._chain_edit(attr, node, base, surface)
+            if edit is not None or moves:
+                out.append((attr, [edit] if edit is not None else [], moves))
         return out
 
     def _chain_edit(self, outer: ast.Attribute, base_node: ast.Name, base: KerasName, surface: Surface) -> Edit | None:
@@ -473,7 +478,7 @@ class _Planner:
                 blockers.append(Blocker(outer, f"tensorflow.keras.{blocked}", f"has no equivalent in "
                                         f"{self.surface.label}", shim_advice(blocked)))
                 continue
-            spelled = ensure_import(ctx, "keras", "keras", at=attr)
+            spelled = ensure_import(ctx, "keras", "keras", at=attr, joining=True)
             if spelled is None:
                 blockers.append(Blocker(outer, ctx.segment(attr), "cannot be respelled: the name 'keras' is "
                                         "bound to something else", "rename that binding"))

@@ -122,7 +122,7 @@ def standalone_import(ctx: Context) -> Iterator[Diagnostic]:
             where: ast.AST | tuple[int, int, int, int] = _module_range(ctx, node)
         else:
             old, new, where = f"import {_alias_text(record.alias)}", _replacement(record), record.alias
-        yield ctx.report("KC101", where, module_plan(ctx).fix_for(node), old=old, new=new)
+        yield ctx.report("KC101", where, module_plan(ctx).transaction_for(node), old=old, new=new)
 
 
 def _alias_text(alias: ast.alias) -> str:
@@ -575,7 +575,7 @@ def _keras3_from_import(ctx: Context, record: ImportRecord, name: KerasName):
         old = f"from {node.module} import {_alias_text(record.alias)}"
         new = "import keras" + (f" as {record.alias.asname}" if record.alias.asname not in (None, "keras") else "")
         ok, blocked = _blocked_uses(ctx, record.alias.asname or record.alias.name, "")
-        return old, new, _shim_note(blocked), None if compat else module_plan(ctx).fix_for(node)
+        return old, new, _shim_note(blocked), None if compat else module_plan(ctx).transaction_for(node)
     module = keras_name(node.module or "")
     assert module is not None
     old, new = f"from {node.module} import", f"from {_keras3_module(module)} import"
@@ -588,7 +588,7 @@ def _keras3_from_import(ctx: Context, record: ImportRecord, name: KerasName):
         elif sub in KERAS3_MODULES:
             module_ok, used = _blocked_uses(ctx, alias.asname or alias.name, sub)
             ok, blocked = ok and module_ok, blocked or used
-    return old, new, _shim_note(blocked), None if compat else module_plan(ctx).fix_for(node)
+    return old, new, _shim_note(blocked), None if compat else module_plan(ctx).transaction_for(node)
 
 
 def _keras3_import(ctx: Context, record: ImportRecord, name: KerasName):
@@ -600,7 +600,7 @@ def _keras3_import(ctx: Context, record: ImportRecord, name: KerasName):
         return old, f"import {target}", "", None
     new = f"import {target} as {alias.asname}" if target != alias.asname else f"import {target}"
     ok, blocked = _blocked_uses(ctx, alias.asname, name.raw)
-    fix = None if name.qualname.startswith(_COMPAT_ROOTS) else module_plan(ctx).fix_for(node)
+    fix = None if name.qualname.startswith(_COMPAT_ROOTS) else module_plan(ctx).transaction_for(node)
     return old, new, _shim_note(blocked), fix
 
 
@@ -697,7 +697,7 @@ def tensorflow_keras_import(ctx: Context) -> Iterator[Diagnostic]:
         chain, outer = _attribute_chain(ctx, attr)
         new = ".".join(["keras", *chain])
         blocked = _shim_only("", chain)
-        fix = module_plan(ctx).fix_for(outer) if qualname == "tensorflow.keras" else None
+        fix = module_plan(ctx).transaction_for(outer) if qualname == "tensorflow.keras" else None
         yield ctx.report("KC107", outer, fix, old=ctx.segment(outer), why=_why(qualname), new=new,
                          note=_shim_note(blocked))
 

@@ -78,3 +78,81 @@ def assert_fix_parses(text: str, settings: Settings | None = None, where: str = 
                 raise AssertionError(f"{where}: fixed text does not parse: {exc}\n{result.text}") from None
     assert_sound(result.text, result.remaining, f"{where} (after fixing)")
     return result.text
+
+
+# -- what a fix must never introduce (issue 20) ----------------------------------------------------------------
+
+#: Findings a fix must never introduce on the lines it wrote: a second Keras library, a private path, a name
+#: the target lacks, a tf.keras spelling under keras3.
+WATCHED = ("KC102", "KC103", "KC106", "KC107")
+
+
+def _flavours(text: str) -> set[str]:
+    """Keras libraries a module imports outside compatibility code (and reaches through ``tf.keras``)."""
+    from keras_compat.context import Context
+    from keras_compat.names import Flavour
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            tree = ast.parse(text)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return set()
+    try:
+        ctx = Context(tree, text, Settings(), "m.py")
+        found = {r.keras.flavour for r in ctx.imports
+                 if r.keras is not None and not (r.guard.guarded and r.guard.alternatives)}
+        if any(a.attr == "keras" and ctx.qualname(a) == "tensorflow.keras" for a in ctx.attributes):
+            found.add(Flavour.TF_KERAS)
+    except RecursionError:
+        return set()
+    return {f.value for f in found if f in (Flavour.KERAS, Flavour.TF_KERAS)}
+
+
+def mixes(text: str) -> bool:
+    """Whether a module imports both standalone ``keras`` and ``tensorflow.keras``."""
+    return len(_flavours(text)) == 2
+
+
+def introduced_findings(before: str, after: str, settings: Settings | None) -> list[str]:
+    """Findings of :data:`WATCHED` codes on lines the fix changed that the lines it replaced did not have,
+    and a module left mixing two Keras libraries that did not before."""
+    import difflib
+
+    from keras_compat.engine import lint_source
+
+    old_lines, new_lines = before.splitlines(), after.splitlines()
+    by_line_before: dict[int, set[str]] = {}
+    for d in lint_source(before, "m.py", settings):
+        by_line_before.setdefault(d.line, set()).add(d.code)
+    by_line_after: dict[int, set[str]] = {}
+    for d in lint_source(after, "m.py", settings):
+        by_line_after.setdefault(d.line, set()).add(d.code)
+    problems = []
+    matcher = difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            continue
+        had = set().union(*(by_line_before.get(n + 1, set()) for n in range(i1, i2)))
+        for n in range(j1, j2):
+            for code in sorted(by_line_after.get(n + 1, set()) & set(WATCHED) - had):
+                problems.append(f"{code} introduced on line {n + 1}: {new_lines[n]!r}")
+    if mixes(after) and not mixes(before):
+        problems.append("the fix left the module mixing standalone keras and tensorflow.keras")
+    return problems
+
+
+def assert_migration_sound(text: str, settings: Settings | None, where: str = "") -> None:
+    """``--fix --unsafe-fixes`` introduces no watched finding on the lines it wrote, never leaves a module
+    mixing two Keras libraries, and fixing the result again changes nothing."""
+    try:
+        result = fix_text(text, "m.py", settings, unsafe=True)
+    except FixError:
+        return
+    if result.text == text:
+        return
+    problems = introduced_findings(text, result.text, settings)
+    assert not problems, f"{where}: {problems}\n--- before\n{text}\n--- after\n{result.text}"
+    if result.converged:
+        again = fix_text(result.text, "m.py", settings, unsafe=True)
+        assert again.text == result.text, f"{where}: fixing twice changed the text again"
