@@ -11,7 +11,7 @@ import ast
 import bisect
 import warnings
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from keras_compat.diagnostics import Diagnostic, Edit, Fix
 from keras_compat.settings import Settings
@@ -253,6 +253,10 @@ def fix_text(text: str, filename: str = "<string>", settings: Settings | None = 
     else:
         result.converged = False
         result.remaining = found
+    if rejected:  # what is left is reported without the fixes that were withdrawn
+        positions = Positions(current)
+        result.remaining = [replace(d, fix=None) if d.fix is not None and _fix_key(positions, current, d.fix)
+                            in rejected else d for d in result.remaining]
     result.text = current
     return result
 
@@ -285,8 +289,6 @@ def validate_fixes(text: str, found: list[Diagnostic], lint: Callable[[str], lis
     Each round applies the fixes not judged yet that do not overlap (safe and unsafe alike) to ``text``, lints
     the result once and blames the fixes whose written lines carry a new finding; fixes blamed together on
     shared lines are judged again one by one. A fix whose combination would not parse is judged alone too."""
-    from dataclasses import replace
-
     fixes = {d.fix for d in found if d.fix is not None}
     if not fixes:
         return found

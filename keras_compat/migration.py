@@ -32,6 +32,7 @@ from keras_compat.data.keras3 import KERAS3_MODULES, KERAS3_SHIM_ONLY, KERAS3_SH
 from keras_compat.diagnostics import Edit, Fix, Safety
 from keras_compat.importer import ensure_import
 from keras_compat.names import Flavour, KerasName, canonical, keras_name
+from keras_compat.rewrite import delete_statement
 from keras_compat.surface.model import Surface, _surface, native_keras3_surface
 from keras_compat.walk import walk
 
@@ -532,17 +533,7 @@ class _Planner:
         return edits
 
     def _delete_statement(self, node: ast.stmt) -> Edit:
-        """Remove a statement: its whole lines when it is alone on them, else replace it with ``pass``."""
-        ctx = self.ctx
-        line, col, end_line, end_col = ctx.range(node)
-        before = ctx.positions.line_text(line)[:col]
-        after = ctx.positions.line_text(end_line)[end_col:]
-        parent = ctx.parent(node)
-        body = next((getattr(parent, f) for f in ("body", "orelse", "finalbody", "handlers")
-                     if node in getattr(parent, f, [])), []) if parent is not None else []
-        if not before.strip() and not after.strip() and len(body) > 1:
-            return Edit(line, 0, end_line + 1, 0, "")
-        return Edit(line, col, end_line, end_col, "pass")
+        return delete_statement(self.ctx, node)
 
 
 #: Paths that are a module in Keras 2 and a function or class in Keras 1 (``keras.layers.merge``).

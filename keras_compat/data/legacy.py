@@ -24,6 +24,7 @@ from keras_compat.data.schema import (
     ArgRename,
     ClassRename,
     KernelConversion,
+    LegacyOptimizer,
     MergeMode,
     OptimizerArg,
     RemovedMethod,
@@ -294,12 +295,13 @@ ARG_RENAMES: tuple[ArgRename, ...] = (
 
     # Conversions done by the converters' pre-processors rather than their rename lists.
     ArgRename(_SEPARABLE_CONV2D, "init", "depthwise_initializer", _K2,
-              _SRC + "legacy_separable_conv2d_support separable_conv2d_args_preprocessor", fixable=False,
+              _SRC + "legacy_separable_conv2d_support separable_conv2d_args_preprocessor",
+              also=("pointwise_initializer",),
               note="Keras 2 passed the value to both depthwise_initializer and pointwise_initializer"),
     ArgRename(_DECONV2D, "output_shape", None, _K2, _SRC + "legacy_deconv2d_support deconv2d_args_preprocessor",
-              fixable=False,
-              note="the output shape is inferred; for strides > 1 use output_padding to pick among the "
-                   "possible output sizes"),
+              fixable=False, removable="unsafe",
+              note="the output shape is inferred (Keras 2 dropped the argument); for strides > 1 use "
+                   "output_padding to pick among the possible output sizes"),
     ArgRename(("layers.LSTM",), "forget_bias_init", "unit_forget_bias", _K2,
               _SRC + "legacy_recurrent_support recurrent_args_preprocessor", values=_FORGET_BIAS_INIT,
               note=_FORGET_BIAS_NOTE),
@@ -308,14 +310,15 @@ ARG_RENAMES: tuple[ArgRename, ...] = (
               note=_FORGET_BIAS_NOTE),
     ArgRename(("layers.SimpleRNN",), "consume_less", None, _K2,
               _SRC + "legacy_recurrent_support; keras 2.2.4 keras/layers/recurrent.py SimpleRNN", fixable=False,
+              removable="safe",
               note="SimpleRNN has no implementation choice since Keras 2 (Keras 2.2.4 dropped it with a "
                    "warning): remove the argument"),
     ArgRename(_BATCHNORM, "mode", None, _K2, _SRC + "legacy_batchnorm_support batchnorm_args_preprocessor",
-              fixable=False,
+              fixable=False, removable="safe", removable_values=(0,),
               note="mode=0 is the Keras 2 behaviour (remove the argument); mode=1 (per-sample) and mode=2 "
                    "(batch statistics at test time) have no Keras 2 equivalent"),
     ArgRename(_EMBEDDING, "dropout", None, _K2, _SRC + "legacy_embedding_support embedding_kwargs_preprocessor",
-              fixable=False,
+              fixable=False, removable="unsafe",
               note="removed; Keras 2 suggests a SpatialDropout1D layer after the Embedding (not identical: "
                    "Keras 1 dropped whole embedding rows)"),
     # Model methods.
@@ -538,6 +541,35 @@ REMOVED_METHODS: tuple[RemovedMethod, ...] = (
                   "model.predict(x) (predict_proba only added a range check)", fixable=True),
 )
 
+_OPT_SRC = "keras 1.2.2 and 2.2.4 keras/optimizers.py {0}.__init__; tf-keras 2.15 tf_keras/src/optimizers/{1}.py; " \
+           "keras 3.15.1 keras/src/optimizers/{1}.py"
+
+#: Positional parameters of the multi-backend optimizers and how many keep their meaning in tf.keras and Keras 3
+#: (``SGD(0.01, 0.9, 1e-6, True)``: decay and nesterov became nesterov and weight_decay, silently).
+LEGACY_OPTIMIZERS: tuple[LegacyOptimizer, ...] = (
+    LegacyOptimizer("optimizers.SGD", ("lr", "momentum", "decay", "nesterov"), 2, "0.01", _OPT_SRC.format("SGD", "sgd")),
+    LegacyOptimizer("optimizers.RMSprop", ("lr", "rho", "epsilon", "decay"), 2, "0.001",
+                    _OPT_SRC.format("RMSprop", "rmsprop")),
+    LegacyOptimizer("optimizers.Adagrad", ("lr", "epsilon", "decay"), 1, "0.01",
+                    _OPT_SRC.format("Adagrad", "adagrad")),
+    LegacyOptimizer("optimizers.Adadelta", ("lr", "rho", "epsilon", "decay"), 3, "1.0",
+                    _OPT_SRC.format("Adadelta", "adadelta")),
+    LegacyOptimizer("optimizers.Adam", ("lr", "beta_1", "beta_2", "epsilon", "decay", "amsgrad"), 4, "0.001",
+                    _OPT_SRC.format("Adam", "adam")),
+    LegacyOptimizer("optimizers.Adamax", ("lr", "beta_1", "beta_2", "epsilon", "decay"), 4, "0.002",
+                    _OPT_SRC.format("Adamax", "adamax")),
+    LegacyOptimizer("optimizers.Nadam", ("lr", "beta_1", "beta_2", "epsilon", "schedule_decay"), 4, "0.002",
+                    _OPT_SRC.format("Nadam", "nadam")),
+)
+
+#: Lower-case aliases of multi-backend Keras (keras 1.2.2 / 2.2.4 keras/optimizers.py ``sgd = SGD`` ...).
+LEGACY_OPTIMIZER_ALIASES: dict[str, str] = {
+    "optimizers.sgd": "optimizers.SGD", "optimizers.rmsprop": "optimizers.RMSprop",
+    "optimizers.adagrad": "optimizers.Adagrad", "optimizers.adadelta": "optimizers.Adadelta",
+    "optimizers.adam": "optimizers.Adam", "optimizers.adamax": "optimizers.Adamax",
+    "optimizers.nadam": "optimizers.Nadam",
+}
+
 OPTIMIZER_ARGS: tuple[OptimizerArg, ...] = (
     OptimizerArg("lr", "learning_rate", "Keras 2.3.0 / TF 2.11 ignores lr",
                  "keras 2.3.0 keras/optimizers.py (kwargs.pop('lr')); tf-keras 2.15 "
@@ -549,6 +581,10 @@ OPTIMIZER_ARGS: tuple[OptimizerArg, ...] = (
                  note="use a schedule: learning_rate=optimizers.schedules.InverseTimeDecay(lr, decay_steps=1, "
                       "decay_rate=decay) reproduces lr / (1 + decay * iterations); TF 2.11+ raises, Keras 3 "
                       "ignores decay with a warning"),
+    # keras 1.2.2 / 2.2.4 keras/optimizers.py: lr * (1. / (1. + decay * iterations)), iterations = updates done
+    # before this one; tf-keras 2.15 tf_keras/src/optimizers/schedules/learning_rate_schedule.py InverseTimeDecay:
+    # initial_learning_rate / (1 + decay_rate * step / decay_steps), step = optimizer.iterations read before the
+    # update (tf_keras/src/optimizers/optimizer.py; keras 3.15.1 keras/src/optimizers/base_optimizer.py).
 )
 
 OPTIMIZERS: tuple[str, ...] = (

@@ -42,6 +42,12 @@ class ArgRename(Record):
     fixable: bool = True
     note: str = ""
     methods: tuple[str, ...] = ()  # method names matched on any receiver (``fit``), module must use Keras
+    # For a removed argument (``new`` None): deleting it is a fix, "safe" when the target computes what the
+    # old library did with it (``BatchNormalization(mode=0)``), "unsafe" when it reproduces Keras 2's
+    # converter but loses what Keras 1 did (``Embedding(dropout=)``); limited to ``removable_values`` if set.
+    removable: str = ""
+    removable_values: tuple[object, ...] = ()
+    also: tuple[str, ...] = ()  # further keywords that receive the same value (SeparableConv2D init=)
 
 
 class KernelConversion(Record):
@@ -195,3 +201,20 @@ class Keras3Change(Record):
     since: str
     source: str
     values: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class LegacyOptimizer:
+    """A multi-backend Keras optimizer constructor (KC205 decay schedule, KC207 positional arguments).
+
+    ``legacy`` is the positional parameter order of Keras 1.2.2 and 2.2.4 (identical where both list it;
+    2.2.4's extra trailing parameters included), ``kept`` how many leading positions mean the same in
+    tf-keras 2.15 and Keras 3 (``learning_rate`` first, then whatever both still share), ``lr`` the legacy
+    default learning rate as source text (written into a decay schedule when the call passes none).
+    """
+
+    path: str
+    legacy: tuple[str, ...]
+    kept: int
+    lr: str
+    source: str

@@ -13,6 +13,7 @@ from keras_compat.data.schema import BackendFunction, OpsRewrite, Rewrite
 from keras_compat.diagnostics import Diagnostic, Edit, Fix
 from keras_compat.importer import ensure_import
 from keras_compat.layers import classifier
+from keras_compat.legacy_fixes import DIM_ORDERING_FUNCTIONS, dim_ordering_fix
 from keras_compat.names import Flavour, keras_name
 from keras_compat.record import Record
 from keras_compat.registry import Bad, FixAvailability, Good, Severity, rule
@@ -418,10 +419,19 @@ def backend_call_in_layer(ctx: Context) -> Iterator[Diagnostic]:
         "multi-backend-only helpers), fail in eager mode (`K.gradients`, `K.placeholder` outside a "
         "functional model) or silently do the wrong thing: `K.learning_phase()` is 0 in TF2 unless set "
         "globally, so a training branch built on it is never taken, even inside `fit`.",
-    fix_safety="No automatic fix: the TF2 way is a different program structure (the message says which).",
+    fix_safety="No automatic fix, except for the Keras 1 dim ordering: `K.set_image_dim_ordering('th')` -> "
+               "`K.set_image_data_format('channels_first')` and `K.image_dim_ordering() == 'tf'` -> "
+               "`K.image_data_format() == 'channels_last'` (safe: the same global setting, in the new "
+               "vocabulary); other uses of the 'th'/'tf' value need a human. Elsewhere the TF2 way is a different "
+               "program structure (the message says which).",
+    fix=FixAvailability.SOMETIMES,
     bad=(
         Bad("import tensorflow as tf\nfrom keras import backend as K\n"
             "K.set_session(tf.Session())  # error: KC302\n"),
+        Bad("from keras import backend as K\nK.set_image_dim_ordering('th')  # error: KC302\n"
+            "if K.image_dim_ordering() == 'th':  # error: KC302\n    shape = (1, 28, 28)\n",
+            fixed="from keras import backend as K\nK.set_image_data_format('channels_first')  # error: KC302\n"
+                  "if K.image_data_format() == 'channels_first':  # error: KC302\n    shape = (1, 28, 28)\n"),
         Bad("import keras.backend as K\nf = K.function([inp, K.learning_phase()], [out])  # error: KC302, KC302\n"),
         Bad("import tensorflow as tf\nsess = tf.keras.backend.get_session()  # error: KC302\n"),
         Bad("from keras import backend as K\ny = K.tf.reduce_sum(x)  # error: KC302\n"),
@@ -438,7 +448,8 @@ def removed_backend_function(ctx: Context) -> Iterator[Diagnostic]:
     for call, use in _backend_calls(ctx):
         if use.entry is None or not is_removed(use) or use.qualname.startswith(_COMPAT_V1):
             continue
-        yield ctx.report("KC302", call, None, **_removed_fields(ctx, call.func, use))
+        fix = dim_ordering_fix(ctx, call, use.name) if use.name in DIM_ORDERING_FUNCTIONS else None
+        yield ctx.report("KC302", call, fix, **_removed_fields(ctx, call.func, use))
     for attr in ctx.attributes:
         if attr.attr != "tf" or in_legacy_branch(ctx, attr):
             continue

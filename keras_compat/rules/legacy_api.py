@@ -11,7 +11,20 @@ from keras_compat.context import Context, ImportRecord
 from keras_compat.data import layers as layer_table
 from keras_compat.diagnostics import Diagnostic, Edit, Fix
 from keras_compat.era import converter_applied
-from keras_compat.names import raw_leaves
+from keras_compat.legacy_fixes import (
+    GENERATOR_PARAMS,
+    REWRITTEN,
+    attribute_rewrite_fix,
+    decay_schedule_fix,
+    generator_method_fix,
+    import_rewrite_fix,
+    optimizer_entry,
+    merge_fix,
+    optimizer_positional_fix,
+)
+from keras_compat.rewrite import drop_alias, used
+from keras_compat.surface.model import surface_for
+from keras_compat.names import Flavour, raw_leaves
 from keras_compat.registry import Bad, FixAvailability, Good, Severity, rule
 
 
@@ -59,10 +72,14 @@ def _rename_findings(ctx: Context, call: ast.Call, display: str, renames: dict) 
         if entry.new is None:
             change = f"was removed in {entry.since}"
             advice = entry.note or "delete it"
+            if entry.removable and (not entry.removable_values or _literal(kw.value) in entry.removable_values):
+                what = "as Keras 2 did" if entry.removable == "unsafe" else "(the target's behaviour)"
+                fix = ctx.fix(f"Remove {kw.arg}= {what}" + (f": {entry.note}" if entry.removable == "unsafe" else ""),
+                              [_delete_keyword(ctx, call, kw)], safe=entry.removable == "safe")
         else:
             change = f"was renamed to '{entry.new}' in {entry.since}"
             new_value = value_src
-            fixable = entry.fixable and entry.new not in present
+            fixable = entry.fixable and entry.new not in present and not present & set(entry.also)
             if entry.values:
                 mapping = dict(entry.values)
                 literal = _literal(kw.value)
@@ -70,12 +87,13 @@ def _rename_findings(ctx: Context, call: ast.Call, display: str, renames: dict) 
                     new_value = mapping[literal]
                 else:
                     fixable = False
-            advice = f"{entry.new}={new_value}" if (fixable or not entry.values) else f"{entry.new}=..."
+            written = ", ".join(f"{k}={new_value}" for k in (entry.new, *entry.also))
+            advice = written if (fixable or not entry.values) else f"{entry.new}=..."
             if entry.note:
                 advice += f" ({entry.note})"
             if fixable:
-                fix = ctx.fix(f"Replace {kw.arg}= with {entry.new}=",
-                              [ctx.replace(kw, f"{entry.new}={new_value}")], safe=True)
+                fix = ctx.fix(f"Replace {kw.arg}= with {'= and '.join((entry.new, *entry.also))}=",
+                              [ctx.replace(kw, written)], safe=True)
         yield ctx.report("KC201", kw, fix, callee=display, old=kw.arg, change=change, advice=advice)
 
 
@@ -100,8 +118,13 @@ def _rename_findings(ctx: Context, call: ast.Call, display: str, renames: dict) 
         "`steps_per_epoch` counts batches): those are reported with an explanation and no fix. "
         "`fit(nb_epoch=)` and the generator arguments are matched by method name in modules that use Keras.",
     fix_safety="Safe: the fix renames the keyword (and maps the value where the table lists one), exactly "
-               "as Keras 2's converter did. No fix where the meaning changed, where the value has no "
-               "mapping, or where the new keyword is already passed.",
+               "as Keras 2's converter did (`SeparableConvolution2D(init=X)` gives both `depthwise_initializer` "
+               "and `pointwise_initializer`). Removed arguments: safe removal where the target computes what the "
+               "old library did (`BatchNormalization(mode=0)`, `SimpleRNN(consume_less=)`); unsafe removal where "
+               "Keras 2's converter dropped something Keras 1 did (`Embedding(dropout=)`, `Deconvolution2D("
+               "output_shape=)`), the fix title says what is lost. No fix where the meaning changed (the "
+               "generator sample counts: KC204 converts those when the batch size is known), where the value "
+               "has no mapping (`mode=1`), or where the new keyword is already passed.",
     bad=(
         Bad('from keras.layers import Conv2D\nlayer = Conv2D(32, (3, 3), border_mode="same")  # error: KC201\n',
             fixed='from keras.layers import Conv2D\nlayer = Conv2D(32, (3, 3), padding="same")  # error: KC201\n'),
@@ -119,6 +142,18 @@ def _rename_findings(ctx: Context, call: ast.Call, display: str, renames: dict) 
         Bad("import keras\nmodel.fit_generator(gen, samples_per_epoch=1000)  # error: KC201, KC204\n"),
         Bad("import tensorflow as tf\ny = tf.keras.backend.conv2d(x, kernel, border_mode='same')  # error: KC201\n",
             fixed="import tensorflow as tf\ny = tf.keras.backend.conv2d(x, kernel, padding='same')  # error: KC201\n"),
+        Bad("from keras.layers import BatchNormalization\nb = BatchNormalization(mode=0, axis=1)  # error: KC201\n",
+            fixed="from keras.layers import BatchNormalization\nb = BatchNormalization(axis=1)  # error: KC201\n"),
+        Bad("from keras.layers import Embedding\ne = Embedding(1000, 64, dropout=0.2)  # error: KC201\n",
+            fixed="from keras.layers import Embedding\ne = Embedding(1000, 64)  # error: KC201\n", unsafe=True),
+        Bad("from keras.layers import LSTM\nl = LSTM(32, dropout_W=0.2, dropout_U=0.2,  # error: KC201, KC201\n"
+            "         consume_less='gpu')  # error: KC201\n",
+            fixed="from keras.layers import LSTM\nl = LSTM(32, dropout=0.2, recurrent_dropout=0.2,  # error: KC201, "
+                  "KC201\n         implementation=2)  # error: KC201\n"),
+        Bad("from keras.layers import SeparableConv2D\ns = SeparableConv2D(8, (3, 3), init='he_normal')  "
+            "# error: KC201\n",
+            fixed="from keras.layers import SeparableConv2D\ns = SeparableConv2D(8, (3, 3), "
+                  "depthwise_initializer='he_normal', pointwise_initializer='he_normal')  # error: KC201\n"),
     ),
     good=(
         'from tensorflow.keras.layers import Conv2D\nlayer = Conv2D(32, (3, 3), padding="same")\n',
@@ -233,12 +268,27 @@ def legacy_positional(ctx: Context) -> Iterator[Diagnostic]:
             end = ctx.range(positional[-1])
             fix = ctx.fix("Fold the kernel dimensions into one tuple",
                           [Edit(start[0], start[1], end[2], end[3], f"({', '.join(values)})")], safe=True)
+        elif n_pos == conv.dims + 2 and name.path in _DECONV_PATHS and \
+                _converted_positionally(ctx, call, name, positional):
+            # Keras 1 Deconvolution2D(nb_filter, nb_row, nb_col, output_shape): Keras 2 dropped output_shape
+            values = [ctx.segment(v) for v in positional]
+            form = "as separate positional arguments (with a positional output_shape)"
+            start = ctx.range(positional[0])
+            end = ctx.range(call.args[-1])
+            fix = ctx.fix("Fold the kernel dimensions into one tuple and drop output_shape as Keras 2 did (the "
+                          "output shape is inferred; for strides > 1 check it, output_padding picks among sizes)",
+                          [Edit(start[0], start[1], end[2], end[3], f"({', '.join(values)})")], safe=False)
         else:
             continue
         filters = ctx.segment(call.args[0]) if call.args else "filters"
         yield ctx.report("KC202", call, fix, callee=callee[1], form=form, filters=filters,
                          kernel=f"({', '.join(values)})")
 
+
+#: keras 2.2.4 keras/legacy/interfaces.py legacy_deconv2d_support: a 5th positional argument (after self) is the
+#: Keras 1 ``output_shape``, dropped before the kernel dimensions are folded.
+_DECONV_PATHS = frozenset({"layers.Deconvolution2D", "layers.Deconv2D", "layers.Conv2DTranspose",
+                           "layers.Convolution2DTranspose"})
 
 #: Keywords that made Keras 2's converter refuse integer positional kernel dimensions (ValueError "passing
 #: both `kernel_size` and `strides` as integer positional arguments"): a call with them was not Keras 1 code.
@@ -266,6 +316,9 @@ def _delete_keyword(ctx: Context, call: ast.Call, kw: ast.keyword) -> Edit:
     if index > 0:
         prev = ctx.range(items[index - 1])
         return Edit(prev[2], prev[3], end_line, end_col, "")
+    if len(items) > 1:  # the first argument: up to the next one
+        following = ctx.range(items[1])
+        return Edit(line, col, following[0], following[1], "")
     return Edit(line, col, end_line, end_col, "")
 
 
@@ -331,17 +384,39 @@ def _merge_advice(ctx: Context, call: ast.Call, is_layer: bool) -> str:
         "silently mean something else (see KC202). `merge(mode='concat')` becomes `concatenate(...)` "
         "and each mode has its own layer.",
     fix_safety="Safe where the new name is a drop-in alias (`Convolution2D` -> `Conv2D`): the import and "
-               "every reference are renamed; when a scope imports the old name more than once, the first of "
-               "those findings carries one fix for all of them. No fix where the replacement needs a "
-               "different call (`Merge`, `TimeDistributedDense`, `AtrousConvolution2D`) or when the new name "
-               "is already bound in the module.",
+               "every reference are renamed (when a scope imports the old name more than once, the first of "
+               "those findings carries one fix for all of them). Safe where the new call computes what the old "
+               "one did (read from Keras 1.2.2 and the Keras 2.2.4 converters): `merge(inputs, mode=...)` and "
+               "`Merge(mode=...)` for "
+               "the modes sum/mul/ave/max/concat/dot (`concat_axis` -> `axis`, `dot_axes` -> `axes`, Keras 1's "
+               "default -1), `TimeDistributedDense(n, ...)` -> `TimeDistributed(Dense(n, ...), input_shape=...)` "
+               "(the Keras 1 Dense arguments renamed, `input_dim`/`input_length` to the wrapper), "
+               "`AtrousConvolution1D/2D(..., atrous_rate=r)` -> `Conv1D/Conv2D(..., dilation_rate=r)` with the "
+               "kernel dimensions folded; the names they need are imported next to the old one (the module's "
+               "migration drops the old import once unused, and an unused import of a removed name gets a safe "
+               "fix of its own). No fix for a callable or `cos` merge mode, a `Merge` built from layers (a Keras 1 "
+               "Sequential merge needs the functional API), arguments without a Keras 2 counterpart "
+               "(`output_shape`), names that are not called, or when a new name is already bound to something "
+               "else.",
     bad=(
         Bad("from keras.layers import Convolution2D  # error: KC203\nc = Convolution2D(32, (3, 3))\n",
             fixed="from keras.layers import Conv2D  # error: KC203\nc = Conv2D(32, (3, 3))\n"),
         Bad("import keras.layers as L\nc = L.Convolution1D(8, 3)  # error: KC203\n",
             fixed="import keras.layers as L\nc = L.Conv1D(8, 3)  # error: KC203\n"),
-        Bad("from keras.layers import merge\n"
-            "y = merge([a, b], mode='concat', concat_axis=1)  # error: KC203\n"),
+        Bad("from keras.layers import Input, merge\n"
+            "y = merge([a, b], mode='concat', concat_axis=1)  # error: KC203\n",
+            fixed="from keras.layers import Input, merge, concatenate\n"
+                  "y = concatenate([a, b], axis=1)  # error: KC203\n"),
+        Bad("import keras.layers as L\ny = L.Merge(mode='sum')([a, b])  # error: KC203\n",
+            fixed="import keras.layers as L\ny = L.Add()([a, b])  # error: KC203\n"),
+        Bad("from keras.layers import TimeDistributedDense  # error: KC203\n"
+            "t = TimeDistributedDense(8, init='uniform', input_dim=4, input_length=10)\n",
+            fixed="from keras.layers import TimeDistributed, Dense  # error: KC203\n"
+                  "t = TimeDistributed(Dense(8, kernel_initializer='uniform'), input_shape=(10, 4))\n"),
+        Bad("from keras.layers import AtrousConvolution2D  # error: KC203\n"
+            "c = AtrousConvolution2D(16, 3, 3, atrous_rate=(2, 2))\n",
+            fixed="from keras.layers import Conv2D  # error: KC203\nc = Conv2D(16, (3, 3), dilation_rate=(2, 2))\n"),
+        Bad("from keras.layers import Input, merge\ny = merge([a, b], mode='cos')  # error: KC203\n"),
         Bad("from tensorflow.keras.layers import CuDNNLSTM  # error: KC203\n"),
     ),
     good=(
@@ -363,8 +438,8 @@ def renamed_class(ctx: Context) -> Iterator[Diagnostic]:
                 continue
             is_layer = qualname.rsplit(".", 1)[-1] == "Merge"
             leaf = qualname.rsplit(".", 1)[-1]
-            yield ctx.report("KC203", call.func, old=leaf, change="was removed in Keras 2.2.0",
-                             advice=_merge_advice(ctx, call, is_layer))
+            yield ctx.report("KC203", call.func, merge_fix(ctx, call, is_layer), old=leaf,
+                             change="was removed in Keras 2.2.0", advice=_merge_advice(ctx, call, is_layer))
             reported_merge.add(qualname)
     renamed = []
     groups: dict[tuple[int, str, str], list[ImportRecord]] = {}  # imports of one name into one scope
@@ -386,6 +461,12 @@ def renamed_class(ctx: Context) -> Iterator[Diagnostic]:
             group = grouped.get(id(record), [record])
             if group[0] is record:  # the group's fix goes with its first import; the others have none
                 fix = _rename_fix(ctx, group, entry.old, entry.new)
+        elif record.keras.path in REWRITTEN:
+            fix = import_rewrite_fix(ctx, record, record.keras.path)
+        elif isinstance(record.node, ast.ImportFrom) and not used(ctx, record.alias.asname or record.alias.name) \
+                and not record.in_function and not _target_has(ctx, record.keras):
+            fix = ctx.fix(f"Remove the unused import of {record.alias.name}",
+                          [drop_alias(ctx, record.node, record.alias)], safe=True)
         yield _class_finding(ctx, record.alias, entry, fix)
     leaves = _renamed_leaves(ctx)
     for attr in ctx.attributes:
@@ -397,7 +478,7 @@ def renamed_class(ctx: Context) -> Iterator[Diagnostic]:
         if ctx.in_compat_branch(attr):
             continue
         entry = renames[name.path]
-        fix = None
+        fix = attribute_rewrite_fix(ctx, attr, name.path) if name.path in REWRITTEN else None
         if entry.fixable and entry.new:
             line, _, end_line, end_col = ctx.range(attr)
             leaf_new = entry.new.rsplit(".", 1)[-1]
@@ -409,6 +490,11 @@ def renamed_class(ctx: Context) -> Iterator[Diagnostic]:
         if isinstance(call.func, ast.Name) and call.func.id not in imported and name.path in renames and \
                 name.qualname not in reported_merge:
             yield _class_finding(ctx, call.func, renames[name.path], None)
+
+
+def _target_has(ctx: Context, name) -> bool:
+    surface = surface_for(name.flavour, ctx.settings.target)
+    return surface is None or surface.has_name(name.raw)
 
 
 def _renamed_leaves(ctx: Context) -> frozenset[str]:
@@ -494,15 +580,28 @@ def _bindings_kind(ctx: Context, bindings: list) -> str:
     why="The generator methods were deprecated in TF 2.1 and are gone in Keras 3 (`fit` accepts "
         "generators and `Sequence`s). `predict_classes`/`predict_proba` were removed in TF 2.6: the "
         "call fails with `AttributeError`.",
-    fix_safety="Safe for the generator methods when the call passes only the generator positionally and "
-               "keyword arguments that `fit`/`evaluate`/`predict` accept: it renames the method. No fix for "
-               "`predict_classes`/`predict_proba`: the replacement depends on the output layer.",
+    fix_safety="For the generator methods, every Keras 1 and Keras 2 argument form is mapped to `fit`/"
+               "`evaluate`/`predict` (read from Keras 1.2.2 and 2.2.4): positional arguments become keywords, "
+               "`nb_epoch`/`nb_worker`/`pickle_safe`/`max_q_size` their Keras 2 names, `generator=` becomes "
+               "`x=`. Safe when nothing changes meaning. Unsafe when Keras 1 sample counts (`samples_per_epoch`, "
+               "`nb_val_samples`, `val_samples`) become step counts: only where the generator's batch size is "
+               "known (an image generator's `flow*(batch_size=...)`, directly or through a name bound once), "
+               "rounded up as Keras 1's loop did. No fix when a batch size is unknown, when positional counts "
+               "could mean samples (Keras 1) or steps (Keras 2), or under `keras-target = keras3` when "
+               "`workers`/`use_multiprocessing`/`max_queue_size` have non-default values (Keras 3's `fit` has "
+               "no place for them: the message says so). `predict_proba` -> `predict` is a rename; no fix for "
+               "`predict_classes`: the replacement depends on the output layer.",
     bad=(
         Bad("import keras\nmodel.fit_generator(gen, steps_per_epoch=10, epochs=2)  # error: KC204\n",
             fixed="import keras\nmodel.fit(gen, steps_per_epoch=10, epochs=2)  # error: KC204\n"),
         Bad("from tensorflow import keras\nclasses = model.predict_classes(x)  # error: KC204\n"),
         Bad("from tensorflow.keras.models import Sequential\nm = Sequential()\n"
             "p = m.predict_proba(x)  # error: KC204\n"),
+        Bad("import keras\ngen = datagen.flow(x, y, batch_size=32)\n"
+            "model.fit_generator(gen, samples_per_epoch=1000, nb_epoch=5)  # error: KC201, KC201, KC204\n",
+            fixed="import keras\ngen = datagen.flow(x, y, batch_size=32)\n"
+                  "model.fit(gen, steps_per_epoch=32, epochs=5)  # error: KC201, KC201, KC204\n", unsafe=True),
+        Bad("import keras\nmodel.fit_generator(gen, 100, 10)  # error: KC204\n"),
     ),
     good=(
         Good("import numpy as np\nfrom tensorflow import keras\nmodel.fit(gen, steps_per_epoch=10, epochs=2)\n"
@@ -528,7 +627,12 @@ def removed_method(ctx: Context) -> Iterator[Diagnostic]:
             continue
         entry = methods[func.attr]
         fix = None
-        if entry.replacement and entry.fixable and len(call.args) <= 1 and \
+        advice = entry.advice
+        if entry.replacement and entry.fixable and func.attr in GENERATOR_PARAMS:
+            fix, why_not = generator_method_fix(ctx, call, func.attr, entry.replacement)
+            if fix is None:
+                advice += f" (no automatic fix: {why_not})"
+        elif entry.replacement and entry.fixable and len(call.args) <= 1 and \
                 not any(isinstance(a, ast.Starred) for a in call.args) and \
                 not any(kw.arg in _legacy_generator_keywords() or kw.arg is None for kw in call.keywords):
             _, _, end_line, end_col = ctx.range(func)
@@ -536,7 +640,7 @@ def removed_method(ctx: Context) -> Iterator[Diagnostic]:
                           [Edit(end_line, end_col - len(func.attr), end_line, end_col, entry.replacement)],
                           safe=True)
         change = f"was removed in {entry.removed_in}"
-        yield ctx.report("KC204", func, fix, method=func.attr, change=change, advice=entry.advice)
+        yield ctx.report("KC204", func, fix, method=func.attr, change=change, advice=advice)
 
 
 def _legacy_generator_keywords() -> set[str]:
@@ -557,9 +661,13 @@ def _legacy_generator_keywords() -> set[str]:
     why="Since TF 2.11 the optimizers pop `lr`, log a message and **ignore it**: training silently uses "
         "the default learning rate 0.001 (Keras 3 raises). `decay=` raises in TF 2.11+ and is ignored "
         "with a warning in Keras 3; use a learning-rate schedule instead.",
-    fix_safety="Safe for `lr=` -> `learning_rate=` (accepted since Keras 2.3 and by every tf.keras). "
-               "No fix for `decay=`: the equivalent is `InverseTimeDecay(lr, decay_steps=1, "
-               "decay_rate=decay)` passed as the learning rate.",
+    fix_safety="Safe for `lr=` -> `learning_rate=` (accepted since Keras 2.3 and by every tf.keras), and for "
+               "removing `decay=0`. Unsafe for any other `decay=`: the learning rate becomes "
+               "`optimizers.schedules.InverseTimeDecay(lr, decay_steps=1, decay_rate=decay)`, the same formula as "
+               "multi-backend Keras and tf.keras' legacy optimizers (`lr / (1 + decay * iterations)`, iterations "
+               "counted before the update), but a schedule object where the code may expect a float "
+               "(`K.set_value(opt.lr, ...)`); without an explicit learning rate the multi-backend default of "
+               "that optimizer is written (standalone `keras` only).",
     bad=(
         Bad("from keras.optimizers import Adam\nopt = Adam(lr=0.001)  # error: KC205\n",
             fixed="from keras.optimizers import Adam\nopt = Adam(learning_rate=0.001)  # error: KC205\n"),
@@ -567,6 +675,11 @@ def _legacy_generator_keywords() -> set[str]:
             "                              decay=1e-6)  # error: KC205\n",
             fixed="import tensorflow as tf\nopt = tf.keras.optimizers.SGD(learning_rate=0.1,  # error: KC205\n"
                   "                              decay=1e-6)  # error: KC205\n"),
+        Bad("from keras.optimizers import RMSprop\nopt = RMSprop(learning_rate=0.01, decay=1e-4)  # error: KC205\n",
+            fixed="from keras.optimizers import RMSprop, schedules\nopt = RMSprop(learning_rate=schedules."
+                  "InverseTimeDecay(0.01, decay_steps=1, decay_rate=1e-4))  # error: KC205\n", unsafe=True),
+        Bad("from keras.optimizers import Adam\nopt = Adam(decay=0.0)  # error: KC205\n",
+            fixed="from keras.optimizers import Adam\nopt = Adam()  # error: KC205\n"),
     ),
     good=(
         "from tensorflow.keras.optimizers import Adam\nopt = Adam(learning_rate=0.001)\n",
@@ -599,4 +712,71 @@ def optimizer_argument(ctx: Context) -> Iterator[Diagnostic]:
             else:
                 change = f"was removed ({entry.since})"
                 advice = entry.note or "delete it"
+                if kw.arg == "decay":
+                    fix = decay_schedule_fix(ctx, call, kw, name.flavour is Flavour.KERAS,
+                                             optimizer_entry(name.path))
             yield ctx.report("KC205", kw, fix, callee=callee[1], old=kw.arg, change=change, advice=advice)
+
+
+@rule(
+    code="KC207",
+    symbol="legacy-optimizer-positional",
+    severity=Severity.ERROR,
+    message="{callee}: positional argument {value} was '{old}' in multi-backend Keras, but tf.keras and Keras 3 "
+            "put another parameter there -> {advice}",
+    summary="Optimizer arguments passed by position in the multi-backend order",
+    fix=FixAvailability.SOMETIMES,
+    what="Finds multi-backend Keras optimizers (`SGD`, `RMSprop`, `Adagrad`, `Adadelta`, `Adam`, `Adamax`, "
+         "`Nadam` and their lower-case aliases) called with more positional arguments than the leading ones "
+         "that kept their meaning: `SGD(0.01, 0.9, 1e-6, True)` (decay, nesterov), `RMSprop(0.001, 0.9, "
+         "1e-8)` (epsilon), `Adagrad(0.01, 1e-8)` (epsilon). Only in code written for standalone `keras` (the "
+         "module uses no other Keras flavour; under `keras-target = keras3` it must also show Keras 1/2 era "
+         "code), where the positions are the multi-backend ones.",
+    why="Keras 1.2.2 and 2.2.4 declared `SGD(lr, momentum, decay, nesterov)`, `RMSprop(lr, rho, epsilon, "
+        "decay)`, `Adagrad(lr, epsilon, decay)`, `Adadelta(lr, rho, epsilon, decay)`, `Adam(lr, beta_1, "
+        "beta_2, epsilon, decay, amsgrad)`; tf.keras and Keras 3 declare `SGD(learning_rate, momentum, "
+        "nesterov, weight_decay, ...)`, `RMSprop(learning_rate, rho, momentum, epsilon, ...)`, "
+        "`Adagrad(learning_rate, initial_accumulator_value, epsilon, ...)`, `Adam(learning_rate, beta_1, "
+        "beta_2, epsilon, amsgrad, ...)`. The same call is accepted and silently means something else: "
+        "`SGD(0.01, 0.9, 1e-6, True)` turns Nesterov momentum on (1e-6 is truthy) and sets weight decay.",
+    fix_safety="Safe: the arguments past the shared positions become keywords with their multi-backend names, "
+               "which is what the call meant; a positional `decay` of 0 is dropped. Unsafe when the call passes "
+               "a decay: the learning rate becomes an `InverseTimeDecay` schedule (see KC205).",
+    bad=(
+        Bad("from keras.optimizers import SGD\nopt = SGD(0.01, 0.9, 0.0, True)  # error: KC207\n",
+            fixed="from keras.optimizers import SGD\nopt = SGD(0.01, 0.9, nesterov=True)  # error: KC207\n",
+            targets=("tf-keras",)),
+        Bad("from keras.optimizers import SGD\nopt = SGD(0.01, 0.9, 1e-6, True)  # error: KC207\n",
+            fixed="from keras.optimizers import SGD, schedules\nopt = SGD(schedules.InverseTimeDecay(0.01, "
+                  "decay_steps=1, decay_rate=1e-6), 0.9, nesterov=True)  # error: KC207\n", unsafe=True,
+            targets=("tf-keras",)),
+        Bad("import keras\nopt = keras.optimizers.RMSprop(0.001, 0.9, 1e-08)  # error: KC207\n",
+            fixed="import keras\nopt = keras.optimizers.RMSprop(0.001, 0.9, epsilon=1e-08)  # error: KC207\n",
+            targets=("tf-keras",)),
+        Bad("from keras.layers.core import Dense\nfrom keras.optimizers import Adagrad\n"
+            "opt = Adagrad(0.01, 1e-08)  # error: KC207\n",
+            fixed="from keras.layers.core import Dense\nfrom keras.optimizers import Adagrad\n"
+                  "opt = Adagrad(0.01, epsilon=1e-08)  # error: KC207\n"),
+    ),
+    good=(
+        "from keras.optimizers import SGD\nopt = SGD(0.01, 0.9)\n",
+        "from tensorflow.keras.optimizers import SGD\nopt = SGD(0.01, 0.9, True)\n",
+        Good("import keras\nopt = keras.optimizers.SGD(0.01, 0.9, True)\n", targets=("keras3",)),
+        "from keras.optimizers import Adam\nopt = Adam(0.001, 0.9, 0.999, 1e-07)\n",
+    ),
+)
+def legacy_optimizer_positional(ctx: Context) -> Iterator[Diagnostic]:
+    for call, name in ctx.keras_calls:
+        entry = optimizer_entry(name.path) if call.args else None
+        if entry is None or len(call.args) <= entry.kept or ctx.in_compat_branch(call):
+            continue
+        if not converter_applied(ctx, name):
+            continue
+        first = call.args[entry.kept]
+        if isinstance(first, ast.Starred) or any(isinstance(a, ast.Starred) for a in call.args):
+            continue
+        advice = ", ".join(f"{entry.legacy[i]}={ctx.segment(a)}" for i, a in enumerate(call.args)
+                           if i >= entry.kept and i < len(entry.legacy))
+        yield ctx.report("KC207", first, optimizer_positional_fix(ctx, call, entry), callee=name.leaf,
+                         value=ctx.segment(first), old=entry.legacy[entry.kept] if entry.kept < len(entry.legacy)
+                         else "?", advice=advice or "pass them by keyword")
