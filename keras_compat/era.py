@@ -40,10 +40,10 @@ class Era:
 
 def module_era(ctx: Context) -> Era:
     """The :class:`Era` of the module (computed once per context)."""
-    found = ctx.__dict__.get("_era")
+    found = ctx.memo.get("era")
     if found is None:
-        found = ctx.__dict__["_era"] = Era(_modern(ctx), _legacy(ctx))
-    return found
+        found = ctx.memo["era"] = Era(_modern(ctx), _legacy(ctx))
+    return found  # type: ignore[return-value]
 
 
 def converter_applied(ctx: Context, name: KerasName) -> bool:

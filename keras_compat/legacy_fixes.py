@@ -170,7 +170,7 @@ def import_rewrite_fix(ctx: Context, record, path: str) -> Fix | None:
         return None
     module = node.module or ""
     bound = alias.asname or alias.name
-    uses = [n for n in ast.walk(ctx.tree) if isinstance(n, ast.Name) and n.id == bound]
+    uses = ctx.names(bound)
     if not uses or any(ctx.qualname(n) != record.qualname for n in uses):
         return None
     names: dict[str, str] = {}

@@ -32,9 +32,9 @@ from keras_compat.data.keras3 import KERAS3_MODULES, KERAS3_SHIM_ONLY, KERAS3_SH
 from keras_compat.diagnostics import Edit, Fix, Safety
 from keras_compat.importer import ensure_import
 from keras_compat.names import Flavour, KerasName, canonical, keras_name
-from keras_compat.rewrite import delete_statement
+from keras_compat.rewrite import delete_statement, used
 from keras_compat.surface.model import Surface, _surface, native_keras3_surface
-from keras_compat.walk import walk
+from keras_compat.walk import in_body
 
 if TYPE_CHECKING:
     from keras_compat.context import Context, ImportRecord
@@ -109,10 +109,10 @@ def is_private(name: KerasName) -> bool:
 
 def module_plan(ctx: Context) -> Plan:
     """The plan of ``ctx``'s module (computed once per context)."""
-    found = ctx.__dict__.get("_migration_plan")
+    found = ctx.memo.get("migration plan")
     if found is None:
-        found = ctx.__dict__["_migration_plan"] = _Planner(ctx).plan()
-    return found
+        found = ctx.memo["migration plan"] = _Planner(ctx).plan()
+    return found  # type: ignore[return-value]
 
 
 @dataclass
@@ -144,7 +144,6 @@ class _Planner:
         self.surface = target_surface(self.target)
         self.root = target_root(self.target)
         self.moving = moving_flavours(self.target)
-        self._names: dict[str, list[ast.Name]] | None = None
 
     # -- entry -----------------------------------------------------------------------------------------
     def plan(self) -> Plan:
@@ -331,34 +330,15 @@ class _Planner:
         return _Spec(parent, leaf, bound if bound != leaf else None)
 
     # -- uses -------------------------------------------------------------------------------------------------
-    @property
-    def names(self) -> dict[str, list[ast.Name]]:
-        """Every ``Name`` node of the module, by identifier (one walk, on first use)."""
-        if self._names is None:
-            index: dict[str, list[ast.Name]] = {}
-            for node in walk(self.ctx.tree):
-                if isinstance(node, ast.Name):
-                    index.setdefault(node.id, []).append(node)
-            self._names = index
-        return self._names
+    def _names(self, identifier: str) -> list[ast.Name]:
+        return self.ctx.names(identifier)
 
     def _used(self, bound: str) -> bool:
-        if self.names.get(bound):
-            return True
-        return any(isinstance(n, ast.Constant) and n.value == bound for n in self._all_entries())
-
-    def _all_entries(self) -> list[ast.AST]:
-        out: list[ast.AST] = []
-        for stmt in self.ctx.tree.body:
-            targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target] \
-                if isinstance(stmt, (ast.AugAssign, ast.AnnAssign)) else []
-            if any(isinstance(t, ast.Name) and t.id == "__all__" for t in targets) and stmt.value is not None:
-                out.extend(walk(stmt.value))
-        return out
+        return used(self.ctx, bound)
 
     def _called(self, bound: str) -> bool:
         parents = self.ctx.parents
-        for name in self.names.get(bound, ()):
+        for name in self._names(bound):
             parent = parents.get(name)
             if isinstance(parent, ast.Call) and parent.func is name:
                 return True
@@ -372,7 +352,7 @@ class _Planner:
     def _blocked_use(self, bound: str, path: str, surface: Surface) -> str | None:
         if self.target != "keras3":
             return None
-        for node in self.names.get(bound, ()):
+        for node in self._names(bound):
             if not isinstance(node.ctx, ast.Load):
                 continue
             chain, _ = attribute_chain(self.ctx, node)
@@ -396,10 +376,10 @@ class _Planner:
         name does not resolve to the import (the caller then keeps the old name as an alias)."""
         ctx = self.ctx
         old = record.alias.name
-        if self.names.get(new) or ctx.resolver.module_scope.bindings.get(new):
+        if self._names(new) or ctx.resolver.module_scope.bindings.get(new):
             return None
         edits = []
-        for node in self.names.get(old, ()):
+        for node in self._names(old):
             if not isinstance(node.ctx, ast.Load) or ctx.qualname(node) != record.qualname:
                 return None
             edits.append(ctx.replace(node, new))
@@ -630,7 +610,7 @@ def in_fallback(ctx: Context, node: ast.AST) -> bool:
     child = node
     for parent in ctx.ancestors(node):
         if isinstance(parent, ast.Try) and any(_catches_fallback(h) for h in parent.handlers):
-            if any(child is s for s in parent.body) or isinstance(child, ast.ExceptHandler) and \
+            if in_body(parent, child) or isinstance(child, ast.ExceptHandler) and \
                     _catches_fallback(child):
                 return True
         child = parent

@@ -86,24 +86,23 @@ def _import_of(ctx: Context, ref: ast.Name) -> ImportRecord | None:
 def used(ctx: Context, name: str) -> bool:
     """Whether ``name`` occurs anywhere in the module other than in import statements (a conservative "the
     import is used": any ``Name`` node, and any string in a module-level ``__all__``)."""
-    index = ctx.__dict__.get("_name_index")
-    if index is None:
-        index = {}
-        for node in ast.walk(ctx.tree):
-            if isinstance(node, ast.Name):
-                index[node.id] = index.get(node.id, 0) + 1
-            elif isinstance(node, ast.Constant) and isinstance(node.value, str) and _in_all(ctx, node):
-                index[node.value] = index.get(node.value, 0) + 1
-        ctx.__dict__["_name_index"] = index
-    return bool(index.get(name))
+    if ctx.names(name):
+        return True
+    exported = ctx.memo.get("__all__ strings")
+    if exported is None:
+        exported = ctx.memo["__all__ strings"] = _all_strings(ctx)
+    return name in exported  # type: ignore[operator]
 
 
-def _in_all(ctx: Context, node: ast.AST) -> bool:
-    for ancestor in ctx.ancestors(node):
-        if isinstance(ancestor, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
-            targets = ancestor.targets if isinstance(ancestor, ast.Assign) else [ancestor.target]
-            return any(isinstance(t, ast.Name) and t.id == "__all__" for t in targets)
-    return False
+def _all_strings(ctx: Context) -> frozenset[str]:
+    out: set[str] = set()
+    for stmt in ctx.tree.body:
+        targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target] \
+            if isinstance(stmt, (ast.AugAssign, ast.AnnAssign)) else []
+        value = getattr(stmt, "value", None)
+        if value is not None and any(isinstance(t, ast.Name) and t.id == "__all__" for t in targets):
+            out.update(n.value for n in ast.walk(value) if isinstance(n, ast.Constant) and isinstance(n.value, str))
+    return frozenset(out)
 
 
 def drop_alias(ctx: Context, node: ast.Import | ast.ImportFrom, alias: ast.alias) -> Edit:
