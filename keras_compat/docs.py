@@ -137,6 +137,26 @@ def _execution_lines(rule: Rule) -> list[str]:
             "fails there and every good example runs.", ""]
 
 
+def fixes_by_target(rule: Rule) -> dict[str, str]:
+    """Per target the rule runs under, which fixes its examples show: "safe", "unsafe", "safe, unsafe" or
+    "none" (derived from the examples, which the tests apply: the docs cannot claim a fix that does not exist)."""
+    out = {}
+    for target in TARGETS:
+        if not rule.runs_for(target):
+            continue
+        kinds = {"unsafe" if bad.unsafe else "safe" for bad in rule.bad_for(target) if bad.fixed is not None
+                 and bad.fixed != bad.code}
+        out[target] = ", ".join(k for k in ("safe", "unsafe") if k in kinds) or "none"
+    return out
+
+
+def _fixes_line(rule: Rule) -> str:
+    found = fixes_by_target(rule)
+    if rule.fix is FixAvailability.NONE or all(v == "none" for v in found.values()):
+        return "Fixes: none."
+    return "Fixes: " + "; ".join(f"`{t}`: {v}" for t, v in found.items()) + " (see Fix safety)."
+
+
 def rule_page(rule: Rule) -> str:
     """Markdown page for one rule."""
     fix = {FixAvailability.NONE: "never", FixAvailability.SOMETIMES: "sometimes",
@@ -154,6 +174,8 @@ def rule_page(rule: Rule) -> str:
         f"Message: `{rule.message}`",
         "",
         _targets_line(rule),
+        "",
+        _fixes_line(rule),
         "",
         *_execution_lines(rule),
         "## What it does",
@@ -190,9 +212,10 @@ def rule_page(rule: Rule) -> str:
 
 def rules_table() -> str:
     """The README's rule table."""
-    rows = ["| code | symbol (pylint id) | severity | fix | summary |", "|---|---|---|---|---|"]
+    rows = ["| code | symbol (pylint id) | severity | fixes (tf-keras / keras3) | summary |", "|---|---|---|---|---|"]
     for rule in all_rules():
-        fix = "" if rule.fix is FixAvailability.NONE else "yes"
+        found = fixes_by_target(rule)
+        fix = " / ".join(found.get(t, "n/a") for t in TARGETS) if rule.fix is not FixAvailability.NONE else ""
         note = "" if rule.default_enabled else " (off by default)"  # never in the summary (a test says so)
         rows.append(f"| [{rule.code}](docs/rules/{rule.code}.md) | `{rule.symbol}` ({rule.pylint_msgid}) | "
                     f"{rule.severity.value} | {fix} | {rule.summary}{note} |")

@@ -269,6 +269,7 @@ class _Planner:
         elif surface.has_module(path) and path:
             if not self._module_uses_ok(bound, path, surface):
                 raise self._use_blocker(alias, bound, path, surface)
+            self._check_alias_uses(alias, bound, name, path, surface)
             parent, _, leaf = path.rpartition(".")
             return _Spec(_join(root, parent), leaf, bound if bound != leaf else None), []
         leaf = path.rpartition(".")[2]
@@ -315,6 +316,7 @@ class _Planner:
         bound = alias.asname
         if not self._module_uses_ok(bound, path, surface):
             raise self._use_blocker(alias, bound, path, surface)
+        self._check_alias_uses(alias, bound, name, path, surface)
         if not path:
             return self._root_spec(root, bound), []
         if root == "keras":
@@ -362,6 +364,28 @@ class _Planner:
             if blocked is not None:
                 return blocked
         return None
+
+    def _check_alias_uses(self, alias: ast.alias, bound: str, name: KerasName, path: str, surface: Surface) -> None:
+        """A module imported under its old name from its new home (``objectives`` -> ``losses as
+        objectives``) must serve every use: each name read through it must exist in the new module and must
+        not be one the move renames to something that is not a drop-in (``initializations.normal`` was a
+        function of (shape, name), ``initializers.RandomNormal`` is a class)."""
+        if canonical(name.raw) == name.raw:
+            return  # the same module: nothing changes for its uses
+        move = knowledge.module_move(name.raw)
+        renamed = dict(move.names) if move is not None else {}
+        for node in self._names(bound):
+            if not isinstance(node.ctx, ast.Load):
+                continue
+            chain, _ = attribute_chain(self.ctx, node)
+            if not chain:
+                continue
+            attr = chain[0]
+            if attr in renamed and renamed[attr].rpartition(".")[2] != attr or \
+                    not (surface.exports(path, attr) or surface.has_module(f"{path}.{attr}")):
+                advice = "replace it first" + (f" ({move.note})" if move is not None and move.note else "")
+                raise _Blocked(alias, f"{name.qualname}.{attr}", f"has no drop-in equivalent in {surface.label}",
+                               advice)
 
     def _use_blocker(self, alias: ast.alias, bound: str, path: str, surface: Surface) -> _Blocked:
         used = self._blocked_use(bound, path, surface) or path

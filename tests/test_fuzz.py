@@ -35,15 +35,16 @@ from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 from support.examples import everything  # noqa: E402
 from support.frontends import parse_flake8, parse_pylint, run_flake8, run_pylint  # noqa: E402
-from support.properties import assert_fix_parses, assert_sound  # noqa: E402
+from support.properties import assert_fix_parses, assert_migration_sound, assert_sound  # noqa: E402
 
 from flake8_keras_compat import KerasCompatChecker  # noqa: E402
 from keras_compat.engine import lint_source  # noqa: E402
 from keras_compat.settings import Settings  # noqa: E402
 
 RELEASE = os.environ.get("KERAS_COMPAT_FUZZ") == "release"
-#: (grammar examples, libcst examples, mutants, mutants through flake8/pylint) per profile
-BUDGET = (3000, 300, 10000, 400) if RELEASE else (300, 20, 600, 60)
+#: (grammar examples, libcst examples, mutants, mutants through flake8/pylint, mutants fixed for the migration
+#: property) per profile
+BUDGET = (3000, 300, 10000, 400, 2000) if RELEASE else (300, 20, 600, 60, 120)
 
 settings.register_profile("kc-fuzz-ci", deadline=None, derandomize=True, database=None,
                           suppress_health_check=list(HealthCheck))
@@ -220,6 +221,19 @@ def test_mutated_corpus(corpus) -> None:
         where, original = rng.choice(corpus)
         text = mutate(original, rng)
         check_everywhere(text, f"mutant {n} of {where} (seed {seed})")
+
+
+@pytest.mark.network
+def test_mutants_fixed_introduce_nothing(corpus) -> None:
+    """Issue 20's property on mutants of real code, under both targets: ``--fix --unsafe-fixes`` adds no
+    KC102/KC103/KC106/KC107 on the lines it wrote, never leaves a module mixing two Keras libraries, and a
+    second fix changes nothing (``support.properties.assert_migration_sound``)."""
+    seed = _seed() + 2
+    rng = random.Random(seed)
+    for n in range(BUDGET[4]):
+        where, original = rng.choice(corpus)
+        text = mutate(original, rng)
+        assert_migration_sound(text, SETTINGS["keras3" if n % 2 else "default"], f"mutant {n} of {where} (seed {seed})")
 
 
 @pytest.mark.network

@@ -28,6 +28,7 @@ from keras_compat.data.schema import (
     MergeMode,
     OptimizerArg,
     RemovedMethod,
+    ShapeConversion,
 )
 
 _SRC = "keras 2.2.4 keras/legacy/interfaces.py "
@@ -604,4 +605,17 @@ OPTIMIZERS: tuple[str, ...] = (
     "optimizers.experimental.Adadelta", "optimizers.experimental.Adam", "optimizers.experimental.Adamax",
     "optimizers.experimental.Nadam", "optimizers.experimental.Ftrl", "optimizers.experimental.AdamW",
     "optimizers.experimental.Adafactor",
+)
+
+
+#: ``input_dim`` (+ ``input_length``) -> ``input_shape=(input_length, input_dim)``: keras 2.2.4
+#: keras/legacy/interfaces.py conv1d_args_preprocessor and recurrent_args_preprocessor. tf-keras 2.15's RNN base
+#: class still folds them (tf_keras/src/layers/rnn/base_rnn.py ``RNN.__init__``); its Conv1D and Keras 3 do not:
+#: the base ``Layer`` turns ``input_dim`` into a one-dimensional ``input_shape`` and rejects ``input_length``
+#: (keras 3.15.1 keras/src/layers/layer.py ``Layer.__init__``).
+SHAPE_CONVERSIONS: tuple[ShapeConversion, ...] = (
+    ShapeConversion(("layers.Conv1D", "layers.Convolution1D", "layers.LocallyConnected1D"), ("tf-keras", "keras3"),
+                    _K2, _SRC + "legacy_conv1d_support conv1d_args_preprocessor"),
+    ShapeConversion(("layers.SimpleRNN", "layers.GRU", "layers.LSTM"), ("keras3",), _K2,
+                    _SRC + "legacy_recurrent_support recurrent_args_preprocessor"),
 )

@@ -218,3 +218,14 @@ class LegacyOptimizer:
     kept: int
     lr: str
     source: str
+
+
+@dataclass(frozen=True)
+class ShapeConversion:
+    """``input_dim=`` (and ``input_length=``) folded into ``input_shape=(input_length, input_dim)`` by Keras 2's
+    converter (KC201), for the callables whose target no longer does it itself (``targets``)."""
+
+    callables: tuple[str, ...]
+    targets: tuple[str, ...]
+    since: str
+    source: str

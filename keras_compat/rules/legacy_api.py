@@ -150,6 +150,11 @@ def _rename_findings(ctx: Context, call: ast.Call, display: str, renames: dict) 
             "         consume_less='gpu')  # error: KC201\n",
             fixed="from keras.layers import LSTM\nl = LSTM(32, dropout=0.2, recurrent_dropout=0.2,  # error: KC201, "
                   "KC201\n         implementation=2)  # error: KC201\n"),
+        Bad("from keras.layers import Conv1D\nc = Conv1D(8, 3, input_dim=4, input_length=10)  # error: KC201\n",
+            fixed="from keras.layers import Conv1D\nc = Conv1D(8, 3, input_shape=(10, 4))  # error: KC201\n"),
+        Bad("from keras.layers import LSTM\nl = LSTM(8, input_dim=4)  # error: KC201\n",
+            fixed="from keras.layers import LSTM\nl = LSTM(8, input_shape=(None, 4))  # error: KC201\n",
+            targets=("keras3",)),
         Bad("from keras.layers import SeparableConv2D\ns = SeparableConv2D(8, (3, 3), init='he_normal')  "
             "# error: KC201\n",
             fixed="from keras.layers import SeparableConv2D\ns = SeparableConv2D(8, (3, 3), "
@@ -177,11 +182,39 @@ def renamed_argument(ctx: Context) -> Iterator[Diagnostic]:
             display, renames = func.attr, by_method[func.attr]
         else:
             continue
+        if callee is not None and callee[0] in _shape_conversions(ctx.settings.target):
+            found = _shape_finding(ctx, call, display)
+            if found is not None:
+                yield found
         if renames is None or not any(kw.arg in renames for kw in call.keywords) or ctx.in_compat_branch(call):
             continue
         if callee is None and _method_call(ctx, call) is None:
             continue
         yield from _rename_findings(ctx, call, display, renames)
+
+
+@lru_cache(maxsize=2)
+def _shape_conversions(target: str) -> frozenset[str]:
+    from keras_compat.data.legacy import SHAPE_CONVERSIONS
+
+    return frozenset(c for entry in SHAPE_CONVERSIONS if target in entry.targets for c in entry.callables)
+
+
+def _shape_finding(ctx: Context, call: ast.Call, display: str) -> Diagnostic | None:
+    """``Conv1D(8, 3, input_dim=4, input_length=10)`` -> ``input_shape=(10, 4)``, as Keras 2's converter did."""
+    dim = next((kw for kw in call.keywords if kw.arg == "input_dim"), None)
+    length = next((kw for kw in call.keywords if kw.arg == "input_length"), None)
+    present = {kw.arg for kw in call.keywords}
+    if dim is None or "input_shape" in present or "batch_input_shape" in present or ctx.in_compat_branch(call):
+        return None
+    shape = f"({ctx.segment(length.value) if length is not None else 'None'}, {ctx.segment(dim.value)})"
+    edits = [ctx.replace(dim, f"input_shape={shape}")]
+    if length is not None:
+        edits.append(_delete_keyword(ctx, call, length))
+    fix = ctx.fix("Fold input_dim/input_length into input_shape", edits, safe=True)
+    return ctx.report("KC201", dim, fix, callee=display, old="input_dim",
+                      change="(with input_length) was folded into input_shape by Keras 2's converter",
+                      advice=f"input_shape={shape} (the target turns input_dim alone into a one-dimensional shape)")
 
 
 def _kernel_keywords(call: ast.Call, names: tuple[str, ...]) -> list[ast.keyword]:
@@ -209,7 +242,9 @@ def _kernel_keywords(call: ast.Call, names: tuple[str, ...]) -> list[ast.keyword
         "3**, a model that builds, trains and is silently wrong. In code written for tf.keras, `tf_keras` or "
         "Keras 3, `Conv2D(64, 3, 2)` always meant strides 2 and is correct.",
     fix_safety="Safe for the purely positional and purely keyword forms: the kernel dimensions become one "
-               "`kernel_size` tuple, which is what Keras 2 did. Mixed forms are reported without a fix.",
+               "`kernel_size` tuple, which is what Keras 2 did. Unsafe for Keras 1's `Deconvolution2D(nb_filter, "
+               "nb_row, nb_col, output_shape)`: the output shape is dropped, as Keras 2's converter did (the layer "
+               "infers it; with strides > 1 several sizes are possible). Mixed forms are reported without a fix.",
     bad=(
         Bad("from keras.layers import Conv2D\nc = Conv2D(32, 3, 3)  # error: KC202\n",
             fixed="from keras.layers import Conv2D\nc = Conv2D(32, (3, 3))  # error: KC202\n", targets=("tf-keras",)),
@@ -220,6 +255,10 @@ def _kernel_keywords(call: ast.Call, names: tuple[str, ...]) -> list[ast.keyword
             targets=("keras3",)),
         Bad("from keras.layers.convolutional import Conv2D\nc = Conv2D(64, 3, 2)  # error: KC202\n",
             fixed="from keras.layers.convolutional import Conv2D\nc = Conv2D(64, (3, 2))  # error: KC202\n"),
+        Bad("from keras.layers import Deconvolution2D  # error: KC203\n"
+            "d = Deconvolution2D(8, 3, 3, (None, 14, 14, 8), subsample=(2, 2))  # error: KC201, KC202\n",
+            fixed="from keras.layers import Deconvolution2D  # error: KC203\n"
+                  "d = Deconvolution2D(8, (3, 3), subsample=(2, 2))  # error: KC201, KC202\n", unsafe=True),
         Bad("from tensorflow.keras.layers import Conv2D\nc = Conv2D(64, nb_row=5, nb_col=5)  # error: KC202\n",
             fixed="from tensorflow.keras.layers import Conv2D\nc = Conv2D(64, kernel_size=(5, 5))  "
                   "# error: KC202\n"),

@@ -17,7 +17,7 @@ from keras_compat.context import Context
 from keras_compat.diagnostics import Diagnostic
 from keras_compat.guards import catches_import_error
 from keras_compat.names import Flavour, KerasName, keras_name
-from keras_compat.registry import Bad, Good, Severity, rule
+from keras_compat.registry import Bad, FixAvailability, Good, Severity, rule
 from keras_compat.surface.model import Surface, surface_for
 from keras_compat.walk import in_body, walk
 
@@ -376,12 +376,15 @@ def _callee(ctx: Context, call: ast.Call, model_names: frozenset[str]) -> tuple[
         "callables whose `**kwargs` go somewhere we cannot follow, and subclasses defined by the user are "
         "not checked.",
     use_instead="The hint names the closest accepted parameters.",
-    fix_safety="No automatic fix: a keyword the target does not know usually needs a different call.",
+    fix_safety="No automatic fix: a keyword the target does not know usually needs a different call. The exception "
+               "is `batch_input_shape=(None, ...)`, which Keras 3 no longer takes: safe `input_shape=(...)` (the "
+               "batch dimension was free anyway); a fixed batch size needs `keras.Input(batch_shape=...)`.",
+    fix=FixAvailability.SOMETIMES,
     bad=(
         Bad("from tensorflow.keras.layers import Dense\nd = Dense(10, kernel_init='zeros')  # error: KC206\n"),
         Bad("import tensorflow as tf\nl = tf.keras.layers.LSTM(32, consume_gpu=True)  # error: KC206\n"),
         Bad("import keras\nd = keras.layers.Dense(8, batch_input_shape=(None, 4))  # error: KC206\n",
-            targets=("keras3",)),
+            fixed="import keras\nd = keras.layers.Dense(8, input_shape=(4,))  # error: KC206\n", targets=("keras3",)),
         Bad("from tensorflow import keras\nm = keras.Sequential()\n"
             "m.compile(optimizer='adam', loss='mse', experimental_run_tf_function=False)  # error: KC206\n",
             targets=("keras3",)),
@@ -426,4 +429,21 @@ def unknown_argument(ctx: Context) -> Iterator[Diagnostic]:
 
             close = difflib.get_close_matches(kw.arg or "", sorted(accepted), n=2, cutoff=0.6)
             hint = ("did you mean " + " or ".join(f"'{c}'" for c in close) + "?") if close else "remove it"
-            yield ctx.report("KC206", kw, callee=display, arg=kw.arg, api=surface.label, hint=hint)
+            fix = _batch_shape_fix(ctx, kw) if kw.arg == "batch_input_shape" and "input_shape" in accepted else None
+            if fix is not None:
+                hint = "input_shape= without the batch dimension (None)"
+            yield ctx.report("KC206", kw, fix, callee=display, arg=kw.arg, api=surface.label, hint=hint)
+
+
+def _batch_shape_fix(ctx: Context, kw: ast.keyword):
+    """``batch_input_shape=(None, 4)`` -> ``input_shape=(4,)``: the same model when the batch size is free; a
+    fixed batch size (stateful RNNs) needs ``keras.Input(batch_shape=...)`` and a human."""
+    value = kw.value
+    if not isinstance(value, (ast.Tuple, ast.List)) or not value.elts or \
+            not (isinstance(value.elts[0], ast.Constant) and value.elts[0].value is None) or \
+            any(isinstance(e, ast.Starred) for e in value.elts):
+        return None
+    rest = [ctx.segment(e) for e in value.elts[1:]]
+    shape = f"({rest[0]},)" if len(rest) == 1 else f"({', '.join(rest)})"
+    return ctx.fix("Use input_shape= (the batch dimension was None)", [ctx.replace(kw, f"input_shape={shape}")],
+                   safe=True)
