@@ -150,6 +150,9 @@ def _rename_findings(ctx: Context, call: ast.Call, display: str, renames: dict) 
             "         consume_less='gpu')  # error: KC201\n",
             fixed="from keras.layers import LSTM\nl = LSTM(32, dropout=0.2, recurrent_dropout=0.2,  # error: KC201, "
                   "KC201\n         implementation=2)  # error: KC201\n"),
+        Bad("from keras.layers import ZeroPadding2D\n"
+            "z = ZeroPadding2D(padding={'top_pad': 2, 'left_pad': 1, 'right_pad': 1})  # error: KC201\n",
+            fixed="from keras.layers import ZeroPadding2D\nz = ZeroPadding2D(padding=((2, 0), (1, 1)))  # error: KC201\n"),
         Bad("from keras.layers import Conv1D\nc = Conv1D(8, 3, input_dim=4, input_length=10)  # error: KC201\n",
             fixed="from keras.layers import Conv1D\nc = Conv1D(8, 3, input_shape=(10, 4))  # error: KC201\n"),
         Bad("from keras.layers import LSTM\nl = LSTM(8, input_dim=4)  # error: KC201\n",
@@ -186,6 +189,10 @@ def renamed_argument(ctx: Context) -> Iterator[Diagnostic]:
             found = _shape_finding(ctx, call, display)
             if found is not None:
                 yield found
+        if callee is not None and callee[0] == "layers.ZeroPadding2D":
+            found = _padding_dict_finding(ctx, call, display)
+            if found is not None:
+                yield found
         if renames is None or not any(kw.arg in renames for kw in call.keywords) or ctx.in_compat_branch(call):
             continue
         if callee is None and _method_call(ctx, call) is None:
@@ -198,6 +205,30 @@ def _shape_conversions(target: str) -> frozenset[str]:
     from keras_compat.data.legacy import SHAPE_CONVERSIONS
 
     return frozenset(c for entry in SHAPE_CONVERSIONS if target in entry.targets for c in entry.callables)
+
+
+#: keras 2.2.4 keras/legacy/interfaces.py zeropadding2d_args_preprocessor: the Keras 1 padding dictionary.
+_PADDING_KEYS = ("top_pad", "bottom_pad", "left_pad", "right_pad")
+
+
+def _padding_dict_finding(ctx: Context, call: ast.Call, display: str) -> Diagnostic | None:
+    """``ZeroPadding2D(padding={'top_pad': 2, 'left_pad': 1})`` -> ``padding=((2, 0), (1, 0))``, missing keys 0,
+    as Keras 2's converter did (tf.keras and Keras 3 reject a dict)."""
+    keyword = next((kw for kw in call.keywords if kw.arg == "padding"), None)
+    value = keyword.value if keyword is not None else call.args[0] if len(call.args) == 1 else None
+    if not isinstance(value, ast.Dict) or ctx.in_compat_branch(call):
+        return None
+    entries: dict[str, str] = {}
+    for key, item in zip(value.keys, value.values):
+        if not isinstance(key, ast.Constant) or key.value not in _PADDING_KEYS:
+            return None  # Keras 2 left other dicts alone (and failed on them)
+        entries[key.value] = ctx.segment(item)
+    top, bottom, left, right = (entries.get(k, "0") for k in _PADDING_KEYS)
+    padding = f"(({top}, {bottom}), ({left}, {right}))"
+    fix = ctx.fix("Write the padding dictionary as ((top, bottom), (left, right))",
+                  [ctx.replace(value, padding)], safe=True)
+    return ctx.report("KC201", value, fix, callee=display, old="padding",
+                      change="no longer takes a dictionary since Keras 2.0.0", advice=f"padding={padding}")
 
 
 def _shape_finding(ctx: Context, call: ast.Call, display: str) -> Diagnostic | None:
