@@ -100,14 +100,25 @@ def test_suggestions_offer_only_fixes_that_validate() -> None:
     assert [(d.code, d.fix is not None) for d in checked] == [("KC203", False), ("KC201", True)]
 
 
-def test_cli_analysis_drops_a_rejected_fix(monkeypatch) -> None:
-    """``runner.analyse`` feeds every output format (and the cache): a withdrawn fix is not rendered."""
+def test_cli_suggestion_formats_drop_a_rejected_fix(monkeypatch) -> None:
+    """SARIF fixes, reviewdog suggestions and JSON edits offer only what --fix would apply; the text output
+    (help lines) is not validated, to spare the extra analysis (--fix validates every pass anyway)."""
     from keras_compat.cli import runner
+    from keras_compat.cli.model import RunOptions
 
     lint = _lint([
         (r"old_name", "KC203", lambda n, m: _replace(n, m.start(), m.end(), "missing_name", "Rename")),
         (r"missing_name", "KC106", None),
     ])
     monkeypatch.setattr(runner, "lint_source", lambda text, *args, **kwargs: lint(text))
-    found = runner.analyse("x = old_name(1)\n", "m.py", None)
-    assert [(d.code, d.fix) for d in found] == [("KC203", None)]
+    data = b"x = old_name(1)\n"
+    validated = runner.process_source(data, "m.py", "m.py", None, RunOptions(validate_fixes=True), None)
+    assert [(d.code, d.fix) for d in validated.diagnostics] == [("KC203", None)]
+    plain = runner.process_source(data, "m.py", "m.py", None, RunOptions(), None)
+    assert [d.fix is not None for d in plain.diagnostics] == [True]
+
+
+def test_check_validates_for_the_formats_that_carry_edits() -> None:
+    from keras_compat.cli.check import FIX_EDIT_FORMATS
+
+    assert {"sarif", "rdjson", "rdjsonl", "json"} <= FIX_EDIT_FORMATS and "text" not in FIX_EDIT_FORMATS

@@ -18,6 +18,9 @@ from keras_compat.cli.model import FileResult, Report, RunOptions
 from keras_compat.registry import all_rules
 from keras_compat.settings import Settings
 
+#: Formats whose output carries the edits of the fixes (applied by a reviewer or a tool without --fix).
+FIX_EDIT_FORMATS = frozenset({"sarif", "rdjson", "rdjsonl", "json", "gitlab"})
+
 
 def _error(message: str) -> int:
     sys.stderr.write(f"keras-compat: error: {message}\n")
@@ -154,7 +157,8 @@ def cmd_check(args: argparse.Namespace) -> int:
                          max_file_seconds=limits.DEFAULT_MAX_FILE_SECONDS if config.max_file_seconds is None
                          else config.max_file_seconds,
                          max_file_bytes=int((limits.DEFAULT_MAX_FILE_MB if config.max_file_size is None
-                                             else config.max_file_size) * 1_000_000))
+                                             else config.max_file_size) * 1_000_000),
+                         validate_fixes=args.format in FIX_EDIT_FORMATS)
     started = time.perf_counter()
     problems: list[tuple[str, str]] = []
     settings: list[Settings] = []

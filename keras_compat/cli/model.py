@@ -77,6 +77,9 @@ class RunOptions:
     max_file_seconds: float = 30.0  # per-file time limit (0: none); see keras_compat.cli.limits
     max_file_bytes: int = 5_000_000  # larger files are not read (0: no limit)
     add_noqa: bool = False  # write ``# noqa: CODES`` on each line with a finding (--add-noqa)
+    # the output carries fix edits (SARIF fixes, reviewdog suggestions, JSON): offer only fixes that pass the
+    # fixer's validation (keras_compat.fixes.validate_fixes: one more analysis of a file that has fixes)
+    validate_fixes: bool = False
 
 
 @dataclass

@@ -46,11 +46,9 @@ _worker_state: dict[str, object] = {}
 
 
 def analyse(text: str, filename: str, settings: Settings) -> list[Diagnostic]:
-    """Run the core on one decoded text (the cache avoids calling this for unchanged files); fixes that
-    ``--fix`` would reject are withdrawn, so suggestions and ``help:`` lines offer only what applies. The text
-    is parsed even when it never mentions Keras: an unparsable file is KC001 and exit status 2 in the CLI."""
-    found = lint_source(text, filename, settings, parse_first=True)
-    return validate_fixes(text, found, lambda current: lint_source(current, filename, settings))
+    """Run the core on one decoded text (the cache avoids calling this for unchanged files). The text is
+    parsed even when it never mentions Keras: an unparsable file is KC001 and exit status 2 in the CLI."""
+    return lint_source(text, filename, settings, parse_first=True)
 
 
 def _lines(text: str) -> list[str]:
@@ -206,6 +204,9 @@ def _process(data: bytes, shown: str, relpath: str, settings: Settings, options:
         result.cache_key = key
         noqa_map = store.noqa_for(key) if key is not None else None  # type: ignore[union-attr]
 
+    if options.validate_fixes and not (options.fix or options.diff) and any(d.fix for d in found):
+        # what the output offers as edits is what --fix would apply (the fixer validates each pass too)
+        found = validate_fixes(text, found, lambda current: analyse(current, shown, settings))
     final_text = text
     if noqa_map is None:  # comments matter only for findings (tokenizing every file is not free)
         noqa_map = noqa.build(text) if found else noqa.NoqaMap()
