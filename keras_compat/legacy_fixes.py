@@ -163,11 +163,21 @@ def import_rewrite_fix(ctx: Context, record, path: str) -> Fix | None:
     """Rewrite every use of a name imported by ``record`` (all must be calls) and import the new names in its
     place: ``from keras.layers import TimeDistributedDense`` -> ``from keras.layers import TimeDistributed,
     Dense``."""
-    from keras_compat.rewrite import exists
-
     node, alias = record.node, record.alias
     if not isinstance(node, ast.ImportFrom) or record.in_function:
         return None
+    bound = alias.asname or alias.name
+    key = ("import rewrite", bound, record.qualname)
+    if key in ctx.memo:  # the name imported again: the first import's fix covers every use
+        return ctx.memo[key]  # type: ignore[return-value]
+    ctx.memo[key] = found = _import_rewrite_fix(ctx, record, path)
+    return found
+
+
+def _import_rewrite_fix(ctx: Context, record, path: str) -> Fix | None:
+    from keras_compat.rewrite import exists
+
+    node, alias = record.node, record.alias
     module = node.module or ""
     bound = alias.asname or alias.name
     uses = ctx.names(bound)

@@ -144,6 +144,10 @@ class _Planner:
         self.surface = target_surface(self.target)
         self.root = target_root(self.target)
         self.moving = moving_flavours(self.target)
+        # answers per name (a module that imports one name many times asks the same question each time)
+        self._alias_checked: dict[tuple[str, str, str], _Blocked | None] = {}
+        self._blocked_uses: dict[tuple[str, str], str | None] = {}
+        self._renamed: dict[tuple[str, str, str], list[Edit] | None] = {}
 
     # -- entry -----------------------------------------------------------------------------------------
     def plan(self) -> Plan:
@@ -354,6 +358,12 @@ class _Planner:
     def _blocked_use(self, bound: str, path: str, surface: Surface) -> str | None:
         if self.target != "keras3":
             return None
+        key = (bound, path)
+        if key not in self._blocked_uses:
+            self._blocked_uses[key] = self._find_blocked_use(bound, path)
+        return self._blocked_uses[key]
+
+    def _find_blocked_use(self, bound: str, path: str) -> str | None:
         for node in self._names(bound):
             if not isinstance(node.ctx, ast.Load):
                 continue
@@ -372,6 +382,18 @@ class _Planner:
         function of (shape, name), ``initializers.RandomNormal`` is a class)."""
         if canonical(name.raw) == name.raw:
             return  # the same module: nothing changes for its uses
+        key = (bound, name.raw, path)
+        if key not in self._alias_checked:
+            try:
+                self._find_alias_blocker(alias, bound, name, path, surface)
+                self._alias_checked[key] = None
+            except _Blocked as exc:
+                self._alias_checked[key] = exc
+        found = self._alias_checked[key]
+        if found is not None:
+            raise _Blocked(alias, found.blocker.name, found.blocker.why, found.blocker.advice)
+
+    def _find_alias_blocker(self, alias: ast.alias, bound: str, name: KerasName, path: str, surface: Surface) -> None:
         move = knowledge.module_move(name.raw)
         renamed = dict(move.names) if move is not None else {}
         for node in self._names(bound):
@@ -398,6 +420,14 @@ class _Planner:
     def _rename_uses(self, record: ImportRecord, new: str) -> list[Edit] | None:
         """Edits renaming every use of an imported name; None when the new name is taken or a use of the old
         name does not resolve to the import (the caller then keeps the old name as an alias)."""
+        old = record.alias.name
+        key = (old, record.qualname, new)
+        if key in self._renamed:  # the uses are renamed once, by the first import of the name
+            return [] if self._renamed[key] is not None else None
+        self._renamed[key] = found = self._find_rename_uses(record, new)
+        return found
+
+    def _find_rename_uses(self, record: ImportRecord, new: str) -> list[Edit] | None:
         ctx = self.ctx
         old = record.alias.name
         if self._names(new) or ctx.resolver.module_scope.bindings.get(new):
@@ -478,21 +508,54 @@ class _Planner:
                 continue
             chain, outer = attribute_chain(ctx, attr)
             plan.moving.add(id(outer))
-            blocked = shim_only("", chain)
+            public = self._public_chain(attr, chain)
+            blocked = shim_only("", chain) if public is None else None
             if blocked is not None:
                 blockers.append(Blocker(outer, f"tensorflow.keras.{blocked}", f"has no equivalent in "
                                         f"{self.surface.label}", shim_advice(blocked)))
                 continue
-            spelled = ensure_import(ctx, "keras", "keras", at=attr, joining=True)
+            spelled = ("keras", None) if self._keras_moves_too() else \
+                ensure_import(ctx, "keras", "keras", at=attr, joining=True)
             if spelled is None:
                 blockers.append(Blocker(outer, ctx.segment(attr), "cannot be respelled: the name 'keras' is "
                                         "bound to something else", "rename that binding"))
                 continue
             name, import_edit = spelled
-            edits.append(ctx.replace(attr, name))
+            if public is not None:  # tf.keras.layers.experimental.preprocessing.X -> keras.layers.X
+                node, path = public
+                edits.append(ctx.replace(node, f"{name}.{path}"))
+            else:
+                edits.append(ctx.replace(attr, name))
             if import_edit is not None:
                 edits.append(import_edit)
         return edits, blockers
+
+    def _keras_moves_too(self) -> bool:
+        """Whether the name ``keras`` is bound only by imports of ``tensorflow.keras`` itself (``from tensorflow
+        import keras``), which the same transaction turns into ``import keras``: then ``tf.keras.X`` can be
+        spelled ``keras.X`` without another import."""
+        bindings = self.ctx.resolver.module_scope.bindings.get("keras", [])
+        if not bindings or any(b.kind != "import" or b.qualname != "tensorflow.keras" for b in bindings):
+            return False
+        return not any(scope.bindings.get("keras") for scope in self.ctx.resolver.scopes.values()
+                       if scope is not self.ctx.resolver.module_scope)
+
+    def _public_chain(self, attr: ast.Attribute, chain: list[str]) -> tuple[ast.AST, str] | None:
+        """For a chain through a moved module (``layers.experimental.preprocessing.Rescaling``): the attribute
+        node that ends at the Keras name and its public path in Keras 3 (``layers.Rescaling``)."""
+        node: ast.AST = attr
+        found = None
+        raw = ""
+        for part in chain:
+            parent = self.ctx.parent(node)
+            if not isinstance(parent, ast.Attribute):
+                break
+            node = parent
+            raw = f"{raw}.{part}" if raw else part
+            path = canonical(raw)
+            if path != raw and (self.surface.has_name(path) or self.surface.has_module(path)):
+                found = (node, path)
+        return found
 
     # -- rendering -------------------------------------------------------------------------------------------------
     def _render(self, node: ast.Import | ast.ImportFrom, specs: list[_Spec | None],

@@ -59,17 +59,27 @@ def spell(ctx: Context, ref: ast.AST, path: str) -> Spelled | None:
     if statement is None or statement.raw != module or statement.path != module:
         return None  # from a private module, or another module than the new name's
     wanted = f"{record.node.module}.{leaf}"
-    for other in ctx.imports:
-        if other.qualname == wanted and other.node is not record.node or \
-                other.node is record.node and other.alias.name == leaf:
-            bound = other.alias.asname or other.alias.name
-            if ctx.resolver.lookup(bound, ctx.resolver.module_scope, (1 << 30, 0)) == wanted:
-                return Spelled(bound)
+    for other in _imports_by_qualname(ctx).get(wanted, ()):
+        bound = other.alias.asname or other.alias.name
+        if ctx.resolver.lookup(bound, ctx.resolver.module_scope, (1 << 30, 0)) == wanted:
+            return Spelled(bound)
     if ctx.resolver.module_scope.bindings.get(leaf) or ctx.resolver.module_scope.star_modules:
         return None  # the name is taken (or a star import may bind it)
     # after the statement's last name: fixes that add the same name to the same statement make the same edit
     _, _, end_line, end_col = ctx.range(record.node.names[-1])
     return Spelled(leaf, (Edit.insert(end_line, end_col, f", {leaf}"),))
+
+
+def _imports_by_qualname(ctx: Context) -> dict[str, list[ImportRecord]]:
+    """Module-level import records by what they import (built once per file: fixes ask per call)."""
+    index = ctx.memo.get("rewrite imports")
+    if index is None:
+        index = {}
+        for record in ctx.imports:
+            if not record.in_function:
+                index.setdefault(record.qualname, []).append(record)
+        ctx.memo["rewrite imports"] = index
+    return index  # type: ignore[return-value]
 
 
 def _import_of(ctx: Context, ref: ast.Name) -> ImportRecord | None:
@@ -78,8 +88,7 @@ def _import_of(ctx: Context, ref: ast.Name) -> ImportRecord | None:
     if len(bindings) != 1 or bindings[0].kind != "import":
         return None
     qualname = ctx.qualname(ref)
-    found = [r for r in ctx.imports if (r.alias.asname or r.alias.name) == ref.id and r.qualname == qualname
-             and not r.in_function]
+    found = [r for r in _imports_by_qualname(ctx).get(qualname or "", ()) if (r.alias.asname or r.alias.name) == ref.id]
     return found[0] if len(found) == 1 else None
 
 

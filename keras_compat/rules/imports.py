@@ -91,8 +91,7 @@ def _is_private(record: ImportRecord) -> bool:
             fixed="from tensorflow.keras.layers import Dense  # error: KC101\n"
                   "from tensorflow.keras import utils as np_utils  # error: KC103\n"
                   "y = np_utils.to_categorical(labels, 10)\n", unsafe=True),
-        Bad("from keras.layers import Dense  # error: KC101\n"
-            "from keras.engine.training import slice_X  # error: KC103, KC109\nbatch = slice_X(data, 0, 32)\n"),
+
     ),
     good=(
         "from tensorflow.keras import backend as K\nfrom tensorflow.keras.layers import Dense\n",
@@ -649,12 +648,10 @@ def _why(qualname: str) -> str:
             fixed="import keras\nimport tensorflow as tf\nx = keras.layers.Dense(3)  # error: KC107\n", unsafe=True),
         Bad("import tensorflow.keras.backend as K  # error: KC107\nEPS = K.epsilon()\n",
             fixed="import keras.backend as K  # error: KC107\nEPS = K.epsilon()\n", unsafe=True),
-        Bad("from tensorflow.keras import backend as K  # error: KC107\ny = K.mean(x)  # error: KC303\n"),
-        Bad("from tensorflow.keras.preprocessing.image import ImageDataGenerator  # error: KC107\n"),
-        # no rewrite to keras.layers.experimental...: Keras 3 has no such module (KC103 names the new path)
+        # the experimental module is gone from Keras 3: the move writes the public path
         Bad("import tensorflow as tf\nx = tf.keras.layers.experimental.preprocessing.Rescaling(0.5)  "
             "# error: KC107, KC103\n",
-            fixed="import tensorflow as tf\nx = tf.keras.layers.experimental.preprocessing.Rescaling(0.5)  "
+            fixed="import keras\nimport tensorflow as tf\nx = keras.layers.Rescaling(0.5)  "
                   "# error: KC107, KC103\n", unsafe=True),
     ),
     good=(

@@ -48,6 +48,8 @@ from keras_compat.registry import Bad, Good, Severity, rule
         Bad("from tensorflow.keras.layers import Dense  # error: KC107\n"
             "from tensorflow.keras.preprocessing.image import ImageDataGenerator  # error: KC107, KC109\n"
             "augment = ImageDataGenerator(rotation_range=10)\n", targets=("keras3",)),
+        Bad("from tensorflow.keras import backend as K  # error: KC107, KC109\ny = K.mean(x)  # error: KC303\n",
+            targets=("keras3",)),
     ),
     good=(
         Good("from keras.models import Sequential\nfrom keras.utils import np_utils\n"
