@@ -8,6 +8,7 @@ process pool (``-j N``) or in this process (``-j 1``, a single file, or a small 
 from __future__ import annotations
 
 import difflib
+import hashlib
 import math
 import os
 import re
@@ -205,8 +206,7 @@ def _process(data: bytes, shown: str, relpath: str, settings: Settings, options:
         noqa_map = store.noqa_for(key) if key is not None else None  # type: ignore[union-attr]
 
     if options.validate_fixes and not (options.fix or options.diff) and any(d.fix for d in found):
-        # what the output offers as edits is what --fix would apply (the fixer validates each pass too)
-        found = validate_fixes(text, found, lambda current: analyse(current, shown, settings))
+        found = _validated(text, found, shown, settings, store, key)
     final_text = text
     if noqa_map is None:  # comments matter only for findings (tokenizing every file is not free)
         noqa_map = noqa.build(text) if found else noqa.NoqaMap()
@@ -227,6 +227,19 @@ def _process(data: bytes, shown: str, relpath: str, settings: Settings, options:
                                                                                                e.end_line)}
         result.lines = {n: lines[n - 1].rstrip("\r\n") for n in wanted_lines if 1 <= n <= len(lines)}
     return result
+
+
+def _validated(text: str, found: list[Diagnostic], shown: str, settings: Settings, store: cache_mod.Cache | None,
+               key: str | None) -> list[Diagnostic]:
+    """``found`` without the fixes ``--fix`` would reject, for outputs that carry fix edits (SARIF, reviewdog,
+    JSON): one more analysis of a file with fixes, cached beside the findings themselves."""
+    vkey = hashlib.sha256(f"{key}:validated fixes".encode()).hexdigest() if store is not None and key else None
+    checked = store.get(vkey) if store is not None and vkey is not None else None
+    if checked is None:
+        checked = validate_fixes(text, found, lambda current: lint_source(current, shown, settings))
+        if store is not None and vkey is not None:
+            store.put(vkey, checked)
+    return checked
 
 
 def _fix(data: bytes, decoded: Decoded, found: list[Diagnostic], shown: str, relpath: str, settings: Settings,
