@@ -57,6 +57,7 @@ from keras_compat.registry import Bad, Good, Severity, rule
         Good("from keras.layers import Dense, merge\ny = Dense(3)\n", targets=("tf-keras",)),
         "from tensorflow.keras.layers import Dense\n",
         Good("from tensorflow.keras.layers import Dense\nimport keras\n", targets=("keras3",)),
+        Good("import keras\nfrom keras.layers import Dense\ny = Dense(3)\n", targets=("keras3",)),
     ),
 )
 def blocked_migration(ctx: Context) -> Iterator[Diagnostic]:
