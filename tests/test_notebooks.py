@@ -393,7 +393,9 @@ def test_notebooks_need_only_the_standard_library(tmp_path: Path, name: str) -> 
 
     without = run_without(True)
     assert without == run_without(False)
-    assert "nbformat" not in without[1] and '"code": "KC' in without[1]
+    assert "nbformat" not in without[1]
+    # findings are left, or the fix took them all (the Keras 1 notebook migrates completely)
+    assert '"code": "KC' in without[1] or json.loads(without[1]) == [] and without[2] != (FIXTURES / name).read_bytes()
     fixed = FIXTURES / name.replace(".ipynb", ".fixed.ipynb")
     if fixed.exists():
         assert without[2] == fixed.read_bytes()
