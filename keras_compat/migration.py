@@ -148,6 +148,7 @@ class _Planner:
         self._alias_checked: dict[tuple[str, str, str], _Blocked | None] = {}
         self._blocked_uses: dict[tuple[str, str], str | None] = {}
         self._renamed: dict[tuple[str, str, str], list[Edit] | None] = {}
+        self._keras_moves: bool | None = None
 
     # -- entry -----------------------------------------------------------------------------------------
     def plan(self) -> Plan:
@@ -534,11 +535,13 @@ class _Planner:
         """Whether the name ``keras`` is bound only by imports of ``tensorflow.keras`` itself (``from tensorflow
         import keras``), which the same transaction turns into ``import keras``: then ``tf.keras.X`` can be
         spelled ``keras.X`` without another import."""
-        bindings = self.ctx.resolver.module_scope.bindings.get("keras", [])
-        if not bindings or any(b.kind != "import" or b.qualname != "tensorflow.keras" for b in bindings):
-            return False
-        return not any(scope.bindings.get("keras") for scope in self.ctx.resolver.scopes.values()
-                       if scope is not self.ctx.resolver.module_scope)
+        if self._keras_moves is None:
+            bindings = self.ctx.resolver.module_scope.bindings.get("keras", [])
+            self._keras_moves = bool(bindings) and all(
+                b.kind == "import" and b.qualname == "tensorflow.keras" for b in bindings) and not any(
+                scope.bindings.get("keras") for scope in self.ctx.resolver.scopes.values()
+                if scope is not self.ctx.resolver.module_scope)
+        return self._keras_moves
 
     def _public_chain(self, attr: ast.Attribute, chain: list[str]) -> tuple[ast.AST, str] | None:
         """For a chain through a moved module (``layers.experimental.preprocessing.Rescaling``): the attribute
