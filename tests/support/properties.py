@@ -88,7 +88,8 @@ WATCHED = ("KC102", "KC103", "KC106", "KC107")
 
 
 def _flavours(text: str) -> set[str]:
-    """Keras libraries a module imports outside compatibility code (and reaches through ``tf.keras``)."""
+    """Keras libraries a module imports outside compatibility code (and reaches through ``tf.keras`` outside
+    version switches)."""
     from keras_compat.context import Context
     from keras_compat.names import Flavour
 
@@ -102,7 +103,8 @@ def _flavours(text: str) -> set[str]:
         ctx = Context(tree, text, Settings(), "m.py")
         found = {r.keras.flavour for r in ctx.imports
                  if r.keras is not None and not (r.guard.guarded and r.guard.alternatives)}
-        if any(a.attr == "keras" and ctx.qualname(a) == "tensorflow.keras" for a in ctx.attributes):
+        if any(a.attr == "keras" and ctx.qualname(a) == "tensorflow.keras" and not ctx.in_compat_branch(a)
+               for a in ctx.attributes):  # code in a version switch is compatibility code, like guarded imports
             found.add(Flavour.TF_KERAS)
     except RecursionError:
         return set()
