@@ -105,6 +105,17 @@ RULES = {
         ('keras3',),
         True,
     ),
+    'KC109': (
+        'migration',
+        'blocked-module-migration',
+        'warning',
+        "'{name}' {why}: {advice}; until then none of this module's Keras imports moves to {root} "
+        '(a module must not mix two Keras libraries)',
+        "A module's imports cannot move to the target Keras together: one has no equivalent",
+        True,
+        ('tf-keras', 'keras3'),
+        True,
+    ),
     'KC110': (
         'stars',
         'star-import-leak',
@@ -173,6 +184,17 @@ RULES = {
         'error',
         "{callee}: keyword argument '{arg}' is not accepted by {api} -> {hint}",
         "Keyword argument that the target's signature of a Keras class or function does not accept",
+        True,
+        ('tf-keras', 'keras3'),
+        True,
+    ),
+    'KC207': (
+        'legacy_api',
+        'legacy-optimizer-positional',
+        'error',
+        "{callee}: positional argument {value} was '{old}' in multi-backend Keras, but tf.keras "
+        'and Keras 3 put another parameter there -> {advice}',
+        'Optimizer arguments passed by position in the multi-backend order',
         True,
         ('tf-keras', 'keras3'),
         True,

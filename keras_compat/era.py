@@ -16,12 +16,12 @@ rules that reinterpret positional arguments) is right only for a call that the c
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from keras_compat import knowledge
 from keras_compat.names import Flavour, KerasName, raw_leaves
+from keras_compat.record import Record
 
 if TYPE_CHECKING:
     from keras_compat.context import Context
@@ -30,8 +30,7 @@ if TYPE_CHECKING:
 _ERA_BACKEND = frozenset({"backend.image_dim_ordering", "backend.set_image_dim_ordering"})
 
 
-@dataclass(frozen=True)
-class Era:
+class Era(Record):
     """What a module's imports and calls say about the Keras it was written for."""
 
     modern: bool  # uses tensorflow.keras / tf_keras / tensorflow.python.keras somewhere

@@ -71,16 +71,13 @@ def insertion_point(ctx: Context) -> tuple[int, int] | None:
 
 
 def ensure_import(ctx: Context, module: str = "tensorflow", alias: str = "tf",
-                  at: ast.AST | None = None, joining: bool = False) -> tuple[str, Edit | None] | None:
+                  at: ast.AST | None = None) -> tuple[str, Edit | None] | None:
     """``(name, edit)``: how to spell ``module`` at ``at``, plus the import to add (None if present).
 
     An existing binding is reused (``import tensorflow as tfl`` -> ``"tfl"``). When there is none, the
     import ``import <module> as <alias>`` is inserted after the module docstring and ``__future__``
     imports. Returns None when ``alias`` is already bound to something else anywhere in the module (or a
-    star import could bind it): the caller must then refuse its fix. A new import of ``keras`` is refused
-    too in a module whose imports of another Keras flavour have not moved (``tensorflow.keras`` under
-    ``keras3``): that would leave the module mixing two spellings of Keras; only the module's migration
-    itself (``joining``) adds it while moving the rest.
+    star import could bind it): the caller must then refuse its fix.
     """
     if _visible(ctx, alias, at) == module:
         return alias, None
@@ -89,11 +86,6 @@ def ensure_import(ctx: Context, module: str = "tensorflow", alias: str = "tf",
             return name, None
     if _bound_anywhere(ctx, alias):
         return None
-    if not joining and module.split(".")[0] == "keras":
-        from keras_compat.migration import module_plan
-
-        if module_plan(ctx).moving:
-            return None
     point = insertion_point(ctx)
     if point is None:
         return None

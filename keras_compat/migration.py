@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import ast
 import re
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from keras_compat import knowledge
@@ -32,6 +31,7 @@ from keras_compat.data.keras3 import KERAS3_MODULES, KERAS3_SHIM_ONLY, KERAS3_SH
 from keras_compat.diagnostics import Edit, Fix, Safety
 from keras_compat.importer import ensure_import
 from keras_compat.names import Flavour, KerasName, canonical, keras_name
+from keras_compat.record import Record, factory
 from keras_compat.rewrite import delete_statement, used
 from keras_compat.surface.model import Surface, _surface, native_keras3_surface
 from keras_compat.walk import in_body
@@ -42,8 +42,7 @@ if TYPE_CHECKING:
 COMPAT_ROOTS = ("tensorflow.compat.v1.keras", "tensorflow.compat.v2.keras")
 
 
-@dataclass(frozen=True)
-class Blocker:
+class Blocker(Record):
     """Why a module's imports cannot move: ``name`` has no spelling in the target (KC109)."""
 
     node: ast.AST
@@ -52,17 +51,16 @@ class Blocker:
     advice: str
 
 
-@dataclass
-class Plan:
+class Plan(Record, mutable=True):
     """The migration of one module's Keras imports."""
 
     root: str  # the target spelling's root: "tensorflow.keras" or "keras"
     label: str  # the target surface, for messages ("tf-keras 2.15.0", "Keras 3.15.1")
-    moving: set[int] = field(default_factory=set)  # ids of statements/attributes the transaction rewrites
+    moving: set[int] = factory(set)  # ids of statements/attributes the transaction rewrites
     fix: Fix | None = None
     blocker: Blocker | None = None
-    local: dict[int, Fix | None] = field(default_factory=dict)  # same-library fixes, by statement/attribute id
-    local_why: dict[int, str] = field(default_factory=dict)  # why a same-library statement has no fix
+    local: dict[int, Fix | None] = factory(dict)  # same-library fixes, by statement/attribute id
+    local_why: dict[int, str] = factory(dict)  # why a same-library statement has no fix
 
     def fix_for(self, node: ast.AST) -> Fix | None:
         """The fix a finding on ``node`` (an import statement or an attribute chain) carries: the module's
@@ -115,8 +113,7 @@ def module_plan(ctx: Context) -> Plan:
     return found  # type: ignore[return-value]
 
 
-@dataclass
-class _Spec:
+class _Spec(Record, mutable=True):
     """One import to write: ``from module import name as bound`` (name None: ``import module as bound``)."""
 
     module: str
@@ -516,7 +513,7 @@ class _Planner:
                                         f"{self.surface.label}", shim_advice(blocked)))
                 continue
             spelled = ("keras", None) if self._keras_moves_too() else \
-                ensure_import(ctx, "keras", "keras", at=attr, joining=True)
+                ensure_import(ctx, "keras", "keras", at=attr)
             if spelled is None:
                 blockers.append(Blocker(outer, ctx.segment(attr), "cannot be respelled: the name 'keras' is "
                                         "bound to something else", "rename that binding"))

@@ -11,19 +11,18 @@ surface for the reference's flavour; ``None`` means no fix.
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from keras_compat.diagnostics import Edit
 from keras_compat.names import keras_name
+from keras_compat.record import Record
 from keras_compat.surface.model import surface_for
 
 if TYPE_CHECKING:
     from keras_compat.context import Context, ImportRecord
 
 
-@dataclass(frozen=True)
-class Spelled:
+class Spelled(Record):
     """How to write a Keras name at a place, and the edits that make it available there."""
 
     text: str

@@ -32,3 +32,6 @@ def test_the_property_detects_an_introduced_mixture() -> None:
     assert any("KC102" in p for p in problems) and any("mixing" in p for p in problems)
     guarded = "try:\n    from tensorflow import keras\nexcept ImportError:\n    import keras\n"
     assert not mixes(guarded)
+    # under keras3, keras and tensorflow.keras are one library (TensorFlow >= 2.16); tf_keras is Keras 2
+    assert not mixes("import keras\nfrom tensorflow.keras.layers import Dense\n", "keras3")
+    assert mixes("import keras\nfrom tf_keras.layers import Dense\n", "keras3")

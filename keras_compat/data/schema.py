@@ -203,8 +203,7 @@ class Keras3Change(Record):
     values: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class LegacyOptimizer:
+class LegacyOptimizer(Record):
     """A multi-backend Keras optimizer constructor (KC205 decay schedule, KC207 positional arguments).
 
     ``legacy`` is the positional parameter order of Keras 1.2.2 and 2.2.4 (identical where both list it;
@@ -220,8 +219,7 @@ class LegacyOptimizer:
     source: str
 
 
-@dataclass(frozen=True)
-class ShapeConversion:
+class ShapeConversion(Record):
     """``input_dim=`` (and ``input_length=``) folded into ``input_shape=(input_length, input_dim)`` by Keras 2's
     converter (KC201), for the callables whose target no longer does it itself (``targets``)."""
 

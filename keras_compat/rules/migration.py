@@ -43,7 +43,7 @@ from keras_compat.registry import Bad, Good, Severity, rule
         Bad("from keras.models import Sequential  # error: KC101\n"
             "from keras.engine.training import slice_X  # error: KC103, KC109\n"
             "batch = slice_X(data, 0, 32)\n", targets=("tf-keras",)),
-        Bad("from keras.layers import Dense, merge  # error: KC101, KC103, KC109\n"
+        Bad("from keras.layers import Dense, merge  # error: KC101, KC109\n"
             "y = merge([a, b], mode='concat')  # error: KC203\n", targets=("tf-keras",)),
         Bad("from tensorflow.keras.layers import Dense  # error: KC107\n"
             "from tensorflow.keras.preprocessing.image import ImageDataGenerator  # error: KC107, KC109\n"

@@ -87,9 +87,11 @@ def assert_fix_parses(text: str, settings: Settings | None = None, where: str = 
 WATCHED = ("KC102", "KC103", "KC106", "KC107")
 
 
-def _flavours(text: str) -> set[str]:
-    """Keras libraries a module imports outside compatibility code (and reaches through ``tf.keras`` outside
-    version switches)."""
+def _families(text: str, target: str) -> set[str]:
+    """Keras libraries a module uses outside compatibility code (guarded imports, version switches), as KC102
+    counts them: under ``tf-keras`` standalone ``keras`` is one library and ``tensorflow.keras``/``tf_keras``
+    another; under ``keras3`` ``keras`` and ``tensorflow.keras`` are both Keras 3 (TensorFlow >= 2.16), and
+    ``tf_keras`` is Keras 2. ``tensorflow.python.keras`` is its own library under both."""
     from keras_compat.context import Context
     from keras_compat.names import Flavour
 
@@ -100,7 +102,7 @@ def _flavours(text: str) -> set[str]:
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             return set()
     try:
-        ctx = Context(tree, text, Settings(), "m.py")
+        ctx = Context(tree, text, Settings(target=target), "m.py")
         found = {r.keras.flavour for r in ctx.imports
                  if r.keras is not None and not (r.guard.guarded and r.guard.alternatives)}
         if any(a.attr == "keras" and ctx.qualname(a) == "tensorflow.keras" and not ctx.in_compat_branch(a)
@@ -108,12 +110,16 @@ def _flavours(text: str) -> set[str]:
             found.add(Flavour.TF_KERAS)
     except RecursionError:
         return set()
-    return {f.value for f in found if f in (Flavour.KERAS, Flavour.TF_KERAS)}
+    if target == "keras3":
+        family = {Flavour.KERAS: "Keras 3", Flavour.TF_KERAS: "Keras 3", Flavour.TF_KERAS_PKG: "tf_keras"}
+    else:
+        family = {Flavour.KERAS: "standalone keras", Flavour.TF_KERAS: "tf.keras", Flavour.TF_KERAS_PKG: "tf.keras"}
+    return {family.get(f, f.value) for f in found}
 
 
-def mixes(text: str) -> bool:
-    """Whether a module imports both standalone ``keras`` and ``tensorflow.keras``."""
-    return len(_flavours(text)) == 2
+def mixes(text: str, target: str = "tf-keras") -> bool:
+    """Whether a module uses two Keras libraries (standalone ``keras`` and ``tensorflow.keras`` under tf-keras)."""
+    return len(_families(text, target)) > 1
 
 
 def introduced_findings(before: str, after: str, settings: Settings | None) -> list[str]:
@@ -139,8 +145,9 @@ def introduced_findings(before: str, after: str, settings: Settings | None) -> l
         for n in range(j1, j2):
             for code in sorted(by_line_after.get(n + 1, set()) & set(WATCHED) - had):
                 problems.append(f"{code} introduced on line {n + 1}: {new_lines[n]!r}")
-    if mixes(after) and not mixes(before):
-        problems.append("the fix left the module mixing standalone keras and tensorflow.keras")
+    target = settings.target if settings is not None else "tf-keras"
+    if mixes(after, target) and not mixes(before, target):
+        problems.append("the fix left the module mixing two Keras libraries")
     return problems
 
 
