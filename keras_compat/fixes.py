@@ -153,19 +153,31 @@ def _fix_key(positions: Positions, text: str, fix: Fix) -> _FixKey:
     return fix.title, tuple(spans)
 
 
+#: Codes that name the same problem of a line in another form: a module migration blocked by a removed name
+#: (KC109) becomes the removed name's own finding (KC103) once the fix replaced its last use, and the
+#: migration's next pass drops the import. Not a problem the fix introduced.
+_SAME_PROBLEM: dict[str, tuple[str, ...]] = {"KC109": ("KC109", "KC103")}
+
+#: Findings that a fix may leave on its lines when they carry a fix of their own that the run applies next:
+#: replacing the last ``merge(...)`` call leaves ``merge`` an unused import of a removed module (KC103), whose
+#: own fix drops it. That fix is validated in its pass like any other.
+_FIXED_NEXT = frozenset({"KC103"})
+
+
 def introduced(before: list[Diagnostic], after: list[Diagnostic], old_positions: Positions,
                new_positions: Positions, applied: list[Fix],
-               spans: dict[int, list[tuple[int, int, int, int]]]) -> list[Fix]:
+               spans: dict[int, list[tuple[int, int, int, int]]], unsafe: bool = True) -> list[Fix]:
     """The applied fixes whose written lines carry a finding (by code) that the lines they replaced did not.
 
     A fix that writes a name the target lacks (KC106), a second Keras flavour (KC102), a private path (KC103)
     or anything else a rule objects to is caught here, whatever rule built it. ``spans``: see :func:`_apply`."""
     codes_before: dict[int, set[str]] = {}
     for d in before:
-        codes_before.setdefault(d.line, set()).add(d.code)
+        codes_before.setdefault(d.line, set()).update(_SAME_PROBLEM.get(d.code, (d.code,)))
     codes_after: dict[int, set[str]] = {}
     for d in after:
-        codes_after.setdefault(d.line, set()).add(d.code)
+        if not (d.code in _FIXED_NEXT and wanted(d, unsafe)):
+            codes_after.setdefault(d.line, set()).add(d.code)
     bad = []
     for fix in applied:
         old_codes: set[str] = set()
@@ -234,7 +246,7 @@ def fix_text(text: str, filename: str = "<string>", settings: Settings | None = 
                 raise FixError(f"fixes produced invalid Python ({error})",
                                [d.code for f in applied for d in groups[f][:1]])
             after = lint(new)
-            bad = introduced(found, after, positions, Positions(new), applied, spans)
+            bad = introduced(found, after, positions, Positions(new), applied, spans, unsafe)
             if not bad:
                 break
             for fix in bad:
