@@ -343,4 +343,4 @@ def test_sarif_size_follows_the_findings_not_the_rule_count(tmp_path: Path) -> N
     assert len(run["results"]) == 21
     assert [r["id"] for r in run["tool"]["driver"]["rules"]] == ["KC101", "KC201"]
     described = len(json.dumps(run["tool"]["driver"]["rules"], indent=2).encode())
-    assert described < 15_000 and described < len(text.encode()) / 3, (described, len(text.encode()))
+    assert described < 20_000 and described < len(text.encode()) / 3, (described, len(text.encode()))
