@@ -404,6 +404,8 @@ def _running(pid: int, started: str | None) -> bool:
     if os.path.isdir("/proc/self"):
         fields = _proc_stat(pid)
         return fields is not None and fields[0] not in ("Z", "X") and (started is None or _started(pid) == started)
+    if os.name == "nt":  # os.kill(pid, 0) would send CTRL_C_EVENT there: rely on os.getppid() alone
+        return True
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
