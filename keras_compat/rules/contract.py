@@ -334,6 +334,12 @@ def _builds_base(ctx: Context, classes: Classifier, info: ClassInfo) -> str | No
         "        self.w = self.add_weight(name='w', shape=(1,))\n",
         "from keras.layers import Dense\n\nclass MyDense(Dense):\n    def build(self, input_shape):\n"
         "        super().build(input_shape)\n        self.extra = self.add_weight(name='extra', shape=(1,))\n",
+        # A build() that replaces the base's weights on purpose (tensorflow-addons' NoisyDense) is not a bug.
+        "from tensorflow.keras.layers import Dense\n\nclass NoisyDense(Dense):\n"
+        "    def build(self, input_shape):\n"
+        "        self.mu_kernel = self.add_weight(name='mu', shape=(int(input_shape[-1]), self.units))\n"
+        "        self.built = True\n\n"
+        "    @property\n    def kernel(self):\n        return self.mu_kernel\n",
         Good("import keras\n\nclass Scale(keras.layers.Layer):\n    def build(self, input_shape):\n"
              "        self.w = self.add_weight(name=\"w\", shape=(1,))\n\n"
              "    def compute_output_shape(self, input_shape):\n        return input_shape\n", targets=("keras3",)),
@@ -359,13 +365,28 @@ def legacy_layer_method(ctx: Context) -> Iterator[Diagnostic]:
                                          "Keras 2.0, tf.keras and Keras 3)",
                                  advice="pass name=, shape=, initializer= as keywords")
         build = info.method("build")
-        if build is not None and not _super_calls(ctx, build, "build") and not info.unknown_bases:
+        if (build is not None and not _super_calls(ctx, build, "build") and not info.unknown_bases
+                and not _replaces_base_build(info, build)):
             base = _builds_base(ctx, classes, info)
             if base is not None:
                 yield ctx.report("KC407", def_name_range(ctx, build), None, layer=info.name,
                                  problem=f"build() overrides {base}.build without calling it (the base layer's "
                                          "own weights are never created)",
                                  advice="call super().build(input_shape)")
+
+
+def _replaces_base_build(info: ClassInfo, build: FunctionNode) -> bool:
+    """Whether a ``build()`` that skips the base's takes over its contract on purpose: it marks the layer
+    built itself (``self.built = True``) or the class provides the base's weights itself (a ``kernel`` or
+    ``bias`` of its own, as tensorflow-addons' ``NoisyDense`` does). Then it is not a forgotten call."""
+    if info.defines("kernel") or info.defines("bias"):
+        return True
+    for node in ast.walk(build):
+        if isinstance(node, ast.Assign) and any(
+                isinstance(t, ast.Attribute) and t.attr == "built" and isinstance(t.value, ast.Name)
+                and t.value.id == "self" for t in node.targets):
+            return True
+    return False
 
 
 def _renamed_method(ctx: Context, info: ClassInfo, method: FunctionNode, old: str, new: str) -> Diagnostic:
