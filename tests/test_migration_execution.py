@@ -16,7 +16,10 @@ from pathlib import Path
 
 import pytest
 from support import migration
+from support.properties import assert_migration_sound
 from support.runtime import RUNTIMES
+
+from keras_compat.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "docs" / "data" / "migration-results.json"
@@ -104,6 +107,29 @@ def test_recorded_results_cover_the_whole_corpus_under_both_targets() -> None:
             assert (name, target) in recorded, f"{name} under {target} is not recorded: run `{REGENERATE}`"
     examples = {s for s, _ in recorded if s.startswith("keras-2.2.4/")}
     assert len(examples) == 42, f"the Keras 2.2.4 sdist has 42 example scripts, the page records {len(examples)}"
+
+
+# -- what the fix does to the corpus (no libraries needed) ----------------------------------------------------------
+
+def _assert_sound(scripts: list[Path], target: str) -> None:
+    settings = Settings(target=target)
+    for script in scripts:
+        assert_migration_sound(script.read_text(encoding="utf-8"), settings,
+                               f"{migration.corpus_name(script)} [{target}]")
+
+
+@pytest.mark.parametrize("target", RUNTIMES)
+def test_fixing_the_idiom_scripts_introduces_nothing(target: str) -> None:
+    """``--fix --unsafe-fixes`` leaves no idiom script mixing two Keras libraries, writes no line with a new
+    KC102/KC103/KC106/KC107 finding, and a second fix changes nothing (support.properties)."""
+    _assert_sound(migration.idiom_scripts(), target)
+
+
+@pytest.mark.network
+@pytest.mark.parametrize("target", RUNTIMES)
+def test_fixing_the_keras_examples_introduces_nothing(target: str) -> None:
+    """The same property over the 42 Keras 2.2.4 examples (the sdist is downloaded once and cached)."""
+    _assert_sound(migration.keras_examples(), target)
 
 
 # -- the runs (real libraries) ---------------------------------------------------------------------------------
