@@ -53,10 +53,8 @@ def _argument_list(ctx: Context, call: ast.Call, args: list[str]) -> Edit:
     return Edit(func_end[2], func_end[3], end_line, end_col, "(" + ", ".join(args) + ")")
 
 
-def merge_fix(ctx: Context, call: ast.Call, is_layer: bool) -> Fix | None:
-    """``merge([a, b], mode='concat', concat_axis=1)`` -> ``concatenate([a, b], axis=1)``;
-    ``Merge(mode='sum')`` -> ``Add()``. None for a callable or unknown mode, a ``Merge`` built from layers
-    (Keras 1 Sequential merges need the functional API), and arguments without a Keras 2 counterpart."""
+def _merge_parts(ctx: Context, call: ast.Call, is_layer: bool):
+    """(spelled new callable, the call's own edits, mode, new path) of a fixable merge call, else None."""
     bound = _bind(call, MERGE_LAYER_PARAMS if is_layer else MERGE_FUNCTION_PARAMS)
     if bound is None or (is_layer and "layers" in bound) or (not is_layer and "inputs" not in bound):
         return None
@@ -80,9 +78,56 @@ def merge_fix(ctx: Context, call: ast.Call, is_layer: bool) -> Fix | None:
         args.append(f"axes={ctx.segment(bound['dot_axes'])}" if "dot_axes" in bound else "axes=-1")
     if "name" in bound:
         args.append(f"name={ctx.segment(bound['name'])}")
-    edits = [*spelled.edits, ctx.replace(call.func, spelled.text), _argument_list(ctx, call, args)]
+    return spelled, [ctx.replace(call.func, spelled.text), _argument_list(ctx, call, args)], mode, target
+
+
+def merge_fix(ctx: Context, call: ast.Call, is_layer: bool) -> Fix | None:
+    """``merge([a, b], mode='concat', concat_axis=1)`` -> ``concatenate([a, b], axis=1)``;
+    ``Merge(mode='sum')`` -> ``Add()``. None for a callable or unknown mode, a ``Merge`` built from layers
+    (Keras 1 Sequential merges need the functional API), and arguments without a Keras 2 counterpart."""
+    parts = _merge_parts(ctx, call, is_layer)
+    if parts is None:
+        return None
+    spelled, edits, mode, target = parts
     old = "Merge" if is_layer else "merge"
-    return ctx.fix(f"Replace {old}(mode={mode!r}) with {target.rsplit('.', 1)[1]}", edits, safe=True)
+    return ctx.fix(f"Replace {old}(mode={mode!r}) with {target.rsplit('.', 1)[1]}", [*spelled.edits, *edits],
+                   safe=True)
+
+
+def merge_import_fix(ctx: Context, record, calls: list[ast.Call], is_layer: bool) -> Fix | None:
+    """One fix for every call of a ``merge``/``Merge`` imported by name, when each use of the name is one of
+    ``calls`` and each has a fix: the calls are rewritten and the old name in the import is replaced by the
+    new ones (``from keras.layers import Input, merge`` -> ``... import Input, concatenate, add``).
+
+    Per-call fixes would each add a name after the import and keep the old one: applied in one pass they
+    leave an unused import of a removed name (a new KC103 on the import line, so the validation withdraws
+    them all); the last call's fix alone cannot know it is the last."""
+    from keras_compat.rewrite import drop_alias
+
+    node, alias = record.node, record.alias
+    if not isinstance(node, ast.ImportFrom) or record.in_function:
+        return None
+    uses = ctx.names(alias.asname or alias.name)
+    funcs = {id(c.func) for c in calls}
+    if not uses or any(id(n) not in funcs for n in uses) or len(uses) != len(calls):
+        return None
+    edits: list[Edit] = []
+    added: list[str] = []
+    modes: list[str] = []
+    for call in calls:
+        parts = _merge_parts(ctx, call, is_layer)
+        if parts is None:
+            return None
+        spelled, call_edits, _, target = parts
+        edits.extend(call_edits)
+        leaf = target.rsplit(".", 1)[1]
+        if spelled.edits and leaf not in added:
+            added.append(leaf)
+        if leaf not in modes:
+            modes.append(leaf)
+    edits.insert(0, ctx.replace(alias, ", ".join(added)) if added else drop_alias(ctx, node, alias))
+    old = "Merge" if is_layer else "merge"
+    return ctx.fix(f"Replace {old}() with {', '.join(modes)}", edits, safe=True)
 
 
 # -- TimeDistributedDense, AtrousConvolution1D/2D: one call becomes another ---------------------------------------

@@ -51,7 +51,7 @@ def spell(ctx: Context, ref: ast.AST, path: str) -> Spelled | None:
         return Spelled(f"{ctx.segment(ref.value)}.{leaf}")
     if not isinstance(ref, ast.Name):
         return None
-    record = _import_of(ctx, ref)
+    record = import_of(ctx, ref)
     if record is None or not isinstance(record.node, ast.ImportFrom):
         return None
     statement = keras_name(record.node.module or "")
@@ -81,7 +81,7 @@ def _imports_by_qualname(ctx: Context) -> dict[str, list[ImportRecord]]:
     return index  # type: ignore[return-value]
 
 
-def _import_of(ctx: Context, ref: ast.Name) -> ImportRecord | None:
+def import_of(ctx: Context, ref: ast.Name) -> ImportRecord | None:
     """The module-level ``from ... import`` record that binds ``ref``, when it is the only binding."""
     bindings = ctx.resolver.module_scope.bindings.get(ref.id, [])
     if len(bindings) != 1 or bindings[0].kind != "import":

@@ -20,9 +20,10 @@ from keras_compat.legacy_fixes import (
     import_rewrite_fix,
     optimizer_entry,
     merge_fix,
+    merge_import_fix,
     optimizer_positional_fix,
 )
-from keras_compat.rewrite import drop_alias, used
+from keras_compat.rewrite import drop_alias, import_of, used
 from keras_compat.surface.model import surface_for
 from keras_compat.names import Flavour, raw_leaves
 from keras_compat.registry import Bad, FixAvailability, Good, Severity, rule
@@ -431,6 +432,11 @@ def _merge_advice(ctx: Context, call: ast.Call, is_layer: bool) -> str:
     args = [f"{new}={ctx.segment(kw.value)}" for old, new in entry.arguments
             for kw in call.keywords if kw.arg == old]
     inputs = ctx.segment(call.args[0]) if call.args else "inputs"
+    models = call.args[0] if call.args else next((kw.value for kw in call.keywords if kw.arg == "layers"), None)
+    if is_layer and isinstance(models, (ast.List, ast.Tuple)):  # Merge([left, right]) of Sequential models
+        outputs = ", ".join(f"{ctx.segment(e)}.output" for e in models.elts)
+        return (f"the functional API: {leaf}({', '.join(args)})([{outputs}]) in a Model whose inputs are the "
+                f"models' inputs (a Merge of models has no layer equivalent)")
     if is_layer:
         text = f"{leaf}({', '.join(args)})" + ("(" + inputs + ")" if call.args else "")
     else:
@@ -464,7 +470,10 @@ def _merge_advice(ctx: Context, call: ast.Call, is_layer: bool) -> str:
                "`AtrousConvolution1D/2D(..., atrous_rate=r)` -> `Conv1D/Conv2D(..., dilation_rate=r)` with the "
                "kernel dimensions folded; the names they need are imported next to the old one (the module's "
                "migration drops the old import once unused, and an unused import of a removed name gets a safe "
-               "fix of its own). No fix for a callable or `cos` merge mode, a `Merge` built from layers (a Keras 1 "
+               "fix of its own). A `merge`/`Merge` imported by name whose every call has a fix gets one fix for "
+               "all of them that also replaces the old name in the import (fixed one by one, the calls would "
+               "leave an unused import of a removed name); when a call needs a human, the import line says "
+               "which. No fix for a callable or `cos` merge mode, a `Merge` built from layers (a Keras 1 "
                "Sequential merge needs the functional API), arguments without a Keras 2 counterpart "
                "(`output_shape`), names that are not called, or when a new name is already bound to something "
                "else.",
@@ -475,7 +484,7 @@ def _merge_advice(ctx: Context, call: ast.Call, is_layer: bool) -> str:
             fixed="import keras.layers as L\nc = L.Conv1D(8, 3)  # error: KC203\n"),
         Bad("from keras.layers import Input, merge\n"
             "y = merge([a, b], mode='concat', concat_axis=1)  # error: KC203\n",
-            fixed="from keras.layers import Input, merge, concatenate\n"
+            fixed="from keras.layers import Input, concatenate\n"
                   "y = concatenate([a, b], axis=1)  # error: KC203\n"),
         Bad("import keras.layers as L\ny = L.Merge(mode='sum')([a, b])  # error: KC203\n",
             fixed="import keras.layers as L\ny = L.Add()([a, b])  # error: KC203\n"),
@@ -486,7 +495,11 @@ def _merge_advice(ctx: Context, call: ast.Call, is_layer: bool) -> str:
         Bad("from keras.layers import AtrousConvolution2D  # error: KC203\n"
             "c = AtrousConvolution2D(16, 3, 3, atrous_rate=(2, 2))\n",
             fixed="from keras.layers import Conv2D  # error: KC203\nc = Conv2D(16, (3, 3), dilation_rate=(2, 2))\n"),
-        Bad("from keras.layers import Input, merge\ny = merge([a, b], mode='cos')  # error: KC203\n"),
+        Bad("from keras.layers import Input, merge  # error: KC203\ny = merge([a, b], mode='cos')  # error: KC203\n"),
+        Bad("from keras.layers import Input, merge\n"
+            "y = merge([a, b], mode='sum')  # error: KC203\nz = merge([y, b], mode='concat')  # error: KC203\n",
+            fixed="from keras.layers import Input, add, concatenate\n"
+                  "y = add([a, b])  # error: KC203\nz = concatenate([y, b])  # error: KC203\n"),
         Bad("from tensorflow.keras.layers import CuDNNLSTM  # error: KC203\n"),
     ),
     good=(
@@ -503,14 +516,26 @@ def renamed_class(ctx: Context) -> Iterator[Diagnostic]:
             merge_calls.setdefault(name.qualname, []).append(call)
     reported_merge: set[str] = set()
     for qualname, calls in merge_calls.items():
+        leaf = qualname.rsplit(".", 1)[-1]
+        is_layer = leaf == "Merge"
+        calls = [c for c in calls if not ctx.in_compat_branch(c)]
+        by_name = [c for c in calls if isinstance(c.func, ast.Name)]
+        record = import_of(ctx, by_name[0].func) if by_name else None
+        shared = merge_import_fix(ctx, record, by_name, is_layer) if record is not None else None
+        manual = []
         for call in calls:
-            if ctx.in_compat_branch(call):
-                continue
-            is_layer = qualname.rsplit(".", 1)[-1] == "Merge"
-            leaf = qualname.rsplit(".", 1)[-1]
-            yield ctx.report("KC203", call.func, merge_fix(ctx, call, is_layer), old=leaf,
+            fix = shared if shared is not None and call in by_name else merge_fix(ctx, call, is_layer)
+            if fix is None:
+                manual.append(call)
+            yield ctx.report("KC203", call.func, fix, old=leaf,
                              change="was removed in Keras 2.2.0", advice=_merge_advice(ctx, call, is_layer))
             reported_merge.add(qualname)
+        if record is not None and manual and any(c in by_name for c in manual):
+            # the import fails first on tf.keras and Keras 3: it says why the module still needs a human
+            first = next(c for c in manual if c in by_name)
+            advice = f"replace its calls first; line {first.lineno} needs a human: {_merge_advice(ctx, first, is_layer)}"
+            yield ctx.report("KC203", record.alias, None, old=leaf, change="was removed in Keras 2.2.0",
+                             advice=advice)
     renamed = []
     groups: dict[tuple[int, str, str], list[ImportRecord]] = {}  # imports of one name into one scope
     for record in ctx.imports:
