@@ -109,8 +109,11 @@ BACKEND_FUNCTIONS: tuple[BackendFunction, ...] = (
         tf="tf.linalg.matmul / tf.einsum (depends on axes and ranks)",
         keras3="keras.ops.einsum / keras.layers.Dot(axes)",
         rewrite=Rewrite.MANUAL,
-        source="tf-keras 2.15 tf_keras/src/backend.py; reference e.1 #8",
-        note="Default axes: (x.ndim-1, y.ndim-1) if y is 2-D else (x.ndim-1, y.ndim-2); 2-D inputs get an expand/squeeze. No keras.ops equivalent.",
+        source="tf-keras 2.15 tf_keras/src/backend.py; reference e.1 #8; keras 2.2.4 and 2.3.0 keras/backend/tensorflow_backend.py batch_dot",
+        note="Changed in Keras 2.3.0 for rank > 2: Keras 2.2 multiplied the last two axes, now axes[0] meets axes[1]. "
+             "(Keras <= 2.2 was tf.matmul of the last two axes, axes only chose the transposes; code written for it with axes "
+             "fails or computes another product.) Default axes: (x.ndim-1, y.ndim-1) if y is 2-D else (x.ndim-1, y.ndim-2); "
+             "2-D inputs get an expand/squeeze. No keras.ops equivalent.",
         removed_in="Keras 3",
         keras3_note="No keras.ops equivalent: write the contraction with keras.ops.einsum or keras.ops.matmul for the ranks you use.",
     ),

@@ -15,7 +15,8 @@ TensorFlow itself (the program under test decides what it imports, and when); it
   ``Sequence``s and datasets get at most 2 steps (also for validation); ``evaluate`` likewise. ``predict``
   keeps its input (programs compare its output with their labels) but at most 2 steps of a generator.
 * **An outcome record.** An uncaught exception is written as JSON to ``$KC_HARNESS_RESULT``: its type, its
-  message, the innermost line of the program (``$KC_HARNESS_SCRIPT``) and, for an ImportError, the module.
+  message, the innermost line of the program (``$KC_HARNESS_SCRIPT``; for a traced function, the innermost
+  program frame that TensorFlow names in the message) and, for an ImportError, the module.
 """
 
 import functools
@@ -25,6 +26,7 @@ import importlib.machinery
 import inspect
 import json
 import os
+import re
 import socket
 import sys
 import tempfile
@@ -331,6 +333,11 @@ def _record(exc_type, exc, tb):
             if os.path.realpath(frame.f_code.co_filename) == script:
                 line = lineno
         message = str(exc)
+        # A traced function (tf.function, a layer's call() in graph mode) fails in generated code; TensorFlow
+        # names the user's frames in the message ("in user code: File ..., line N"): the innermost is the line.
+        for match in re.finditer(r'File "([^"]+)", line (\d+)', message):
+            if os.path.realpath(match.group(1)) == script:
+                line = int(match.group(2))
         record = {"type": exc_type.__name__, "message": message[:4000], "line": line,
                   "module": getattr(exc, "name", None) if isinstance(exc, ImportError) else None}
         with open(path, "w", encoding="utf-8") as handle:
