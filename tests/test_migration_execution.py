@@ -1,6 +1,6 @@
 """Proof by execution: legacy Keras programs, fixed by the linter, run on the real libraries.
 
-The CI subset of the execution corpus (``support.migration.ci_corpus``: every Keras 1 idiom script and eight Keras
+The CI subset of the execution corpus (``support.migration.ci_corpus``: seven Keras 1 idiom scripts and five Keras
 2.2.4 examples) is fixed with ``--fix --unsafe-fixes`` and run under both targets. Each outcome must be the one
 ``docs/migration-results.md`` records (so the page stays current: regenerate it with
 ``python scripts/migration_results.py --only ci``), and every failure must be on a statement where the re-run

@@ -347,6 +347,23 @@ ARG_RENAMES: tuple[ArgRename, ...] = (
               "keras 2.6.0 keras/callbacks.py ModelCheckpoint (period deprecated)", fixable=False,
               note="save_freq is 'epoch' or a number of batches: period=1 is save_freq='epoch', period=N "
                    "needs save_freq=N * steps_per_epoch; Keras 3 has no period argument"),
+    # keras 2.2.4 keras/callbacks.py TensorBoard(batch_size=, write_grads=, embeddings_layer_names=,
+    # embeddings_data=): tf.keras' TensorBoard (TF 2.0 on) only warns that it ignores them, and tests them for
+    # truth (tf-keras 2.15 _validate_kwargs: an array for embeddings_data raises ValueError); Keras 3 rejects them.
+    *(ArgRename(("callbacks.TensorBoard",), old, None, "TF 2.0",
+                "keras 2.2.4 keras/callbacks.py TensorBoard; tf-keras 2.15 tf_keras/src/callbacks.py "
+                "TensorBoard._validate_kwargs; keras 3.15.1 keras/src/callbacks/tensorboard.py",
+                fixable=False, removable="unsafe", note=note)
+      for old, note in (
+          ("batch_size", "ignored by tf.keras (TF 2.x) and rejected by Keras 3: remove it"),
+          ("write_grads", "ignored by tf.keras (TF 2.x) and rejected by Keras 3: remove it (gradient "
+                          "histograms need a custom callback)"),
+          ("embeddings_layer_names", "ignored by tf.keras (TF 2.x), which projects every Embedding layer, and "
+                                     "rejected by Keras 3: remove it"),
+          ("embeddings_data", "ignored by tf.keras (TF 2.x; an array raises ValueError in its check) and "
+                              "rejected by Keras 3: the projector shows Embedding layers' weights only, not "
+                              "the activations of other layers: remove it"),
+      )),
     ArgRename(("utils.to_categorical", "utils.np_utils.to_categorical"), "nb_classes", "num_classes", _K2,
               "keras 1.2.2 vs 2.0.0 keras/utils/np_utils.py to_categorical"),
     ArgRename(("layers.AtrousConvolution1D", "layers.AtrousConv1D", "layers.AtrousConvolution2D",
