@@ -41,6 +41,8 @@ def _record(kind: str, message: str, line: int | None = 3, module: str | None = 
     (1, _record("ModuleNotFoundError", "No module named 'scipy.misc'", module="scipy.misc"), "", "needs-deps"),
     (1, _record("ImportError", "Could not import PIL.Image. The use of `load_img` requires PIL."), "", "needs-deps"),
     (1, _record("NameError", "name 'scipy' is not defined"), "", "needs-deps"),
+    (1, _record("TBNotInstalledError", "TensorBoard is not installed, missing implementation for tf.summary.scalar"),
+     "", "needs-deps"),
     (1, _record("ModuleNotFoundError", "No module named 'keras.utils.np_utils'", module="keras.utils.np_utils"), "",
      "error"),
     (1, _record("ImportError", "cannot import name 'merge' from 'keras.layers'", module="keras.layers"), "", "error"),

@@ -171,6 +171,8 @@ def classify(returncode: int | None, record: dict | None, stderr: str, lines: li
             return "needs-deps", error, line
         if not module and any(dep in message for dep in _OPTIONAL_DEPENDENCIES):
             return "needs-deps", error, line
+    if kind == "TBNotInstalledError":
+        return "needs-deps", error, line  # TensorFlow's summary ops without the tensorboard package
     if kind == "NameError" and any(f"'{dep}'" in message for dep in _OPTIONAL_DEPENDENCIES):
         return "needs-deps", error, line  # a library's optional import that failed quietly (tf-keras: scipy)
     if kind == "IndexError" and "sys.argv" in text:
