@@ -10,6 +10,10 @@ from keras_compat.context import Context
 from keras_compat.data.backend import BACKEND_FUNCTIONS, CONFIG_FUNCTIONS, KERAS3_BACKEND, KERAS3_TF_KERAS_SHIM, TF1_ADVICE
 from keras_compat.data.keras3 import KERAS3_OPS_REWRITES
 from keras_compat.data.schema import BackendFunction, OpsRewrite, Rewrite
+from keras_compat.data.tf1 import CONTRIB as TF1_CONTRIB
+from keras_compat.data.tf1 import CONTRIB_ADVICE as TF1_CONTRIB_ADVICE
+from keras_compat.data.tf1 import REMOVED_IN as TF1_REMOVED_IN
+from keras_compat.data.tf1 import TF1_DATASET_METHODS, TF1_FUNCTIONS
 from keras_compat.diagnostics import Diagnostic, Edit, Fix
 from keras_compat.importer import ensure_import
 from keras_compat.layers import classifier
@@ -411,7 +415,11 @@ def backend_call_in_layer(ctx: Context) -> Iterator[Diagnostic]:
          "work in TF1 graph mode: `get_session`, `set_session`, `placeholder`, `function`, `learning_phase`, "
          "`set_learning_phase`, `manual_variable_initialization`, `gradients`, `image_dim_ordering`, "
          "`set_image_dim_ordering`, the `K.tf` attribute of multi-backend Keras, and the helpers only "
-         "multi-backend Keras had (`K.logsumexp`, `K.slice`, `K.size`, ...). " + _ALIASES_DOC +
+         "multi-backend Keras had (`K.logsumexp`, `K.slice`, `K.size`, ...). In modules that use Keras, also the "
+         "TensorFlow 1 API that Keras 2 programs called directly and TensorFlow 2 removed (`keras_compat/data/tf1.py`, "
+         "checked against TensorFlow 2.21): `tf.Session`, `tf.placeholder`, `tf.random_uniform`, `tf.set_random_seed`, "
+         "..., anything under `tensorflow.contrib` (but `tensorflow.contrib.keras`, KC103's), and "
+         "`dataset.make_one_shot_iterator()`. " + _ALIASES_DOC +
          " The explicit compatibility spelling `tf.compat.v1.keras.backend.*` is not reported. "
          "`in_train_phase`/`in_test_phase` still work in tf.keras 2.x and are covered by the `training` "
          "rules (KC401/KC402).",
@@ -435,6 +443,12 @@ def backend_call_in_layer(ctx: Context) -> Iterator[Diagnostic]:
         Bad("import keras.backend as K\nf = K.function([inp, K.learning_phase()], [out])  # error: KC302, KC302\n"),
         Bad("import tensorflow as tf\nsess = tf.keras.backend.get_session()  # error: KC302\n"),
         Bad("from keras import backend as K\ny = K.tf.reduce_sum(x)  # error: KC302\n"),
+        Bad("import tensorflow as tf\nfrom keras import backend as K\n"
+            "noise = tf.random_uniform([2], -1.0, 1.0)  # error: KC302\n"),
+        Bad("import keras\nfrom tensorflow.contrib.learn.python.learn.datasets import mnist  # error: KC302\n"),
+        Bad("import tensorflow as tf\nimport keras\nrotate = tf.contrib.image.rotate  # error: KC302\n"),
+        Bad("import tensorflow as tf\nimport keras\n"
+            "iterator = tf.data.Dataset.range(4).make_one_shot_iterator()  # error: KC302\n"),
     ),
     good=(
         "import tensorflow as tf\ngpus = tf.config.list_physical_devices('GPU')\n"
@@ -442,6 +456,9 @@ def backend_call_in_layer(ctx: Context) -> Iterator[Diagnostic]:
         "import tensorflow as tf\nsess = tf.compat.v1.keras.backend.get_session()\n",
         "from tensorflow import keras\nmodel = keras.Model(inputs, outputs)\n",
         "import keras.backend as K\nfmt = K.image_data_format()\n",
+        "import tensorflow as tf\nimport keras\nnoise = tf.random.uniform([2])\n",
+        "import tensorflow as tf\nimport keras\nnoise = tf.compat.v1.random_uniform([2])\n",
+        "import tensorflow as tf\nsess = tf.Session()  # no Keras: not this linter's business\n",
     ),
 )
 def removed_backend_function(ctx: Context) -> Iterator[Diagnostic]:
@@ -456,6 +473,65 @@ def removed_backend_function(ctx: Context) -> Iterator[Diagnostic]:
         use = backend_function(ctx, attr)
         if use is not None and use.name == "tf":
             yield ctx.report("KC302", attr, None, **_removed_fields(ctx, attr, use))
+    yield from _tf1_findings(ctx)
+
+
+def _tf1_findings(ctx: Context) -> Iterator[Diagnostic]:
+    """The TensorFlow 1 API a Keras module calls directly (``keras_compat.data.tf1``): ``tf.random_uniform``,
+    ``tensorflow.contrib``, ``dataset.make_one_shot_iterator()``."""
+    if not _uses_keras_itself(ctx):
+        return
+    status = f"was removed in {TF1_REMOVED_IN} (TensorFlow 1 API)"
+    uses_tf = False
+    for record in ctx.imports:
+        qualname = record.qualname
+        uses_tf |= qualname.partition(".")[0] == "tensorflow"
+        if record.guard.guarded and record.guard.alternatives:
+            continue
+        if _is_contrib(qualname):
+            yield ctx.report("KC302", record.alias, None, callee=qualname, status=status, advice=TF1_CONTRIB_ADVICE)
+        elif qualname.startswith("tensorflow.") and qualname[len("tensorflow."):] in TF1_FUNCTIONS:
+            name = qualname[len("tensorflow."):]
+            yield ctx.report("KC302", record.alias, None, callee=f"tf.{name}", status=status,
+                             advice=TF1_FUNCTIONS[name])
+    for attr in ctx.attributes:
+        if (attr.attr not in TF1_FUNCTIONS and attr.attr != "contrib") or attr.value.__class__ is not ast.Name:
+            continue
+        if ctx.qualname(attr.value) != "tensorflow" or ctx.in_compat_branch(attr) or in_legacy_branch(ctx, attr):
+            continue
+        if attr.attr == "contrib":
+            outer: ast.AST = attr
+            while isinstance(ctx.parent(outer), ast.Attribute):
+                outer = ctx.parent(outer)  # type: ignore[assignment]
+            if not _is_contrib(ctx.qualname(outer) or TF1_CONTRIB):
+                continue  # tf.contrib.keras: KC103's
+            yield ctx.report("KC302", outer, None, callee=ctx.segment(outer), status=status,
+                             advice=TF1_CONTRIB_ADVICE)
+        else:
+            yield ctx.report("KC302", attr, None, callee=f"{ctx.segment(attr)}()", status=status,
+                             advice=TF1_FUNCTIONS[attr.attr])
+    if uses_tf:
+        for call in ctx.method_calls(*TF1_DATASET_METHODS):
+            if not ctx.in_compat_branch(call):
+                method = call.func.attr  # type: ignore[attr-defined]
+                yield ctx.report("KC302", call.func, None, callee=f"{ctx.segment(call.func)}()",
+                                 status=f"was removed from tf.data.Dataset in {TF1_REMOVED_IN}",
+                                 advice=TF1_DATASET_METHODS[method])
+
+
+def _uses_keras_itself(ctx: Context) -> bool:
+    """Whether the module imports a Keras name or reads ``tf.keras`` (``import tensorflow`` alone is TensorFlow
+    code, which this linter leaves to TensorFlow's own upgrade tools)."""
+    if any(record.keras is not None for record in ctx.imports):
+        return True
+    return any(attr.attr == "keras" and attr.value.__class__ is ast.Name and ctx.qualname(attr.value) == "tensorflow"
+               for attr in ctx.attributes)
+
+
+def _is_contrib(qualname: str) -> bool:
+    """``tensorflow.contrib`` or below it, except ``tensorflow.contrib.keras`` (a Keras flavour, KC103's)."""
+    return (qualname == TF1_CONTRIB or qualname.startswith(TF1_CONTRIB + ".")) and \
+        not qualname.startswith(TF1_CONTRIB + ".keras")
 
 
 def _removed_fields(ctx: Context, node: ast.AST, use: BackendUse) -> dict[str, str]:
