@@ -261,7 +261,8 @@ class _Planner:
             if not self._module_uses_ok(bound, "", surface):
                 raise self._use_blocker(alias, bound, "", surface)
             return self._root_spec(root, alias.asname), []
-        if surface is native_keras3_surface() and _in_shim_only(raw):
+        # the target first: asking for Keras 3's surface loads it (14 M instructions) under tf-keras too
+        if self.target == "keras3" and surface is native_keras3_surface() and _in_shim_only(raw):
             raise _Blocked(alias, name.qualname, f"has no equivalent in {surface.label}", shim_advice(raw))
         renames = knowledge.class_renames()
         entry = renames.get(raw) or renames.get(path)
@@ -635,10 +636,14 @@ def _module_span(ctx: Context, node: ast.ImportFrom) -> tuple[int, int, int, int
     """Character range of the module name in ``from <module> import ...``."""
     line, col, _, _ = ctx.range(node)
     text = ctx.positions.line_text(line)
-    match = re.compile(r"from\s+(" + re.escape(node.module or "") + ")").match(text, col)
-    if match is None:
+    # ``from\s+<module>`` at ``col``, without compiling a regular expression per module name
+    module, start = node.module or "", col + 4
+    end = start
+    while end < len(text) and text[end].isspace():
+        end += 1
+    if not text.startswith("from", col) or end == start or not text.startswith(module, end):
         return ctx.range(node)
-    return line, match.start(1), line, match.end(1)
+    return line, end, line, end + len(module)
 
 
 # -- keras3 shim helpers (shared with KC107) ----------------------------------------------------------------------

@@ -34,6 +34,7 @@ from keras_compat.names import LIBRARY_ROOTS, keras_name
 from keras_compat.package import location
 from keras_compat.record import Record, factory
 from keras_compat.resolver import Project, Resolver, absolute_name
+from keras_compat.walk import walk
 
 #: Bumped whenever :class:`Summary` or :func:`summarize` changes meaning (cached summaries are keyed by it).
 SUMMARY_VERSION = "2"
@@ -238,11 +239,11 @@ def _class_facts(resolver: Resolver, node: ast.ClassDef, modname: str) -> ClassF
     init = methods.get("__init__")
     state_size = "state_size" in defines or (init is not None and any(
         isinstance(n, ast.Attribute) and n.attr == "state_size" and isinstance(n.ctx, ast.Store)
-        and isinstance(n.value, ast.Name) and n.value.id == "self" for n in ast.walk(init)))
+        and isinstance(n.value, ast.Name) and n.value.id == "self" for n in walk(init)))
     build = methods.get("build")
     build_weights = None if build is None else any(
         isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "add_weight"
-        for n in ast.walk(build))
+        for n in walk(build))
     return ClassFacts(tuple(bases), frozenset(defines), state_size, build_weights)
 
 
@@ -556,7 +557,7 @@ def gives_keras(tree: ast.Module, view: View) -> bool:
     module that does not either, is missed: the price of leaving projects without Keras alone)."""
     from keras_compat.layers import foreign_class
 
-    for node in ast.walk(tree):
+    for node in walk(tree):  # ast.walk's order, without the context and operator nodes
         if isinstance(node, ast.Import):
             if any(view.is_root(a.name.partition(".")[0]) and view.mentions_keras(a.name) for a in node.names):
                 return True  # ``import pkg.compat``: pkg.compat.K may be anything
@@ -590,7 +591,7 @@ def only_imports(tree: ast.Module) -> bool:
             continue
         value = stmt.value if isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.AugAssign)) else None
         if value is not None and all(isinstance(n, (ast.Constant, ast.List, ast.Tuple, ast.Load, ast.Set))
-                                     or (isinstance(n, ast.Dict)) for n in ast.walk(value)):
+                                     or (isinstance(n, ast.Dict)) for n in walk(value)):
             continue
         return False
     return True

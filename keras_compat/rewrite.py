@@ -14,6 +14,7 @@ import ast
 from typing import TYPE_CHECKING
 
 from keras_compat.diagnostics import Edit
+from keras_compat.walk import walk
 from keras_compat.names import keras_name
 from keras_compat.record import Record
 from keras_compat.surface.model import surface_for
@@ -109,7 +110,7 @@ def _all_strings(ctx: Context) -> frozenset[str]:
             if isinstance(stmt, (ast.AugAssign, ast.AnnAssign)) else []
         value = getattr(stmt, "value", None)
         if value is not None and any(isinstance(t, ast.Name) and t.id == "__all__" for t in targets):
-            out.update(n.value for n in ast.walk(value) if isinstance(n, ast.Constant) and isinstance(n.value, str))
+            out.update(n.value for n in walk(value) if isinstance(n, ast.Constant) and isinstance(n.value, str))
     return frozenset(out)
 
 

@@ -3,7 +3,7 @@
 Usage::
 
     python scripts/bench.py [--repeat 3] [--tool-repeat 6] [--jobs N] [--work DIR] [--skip tf_upgrade_v2,...]
-                            [--flake8-replay] [--cache-sim]
+                            [--only core-count,...] [--flake8-replay] [--cache-sim]
 
 The corpus is built from released packages, downloaded once with ``pip download`` into the test cache
 (``tests/support/pypi.py``): **user code** - the 12 legacy packages of the realism corpus and the legacy
@@ -16,8 +16,9 @@ plugin rightly skips for the most part. Measured in one run:
   plugin (an empty file and eight small user files: what an editor runs on every save); the core's
   analysis on top of parsing against the parse floor, on user code; flake8 and pylint (``-j 1``, default
   plugins/checkers) with and without the plugin on user code; flake8 on the libraries' sources (each
-  counted part can be skipped: ``--skip startup-count,core-count,flake8-count,pylint-count,library-count``);
-  ``--cache-sim`` adds cachegrind's cache model and cycle estimate;
+  counted part can be skipped: ``--skip startup-count,core-count,flake8-count,pylint-count,library-count``,
+  or run alone: ``--only core-count,flake8-count,pylint-count`` counts the three user-code targets and
+  nothing else, about an hour on 2 cores); ``--cache-sim`` adds cachegrind's cache model and cycle estimate;
 * timed, beside them (medians of ``--repeat`` runs, ``--tool-repeat`` for flake8/pylint/tf_upgrade_v2):
   the parse floor and the core in this process; flake8 and pylint with and without the plugin on user code
   (interleaved pairs, CPU time); ``keras-compat check`` cold and warm cache, ``-j 1`` and ``-j N`` on the
@@ -614,6 +615,28 @@ def bench_project(corpus: Path, files: list[str], cache_sim: bool) -> None:
         line("  index parses, keras-compat check (cold/warm/gcn_conv.py changed)", f"{cold:>8} / {warm} / {changed}")
 
 
+#: The parts of a run, as ``--skip`` and ``--only`` name them (``instructions``: every counted part).
+TIMED_PARTS = ("core", "flake8", "pylint", "cli", "tf_upgrade_v2", "scaling", "project")
+COUNTED_PARTS = ("startup-count", "core-count", "flake8-count", "pylint-count", "library-count")
+
+
+def skipped(skip: str, only: str) -> set[str]:
+    """The parts not to run: those ``skip`` names, or with ``only`` every part it does not name (the counted
+    parts need ``instructions``, which ``only`` keeps when it names one of them). Unknown names raise."""
+    names = {*TIMED_PARTS, *COUNTED_PARTS, "instructions"}
+    wanted, dropped = set(filter(None, only.split(","))), set(filter(None, skip.split(",")))
+    unknown = sorted((wanted | dropped) - names)
+    if unknown:
+        raise ValueError(f"unknown part(s) {', '.join(unknown)}; known: {', '.join(sorted(names))}")
+    if not wanted:
+        return dropped
+    if "instructions" in wanted:
+        wanted |= set(COUNTED_PARTS)
+    elif wanted & set(COUNTED_PARTS):
+        wanted.add("instructions")
+    return (names - wanted) | dropped
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
@@ -627,10 +650,16 @@ def main() -> None:
                         help="comma separated: core,flake8,pylint,cli,tf_upgrade_v2,scaling (timed); project; "
                              "instructions (all counted parts) or startup-count,core-count,flake8-count,pylint-count,"
                              "library-count")
+    parser.add_argument("--only", default="",
+                        help="comma separated: run only these parts (the names --skip takes), e.g. "
+                             "core-count,flake8-count,pylint-count for the counted user-code targets alone")
     parser.add_argument("--cache-sim", action="store_true",
                         help="count instructions with cachegrind's cache model as well (about 2x slower)")
     ns = parser.parse_args()
-    skip = set(filter(None, ns.skip.split(",")))
+    try:
+        skip = skipped(ns.skip, ns.only)
+    except ValueError as exc:
+        parser.error(str(exc))
     try:  # flake8 and pylint find the plugins through the installed distribution's entry points
         from importlib.metadata import distribution
 

@@ -21,6 +21,7 @@ from keras_compat.names import Flavour, keras_name
 from keras_compat.registry import Bad, Execution, FixAvailability, Good, Severity, rule
 from keras_compat.surface import stars
 from keras_compat.surface.model import surface_for
+from keras_compat.walk import walk
 
 #: Keras objects a star import leaks when they come from these modules (helpers, not API re-exports).
 _HELPER_MODULES = ("keras.utils.", "keras.backend.")
@@ -145,7 +146,7 @@ def star_import_leak(ctx: Context) -> Iterator[Diagnostic]:
         return
     nodes = _star_nodes(ctx)
     seen: set[str] = set()
-    names = [n for n in ast.walk(ctx.tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)]
+    names = [n for n in walk(ctx.tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)]
     names.sort(key=lambda n: (n.lineno, n.col_offset))
     for node in names:
         if node.id in seen:

@@ -282,7 +282,7 @@ def _model_names(ctx: Context) -> frozenset[str]:
             parent = ctx.parent(call)
             if isinstance(parent, ast.Assign) and parent.value is call:
                 for target in parent.targets:
-                    names.update(node.id for node in ast.walk(target) if isinstance(node, ast.Name))
+                    names.update(node.id for node in walk(target) if isinstance(node, ast.Name))
     return frozenset(names)
 
 

@@ -89,13 +89,23 @@ class Surface:
         return sorted((m for m, names in self._modules.items() if name in names), key=lambda m: (m.count("."), m))
 
     def close_names(self, module: str, name: str, n: int = 3, cutoff: float = 0.75) -> list[str]:
-        """``difflib.get_close_matches`` over the module's names. The candidates whose lengths alone rule them
-        out (difflib's own first test, ``real_quick_ratio``) are dropped before difflib looks at them: the
-        same answer for a fraction of the work on large modules."""
+        """``difflib.get_close_matches`` over the module's names. The candidates that difflib's own first two
+        tests would reject are dropped before difflib looks at them: ``real_quick_ratio`` (the lengths) and
+        ``quick_ratio`` (the characters both have, counted as difflib counts them, with ``str.count``): the
+        same answer for a fraction of the work, and difflib is not even imported when no name is that
+        close (difflib ranks by score, so dropping candidates it rejects cannot change its answer)."""
+        size = len(name)
+        counts = [(ch, name.count(ch)) for ch in set(name)]
+        candidates = []
+        for c in sorted(self.names(module)):
+            total = len(c) + size
+            if 2.0 * min(len(c), size) / total >= cutoff and \
+                    2.0 * sum([min(c.count(ch), k) for ch, k in counts]) / total >= cutoff:
+                candidates.append(c)
+        if not candidates:
+            return []
         import difflib  # only for a finding's message
 
-        size = len(name)
-        candidates = [c for c in sorted(self.names(module)) if 2.0 * min(len(c), size) / (len(c) + size) >= cutoff]
         return difflib.get_close_matches(name, candidates, n=n, cutoff=cutoff)
 
 

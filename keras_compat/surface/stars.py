@@ -12,13 +12,20 @@ release's own sources, so a table and the index agree by construction; nothing i
 
 from __future__ import annotations
 
-import gzip
 import json
+import os
+import zlib
 from functools import lru_cache
-from importlib import resources
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from keras_compat.project import CLASS, EXTERNAL, MODULE, OPAQUE, View
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+# The tables are read with zlib, not gzip or importlib.resources: importing those (with shutil, bz2, lzma,
+# tempfile, random) cost every host start-up that checks a Keras file several million instructions.
+_STARS_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "data", "stars")
 
 #: The releases whose star exports are shipped: the last Keras 1 and the last multi-backend Keras 2 before
 #: the tf.keras redirect (most legacy code on PyPI was written against one of them).
@@ -66,6 +73,8 @@ def _unreadable():
 
 def encode(document: dict) -> bytes:
     """Deterministic bytes (sorted keys, no gzip timestamp)."""
+    import gzip  # writing a table (the generator), never when checking
+
     raw = json.dumps(document, sort_keys=True, separators=(",", ":")).encode()
     return gzip.compress(raw, mtime=0)
 
@@ -73,9 +82,8 @@ def encode(document: dict) -> bytes:
 @lru_cache(maxsize=None)
 def load(distribution: str, version: str) -> dict:
     """A shipped table (read once per process, on the first star import of standalone Keras)."""
-    resource = resources.files("keras_compat.data").joinpath("stars").joinpath(file_name(distribution, version))
-    with resource.open("rb") as raw:
-        return json.loads(gzip.decompress(raw.read()))
+    with open(os.path.join(_STARS_DIR, file_name(distribution, version)), "rb") as raw:
+        return json.loads(zlib.decompress(raw.read(), 16 + zlib.MAX_WBITS))  # gzip's format
 
 
 def origins(module: str, name: str) -> list[tuple[str, str, str]]:
