@@ -415,6 +415,13 @@ _CUDNN_NOTE = ("LSTM/GRU use the cuDNN kernel automatically when activation='tan
                "these are the tf.keras/Keras 3 defaults")
 
 CLASS_RENAMES: tuple[ClassRename, ...] = (
+    # Lowercase optimizer aliases of multi-backend Keras (keras 1.2.2 and 2.2.4 keras/optimizers.py ``sgd = SGD``
+    # ...): the same classes, absent from tf.keras and Keras 3.
+    *(ClassRename(f"optimizers.{alias}", f"optimizers.{cls}", _TFK, _TFK,
+                  "keras 2.2.4 keras/optimizers.py (aliases); tf-keras 2.15 tf_keras/api/_v2/keras/optimizers",
+                  fixable=True, note=f"the alias of {cls} in multi-backend Keras")
+      for alias, cls in (("sgd", "SGD"), ("rmsprop", "RMSprop"), ("adagrad", "Adagrad"), ("adadelta", "Adadelta"),
+                         ("adam", "Adam"), ("adamax", "Adamax"), ("nadam", "Nadam"))),
     # Convolution aliases: renamed in Keras 2, aliases kept without the argument converter.
     ClassRename("layers.Convolution1D", "layers.Conv1D", _K2, "", _K1_VS_K2 + "keras/layers/convolutional.py",
                 fixable=True, note=_ALIAS_NOTE),

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 from keras_compat.context import Context
 from keras_compat.data import layers as table
-from keras_compat.diagnostics import Diagnostic, Edit
+from keras_compat.diagnostics import Diagnostic, Edit, Fix
 from keras_compat.layers import ClassInfo, Classifier, FunctionNode, Kind, by_scope, classifier
 from keras_compat.record import Record
 from keras_compat.registry import Bad, FixAvailability, Good, Severity, rule
@@ -311,7 +311,10 @@ def _builds_base(ctx: Context, classes: Classifier, info: ClassInfo) -> str | No
         "weights (`kernel`, the RNN cell ...) uncreated.",
     fix_safety="Safe for `get_output_shape_for`: the method is renamed to `compute_output_shape`, which "
                "Keras 2 calls with the same argument. No fix when the class already defines "
-               "`compute_output_shape` or the old name is referenced elsewhere in the module.",
+               "`compute_output_shape` or the old name is referenced elsewhere in the module. Safe for a "
+               "positional `add_weight` whose first argument is a tuple or list display (a shape, so the Keras "
+               "1 / 2.0 order `(shape, initializer, name, trainable, regularizer, constraint)`): the arguments "
+               "are passed as those keywords, which every Keras reads the same way.",
     bad=(
         Bad("from keras.engine.topology import Layer\n\nclass Pick(Layer):\n"
             "    def get_output_shape_for(self, input_shape):  # error: KC407\n        return input_shape\n",
@@ -323,6 +326,11 @@ def _builds_base(ctx: Context, classes: Classifier, info: ClassInfo) -> str | No
         Bad("from tensorflow.keras import layers\n\nclass Scale(layers.Layer):\n    def build(self, input_shape):\n"
             "        self.w = self.add_weight('w', (1,))  # error: KC513\n"
             "        self.trainable_weights = [self.w]  # error: KC407\n", targets=("keras3",)),
+        Bad("from tensorflow.keras import layers\n\nclass Dot(layers.Layer):\n    def build(self, input_shape):\n"
+            "        self.w = self.add_weight((input_shape[1], 4), 'uniform', name='w')  # error: KC407\n",
+            fixed="from tensorflow.keras import layers\n\nclass Dot(layers.Layer):\n    def build(self, input_shape):\n"
+                  "        self.w = self.add_weight(shape=(input_shape[1], 4), initializer='uniform', name='w')  "
+                  "# error: KC407\n"),
         Bad("from keras.layers import Dense\n\nclass Base(Dense):\n    pass\n\nclass MyDense(Base):\n"
             "    def build(self, input_shape):  # error: KC407\n"
             "        self.extra = self.add_weight(name='extra', shape=(1,))\n"),
@@ -360,7 +368,8 @@ def legacy_layer_method(ctx: Context) -> Iterator[Diagnostic]:
                                  problem=f"assigns self.{node.attr} (read-only in tf.keras and Keras 3)",
                                  advice="create weights with self.add_weight(..., trainable=...)")
             elif not (keras3 and keras3_rejects_add_weight(node)):  # KC513 reports those under keras3
-                yield ctx.report("KC407", node, None, layer=info.name,
+                fix = _add_weight_keywords_fix(ctx, node) if isinstance(node, ast.Call) else None
+                yield ctx.report("KC407", node, fix, layer=info.name,
                                  problem="add_weight() with positional arguments (their order changed between "
                                          "Keras 2.0, tf.keras and Keras 3)",
                                  advice="pass name=, shape=, initializer= as keywords")
@@ -373,6 +382,31 @@ def legacy_layer_method(ctx: Context) -> Iterator[Diagnostic]:
                                  problem=f"build() overrides {base}.build without calling it (the base layer's "
                                          "own weights are never created)",
                                  advice="call super().build(input_shape)")
+
+
+#: keras 1.2.2 keras/engine/topology.py and keras 2.0.0 keras/engine/topology.py ``Layer.add_weight(self, shape,
+#: initializer, name=None, trainable=True, regularizer=None, constraint=None)``; Keras 2.1+ and tf.keras put
+#: ``name`` first, Keras 3 takes ``shape`` first: written as keywords the call means the same everywhere.
+_KERAS1_ADD_WEIGHT = ("shape", "initializer", "name", "trainable", "regularizer", "constraint")
+
+
+def _add_weight_keywords_fix(ctx: Context, call: ast.Call) -> Fix | None:
+    """``self.add_weight((n, m), 'uniform', name='W')`` -> ``self.add_weight(shape=(n, m), initializer='uniform',
+    name='W')``: only when the first positional argument is a tuple or list display, which is a shape in every
+    Keras (a name is a string), so the call was written for the Keras 1 / 2.0 order."""
+    args = call.args
+    if not args or not isinstance(args[0], (ast.Tuple, ast.List)) or len(args) > len(_KERAS1_ADD_WEIGHT):
+        return None
+    if any(isinstance(a, ast.Starred) for a in args) or any(kw.arg is None for kw in call.keywords):
+        return None
+    names = _KERAS1_ADD_WEIGHT[:len(args)]
+    if {kw.arg for kw in call.keywords} & set(names):
+        return None
+    edits = []
+    for name, arg in zip(names, args):
+        line, col, _, _ = ctx.range(arg)
+        edits.append(Edit.insert(line, col, f"{name}="))
+    return ctx.fix("Pass add_weight's Keras 1 positional arguments as keywords", edits, safe=True)
 
 
 def _replaces_base_build(info: ClassInfo, build: FunctionNode) -> bool:
