@@ -366,6 +366,14 @@ ARG_RENAMES: tuple[ArgRename, ...] = (
       )),
     ArgRename(("utils.to_categorical", "utils.np_utils.to_categorical"), "nb_classes", "num_classes", _K2,
               "keras 1.2.2 vs 2.0.0 keras/utils/np_utils.py to_categorical"),
+    # Dataset loaders: Keras 2.x and tf-keras convert nb_words with a warning; Keras 3.15.1's imdb.load_data
+    # swallows it in **kwargs (the vocabulary is silently not capped), its reuters.load_data raises TypeError.
+    *(ArgRename((f"datasets.{name}.load_data",), "nb_words", "num_words", _K2,
+                f"keras 1.2.2 vs 2.0.0 keras/datasets/{name}.py load_data; tf-keras 2.15 tf_keras/src/datasets/"
+                f"{name}.py (kwargs.pop('nb_words')); keras 3.15.1 keras/src/datasets/{name}.py",
+                note=note)
+      for name, note in (("imdb", "Keras 3 ignores nb_words silently: the vocabulary is not capped"),
+                         ("reuters", "Keras 3 raises TypeError"))),
     ArgRename(("layers.AtrousConvolution1D", "layers.AtrousConv1D", "layers.AtrousConvolution2D",
                "layers.AtrousConv2D"), "atrous_rate", "dilation_rate", _K2,
               "keras 2.2.4 keras/legacy/layers.py AtrousConvolution1D/AtrousConvolution2D", fixable=False,
