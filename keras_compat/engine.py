@@ -19,16 +19,16 @@ from collections.abc import Iterable
 
 from keras_compat.context import Context
 from keras_compat.diagnostics import Diagnostic
-from keras_compat.gate import RELEVANT
+from keras_compat.gate import relevant
 from keras_compat.package import library_package, reaches_outside
 from keras_compat.project import View, gives_keras, may_reach_project, only_imports
 from keras_compat.registry import REGISTRY, Rule, rules_for
 from keras_compat.settings import Settings
 from keras_compat.source import SourceError, decode, parse
 
-#: A module that never mentions these cannot contain a finding of its own: skip it without parsing (unless
-#: it imports a module of its project, which may hand it a Keras class or ``K``: ``may_reach_project``).
-_RELEVANT = RELEVANT
+#: A module that never mentions Keras cannot contain a finding of its own (:func:`keras_compat.gate.relevant`):
+#: skip it without parsing (unless it imports a module of its project, which may hand it a Keras class or
+#: ``K``: ``may_reach_project``).
 INTERNAL = "KC000"
 UNPARSABLE = "KC001"
 
@@ -76,7 +76,7 @@ def lint_source(source: str | bytes, filename: str = "<string>", settings: Setti
     settings = settings or _DEFAULT_SETTINGS
     try:
         text = decode(source).text if isinstance(source, bytes) else source
-        mentions = _RELEVANT.search(text) is not None
+        mentions = relevant(text)
         reached = mentions or (settings.project and may_reach_project(text, filename))
         if not parse_first and not reached:
             return []
@@ -97,7 +97,7 @@ def lint_tree(tree: ast.Module, text: str, filename: str = "<string>",
               settings: Settings | None = None) -> list[Diagnostic]:
     """Run every enabled rule on a parsed module, containing failures per rule."""
     settings = settings or _DEFAULT_SETTINGS
-    mentions = _RELEVANT.search(text) is not None
+    mentions = relevant(text)
     if not mentions and not (settings.project and may_reach_project(text, filename)):
         return []
     return _lint_tree(tree, text, filename, settings, mentions)

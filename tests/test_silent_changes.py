@@ -152,3 +152,53 @@ def test_loader_nb_words_renamed(target: str) -> None:
     assert "not capped" in found[0].message
     fixed = fix_text(text, "m.py", Settings(target=target, select=("KC201",))).text
     assert "imdb.load_data(num_words=5000)" in fixed and "reuters.load_data(num_words=5000, test_split=0.2)" in fixed
+
+
+# -- KC204 in modules that import no Keras (issue 20, 2b) ------------------------------------------------------
+
+_TRAINING = "def train(model, gen, x):\n    model.fit_generator(gen, steps_per_epoch=10)\n" \
+            "    model.evaluate_generator(gen, steps=2)\n    model.predict_generator(gen, steps=2)\n" \
+            "    return model.predict_classes(x)\n"
+
+
+def test_keras_only_methods_in_a_module_without_keras() -> None:
+    assert _codes(_TRAINING, code="KC204") == [(2, "KC204"), (3, "KC204"), (4, "KC204"), (5, "KC204")]
+    fixed = fix_text(_TRAINING, "train.py", Settings(select=("KC204",))).text
+    assert "model.fit(gen, steps_per_epoch=10)" in fixed and "model.predict(gen, steps=2)" in fixed
+
+
+def test_keras_only_methods_reach_flake8_through_its_text_gate(tmp_path) -> None:
+    from support.frontends import parse_flake8, run_flake8
+
+    path = tmp_path / "train.py"
+    path.write_text(_TRAINING, encoding="utf-8")
+    _, out, _ = run_flake8([str(path)])
+    assert sorted((line, code) for _, line, _, code in parse_flake8(out) if code == "KC204") == \
+        [(2, "KC204"), (3, "KC204"), (4, "KC204"), (5, "KC204")]
+
+
+@pytest.mark.parametrize("text", [
+    # scikit-learn's predict_proba: the known false positive (a Keras module that also uses scikit-learn)
+    "import keras\nfrom sklearn.linear_model import LogisticRegression\nclf = LogisticRegression()\n"
+    "p = clf.predict_proba(x)\n",
+    "import keras\nfrom sklearn.ensemble import RandomForestClassifier\n\n\nclass Stack:\n"
+    "    def __init__(self):\n        self.forest = RandomForestClassifier()\n\n"
+    "    def proba(self, x):\n        return self.forest.predict_proba(x)\n",
+    "from keras.wrappers.scikit_learn import KerasClassifier\nclf = KerasClassifier(build_fn=make)\n"
+    "p = clf.predict_proba(x)\n",
+    # no Keras at all: predict_proba is scikit-learn's name too
+    "def score(estimator, x):\n    return estimator.predict_proba(x)[:, 1]\n",
+    # a module's own method of that name
+    "class Runner:\n    def predict_classes(self, x):\n        return x\n\n    def go(self, x):\n"
+    "        return self.predict_classes(x)\n",
+    "import numpy as np\nclasses = np.predict_classes(x)\n",
+])
+def test_shared_method_names_need_keras_evidence(text: str) -> None:
+    assert _codes(text, code="KC204") == []
+
+
+def test_predict_proba_on_a_keras_model_beside_scikit_learn() -> None:
+    text = "from keras.models import load_model\nfrom sklearn.metrics import roc_auc_score\n" \
+           "model = load_model('m.h5')\nauc = roc_auc_score(y, model.predict_proba(x))\n"
+    assert _codes(text, code="KC204") == [(4, "KC204")]
+    assert _codes("import keras\np = model.predict_proba(x)\n", code="KC204") == [(2, "KC204")]

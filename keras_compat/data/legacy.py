@@ -571,7 +571,8 @@ REMOVED_METHODS: tuple[RemovedMethod, ...] = (
                   '(model.predict(x) > 0.5).astype("int32") for a single sigmoid unit'),
     RemovedMethod("predict_proba", "predict", "TF 2.6",
                   "keras 2.2.4 keras/engine/sequential.py Sequential.predict_proba; absent from keras 2.6.0",
-                  "model.predict(x) (predict_proba only added a range check)", fixable=True),
+                  "model.predict(x) (predict_proba only added a range check)", fixable=True,
+                  shared_with=("sklearn", "xgboost", "lightgbm", "catboost", "imblearn", "scikeras", "skorch")),
 )
 
 _OPT_SRC = "keras 1.2.2 and 2.2.4 keras/optimizers.py {0}.__init__; tf-keras 2.15 tf_keras/src/optimizers/{1}.py; " \

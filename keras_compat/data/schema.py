@@ -112,6 +112,10 @@ class RemovedMethod(Record):
     source: str
     advice: str  # what to write instead, shown in the message
     fixable: bool = False
+    # top-level packages whose objects have a method of the same name (``predict_proba``: scikit-learn & co.).
+    # Empty: only Keras models have it, and it is reported even in a module that imports no Keras (the model is
+    # a parameter); otherwise only in a Keras module, on a receiver that no such package may have built.
+    shared_with: tuple[str, ...] = ()
 
 
 class OptimizerArg(Record):

@@ -669,9 +669,13 @@ def _bindings_kind(ctx: Context, bindings: list) -> str:
     name_based=True,
     what="Finds calls of `fit_generator`, `evaluate_generator`, `predict_generator`, `predict_classes` "
          "and `predict_proba`. The receiver's type cannot be known statically, so this is a name-based "
-         "match: it only runs in modules that import Keras, never matches a `def`, and stays silent "
-         "when the receiver was built by something other than Keras (a scikit-learn estimator's "
-         "`predict_proba`).",
+         "match that never matches a `def` and stays silent when the receiver was built by something other "
+         "than Keras (a scikit-learn estimator's `predict_proba`). The four names that only Keras models have "
+         "are reported in any module, also one that imports no Keras and receives the model as a parameter "
+         "(`def train(model, gen): model.fit_generator(gen)`), unless the module defines a method of that name "
+         "itself; `predict_proba`, which scikit-learn's classifiers share, only in modules that import Keras, and "
+         "in a module that also imports scikit-learn (or XGBoost, LightGBM, CatBoost, imbalanced-learn, "
+         "SciKeras, skorch) only on a receiver built by a Keras model constructor or loader.",
     why="The generator methods were deprecated in TF 2.1 and are gone in Keras 3 (`fit` accepts "
         "generators and `Sequence`s). `predict_classes`/`predict_proba` were removed in TF 2.6: the "
         "call fails with `AttributeError`.",
@@ -697,6 +701,10 @@ def _bindings_kind(ctx: Context, bindings: list) -> str:
             fixed="import keras\ngen = datagen.flow(x, y, batch_size=32)\n"
                   "model.fit(gen, steps_per_epoch=32, epochs=5)  # error: KC201, KC201, KC204\n", unsafe=True),
         Bad("import keras\nmodel.fit_generator(gen, 100, 10)  # error: KC204\n"),
+        Bad("def train(model, gen):\n    model.fit_generator(gen, steps_per_epoch=10)  # error: KC204\n"
+            "    return model.predict_classes(x)  # error: KC204\n",
+            fixed="def train(model, gen):\n    model.fit(gen, steps_per_epoch=10)  # error: KC204\n"
+                  "    return model.predict_classes(x)  # error: KC204\n"),
     ),
     good=(
         Good("import numpy as np\nfrom tensorflow import keras\nmodel.fit(gen, steps_per_epoch=10, epochs=2)\n"
@@ -707,20 +715,30 @@ def _bindings_kind(ctx: Context, bindings: list) -> str:
         "def fit_generator(self, gen):\n    return gen\n",
         "import keras\nfrom sklearn.linear_model import LogisticRegression\nclf = LogisticRegression()\n"
         "p = clf.predict_proba(x)\n",
-        "model.fit_generator(gen)\n",
+        "def evaluate(clf, x):\n    return clf.predict_proba(x)\n",
+        "import keras\nfrom sklearn.pipeline import make_pipeline\n\n\nclass Scorer:\n"
+        "    def score(self, x):\n        return self.pipeline.predict_proba(x)\n",
+        "class Trainer:\n    def fit_generator(self, gen):\n        return gen\n\n"
+        "    def run(self, gen):\n        return self.fit_generator(gen)\n",
+        "import numpy as np\nnp.fit_generator(gen)\n",
     ),
 )
 def removed_method(ctx: Context) -> Iterator[Diagnostic]:
-    if not ctx.uses_keras:
-        return
+    keras_module = ctx.uses_keras
     methods = knowledge.removed_methods()
     for call in ctx.calls:
         func = call.func
         if not isinstance(func, ast.Attribute) or func.attr not in methods or ctx.in_compat_branch(call):
             continue
-        if _method_call(ctx, call) is None or _receiver_kind(ctx, func.value) == "other":
-            continue
         entry = methods[func.attr]
+        if keras_module:
+            if _method_call(ctx, call) is None:
+                continue
+            kind = _receiver_kind(ctx, func.value)
+            if kind == "other" or (entry.shared_with and kind != "keras" and _imports_any(ctx, entry.shared_with)):
+                continue
+        elif entry.shared_with or not _keras_only_call(ctx, func):
+            continue
         fix = None
         advice = entry.advice
         if entry.replacement and entry.fixable and func.attr in GENERATOR_PARAMS:
@@ -736,6 +754,22 @@ def removed_method(ctx: Context) -> Iterator[Diagnostic]:
                           safe=True)
         change = f"was removed in {entry.removed_in}"
         yield ctx.report("KC204", func, fix, method=func.attr, change=change, advice=advice)
+
+
+def _keras_only_call(ctx: Context, func: ast.Attribute) -> bool:
+    """In a module that imports no Keras: a call of a method only Keras models have, on a receiver that is not
+    a module of another library (``np.``), not built by something else in this module, and not an object of a
+    class that this module gives a method of that name itself."""
+    if ctx.qualname(func.value) is not None or _receiver_kind(ctx, func.value) == "other":
+        return False
+    return not any(f.name == func.attr for f in ctx.functions)
+
+
+def _imports_any(ctx: Context, packages: tuple[str, ...]) -> bool:
+    """Whether the module imports one of these top-level packages (then a receiver that no Keras model
+    constructor built may be one of theirs: a scikit-learn pipeline's ``predict_proba``)."""
+    roots = {r.qualname.partition(".")[0] for r in ctx.imports}
+    return not roots.isdisjoint(packages)
 
 
 def _legacy_generator_keywords() -> set[str]:
