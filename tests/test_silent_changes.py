@@ -110,6 +110,14 @@ def test_changed_default_fix_writes_every_missing_default_once() -> None:
     assert fix_text(empty, "m.py", Settings(target="keras3", select=("KC210",)), unsafe=False).text == empty
 
 
+def test_changed_default_leaves_the_learning_rate_of_a_decay_to_kc205() -> None:
+    text = "from keras.optimizers import Adadelta\nopt = Adadelta(decay=1e-4)\nopt2 = Adadelta(rho=0.9, decay=0.0)\n"
+    assert _codes(text, code="KC210") == [(2, "KC210"), (3, "KC210")]
+    fixed = fix_text(text, "m.py", Settings(target="tf-keras"), unsafe=True).text
+    assert "opt = Adadelta(learning_rate=schedules.InverseTimeDecay(1.0, decay_steps=1, decay_rate=1e-4))\n" in fixed
+    assert fixed.endswith("opt2 = Adadelta(rho=0.9, learning_rate=1.0)\n")
+
+
 def test_changed_default_message_names_the_replacement() -> None:
     text = "from keras.layers.core import Dense\nmodel.compile(optimizer='Adadelta', loss='mse')\n"
     (finding,) = [d for d in lint_source(text, "m.py", Settings(target="keras3")) if d.code == "KC210"]

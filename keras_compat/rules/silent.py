@@ -79,6 +79,10 @@ def append_keyword(ctx: Context, call: ast.Call, text: str) -> Edit:
     return Edit(line, col - 1, line, col - 1, text)
 
 
+def _is_zero(node: ast.AST) -> bool:
+    return isinstance(node, ast.Constant) and not isinstance(node.value, bool) and node.value == 0
+
+
 def _note(entry, target: str) -> str:
     if entry.legacy == "'hard_sigmoid'" and target == "keras3":
         return " (Keras 3's hard_sigmoid is relu6(x + 3) / 6, not multi-backend Keras' 0.2 * x + 0.5: close, " \
@@ -191,9 +195,11 @@ def changed_default(ctx: Context) -> Iterator[Diagnostic]:
             if _explicit(call, entry) is False:
                 missing.append((entry, modern))
         written = ", ".join(f"{entry.parameter}={entry.legacy}" for entry, _ in missing)
+        scheduled = any(kw.arg == "decay" and not _is_zero(kw.value) for kw in call.keywords)
         for index, (entry, modern) in enumerate(missing):
             fix = None
-            if index == 0:  # one fix writes every missing default of the call
+            if index == 0 and not scheduled:  # one fix writes every missing default of the call (with a decay,
+                # KC205's fix writes the learning rate, into a schedule)
                 fix = ctx.fix(f"Write the multi-backend default{'s' if len(missing) > 1 else ''} explicitly: "
                               f"{written}{_note(entry, target)}", [append_keyword(ctx, call, written)], safe=False)
             yield ctx.report("KC210", call.func, fix, callee=name.leaf, parameter=entry.parameter, modern=modern,
