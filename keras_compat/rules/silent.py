@@ -375,15 +375,22 @@ def removed_metric_string(ctx: Context) -> Iterator[Diagnostic]:
         Bad("from keras import backend as K\nupdates = optimizer.get_updates(params, constraints, loss)  "
             "# error: KC212\n"),
         Bad("from keras.optimizers import Optimizer\n\nclass MySGD(Optimizer):\n"
-            "    def get_updates(self, params, constraints, loss):  # error: KC212\n        return []\n"),
+            "    def get_updates(self, params, constraints, loss):  # error: KC212\n        return []\n",
+            runs=False),  # a definition: fails only when Keras 2 calls it
         Bad("import tensorflow as tf\nopt = tf.keras.optimizers.SGD()\n"
             "updates = opt.get_updates(model.trainable_weights, [], model.total_loss)  # error: KC212\n"),
     ),
     good=(
         "from keras.optimizers import Optimizer\n\nclass MySGD(Optimizer):\n"
         "    def get_updates(self, loss, params):\n        return []\n",
-        "from keras import backend as K\nupdates = optimizer.get_updates(loss, params)\n",
-        "updates = solver.get_updates(params, constraints, loss)\n",
+        Good("from keras import backend as K\nupdates = optimizer.get_updates(loss, params)\n", runs=False),
+        Good("updates = solver.get_updates(params, constraints, loss)\n", runs=False),
+    ),
+    execution=Execution(
+        runtimes=("keras3", "tf-keras"),
+        expect=r"AttributeError: .*has no attribute 'get_updates'",
+        prelude="import tensorflow as tf\noptimizer = tf.keras.optimizers.SGD()\nparams, constraints, loss = [], {}, 0.0\n"
+                "\n\nclass _Model:\n    trainable_weights, total_loss = [], 0.0\n\n\nmodel = _Model()\n",
     ),
 )
 def legacy_get_updates(ctx: Context) -> Iterator[Diagnostic]:
