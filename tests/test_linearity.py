@@ -58,8 +58,9 @@ def units(corpus: dict[Path, str]) -> dict[str, tuple[list[tuple[list[str], set[
     fixes of every fixable rule, each group concatenated; with the codes each group's files have findings of.
 
     Files bind names differently (``K`` is ``keras.backend`` in one, the ``tf.keras`` shim in another), and a
-    name bound two ways resolves to nothing: a rule may stop firing in the concatenation. The files of the
-    codes a group loses go to the next group."""
+    name bound two ways resolves to nothing: a rule may stop firing in the concatenation (and KC210 in any
+    concatenation holding a tf.keras file). The files of the codes a group loses go to the next group; after
+    three groups, the file of one pending code is tried alone."""
     from keras_compat.engine import lint_source
 
     out = {}
@@ -71,17 +72,24 @@ def units(corpus: dict[Path, str]) -> dict[str, tuple[list[tuple[list[str], set[
         fixable = [r.code for r in rules if r.fix is not FixAvailability.NONE]
         groups = []
         every = {d.code for found_here in findings.values() for d in found_here if d.code in codes}
-        for _ in range(4):
-            chosen = files_covering(findings, corpus, codes, fixable)
+        pending = set(every)
+        for round_ in range(8):
+            # After a few rounds, the file of one code alone: a rule that depends on the module's Keras era
+            # (KC210) stays silent in every concatenation that holds a tf.keras file.
+            chosen = files_covering(findings, corpus, sorted(pending), fixable) if round_ < 3 else \
+                files_covering(findings, corpus, sorted(pending)[:1], [])
             if not chosen:
                 break
             firing = {d.code for path in chosen for d in findings[path]}
             text = "".join(corpus[p] for p in chosen)
             found = {d.code for d in lint_source(text, "concatenated.py", settings)}
             groups.append(([corpus[p] for p in chosen], firing & found))
-            codes = sorted(firing - found)
-            fixable = [c for c in fixable if c in codes]
-            findings = {p: found_here for p, found_here in findings.items() if p not in chosen}
+            pending -= firing & found
+            fixable = [c for c in fixable if c in pending]
+            # a chosen file stays a candidate for the codes still pending (it may be the only file with one) until
+            # it has been tried alone
+            findings = {p: found_here for p, found_here in findings.items()
+                        if p not in chosen or (round_ < 3 and any(d.code in pending for d in found_here))}
         out[target] = (groups, every)
     return out
 
