@@ -193,11 +193,16 @@ def introduced(before: list[Diagnostic], after: list[Diagnostic], old_positions:
     return bad
 
 
-def _parses(text: str) -> SyntaxError | ValueError | None:
+def _parses(text: str, compiles: bool = False) -> SyntaxError | ValueError | None:
+    """The error that makes ``text`` unusable, or None. With ``compiles``, the compiler's own checks too (a
+    keyword argument repeated by two fixes parses but does not compile); nothing is executed."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # invalid escape sequences etc.: not ours to print
-            ast.parse(text)
+            if compiles:
+                compile(text, "<fixed>", "exec", dont_inherit=True)
+            else:
+                ast.parse(text)
     except (SyntaxError, ValueError) as exc:
         return exc
     return None
@@ -226,6 +231,7 @@ def fix_text(text: str, filename: str = "<string>", settings: Settings | None = 
 
     result = FixResult(text)
     current = text
+    compiles: bool | None = None  # whether the user's text compiles: then the fixed text must too (asked once)
     found = lint(current)
     rejected: set[_FixKey] = set()
     blamed_once: set[_FixKey] = set()
@@ -241,7 +247,9 @@ def fix_text(text: str, filename: str = "<string>", settings: Settings | None = 
             new, applied, spans = _apply(current, candidates)
             if new == current:
                 break
-            error = _parses(new)
+            if compiles is None:
+                compiles = _parses(text, compiles=True) is None
+            error = _parses(new, compiles)
             if error is not None:
                 raise FixError(f"fixes produced invalid Python ({error})",
                                [d.code for f in applied for d in groups[f][:1]])
@@ -305,6 +313,7 @@ def validate_fixes(text: str, found: list[Diagnostic], lint: Callable[[str], lis
     if not fixes:
         return found
     positions = Positions(text)
+    compiles = _parses(text, compiles=True) is None
     pending = sorted(fixes, key=lambda f: min((e.line, e.col) for e in f.edits) if f.edits else (0, 0))
     bad: set[Fix] = set()
     alone = False
@@ -320,7 +329,7 @@ def validate_fixes(text: str, found: list[Diagnostic], lint: Callable[[str], lis
             new, applied, spans = _apply(text, batch)
             taken = {id(f) for f in applied}
             unapplied = [f for f in batch if id(f) not in taken]
-            if _parses(new) is not None:
+            if _parses(new, compiles) is not None:
                 if len(applied) == 1:
                     bad.update(applied)
                 else:

@@ -14,6 +14,7 @@ import pytest
 from keras_compat.cli import main, runner, writer
 from keras_compat.fixes import FixError, fix_text
 from keras_compat.registry import all_rules
+from keras_compat.settings import Settings
 
 GOLDEN = Path(__file__).parent / "fixtures" / "cli" / "golden"
 RENAMED = 'from keras.layers import Conv2D\nlayer = Conv2D(32, (3, 3), border_mode="same")\n'
@@ -389,3 +390,24 @@ def test_diff_of_an_absolute_path_applies_with_git(tmp_path) -> None:
     applied = subprocess.run(["git", "apply", "-p1", str(patch)], cwd="/", capture_output=True, text=True)
     assert applied.returncode == 0, applied.stderr
     assert target.read_text(encoding="utf-8") == FIXED
+
+
+def test_fixed_text_must_compile_not_only_parse(monkeypatch) -> None:
+    """Two fixes that each write the same keyword give ``f(a=1, a=2)``: ``ast.parse`` accepts it, the compiler
+    does not (the KC205/KC210 clash on ``Adagrad(decay=...)``). The fixer holds the result to the compiler."""
+    import keras_compat.fixes as fixes
+
+    text = "from keras.layers import Dense\nd = Dense(output_dim=3)\n"
+    real_apply = fixes._apply
+
+    def repeat_a_keyword(current, candidates):
+        new, applied, spans = real_apply(current, candidates)
+        return new.replace("Dense(", "Dense(units=1, ", 1) if new != current else new, applied, spans
+
+    monkeypatch.setattr(fixes, "_apply", repeat_a_keyword)
+    with pytest.raises(FixError, match="keyword argument repeated"):
+        fix_text(text, "m.py", Settings(), unsafe=True)
+    # a user's text that never compiled (top-level await in a notebook cell) is still fixed
+    monkeypatch.setattr(fixes, "_apply", real_apply)
+    legacy = "from keras.layers import Dense\nd = Dense(output_dim=3)\nawait d\n"
+    assert "units=3" in fix_text(legacy, "m.py", Settings()).text

@@ -364,7 +364,9 @@ def removed_metric_string(ctx: Context) -> Iterator[Diagnostic]:
     summary="Keras 1 optimizer signature get_updates(params, constraints, loss)",
     what="Finds the Keras 1 optimizer signature in modules that use Keras: calls `optimizer.get_updates(params, "
          "constraints, loss)` (three positional arguments, or a `constraints=` keyword) and custom optimizers "
-         "that define `def get_updates(self, params, constraints, loss)`.",
+         "that define `def get_updates(self, params, constraints, loss)`, with their constructor's "
+         "`super().__init__(**kwargs)`, which the new Optimizer constructors reject (where the ported program "
+         "fails first).",
     why="Keras 2.0 changed the signature to `get_updates(loss, params)` (constraints moved to the weights; "
         "keras 2.2.4 keras/legacy/interfaces.py get_updates_arg_preprocessing still converted the old call "
         "order). A Keras 1 override is called by Keras 2 with `loss=` and `params=` keywords and fails. "
@@ -377,6 +379,11 @@ def removed_metric_string(ctx: Context) -> Iterator[Diagnostic]:
         Bad("from keras.optimizers import Optimizer\n\nclass MySGD(Optimizer):\n"
             "    def get_updates(self, params, constraints, loss):  # error: KC212\n        return []\n",
             runs=False),  # a definition: fails only when Keras 2 calls it
+        Bad("from keras.optimizers import Optimizer\n\nclass PlainSGD(Optimizer):\n"
+            "    def __init__(self, lr=0.01, **kwargs):\n"
+            "        super(PlainSGD, self).__init__(**kwargs)  # error: KC212\n        self.lr = lr\n\n"
+            "    def get_updates(self, params, constraints, loss):  # error: KC212\n        return []\n",
+            runs=False),  # the constructor's TypeError is checked by the migration harness (keras1_custom_optimizer)
         Bad("import tensorflow as tf\nopt = tf.keras.optimizers.SGD()\n"
             "updates = opt.get_updates(model.trainable_weights, [], model.total_loss)  # error: KC212\n"),
     ),
@@ -411,6 +418,29 @@ def legacy_get_updates(ctx: Context) -> Iterator[Diagnostic]:
             yield ctx.report("KC212", def_name_range(ctx, node), None,
                              what="a Keras 1 get_updates(self, params, constraints, loss) override (Keras 2 calls "
                                   "get_updates(loss=..., params=...))", advice=advice)
+            init = _base_init_call(ctx, node)
+            if init is not None:  # where the ported program fails first: the new base constructor
+                yield ctx.report("KC212", init.func, None,
+                                 what="the constructor of a Keras 1 optimizer subclass: Optimizer.__init__ requires "
+                                      "name= in tf.keras (TF >= 2.11) and learning_rate= in Keras 3 (TypeError)",
+                                 advice="port the class to the new Optimizer API (build() and update_step())")
+
+
+def _base_init_call(ctx: Context, method: ast.FunctionDef | ast.AsyncFunctionDef) -> ast.Call | None:
+    """``super().__init__(...)`` in the ``__init__`` of the class that defines ``method``, when it passes neither
+    ``name`` nor ``learning_rate`` (a Keras 1 optimizer's constructor: ``**kwargs`` at most)."""
+    cls = ctx.parent(method)
+    if not isinstance(cls, ast.ClassDef):
+        return None
+    for stmt in cls.body:
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name == "__init__":
+            for node in ast.walk(stmt):
+                if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "__init__"
+                        and isinstance(node.func.value, ast.Call) and isinstance(node.func.value.func, ast.Name)
+                        and node.func.value.func.id == "super" and not node.args
+                        and not {kw.arg for kw in node.keywords} & {"name", "learning_rate"}):
+                    return node
+    return None
 
 
 def _resolves_elsewhere(ctx: Context, func: ast.Attribute) -> bool:
