@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from support.frontends import parse_flake8, parse_pylint, run_flake8, run_pylint
+from support.linearity import count_calls
 from support.properties import assert_fix_parses, assert_sound, text_of
 from test_bad_input import INPUTS as BASIC
 
@@ -308,27 +309,9 @@ def _generated(megabytes: float) -> bytes:
     return "".join(out).encode()
 
 
-def _work(fn) -> int:
-    """Python and C function calls made by ``fn()``: a deterministic measure of work (no clock, so no
-    flakiness on a loaded machine); a quadratic loop shows as a quadratic count."""
-    count = 0
-
-    def profile(frame, event, arg) -> None:
-        nonlocal count
-        if event in ("call", "c_call"):
-            count += 1
-
-    sys.setprofile(profile)
-    try:
-        fn()
-    finally:
-        sys.setprofile(None)
-    return count
-
-
 def test_core_work_is_linear_in_size() -> None:
     small, large = _generated(0.05), _generated(0.2)
-    ratio = _work(lambda: lint_source(large, "big.py")) / _work(lambda: lint_source(small, "big.py"))
+    ratio = count_calls(lambda: lint_source(large, "big.py")) / count_calls(lambda: lint_source(small, "big.py"))
     # 4x the input: linear work gives 4.0x here; the quadratic star-import check of the past gave 5.2x.
     assert ratio < 4.6, ratio
 
@@ -440,7 +423,7 @@ def test_fixing_work_is_linear_in_the_number_of_fixes() -> None:
     def work(n: int) -> int:
         text = "import keras\nx = [" + "keras.layers.Dense(output_dim=2), " * n + "]\n"
         results = []
-        count = _work(lambda: results.append(fix_text(text, unsafe=True)))
+        count = count_calls(lambda: results.append(fix_text(text, unsafe=True)))
         assert results[0].text.count("units=2") == n
         return count
 

@@ -28,6 +28,7 @@ from dataclasses import fields
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from keras_compat import __version__, project
 from keras_compat.cli.noqa import NoqaMap
@@ -100,22 +101,22 @@ def _int(value: object) -> int:
     return value
 
 
-def _str(value: object) -> str:
-    if not isinstance(value, str):
-        raise BadEntry(f"expected a string, got {value!r}")
+def _typed(value: Any, kind: type, what: str) -> Any:
+    if not isinstance(value, kind):
+        raise BadEntry(f"expected {what}, got {value!r}")
     return value
+
+
+def _str(value: object) -> str:
+    return _typed(value, str, "a string")
 
 
 def _dict(value: object) -> dict:
-    if not isinstance(value, dict):
-        raise BadEntry(f"expected an object, got {value!r}")
-    return value
+    return _typed(value, dict, "an object")
 
 
 def _list(value: object) -> list:
-    if not isinstance(value, list):
-        raise BadEntry(f"expected a list, got {value!r}")
-    return value
+    return _typed(value, list, "a list")
 
 
 def load_diagnostic(data: object) -> Diagnostic:
