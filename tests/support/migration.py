@@ -50,7 +50,7 @@ STATUSES = ("ok", "needs-data", "needs-args", "needs-deps", "timeout", "error")
 CI_EXAMPLES = ("mnist_mlp.py", "reuters_mlp.py", "antirectifier.py", "mnist_siamese.py", "variational_autoencoder.py")
 CI_IDIOMS = (
     "keras1_merge_functional.py", "keras1_merge_sequential.py", "keras1_mlp_sequential.py", "keras1_convolution.py",
-    "keras1_recurrent_layers.py", "keras1_private_modules.py", "keras1_custom_layer.py",
+    "keras1_recurrent_layers.py", "keras1_private_modules.py", "keras1_custom_layer.py", "keras1_custom_optimizer.py",
 )
 
 #: Top-level modules whose absence is ours to explain: a missing Keras module is an error of the migration.
