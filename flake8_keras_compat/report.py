@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import json
 import os
-from typing import Any
-
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from flake8.formatting.base import BaseFormatter
 
