@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from keras_compat import __version__
-from keras_compat.gate import may_import_project, relevant
+from keras_compat.gate import worth_loading
 from keras_compat.limits import (DEFAULT_MAX_FILE_MB, DEFAULT_MAX_FILE_SECONDS, TimeLimitExceeded, parse_limit,
                                  time_limit, too_large)
 from keras_compat.settings import OPTIONS, RULE_OPTIONS, Settings, SettingsError, settings_from_mapping
@@ -89,9 +89,7 @@ class KerasCompatChecker:
     def run(self) -> Iterator[tuple[int, int, str, type]]:
         try:
             text = "".join(self.lines)
-            # the engine loads for a file that mentions Keras, or imports a module its project may pass Keras
-            may_matter = relevant(text) or (self._settings.project and may_import_project(text))
-            found = self._lint(text) if may_matter else []
+            found = self._lint(text) if worth_loading(text, self._settings.project) else []
         except Exception as exc:  # noqa: BLE001 - never let an error escape into flake8
             from keras_compat.engine import internal_error
 

@@ -49,3 +49,10 @@ def may_import_project(text: str) -> bool:
         if root == "." or (root not in stdlib and root not in ("__future__", "builtins")):
             return True
     return False
+
+
+def worth_loading(text: str, project: bool) -> bool:
+    """Whether a host should load the analysis for ``text``: it mentions Keras, or (with the project index on)
+    it imports something its project may pass Keras through. A superset of what the engine analyses, so the
+    findings are the engine's either way; the plugins only save the import for the other files."""
+    return relevant(text) or (project and may_import_project(text))
