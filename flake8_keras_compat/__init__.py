@@ -44,6 +44,7 @@ class KerasCompatChecker:
     _settings = Settings()
     _max_seconds: float = DEFAULT_MAX_FILE_SECONDS
     _max_bytes: int = int(DEFAULT_MAX_FILE_MB * 1_000_000)
+    _summary_cache: str = "auto"
 
     def __init__(self, tree: ast.Module, lines: list[str], filename: str = "stdin") -> None:
         self.tree = tree
@@ -75,6 +76,7 @@ class KerasCompatChecker:
                   for o in RULE_OPTIONS}
         cls._max_seconds = float(getattr(options, "keras_max_file_seconds", cls._max_seconds))
         cls._max_bytes = int(float(getattr(options, "keras_max_file_size", cls._max_bytes / 1e6)) * 1_000_000)
+        cls._summary_cache = str(getattr(options, "keras_summary_cache", cls._summary_cache))
         # flake8 selects and ignores by itself; only the off-by-default rules need the user's explicit
         # choice, because an explicit ``--select=KC`` outranks flake8's default ignore list.
         explicit = tuple(c for c in (*(getattr(options, "select", None) or ()),
@@ -100,12 +102,14 @@ class KerasCompatChecker:
     def _lint(self, text: str) -> list[Diagnostic]:
         """The core's findings, within the size and time limits."""
         from keras_compat.engine import lint_tree, not_analysed
+        from keras_compat.project import stored
+        from keras_compat.summary_store import store_for
 
         limit = self._max_bytes
         if limit and len(text) > limit // 4 and len(text.encode("utf-8", "surrogatepass")) > limit:
             return [not_analysed(too_large(limit, "--keras-max-file-size"))]
         try:
-            with time_limit(self._max_seconds, "--keras-max-file-seconds"):
+            with time_limit(self._max_seconds, "--keras-max-file-seconds"), stored(store_for(self._summary_cache)):
                 return lint_tree(self.tree, text, self.filename, self._settings)
         except TimeLimitExceeded as exc:
             return [not_analysed(str(exc))]

@@ -141,10 +141,22 @@ class _Package(Project):
 _FAR = (1 << 30, 0)
 
 
-def _sha256(content: bytes) -> str:
-    from hashlib import sha256  # imported when a module of the project is read, not when the analysis loads
+def hasher() -> Callable[..., Any]:
+    """The SHA-256 constructor, without importing :mod:`hashlib` where the interpreter has its own module:
+    hashlib loads OpenSSL's algorithms, 12.6 M instructions, a tenth of the flake8 plugin's whole start-up,
+    paid by every editor save of a file that imports its project."""
+    try:
+        from _sha256 import sha256  # type: ignore[import-not-found]  # CPython <= 3.11
+    except ImportError:
+        try:
+            from _sha2 import sha256  # type: ignore[import-not-found,no-redef]  # CPython >= 3.12
+        except ImportError:
+            from hashlib import sha256  # type: ignore[assignment]  # any other interpreter
+    return sha256
 
-    return sha256(content).hexdigest()
+
+def _sha256(content: bytes) -> str:
+    return hasher()(content).hexdigest()
 
 
 def summarize(tree: ast.Module, modname: str, is_package: bool) -> Summary:
@@ -271,9 +283,7 @@ def _dunder_all(tree: ast.Module, bindings: list | None) -> tuple[tuple[str, ...
 
 def summary_key(content: bytes, modname: str, is_package: bool) -> str:
     """Content-hash key of a module's summary (its bytes, its name, the summary format)."""
-    from hashlib import sha256  # not at import: loading OpenSSL's hashes costs 13 M instructions a start
-
-    digest = sha256(f"keras-compat summary {SUMMARY_VERSION}\0{modname}\0{int(is_package)}\0".encode())
+    digest = hasher()(f"keras-compat summary {SUMMARY_VERSION}\0{modname}\0{int(is_package)}\0".encode())
     digest.update(content)
     return digest.hexdigest()
 
@@ -454,6 +464,21 @@ def set_store(store: Store | None) -> None:
     """Keep summaries in ``store`` (the CLI's cache) from now on; None: only in memory."""
     global _store
     _store = store
+
+
+@contextmanager
+def stored(store: Store | None) -> Iterator[None]:
+    """Keep summaries in ``store`` while the block runs (a plugin's call into the engine: the store is not
+    left set for other callers of the core in the same process); the store already set, if any, wins."""
+    global _store
+    if store is None or _store is not None:
+        yield
+        return
+    _store = store
+    try:
+        yield
+    finally:
+        _store = None
 
 
 @contextmanager

@@ -28,7 +28,8 @@ class Option(Record):
     default: object
     help: str
     choices: tuple[str, ...] = ()
-    kind: str = "string"  # "string" | "csv" | "limit" (a number >= 0, 0: no limit; not a rule setting)
+    kind: str = "string"  # "string" | "csv" | "limit" (a number >= 0, 0: no limit) | "store" (a plugin's
+    # summary store, keras_compat.summary_store); limits and the store are not rule settings
 
 
 OPTIONS: tuple[Option, ...] = (
@@ -40,9 +41,13 @@ OPTIONS: tuple[Option, ...] = (
            "it as KC001 instead (0: no limit).", kind="limit"),
     Option("max-file-size", DEFAULT_MAX_FILE_MB, "Do not analyse a file larger than this many MB; report it as "
            "KC001 instead (0: no limit).", kind="limit"),
+    Option("summary-cache", "auto", "Where the flake8 and pylint plugins keep what they learn about the project's "
+           "other modules between runs: auto (the user's cache directory, or $KERAS_COMPAT_CACHE_DIR), a "
+           "directory, or none (memory only).", kind="store"),
 )
-#: The options that configure the rules (the limits are the front-ends' business; see keras_compat.limits).
-RULE_OPTIONS = tuple(o for o in OPTIONS if o.kind != "limit")
+#: The options that configure the rules (the limits and the summary store are the plugins' business; see
+#: keras_compat.limits and keras_compat.summary_store).
+RULE_OPTIONS = tuple(o for o in OPTIONS if o.kind not in ("limit", "store"))
 
 
 def default_disabled_codes() -> frozenset[str]:

@@ -9,7 +9,6 @@ stopped; both are reported as KC001 (see :mod:`keras_compat.limits`).
 
 from __future__ import annotations
 
-import hashlib
 from typing import TYPE_CHECKING, Any
 
 from pylint.checkers import BaseRawFileChecker
@@ -18,8 +17,10 @@ from pylint.interfaces import HIGH
 from keras_compat.diagnostics import Diagnostic
 from keras_compat.engine import internal_error, lint_source, not_analysed
 from keras_compat.limits import TimeLimitExceeded, parse_limit, time_limit, too_large
+from keras_compat.project import stored
 from keras_compat.registry import GROUPS, Group, manifest
 from keras_compat.settings import OPTIONS, RULE_OPTIONS, Settings, SettingsError, settings_from_mapping
+from keras_compat.summary_store import store_for
 
 if TYPE_CHECKING:
     from astroid import nodes
@@ -62,8 +63,9 @@ def _lint_limited(data: bytes, name: str, linter: PyLinter) -> list[Diagnostic]:
     seconds, max_bytes = _limits(linter)
     if max_bytes and len(data) > max_bytes:
         return [not_analysed(too_large(max_bytes, "--keras-max-file-size"))]
+    summaries = store_for(str(getattr(linter.config, "keras_summary_cache", "auto")))
     try:
-        with time_limit(seconds, "--keras-max-file-seconds"):
+        with time_limit(seconds, "--keras-max-file-seconds"), stored(summaries):
             return lint_source(data, name, _settings(linter))
     except TimeLimitExceeded as exc:
         return [not_analysed(str(exc))]
@@ -74,7 +76,7 @@ def _analyse(node: nodes.Module, linter: PyLinter) -> list[Diagnostic]:
     try:
         with node.stream() as stream:
             data = stream.read()
-        key = f"{node.file}:{hashlib.sha1(data).hexdigest()}"
+        key = (node.file, data)  # the bytes themselves: an exact key, and cheaper than hashing (no hashlib)
         if _MEMO["key"] == key:
             return _MEMO["found"]
         found = _lint_limited(data, node.file or node.name, linter)
