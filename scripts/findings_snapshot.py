@@ -99,6 +99,10 @@ def main() -> None:
         raise SystemExit(1 if differences else 0)
     if ns.out is None:
         parser.error("give OUT.json or --compare A B")
+    import os
+    import tempfile
+
+    os.environ.setdefault("KERAS_COMPAT_CACHE_DIR", tempfile.mkdtemp())  # the plugin's store: not the user's
     from bench import build_corpus, corpus_files, is_library
 
     corpus = build_corpus(ns.work)
