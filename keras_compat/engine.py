@@ -17,6 +17,7 @@ import threading
 import traceback
 from collections.abc import Iterable
 
+from keras_compat.collector import paused
 from keras_compat.context import Context
 from keras_compat.diagnostics import Diagnostic
 from keras_compat.gate import relevant
@@ -71,8 +72,14 @@ def lint_source(source: str | bytes, filename: str = "<string>", settings: Setti
 
     A module that never mentions Keras is skipped without parsing, unless ``parse_first``: the CLI promises
     KC001 for every file it cannot parse (Python 2 code, syntax errors), whatever the file is about; the
-    plugins keep the shortcut (their hosts report syntax errors themselves).
+    plugins keep the shortcut (their hosts report syntax errors themselves). The cyclic garbage collector
+    is paused meanwhile (:mod:`keras_compat.collector`).
     """
+    with paused():
+        return _lint_source(source, filename, settings, parse_first)
+
+
+def _lint_source(source: str | bytes, filename: str, settings: Settings | None, parse_first: bool) -> list[Diagnostic]:
     settings = settings or _DEFAULT_SETTINGS
     try:
         text = decode(source).text if isinstance(source, bytes) else source
@@ -95,12 +102,14 @@ def _run_rule(rule: Rule, ctx: Context) -> Iterable[Diagnostic]:
 
 def lint_tree(tree: ast.Module, text: str, filename: str = "<string>",
               settings: Settings | None = None) -> list[Diagnostic]:
-    """Run every enabled rule on a parsed module, containing failures per rule."""
+    """Run every enabled rule on a parsed module, containing failures per rule (the cyclic garbage collector
+    paused meanwhile: :mod:`keras_compat.collector`)."""
     settings = settings or _DEFAULT_SETTINGS
     mentions = relevant(text)
     if not mentions and not (settings.project and may_reach_project(text, filename)):
         return []
-    return _lint_tree(tree, text, filename, settings, mentions)
+    with paused():
+        return _lint_tree(tree, text, filename, settings, mentions)
 
 
 def _lint_tree(tree: ast.Module, text: str, filename: str, settings: Settings, mentions: bool) -> list[Diagnostic]:

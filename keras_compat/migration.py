@@ -142,7 +142,9 @@ class _Planner:
         self.root = target_root(self.target)
         self.moving = moving_flavours(self.target)
         # answers per name (a module that imports one name many times asks the same question each time)
-        self._alias_checked: dict[tuple[str, str, str], _Blocked | None] = {}
+        # the blockers, not the exceptions: a kept exception's traceback holds the frames that hold this
+        # planner, a reference cycle (garbage only the cyclic collector frees)
+        self._alias_checked: dict[tuple[str, str, str], Blocker | None] = {}
         self._blocked_uses: dict[tuple[str, str], str | None] = {}
         self._renamed: dict[tuple[str, str, str], list[Edit] | None] = {}
         self._keras_moves: bool | None = None
@@ -387,10 +389,10 @@ class _Planner:
                 self._find_alias_blocker(alias, bound, name, path, surface)
                 self._alias_checked[key] = None
             except _Blocked as exc:
-                self._alias_checked[key] = exc
+                self._alias_checked[key] = exc.blocker
         found = self._alias_checked[key]
         if found is not None:
-            raise _Blocked(alias, found.blocker.name, found.blocker.why, found.blocker.advice)
+            raise _Blocked(alias, found.name, found.why, found.advice)
 
     def _find_alias_blocker(self, alias: ast.alias, bound: str, name: KerasName, path: str, surface: Surface) -> None:
         move = knowledge.module_move(name.raw)
