@@ -28,6 +28,7 @@ import os
 import time
 
 from keras_compat import __version__
+from keras_compat.atomic import write_atomically
 from keras_compat.project import hasher
 
 #: The option's value that keeps summaries in memory only.
@@ -108,26 +109,13 @@ class DiskStore:
     def summary_put(self, key: str, data: dict) -> None:
         if not self._writable:
             return
-        import tempfile
-
         path = self._path(key)
-        tmp = None
         try:
             os.makedirs(os.path.dirname(path), exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".tmp-", suffix=".json")
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(json.dumps({"summary": data}).encode())
-            os.replace(tmp, path)
-            tmp = None
+            write_atomically(path, json.dumps({"summary": data}).encode(), ".json")
             self.written += 1
         except OSError:
             self._writable = False  # read-only or full: in memory only for the rest of the process
-        finally:
-            if tmp is not None:
-                try:
-                    os.unlink(tmp)
-                except OSError:
-                    pass
         if not self._pruned:
             self._pruned = True
             self.prune()

@@ -23,7 +23,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from dataclasses import fields
 from collections.abc import Callable
 from functools import lru_cache
@@ -31,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from keras_compat import __version__, project
+from keras_compat.atomic import write_atomically
 from keras_compat.cli.noqa import NoqaMap
 from keras_compat.diagnostics import Diagnostic, Edit, Fix, Safety
 from keras_compat.package import own_package
@@ -260,27 +260,15 @@ class Cache:
 
     def _write(self, key: str, entry: dict) -> bool:
         path = self._path(key)
-        payload = json.dumps(entry).encode()
-        tmp = None
         try:
             self._prepare()
             path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(payload)
-            os.replace(tmp, path)
-            tmp = None
-            self.written += 1
-            return True
+            write_atomically(str(path), json.dumps(entry).encode(), ".json")
         except OSError:
             self._writable = False
             return False
-        finally:
-            if tmp is not None:
-                try:
-                    os.unlink(tmp)
-                except OSError:
-                    pass
+        self.written += 1
+        return True
 
     def _prepare(self) -> None:
         """Create the directory with a CACHEDIR.TAG and a .gitignore the first time."""
@@ -293,10 +281,7 @@ class Cache:
             target = self.directory / name
             if not target.exists():
                 try:
-                    fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=".tmp-")
-                    with os.fdopen(fd, "w") as fh:
-                        fh.write(text)
-                    os.replace(tmp, target)
+                    write_atomically(str(target), text.encode())
                 except OSError:
                     pass
 
@@ -375,22 +360,11 @@ class Upkeep:
 
     def _write_manifest(self, run: str, mapping: dict[str, str]) -> None:
         target = self._manifest(run)
-        tmp = None
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".json")
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(mapping, fh, sort_keys=True)
-            os.replace(tmp, target)
-            tmp = None
+            write_atomically(str(target), json.dumps(mapping, sort_keys=True).encode("utf-8"), ".json")
         except OSError:
             pass
-        finally:
-            if tmp is not None:
-                try:
-                    os.unlink(tmp)
-                except OSError:
-                    pass
 
     def entries(self) -> list[tuple[float, int, str]]:
         """(mtime, size, path) of every entry file."""

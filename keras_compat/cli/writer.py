@@ -18,6 +18,8 @@ import stat
 import tempfile
 from pathlib import Path
 
+from keras_compat.atomic import discard
+
 
 class WriteError(Exception):
     """The fix could not be written; the original file is unchanged."""
@@ -66,7 +68,4 @@ def atomic_write(path: Path, data: bytes, expected_digest: str) -> None:
         raise WriteError(f"cannot write the fixed file: {reason}; the original is unchanged") from None
     finally:
         if tmp is not None:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
+            discard(tmp)
