@@ -20,7 +20,7 @@ the official migration guide), d.2 and d.3.
 from __future__ import annotations
 
 from keras_compat.data.backend import KERAS3_BACKEND, KERAS3_TF_KERAS_SHIM
-from keras_compat.data.schema import Keras3Change, OpsEquivalent, OpsRewrite
+from keras_compat.data.schema import Keras3Change, OpsEquivalent, OpsRewrite, built_on_first_use
 
 __all__ = ["KERAS3_CHANGES", "KERAS3_MODULES", "KERAS3_OPS_REWRITES", "KERAS3_SHIM_ONLY", "KERAS3_SHIM_ONLY_MODULES",
            "KERAS3_VERSION", "OPS_EQUIVALENTS"]
@@ -93,37 +93,43 @@ def _rewrite(name: str, ops: str, module: str, **fields: object) -> OpsRewrite:
 _X12 = (("x", "x1"), ("y", "x2"))
 
 #: ``K.*`` calls with a mechanical ``keras.ops`` rewrite, by K name (KC301/KC303/KC532 fixes under keras3).
-KERAS3_OPS_REWRITES: dict[str, OpsRewrite] = {r.name: r for r in (
-    # same parameters, same defaults: only the callee changes
-    *(_rewrite(n, f"keras.ops.{n}", "numpy") for n in (
-        "abs", "all", "any", "cos", "exp", "log", "max", "mean", "min", "prod", "round", "sign", "sin",
-        "square", "stack", "std", "sum", "tanh", "transpose", "var", "ndim")),
-    *(_rewrite(n, f"keras.ops.{n}", "nn") for n in ("sigmoid", "softmax", "softplus", "softsign", "elu")),
-    _rewrite("cast", "keras.ops.cast", "core"),
-    # the second operand is x2 in keras.ops
-    *(_rewrite(n, f"keras.ops.{n}", "numpy", keywords=_X12) for n in (
-        "equal", "not_equal", "greater", "greater_equal", "less", "less_equal", "maximum", "minimum", "dot")),
-    _rewrite("pow", "keras.ops.power", "numpy", keywords=(("x", "x1"), ("a", "x2"))),
-    # renamed parameters
-    _rewrite("reshape", "keras.ops.reshape", "numpy", keywords=(("shape", "newshape"),)),
-    _rewrite("permute_dimensions", "keras.ops.transpose", "numpy", keywords=(("pattern", "axes"),)),
-    _rewrite("repeat_elements", "keras.ops.repeat", "numpy", keywords=(("rep", "repeats"),)),
-    _rewrite("reverse", "keras.ops.flip", "numpy", keywords=(("axes", "axis"),)),
-    _rewrite("one_hot", "keras.ops.one_hot", "nn", keywords=(("indices", "x"),)),
-    _rewrite("squeeze", "keras.ops.squeeze", "numpy"),
-    # Keras 2 defaults that keras.ops does not share: written out
-    _rewrite("argmax", "keras.ops.argmax", "numpy", defaults=(("axis", "-1"),)),
-    _rewrite("argmin", "keras.ops.argmin", "numpy", defaults=(("axis", "-1"),)),
-    _rewrite("concatenate", "keras.ops.concatenate", "numpy", keywords=(("tensors", "xs"),),
-             defaults=(("axis", "-1"),)),
-    _rewrite("cumsum", "keras.ops.cumsum", "numpy", defaults=(("axis", "0"),)),
-    _rewrite("cumprod", "keras.ops.cumprod", "numpy", defaults=(("axis", "0"),)),
-    _rewrite("expand_dims", "keras.ops.expand_dims", "numpy", defaults=(("axis", "-1"),)),
-    _rewrite("gather", "keras.ops.take", "numpy", keywords=(("reference", "x"),), defaults=(("axis", "0"),)),
-    # parameters keras.ops does not have: rewritten only when the call does not pass them
-    _rewrite("zeros_like", "keras.ops.zeros_like", "numpy", dropped=("name",)),
-    _rewrite("ones_like", "keras.ops.ones_like", "numpy", dropped=("name",)),
-)}
+KERAS3_OPS_REWRITES: dict[str, OpsRewrite]  # built on first use (see the end of the module)
+
+
+def _ops_rewrites() -> dict[str, OpsRewrite]:
+    """The ``K.*`` rewrites by K name."""
+    return {r.name: r for r in (
+        # same parameters, same defaults: only the callee changes
+        *(_rewrite(n, f"keras.ops.{n}", "numpy") for n in (
+            "abs", "all", "any", "cos", "exp", "log", "max", "mean", "min", "prod", "round", "sign", "sin",
+            "square", "stack", "std", "sum", "tanh", "transpose", "var", "ndim")),
+        *(_rewrite(n, f"keras.ops.{n}", "nn") for n in ("sigmoid", "softmax", "softplus", "softsign", "elu")),
+        _rewrite("cast", "keras.ops.cast", "core"),
+        # the second operand is x2 in keras.ops
+        *(_rewrite(n, f"keras.ops.{n}", "numpy", keywords=_X12) for n in (
+            "equal", "not_equal", "greater", "greater_equal", "less", "less_equal", "maximum", "minimum", "dot")),
+        _rewrite("pow", "keras.ops.power", "numpy", keywords=(("x", "x1"), ("a", "x2"))),
+        # renamed parameters
+        _rewrite("reshape", "keras.ops.reshape", "numpy", keywords=(("shape", "newshape"),)),
+        _rewrite("permute_dimensions", "keras.ops.transpose", "numpy", keywords=(("pattern", "axes"),)),
+        _rewrite("repeat_elements", "keras.ops.repeat", "numpy", keywords=(("rep", "repeats"),)),
+        _rewrite("reverse", "keras.ops.flip", "numpy", keywords=(("axes", "axis"),)),
+        _rewrite("one_hot", "keras.ops.one_hot", "nn", keywords=(("indices", "x"),)),
+        _rewrite("squeeze", "keras.ops.squeeze", "numpy"),
+        # Keras 2 defaults that keras.ops does not share: written out
+        _rewrite("argmax", "keras.ops.argmax", "numpy", defaults=(("axis", "-1"),)),
+        _rewrite("argmin", "keras.ops.argmin", "numpy", defaults=(("axis", "-1"),)),
+        _rewrite("concatenate", "keras.ops.concatenate", "numpy", keywords=(("tensors", "xs"),),
+                 defaults=(("axis", "-1"),)),
+        _rewrite("cumsum", "keras.ops.cumsum", "numpy", defaults=(("axis", "0"),)),
+        _rewrite("cumprod", "keras.ops.cumprod", "numpy", defaults=(("axis", "0"),)),
+        _rewrite("expand_dims", "keras.ops.expand_dims", "numpy", defaults=(("axis", "-1"),)),
+        _rewrite("gather", "keras.ops.take", "numpy", keywords=(("reference", "x"),), defaults=(("axis", "0"),)),
+        # parameters keras.ops does not have: rewritten only when the call does not pass them
+        _rewrite("zeros_like", "keras.ops.zeros_like", "numpy", dropped=("name",)),
+        _rewrite("ones_like", "keras.ops.ones_like", "numpy", dropped=("name",)),
+    )}
+
 
 _MIG3 = "reference d.1 [MIG3] (keras.io/guides/migrating_to_keras_3, 'backend-agnostic code')"
 _PROMOTION = ("keras.ops follows NumPy/JAX dtype promotion: integer input gives a float result where the TF op "
@@ -138,147 +144,164 @@ def _ops(tf: str, ops: str, module: str, **fields: object) -> OpsEquivalent:
 
 _REDUCE = {"positional": 3, "keywords": ("axis", "keepdims")}
 
-OPS_EQUIVALENTS: tuple[OpsEquivalent, ...] = (
-    # reductions: (input_tensor, axis=None, keepdims=False) -> (x, axis=None, keepdims=False)
-    _ops("tf.reduce_mean", "keras.ops.mean", "numpy", aliases=("tf.math.reduce_mean",), note=_PROMOTION,
-         **_REDUCE),
-    _ops("tf.reduce_sum", "keras.ops.sum", "numpy", aliases=("tf.math.reduce_sum",), **_REDUCE),
-    _ops("tf.reduce_max", "keras.ops.max", "numpy", aliases=("tf.math.reduce_max",), **_REDUCE),
-    _ops("tf.reduce_min", "keras.ops.min", "numpy", aliases=("tf.math.reduce_min",), **_REDUCE),
-    _ops("tf.reduce_prod", "keras.ops.prod", "numpy", aliases=("tf.math.reduce_prod",), **_REDUCE),
-    _ops("tf.reduce_any", "keras.ops.any", "numpy", aliases=("tf.math.reduce_any",), **_REDUCE),
-    _ops("tf.reduce_all", "keras.ops.all", "numpy", aliases=("tf.math.reduce_all",), **_REDUCE),
-    _ops("tf.reduce_logsumexp", "keras.ops.logsumexp", "math", aliases=("tf.math.reduce_logsumexp",), **_REDUCE),
-    # shapes and joins
-    _ops("tf.concat", "keras.ops.concatenate", "numpy", positional=2, keywords=("axis",),
-         note="tf.concat requires the axis, keras.ops.concatenate defaults to axis=0: keep it explicit"),
-    _ops("tf.stack", "keras.ops.stack", "numpy", positional=2, keywords=("axis",)),
-    _ops("tf.reshape", "keras.ops.reshape", "numpy", positional=2, note="the shape keyword is newshape"),
-    _ops("tf.transpose", "keras.ops.transpose", "numpy", positional=2, note="perm is called axes"),
-    _ops("tf.expand_dims", "keras.ops.expand_dims", "numpy", positional=2, keywords=("axis",)),
-    _ops("tf.squeeze", "keras.ops.squeeze", "numpy", positional=2, keywords=("axis",)),
-    _ops("tf.tile", "keras.ops.tile", "numpy", positional=2, note="multiples is called repeats"),
-    _ops("tf.matmul", "keras.ops.matmul", "numpy", positional=2, aliases=("tf.linalg.matmul",),
-         note="transpose_a/transpose_b/adjoint_* have no keras.ops equivalent: transpose the operand"),
-    _ops("tf.cast", "keras.ops.cast", "core", positional=2, keywords=("dtype",)),
-    _ops("tf.zeros_like", "keras.ops.zeros_like", "numpy", positional=2, keywords=("dtype",)),
-    _ops("tf.ones_like", "keras.ops.ones_like", "numpy", positional=2, keywords=("dtype",)),
-    _ops("tf.stop_gradient", "keras.ops.stop_gradient", "core"),
-    _ops("tf.one_hot", "keras.ops.one_hot", "nn", positional=2, keywords=("axis", "dtype"),
-         note="on_value/off_value have no keras.ops equivalent"),
-    _ops("tf.clip_by_value", "keras.ops.clip", "numpy", positional=3),
-    # element-wise math
-    _ops("tf.abs", "keras.ops.abs", "numpy", aliases=("tf.math.abs",)),
-    _ops("tf.exp", "keras.ops.exp", "numpy", aliases=("tf.math.exp",), note=_PROMOTION),
-    _ops("tf.sqrt", "keras.ops.sqrt", "numpy", aliases=("tf.math.sqrt",), note=_PROMOTION),
-    _ops("tf.square", "keras.ops.square", "numpy", aliases=("tf.math.square",)),
-    _ops("tf.math.log", "keras.ops.log", "numpy", note=_PROMOTION),
-    _ops("tf.math.log1p", "keras.ops.log1p", "numpy", note=_PROMOTION),
-    _ops("tf.math.rsqrt", "keras.ops.rsqrt", "math"),
-    _ops("tf.math.erf", "keras.ops.erf", "math"),
-    _ops("tf.sign", "keras.ops.sign", "numpy", aliases=("tf.math.sign",)),
-    _ops("tf.maximum", "keras.ops.maximum", "numpy", positional=2, aliases=("tf.math.maximum",)),
-    _ops("tf.minimum", "keras.ops.minimum", "numpy", positional=2, aliases=("tf.math.minimum",)),
-    _ops("tf.pow", "keras.ops.power", "numpy", positional=2, aliases=("tf.math.pow",)),
-    # activations
-    _ops("tf.nn.relu", "keras.ops.relu", "nn"),
-    _ops("tf.nn.relu6", "keras.ops.relu6", "nn"),
-    _ops("tf.nn.elu", "keras.ops.elu", "nn"),
-    _ops("tf.nn.selu", "keras.ops.selu", "nn"),
-    _ops("tf.nn.sigmoid", "keras.ops.sigmoid", "nn", aliases=("tf.sigmoid", "tf.math.sigmoid")),
-    _ops("tf.nn.tanh", "keras.ops.tanh", "numpy", aliases=("tf.tanh", "tf.math.tanh")),
-    _ops("tf.nn.softplus", "keras.ops.softplus", "nn", aliases=("tf.math.softplus",)),
-    _ops("tf.nn.softmax", "keras.ops.softmax", "nn", positional=2, aliases=("tf.math.softmax",),
-         note="tf.nn.softmax treats axis=None as -1, the keras.ops default"),
-    _ops("tf.nn.log_softmax", "keras.ops.log_softmax", "nn", positional=2, aliases=("tf.math.log_softmax",)),
-    _ops("tf.nn.silu", "keras.ops.silu", "nn", aliases=("tf.nn.swish",),
-         note="tf.nn.silu's beta has no keras.ops equivalent"),
-    # same operation, different defaults or semantics: message only
-    _ops("tf.nn.gelu", "keras.ops.gelu", "nn", fixable=False,
-         note="approximate defaults to False in TF and to True in keras.ops: pass approximate= explicitly"),
-    _ops("tf.argmax", "keras.ops.argmax", "numpy", fixable=False, aliases=("tf.math.argmax",),
-         note="default axis: TF None means 0, keras.ops None means the flattened index"),
-    _ops("tf.argmin", "keras.ops.argmin", "numpy", fixable=False, aliases=("tf.math.argmin",),
-         note="default axis: TF None means 0, keras.ops None means the flattened index"),
-    _ops("tf.gather", "keras.ops.take", "numpy", fixable=False,
-         note="tf.gather defaults to axis=0, keras.ops.take flattens without axis; batch_dims has no equivalent"),
-    _ops("tf.math.cumsum", "keras.ops.cumsum", "numpy", fixable=False, aliases=("tf.cumsum",),
-         note="tf.math.cumsum defaults to axis=0, keras.ops.cumsum flattens without axis"),
-    _ops("tf.where", "keras.ops.where", "numpy", fixable=False,
-         note="with one argument tf.where returns an [N, rank] index tensor, keras.ops.where a tuple of index "
-              "arrays"),
-    _ops("tf.split", "keras.ops.split", "numpy", fixable=False,
-         note="a list argument means sizes in tf.split and split indices in keras.ops.split"),
-)
+OPS_EQUIVALENTS: tuple[OpsEquivalent, ...]  # built on first use (see the end of the module)
+
+
+def _ops_equivalents() -> tuple[OpsEquivalent, ...]:
+    """The TensorFlow ops with a ``keras.ops`` equivalent."""
+    return (
+        # reductions: (input_tensor, axis=None, keepdims=False) -> (x, axis=None, keepdims=False)
+        _ops("tf.reduce_mean", "keras.ops.mean", "numpy", aliases=("tf.math.reduce_mean",), note=_PROMOTION,
+             **_REDUCE),
+        _ops("tf.reduce_sum", "keras.ops.sum", "numpy", aliases=("tf.math.reduce_sum",), **_REDUCE),
+        _ops("tf.reduce_max", "keras.ops.max", "numpy", aliases=("tf.math.reduce_max",), **_REDUCE),
+        _ops("tf.reduce_min", "keras.ops.min", "numpy", aliases=("tf.math.reduce_min",), **_REDUCE),
+        _ops("tf.reduce_prod", "keras.ops.prod", "numpy", aliases=("tf.math.reduce_prod",), **_REDUCE),
+        _ops("tf.reduce_any", "keras.ops.any", "numpy", aliases=("tf.math.reduce_any",), **_REDUCE),
+        _ops("tf.reduce_all", "keras.ops.all", "numpy", aliases=("tf.math.reduce_all",), **_REDUCE),
+        _ops("tf.reduce_logsumexp", "keras.ops.logsumexp", "math", aliases=("tf.math.reduce_logsumexp",), **_REDUCE),
+        # shapes and joins
+        _ops("tf.concat", "keras.ops.concatenate", "numpy", positional=2, keywords=("axis",),
+             note="tf.concat requires the axis, keras.ops.concatenate defaults to axis=0: keep it explicit"),
+        _ops("tf.stack", "keras.ops.stack", "numpy", positional=2, keywords=("axis",)),
+        _ops("tf.reshape", "keras.ops.reshape", "numpy", positional=2, note="the shape keyword is newshape"),
+        _ops("tf.transpose", "keras.ops.transpose", "numpy", positional=2, note="perm is called axes"),
+        _ops("tf.expand_dims", "keras.ops.expand_dims", "numpy", positional=2, keywords=("axis",)),
+        _ops("tf.squeeze", "keras.ops.squeeze", "numpy", positional=2, keywords=("axis",)),
+        _ops("tf.tile", "keras.ops.tile", "numpy", positional=2, note="multiples is called repeats"),
+        _ops("tf.matmul", "keras.ops.matmul", "numpy", positional=2, aliases=("tf.linalg.matmul",),
+             note="transpose_a/transpose_b/adjoint_* have no keras.ops equivalent: transpose the operand"),
+        _ops("tf.cast", "keras.ops.cast", "core", positional=2, keywords=("dtype",)),
+        _ops("tf.zeros_like", "keras.ops.zeros_like", "numpy", positional=2, keywords=("dtype",)),
+        _ops("tf.ones_like", "keras.ops.ones_like", "numpy", positional=2, keywords=("dtype",)),
+        _ops("tf.stop_gradient", "keras.ops.stop_gradient", "core"),
+        _ops("tf.one_hot", "keras.ops.one_hot", "nn", positional=2, keywords=("axis", "dtype"),
+             note="on_value/off_value have no keras.ops equivalent"),
+        _ops("tf.clip_by_value", "keras.ops.clip", "numpy", positional=3),
+        # element-wise math
+        _ops("tf.abs", "keras.ops.abs", "numpy", aliases=("tf.math.abs",)),
+        _ops("tf.exp", "keras.ops.exp", "numpy", aliases=("tf.math.exp",), note=_PROMOTION),
+        _ops("tf.sqrt", "keras.ops.sqrt", "numpy", aliases=("tf.math.sqrt",), note=_PROMOTION),
+        _ops("tf.square", "keras.ops.square", "numpy", aliases=("tf.math.square",)),
+        _ops("tf.math.log", "keras.ops.log", "numpy", note=_PROMOTION),
+        _ops("tf.math.log1p", "keras.ops.log1p", "numpy", note=_PROMOTION),
+        _ops("tf.math.rsqrt", "keras.ops.rsqrt", "math"),
+        _ops("tf.math.erf", "keras.ops.erf", "math"),
+        _ops("tf.sign", "keras.ops.sign", "numpy", aliases=("tf.math.sign",)),
+        _ops("tf.maximum", "keras.ops.maximum", "numpy", positional=2, aliases=("tf.math.maximum",)),
+        _ops("tf.minimum", "keras.ops.minimum", "numpy", positional=2, aliases=("tf.math.minimum",)),
+        _ops("tf.pow", "keras.ops.power", "numpy", positional=2, aliases=("tf.math.pow",)),
+        # activations
+        _ops("tf.nn.relu", "keras.ops.relu", "nn"),
+        _ops("tf.nn.relu6", "keras.ops.relu6", "nn"),
+        _ops("tf.nn.elu", "keras.ops.elu", "nn"),
+        _ops("tf.nn.selu", "keras.ops.selu", "nn"),
+        _ops("tf.nn.sigmoid", "keras.ops.sigmoid", "nn", aliases=("tf.sigmoid", "tf.math.sigmoid")),
+        _ops("tf.nn.tanh", "keras.ops.tanh", "numpy", aliases=("tf.tanh", "tf.math.tanh")),
+        _ops("tf.nn.softplus", "keras.ops.softplus", "nn", aliases=("tf.math.softplus",)),
+        _ops("tf.nn.softmax", "keras.ops.softmax", "nn", positional=2, aliases=("tf.math.softmax",),
+             note="tf.nn.softmax treats axis=None as -1, the keras.ops default"),
+        _ops("tf.nn.log_softmax", "keras.ops.log_softmax", "nn", positional=2, aliases=("tf.math.log_softmax",)),
+        _ops("tf.nn.silu", "keras.ops.silu", "nn", aliases=("tf.nn.swish",),
+             note="tf.nn.silu's beta has no keras.ops equivalent"),
+        # same operation, different defaults or semantics: message only
+        _ops("tf.nn.gelu", "keras.ops.gelu", "nn", fixable=False,
+             note="approximate defaults to False in TF and to True in keras.ops: pass approximate= explicitly"),
+        _ops("tf.argmax", "keras.ops.argmax", "numpy", fixable=False, aliases=("tf.math.argmax",),
+             note="default axis: TF None means 0, keras.ops None means the flattened index"),
+        _ops("tf.argmin", "keras.ops.argmin", "numpy", fixable=False, aliases=("tf.math.argmin",),
+             note="default axis: TF None means 0, keras.ops None means the flattened index"),
+        _ops("tf.gather", "keras.ops.take", "numpy", fixable=False,
+             note="tf.gather defaults to axis=0, keras.ops.take flattens without axis; batch_dims has no equivalent"),
+        _ops("tf.math.cumsum", "keras.ops.cumsum", "numpy", fixable=False, aliases=("tf.cumsum",),
+             note="tf.math.cumsum defaults to axis=0, keras.ops.cumsum flattens without axis"),
+        _ops("tf.where", "keras.ops.where", "numpy", fixable=False,
+             note="with one argument tf.where returns an [N, rank] index tensor, keras.ops.where a tuple of index "
+                  "arrays"),
+        _ops("tf.split", "keras.ops.split", "numpy", fixable=False,
+             note="a list argument means sizes in tf.split and split indices in keras.ops.split"),
+    )
+
 
 _SAVING = f"{_WHEEL} keras/src/saving/saving_api.py"
 _TRAINER = f"{_WHEEL} keras/src/trainers/trainer.py and keras/src/backend/*/trainer.py"
 
-KERAS3_CHANGES: dict[str, Keras3Change] = {c.key: c for c in (
-    Keras3Change(
-        key="save_model.extensions",
-        summary="model.save()/keras.saving.save_model() only write .keras (native) or .h5/.hdf5 (legacy) files; "
-                "any other path raises ValueError 'Invalid filepath extension for saving' (no SavedModel)",
-        since="Keras 3.0", source=f"{_SAVING} save_model; reference d.1 [MIG3] 'model.save(\"dir\")'",
-        values=(".keras", ".h5", ".hdf5")),
-    Keras3Change(
-        key="save_model.legacy_extensions",
-        summary="saving to .h5/.hdf5 logs 'This file format is considered legacy' and recommends .keras",
-        since="Keras 3.0", source=f"{_SAVING} save_model", values=(".h5", ".hdf5")),
-    Keras3Change(
-        key="save_model.save_format",
-        summary="save_format is deprecated: a warning with a .keras/.h5 path, ValueError with any other path",
-        since="Keras 3.0", source=f"{_SAVING} save_model", values=("save_format",)),
-    Keras3Change(
-        key="save_model.keywords",
-        summary="the only keywords save_model accepts besides filepath/overwrite/zipped; any other one "
-                "(signatures=, options=, save_traces= of the SavedModel writer) raises ValueError",
-        since="Keras 3.0", source=f"{_SAVING} save_model",
-        values=("filepath", "overwrite", "zipped", "include_optimizer", "save_format")),
-    Keras3Change(
-        key="save_weights.suffix",
-        summary="save_weights() requires a filename ending in .weights.h5 (ValueError otherwise; "
-                ".weights.json with max_shard_size)",
-        since="Keras 3.0", source=f"{_SAVING} save_weights", values=(".weights.h5",)),
-    Keras3Change(
-        key="model_checkpoint.extensions",
-        summary="ModelCheckpoint raises ValueError at construction unless its filepath ends in .keras or .h5 "
-                "(.weights.h5 with save_weights_only=True)",
-        since="Keras 3.0", source=f"{_WHEEL} keras/src/callbacks/model_checkpoint.py ModelCheckpoint.__init__",
-        values=(".keras", ".h5")),
-    Keras3Change(
-        key="optimizer.learning_rate",
-        summary="optimizers have a learning_rate property (with a setter) and no lr attribute",
-        since="Keras 3.0", source=f"{_WHEEL} keras/src/optimizers/base_optimizer.py BaseOptimizer.learning_rate",
-        values=("learning_rate",)),
-    Keras3Change(
-        key="add_metric",
-        summary="Layer.add_metric() always raises NotImplementedError: add metrics in compile(metrics=[...]) or "
-                "create metric trackers in __init__/build and call update_state()",
-        since="Keras 3.0", source=f"{_WHEEL} keras/src/layers/layer.py Layer.add_metric", values=("add_metric",)),
-    Keras3Change(
-        key="add_loss",
-        summary="add_loss() only takes tensors computed inside build()/call(): Functional.add_loss raises "
-                "NotImplementedError, Layer.add_loss raises ValueError for symbolic (KerasTensor) values and "
-                "for zero-argument callables",
-        since="Keras 3.0",
-        source=f"{_WHEEL} keras/src/layers/layer.py Layer.add_loss, keras/src/models/functional.py "
-               "Functional.add_loss; reference d.1 'Removed: symbolic Layer.add_loss()'",
-        values=("add_loss",)),
-    Keras3Change(
-        key="fit.data_loading_keywords",
-        summary="fit()/evaluate()/predict() no longer take workers, use_multiprocessing, max_queue_size "
-                "(TypeError, ValueError for evaluate): they are arguments of keras.utils.PyDataset",
-        since="Keras 3.0",
-        source=f"{_TRAINER} fit/evaluate/predict; keras/src/trainers/data_adapters/py_dataset_adapter.py "
-               "PyDataset.__init__; reference d.2",
-        values=("workers", "use_multiprocessing", "max_queue_size")),
-    Keras3Change(
-        key="fit.data_loading_defaults",
-        summary="the defaults of those arguments, the same in tf.keras fit()/evaluate()/predict() and in the "
-                "keras.utils.PyDataset constructor: passing them changed nothing, so deleting them loses nothing",
-        since="Keras 3.0",
-        source=f"{_WHEEL} keras/src/trainers/data_adapters/py_dataset_adapter.py PyDataset.__init__; tf-keras 2.15 "
-               "tf_keras/src/engine/training.py Model.fit",
-        values=("workers=1", "use_multiprocessing=False", "max_queue_size=10")),
-)}
+KERAS3_CHANGES: dict[str, Keras3Change]  # built on first use (see the end of the module)
+
+
+def _keras3_changes() -> dict[str, Keras3Change]:
+    """The group-5 changes by key."""
+    return {c.key: c for c in (
+        Keras3Change(
+            key="save_model.extensions",
+            summary="model.save()/keras.saving.save_model() only write .keras (native) or .h5/.hdf5 (legacy) files; "
+                    "any other path raises ValueError 'Invalid filepath extension for saving' (no SavedModel)",
+            since="Keras 3.0", source=f"{_SAVING} save_model; reference d.1 [MIG3] 'model.save(\"dir\")'",
+            values=(".keras", ".h5", ".hdf5")),
+        Keras3Change(
+            key="save_model.legacy_extensions",
+            summary="saving to .h5/.hdf5 logs 'This file format is considered legacy' and recommends .keras",
+            since="Keras 3.0", source=f"{_SAVING} save_model", values=(".h5", ".hdf5")),
+        Keras3Change(
+            key="save_model.save_format",
+            summary="save_format is deprecated: a warning with a .keras/.h5 path, ValueError with any other path",
+            since="Keras 3.0", source=f"{_SAVING} save_model", values=("save_format",)),
+        Keras3Change(
+            key="save_model.keywords",
+            summary="the only keywords save_model accepts besides filepath/overwrite/zipped; any other one "
+                    "(signatures=, options=, save_traces= of the SavedModel writer) raises ValueError",
+            since="Keras 3.0", source=f"{_SAVING} save_model",
+            values=("filepath", "overwrite", "zipped", "include_optimizer", "save_format")),
+        Keras3Change(
+            key="save_weights.suffix",
+            summary="save_weights() requires a filename ending in .weights.h5 (ValueError otherwise; "
+                    ".weights.json with max_shard_size)",
+            since="Keras 3.0", source=f"{_SAVING} save_weights", values=(".weights.h5",)),
+        Keras3Change(
+            key="model_checkpoint.extensions",
+            summary="ModelCheckpoint raises ValueError at construction unless its filepath ends in .keras or .h5 "
+                    "(.weights.h5 with save_weights_only=True)",
+            since="Keras 3.0", source=f"{_WHEEL} keras/src/callbacks/model_checkpoint.py ModelCheckpoint.__init__",
+            values=(".keras", ".h5")),
+        Keras3Change(
+            key="optimizer.learning_rate",
+            summary="optimizers have a learning_rate property (with a setter) and no lr attribute",
+            since="Keras 3.0", source=f"{_WHEEL} keras/src/optimizers/base_optimizer.py BaseOptimizer.learning_rate",
+            values=("learning_rate",)),
+        Keras3Change(
+            key="add_metric",
+            summary="Layer.add_metric() always raises NotImplementedError: add metrics in compile(metrics=[...]) or "
+                    "create metric trackers in __init__/build and call update_state()",
+            since="Keras 3.0", source=f"{_WHEEL} keras/src/layers/layer.py Layer.add_metric", values=("add_metric",)),
+        Keras3Change(
+            key="add_loss",
+            summary="add_loss() only takes tensors computed inside build()/call(): Functional.add_loss raises "
+                    "NotImplementedError, Layer.add_loss raises ValueError for symbolic (KerasTensor) values and "
+                    "for zero-argument callables",
+            since="Keras 3.0",
+            source=f"{_WHEEL} keras/src/layers/layer.py Layer.add_loss, keras/src/models/functional.py "
+                   "Functional.add_loss; reference d.1 'Removed: symbolic Layer.add_loss()'",
+            values=("add_loss",)),
+        Keras3Change(
+            key="fit.data_loading_keywords",
+            summary="fit()/evaluate()/predict() no longer take workers, use_multiprocessing, max_queue_size "
+                    "(TypeError, ValueError for evaluate): they are arguments of keras.utils.PyDataset",
+            since="Keras 3.0",
+            source=f"{_TRAINER} fit/evaluate/predict; keras/src/trainers/data_adapters/py_dataset_adapter.py "
+                   "PyDataset.__init__; reference d.2",
+            values=("workers", "use_multiprocessing", "max_queue_size")),
+        Keras3Change(
+            key="fit.data_loading_defaults",
+            summary="the defaults of those arguments, the same in tf.keras fit()/evaluate()/predict() and in the "
+                    "keras.utils.PyDataset constructor: passing them changed nothing, so deleting them loses nothing",
+            since="Keras 3.0",
+            source=f"{_WHEEL} keras/src/trainers/data_adapters/py_dataset_adapter.py PyDataset.__init__; tf-keras 2.15 "
+                   "tf_keras/src/engine/training.py Model.fit",
+            values=("workers=1", "use_multiprocessing=False", "max_queue_size=10")),
+    )}
+
+
+#: The three tables of records are built the first time they are read: under ``keras-target = tf-keras``
+#: only the module facts above are needed, and then only by the import rules.
+__getattr__ = built_on_first_use(globals(), KERAS3_OPS_REWRITES=_ops_rewrites, OPS_EQUIVALENTS=_ops_equivalents,
+                                 KERAS3_CHANGES=_keras3_changes)

@@ -5,10 +5,12 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 from keras_compat.context import Context
-from keras_compat.data.backend import BACKEND_FUNCTIONS, CONFIG_FUNCTIONS, KERAS3_BACKEND, KERAS3_TF_KERAS_SHIM, TF1_ADVICE
-from keras_compat.data.keras3 import KERAS3_OPS_REWRITES
+from keras_compat.data import backend as backend_table
+from keras_compat.data import keras3 as keras3_table
+from keras_compat.data.backend import CONFIG_FUNCTIONS, KERAS3_BACKEND, KERAS3_TF_KERAS_SHIM, TF1_ADVICE
 from keras_compat.data.schema import BackendFunction, OpsRewrite, Rewrite
 from keras_compat.data.tf1 import CONTRIB as TF1_CONTRIB
 from keras_compat.data.tf1 import CONTRIB_ADVICE as TF1_CONTRIB_ADVICE
@@ -23,9 +25,9 @@ from keras_compat.record import Record
 from keras_compat.registry import Bad, FixAvailability, Good, Severity, rule
 from keras_compat.walk import in_body
 
-_BY_NAME = {f.name: f for f in BACKEND_FUNCTIONS}
-_DOTTED_TF = re.compile(r"^tf(\.[A-Za-z_][A-Za-z0-9_]*)+$")
-_DOTTED_KERAS = re.compile(r"^keras(\.[A-Za-z_][A-Za-z0-9_]*)+$")
+#: ``tf.x.y`` and ``keras.x.y`` paths (compiled on first use: most files never need them).
+_DOTTED_TF = r"^tf(\.[A-Za-z_][A-Za-z0-9_]*)+$"
+_DOTTED_KERAS = r"^keras(\.[A-Za-z_][A-Za-z0-9_]*)+$"
 #: Explicit TF1 compatibility spellings (``tf.compat.v1.keras.backend.get_session``) work as documented.
 _COMPAT_V1 = ("tensorflow.compat.v1.",)
 
@@ -54,7 +56,14 @@ def backend_function(ctx: Context, expr: ast.AST) -> BackendUse | None:
                 break
     if name is None or name.startswith("_"):
         return None
-    return BackendUse(name, qualname, _BY_NAME.get(name))
+    return BackendUse(name, qualname, _by_name().get(name))
+
+
+@lru_cache(maxsize=1)
+def _by_name() -> dict[str, BackendFunction]:
+    """The backend table by function name, built when a file first uses a backend function (the table is
+    built on first use too: most files use none)."""
+    return {f.name: f for f in backend_table.BACKEND_FUNCTIONS}
 
 
 def _backend_switch(ctx: Context, test: ast.expr) -> tuple[str, bool] | None:
@@ -134,7 +143,7 @@ def replacement(entry: BackendFunction, target: str = "tf-keras", use: BackendUs
 def _keras3_replacement(entry: BackendFunction, use: BackendUse | None) -> tuple[str, str]:
     """Keras 3: the ``keras.ops`` rewrite (``KERAS3_OPS_REWRITES``), else the table's keras3 field; the caveat is
     the table's ``keras3_note`` (``note`` speaks of the TensorFlow rewrite)."""
-    rewrite = KERAS3_OPS_REWRITES.get(entry.name)
+    rewrite = keras3_table.KERAS3_OPS_REWRITES.get(entry.name)
     if rewrite is not None:
         text = rewrite.ops
         if rewrite.defaults:
@@ -147,7 +156,7 @@ def _keras3_replacement(entry: BackendFunction, use: BackendUse | None) -> tuple
         text = "a rewrite by hand (no Keras 3 equivalent)"
     if entry.keras3_note:
         return text, f" ({entry.keras3_note.rstrip('.')})"
-    if rewrite is None and entry.keras3 and _DOTTED_KERAS.match(entry.keras3):
+    if rewrite is None and entry.keras3 and re.match(_DOTTED_KERAS, entry.keras3):
         return text, " (check the argument names and defaults)"
     return text, ""
 
@@ -197,7 +206,7 @@ def ops_rewrite_fix(ctx: Context, call: ast.Call, name: str) -> Fix | None:
     """Unsafe fix under keras3: ``K.<name>(...)`` -> ``keras.ops.<op>(...)`` as ``KERAS3_OPS_REWRITES`` says
     (keywords renamed, the Keras 2 defaults that keras.ops does not share written out). Only through an
     attribute (``K.mean``): a function imported by name would leave its failing import behind."""
-    rewrite = KERAS3_OPS_REWRITES.get(name)
+    rewrite = keras3_table.KERAS3_OPS_REWRITES.get(name)
     if rewrite is None or not isinstance(call.func, ast.Attribute):
         return None
     if any(isinstance(a, ast.Starred) for a in call.args) or len(call.args) > len(rewrite.parameters):
@@ -227,7 +236,7 @@ def ops_rewrite_fix(ctx: Context, call: ast.Call, name: str) -> Fix | None:
 def ops_reference_fix(ctx: Context, node: ast.Attribute, name: str) -> Fix | None:
     """Unsafe fix under keras3 for a function passed uncalled (``Lambda(K.square)``): only where the
     ``keras.ops`` function takes the same parameters with the same defaults."""
-    rewrite = KERAS3_OPS_REWRITES.get(name)
+    rewrite = keras3_table.KERAS3_OPS_REWRITES.get(name)
     if rewrite is None or rewrite.keywords or rewrite.defaults or rewrite.dropped:
         return None
     return _ops_callee_fix(ctx, node, rewrite, [], [])
@@ -247,7 +256,7 @@ def _ops_callee_fix(ctx: Context, func: ast.AST, rewrite: OpsRewrite, edits: lis
 def _rewrite_fix(ctx: Context, call: ast.Call, entry: BackendFunction) -> Fix | None:
     if ctx.settings.target == "keras3":
         return ops_rewrite_fix(ctx, call, entry.name)
-    if entry.rewrite is not Rewrite.SAFE or not entry.tf or not _DOTTED_TF.match(entry.tf):
+    if entry.rewrite is not Rewrite.SAFE or not entry.tf or not re.match(_DOTTED_TF, entry.tf):
         return None
     spelled = ensure_import(ctx, "tensorflow", "tf", at=call)
     if spelled is None:

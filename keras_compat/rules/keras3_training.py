@@ -20,9 +20,9 @@ from keras_compat.layers import classifier
 from keras_compat.names import Flavour, keras_name
 from keras_compat.registry import Bad, Execution, FixAvailability, Good, Severity, rule
 from keras_compat.rules.backend import (
-    _BY_NAME,
     BackendUse,
     _backend_calls,
+    _by_name,
     absent_in_target,
     backend_function,
     in_legacy_branch,
@@ -437,7 +437,7 @@ def missing_backend_function(ctx: Context) -> Iterator[Diagnostic]:
                 not name.path.startswith("backend.") or name.path.count(".") != 1 or record.guard.guarded:
             continue
         leaf = name.path[len("backend."):]
-        use = BackendUse(leaf, record.qualname, _BY_NAME.get(leaf))
+        use = BackendUse(leaf, record.qualname, _by_name().get(leaf))
         module = _reportable(ctx, use)
         if module is None:
             continue
