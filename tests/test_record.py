@@ -76,20 +76,46 @@ def test_post_init_and_mutable_records() -> None:
 
 def test_written_out_initialisers_match_their_fields() -> None:
     """A record may write ``__init__`` out for speed; it must take exactly the fields, with their defaults."""
+    import importlib
     import inspect
+    import pkgutil
 
+    import keras_compat
     from keras_compat import registry
 
-    for cls in (registry.Bad, registry.Good):
-        assert "__init__" in vars(cls)
+    for module in pkgutil.walk_packages(keras_compat.__path__, "keras_compat."):  # every record class defined
+        if not module.name.startswith("keras_compat.cli"):
+            importlib.import_module(module.name)
+    registry.all_rules()
+
+    def records(cls: type) -> list[type]:
+        return [cls, *(r for sub in cls.__subclasses__() for r in records(sub))]
+
+    written = [cls for cls in records(Record)[1:] if "__init__" in vars(cls) and cls.__module__.startswith("keras_compat")]
+    assert {registry.Bad, registry.Good} <= set(written)
+    for cls in written:
         params = list(inspect.signature(cls.__init__).parameters.values())[1:]
         assert tuple(p.name for p in params) == cls._fields, cls
-        assert {p.name: p.default for p in params if p.default is not p.empty} == cls._defaults, cls
+        assert {p.name: p.default for p in params if p.name not in cls._factories and p.default is not p.empty} \
+            == cls._defaults, cls
+        assert all(p.default is None for p in params if p.name in cls._factories), cls  # None: make a new one
         values = {name: f"<{name}>" for name in cls._fields}
         made = cls(**values)
         assert all(getattr(made, name) == value for name, value in values.items())
+        generic = Record.__new__(cls)
+        Record.__init__(generic, **values)  # what the generic initialiser makes of the same arguments
+        assert vars(generic) == vars(made), cls
+        required = {name: f"<{name}>" for name in cls._fields if name not in cls._defaults and name not in cls._factories}
+        bare = cls(**required)
+        generic = Record.__new__(cls)
+        Record.__init__(generic, **required)
+        assert vars(generic) == vars(bare), cls
+        assert all(getattr(bare, name) == default for name, default in cls._defaults.items()), cls
+        assert all(getattr(bare, name) == make() for name, make in cls._factories.items()), cls
         with pytest.raises(AttributeError):
-            made.code = "x"
+            setattr(made, cls._fields[0], "x")
+        with pytest.raises(TypeError):
+            cls(**values, unknown_field=1)
 
 
 def test_dataclass_functions_pickle_and_copy() -> None:

@@ -66,6 +66,20 @@ class ArgRename(Record):
     removable_values: tuple[object, ...] = ()
     also: tuple[str, ...] = ()  # further keywords that receive the same value (SeparableConv2D init=)
 
+    def __init__(self, callables: tuple[str, ...], old: str, new: str | None, since: str, source: str,
+                 values: tuple[tuple[object, str], ...] = (), fixable: bool = True, note: str = "",
+                 methods: tuple[str, ...] = (), removable: str = "", removable_values: tuple[object, ...] = (),
+                 also: tuple[str, ...] = ()) -> None:
+        # Written out (as Bad.__init__): half the generic one's cost, for a record made by the hundred at every
+        # start. tests/test_record.py checks it takes exactly the fields.
+        attrs = self.__dict__
+        attrs["callables"], attrs["old"], attrs["new"], attrs["since"] = \
+            callables, old, new, since
+        attrs["source"], attrs["values"], attrs["fixable"], attrs["note"] = \
+            source, values, fixable, note
+        attrs["methods"], attrs["removable"], attrs["removable_values"], attrs["also"] = \
+            methods, removable, removable_values, also
+
 
 class KernelConversion(Record):
     """Keras 1 positional/keyword kernel dimensions folded into ``kernel_size`` (KC202)."""
@@ -91,6 +105,16 @@ class ClassRename(Record):
     source: str
     fixable: bool = False
     note: str = ""
+
+    def __init__(self, old: str, new: str | None, since: str, removed_in: str, source: str, fixable: bool = False,
+                 note: str = "") -> None:
+        # Written out (as Bad.__init__): half the generic one's cost, for a record made by the hundred at every
+        # start. tests/test_record.py checks it takes exactly the fields.
+        attrs = self.__dict__
+        attrs["old"], attrs["new"], attrs["since"], attrs["removed_in"] = \
+            old, new, since, removed_in
+        attrs["source"], attrs["fixable"], attrs["note"] = \
+            source, fixable, note
 
 
 class MergeMode(Record):
@@ -118,6 +142,16 @@ class ModuleMove(Record):
     names: tuple[tuple[str, str], ...] = ()
     package: str | None = None
     note: str = ""
+
+    def __init__(self, old: str, new: str | None, since: str, source: str, names: tuple[tuple[str, str], ...] = (),
+                 package: str | None = None, note: str = "") -> None:
+        # Written out (as Bad.__init__): half the generic one's cost, for a record made by the hundred at every
+        # start. tests/test_record.py checks it takes exactly the fields.
+        attrs = self.__dict__
+        attrs["old"], attrs["new"], attrs["since"], attrs["source"] = \
+            old, new, since, source
+        attrs["names"], attrs["package"], attrs["note"] = \
+            names, package, note
 
 
 class RemovedMethod(Record):
@@ -165,6 +199,19 @@ class BackendFunction(Record):
     removed_in: str = ""
     keras3_note: str = ""  # the caveat of a keras3 message (``note`` speaks of the TensorFlow rewrite)
     extra: dict[str, str] = factory(dict)
+
+    def __init__(self, name: str, tf: str | None, keras3: str | None, rewrite: Rewrite, source: str, in_keras3: bool = False,
+                 in_tf_keras: bool = True, note: str = "", removed_in: str = "", keras3_note: str = "",
+                 extra: dict[str, str] | None = None) -> None:
+        # Written out (as Bad.__init__): half the generic one's cost, for a record made by the hundred at every
+        # start. tests/test_record.py checks it takes exactly the fields.
+        attrs = self.__dict__
+        attrs["name"], attrs["tf"], attrs["keras3"], attrs["rewrite"] = \
+            name, tf, keras3, rewrite
+        attrs["source"], attrs["in_keras3"], attrs["in_tf_keras"], attrs["note"] = \
+            source, in_keras3, in_tf_keras, note
+        attrs["removed_in"], attrs["keras3_note"], attrs["extra"] = \
+            removed_in, keras3_note, {} if extra is None else extra
 
 
 class OpsEquivalent(Record):
@@ -222,6 +269,15 @@ class Keras3Change(Record):
     since: str
     source: str
     values: tuple[str, ...] = ()
+
+    def __init__(self, key: str, summary: str, since: str, source: str, values: tuple[str, ...] = ()) -> None:
+        # Written out (as Bad.__init__): half the generic one's cost, for a record made by the hundred at every
+        # start. tests/test_record.py checks it takes exactly the fields.
+        attrs = self.__dict__
+        attrs["key"], attrs["summary"], attrs["since"], attrs["source"] = \
+            key, summary, since, source
+        attrs["values"] = \
+            values
 
 
 class LegacyOptimizer(Record):
