@@ -28,10 +28,10 @@ from keras_compat.record import Record
 from keras_compat.walk import in_body, walk
 
 _IMPORT_ERRORS = {"ImportError", "ModuleNotFoundError", "Exception", "BaseException", "AttributeError"}
-_SWITCH_WORDS = re.compile(r"keras|version|tf2|tf_?1|legacy|backend", re.IGNORECASE)
+_SWITCH_WORDS = r"(?i)keras|version|tf2|tf_?1|legacy|backend"
 #: String constants in an ``if`` test that make it a switch: environment variables and attribute names
 #: (``os.environ["TF_KERAS"]``, ``"KERAS_BACKEND"``, ``hasattr(tf, "keras")``).
-_SWITCH_STRINGS = re.compile(r"keras", re.IGNORECASE)
+_SWITCH_STRINGS = r"(?i)keras"
 
 
 def catches_import_error(handler: ast.ExceptHandler) -> bool:
@@ -121,10 +121,10 @@ def is_switch_test(test: ast.expr) -> bool:
     """Whether an ``if`` test looks like a Keras version or flavour switch."""
     for node in walk(test):
         word = node.id if isinstance(node, ast.Name) else node.attr if isinstance(node, ast.Attribute) else None
-        if word and _SWITCH_WORDS.search(word):
+        if word and re.search(_SWITCH_WORDS, word):
             return True
         if isinstance(node, ast.Constant) and isinstance(node.value, str) and len(node.value) < 100 and \
-                _SWITCH_STRINGS.search(node.value):
+                re.search(_SWITCH_STRINGS, node.value):
             return True
     return False
 

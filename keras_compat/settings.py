@@ -13,8 +13,8 @@ from keras_compat.limits import DEFAULT_MAX_FILE_MB, DEFAULT_MAX_FILE_SECONDS
 from keras_compat.record import Record, uncompared
 
 TARGETS = ("tf-keras", "keras3")
-_CODE_PREFIX = re.compile(r"^KC\d{0,3}$|^ALL$")
-_MODULE_PATH = re.compile(r"^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*$")
+_CODE_PREFIX = r"^KC\d{0,3}$|^ALL$"
+_MODULE_PATH = r"^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*$"
 
 
 class SettingsError(ValueError):
@@ -75,10 +75,10 @@ class Settings(Record):
             raise SettingsError(f"keras-target: invalid value {self.target!r} (expected one of {', '.join(TARGETS)})")
         for key in ("select", "ignore", "extend_select", "extend_ignore"):
             for code in getattr(self, key):
-                if not _CODE_PREFIX.match(code):
+                if code != "KC" and not re.match(_CODE_PREFIX, code):  # "KC": every front-end's default
                     raise SettingsError(f"{key.replace('_', '-')}: invalid rule code prefix {code!r}")
         for alias in self.extra_backend_aliases:
-            if not _MODULE_PATH.match(alias):
+            if not re.match(_MODULE_PATH, alias):
                 raise SettingsError(f"extra-backend-aliases: {alias!r} is not a module path (like mypkg.backend)")
 
     def enabled(self, code: str) -> bool:
