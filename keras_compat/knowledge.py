@@ -59,6 +59,12 @@ def optimizer_paths() -> frozenset[str]:
     return frozenset(legacy.OPTIMIZERS)
 
 
+def optimizer_entry(path: str):
+    """The :class:`LegacyOptimizer` entry of an optimizer path (lower-case aliases included), or None."""
+    path = legacy.LEGACY_OPTIMIZER_ALIASES.get(path, path)
+    return next((e for e in legacy.LEGACY_OPTIMIZERS if e.path == path), None)
+
+
 @lru_cache(maxsize=1)
 def _moves_by_old() -> dict[str, ModuleMove]:
     index: dict[str, ModuleMove] = {}

@@ -327,14 +327,6 @@ def dim_ordering_fix(ctx: Context, call: ast.Call, name: str) -> Fix | None:
 
 # -- optimizers: positional arguments and decay= ------------------------------------------------------------------
 
-def optimizer_entry(path: str):
-    """The :class:`LegacyOptimizer` entry of an optimizer path (lower-case aliases included), or None."""
-    from keras_compat.data.legacy import LEGACY_OPTIMIZER_ALIASES, LEGACY_OPTIMIZERS
-
-    path = LEGACY_OPTIMIZER_ALIASES.get(path, path)
-    return next((e for e in LEGACY_OPTIMIZERS if e.path == path), None)
-
-
 def _is_zero(node: ast.AST) -> bool:
     return isinstance(node, ast.Constant) and not isinstance(node.value, bool) and node.value in (0, 0.0)
 

@@ -29,10 +29,8 @@ from typing import TYPE_CHECKING
 from keras_compat import knowledge
 from keras_compat.data.keras3 import KERAS3_MODULES, KERAS3_SHIM_ONLY, KERAS3_SHIM_ONLY_MODULES
 from keras_compat.diagnostics import Edit, Fix, Safety
-from keras_compat.importer import ensure_import
 from keras_compat.names import Flavour, KerasName, canonical, keras_name
 from keras_compat.record import Record, factory
-from keras_compat.rewrite import delete_statement, used
 from keras_compat.surface.model import Surface, _surface, native_keras3_surface
 from keras_compat.walk import in_body
 
@@ -341,6 +339,8 @@ class _Planner:
         return self.ctx.names(identifier)
 
     def _used(self, bound: str) -> bool:
+        from keras_compat.rewrite import used  # the fixes' modules load when a plan needs them
+
         return used(self.ctx, bound)
 
     def _called(self, bound: str) -> bool:
@@ -515,8 +515,12 @@ class _Planner:
                 blockers.append(Blocker(outer, f"tensorflow.keras.{blocked}", f"has no equivalent in "
                                         f"{self.surface.label}", shim_advice(blocked)))
                 continue
-            spelled = ("keras", None) if self._keras_moves_too() else \
-                ensure_import(ctx, "keras", "keras", at=attr)
+            if self._keras_moves_too():
+                spelled = ("keras", None)
+            else:
+                from keras_compat.importer import ensure_import  # loaded when a plan needs it
+
+                spelled = ensure_import(ctx, "keras", "keras", at=attr)
             if spelled is None:
                 blockers.append(Blocker(outer, ctx.segment(attr), "cannot be respelled: the name 'keras' is "
                                         "bound to something else", "rename that binding"))
@@ -603,6 +607,8 @@ class _Planner:
         return edits
 
     def _delete_statement(self, node: ast.stmt) -> Edit:
+        from keras_compat.rewrite import delete_statement
+
         return delete_statement(self.ctx, node)
 
 

@@ -17,9 +17,7 @@ from keras_compat.data.tf1 import CONTRIB_ADVICE as TF1_CONTRIB_ADVICE
 from keras_compat.data.tf1 import REMOVED_IN as TF1_REMOVED_IN
 from keras_compat.data.tf1 import TF1_DATASET_METHODS, TF1_FUNCTIONS
 from keras_compat.diagnostics import Diagnostic, Edit, Fix
-from keras_compat.importer import ensure_import
 from keras_compat.layers import classifier
-from keras_compat.legacy_fixes import DIM_ORDERING_FUNCTIONS, dim_ordering_fix
 from keras_compat.names import Flavour, keras_name
 from keras_compat.record import Record
 from keras_compat.registry import Bad, FixAvailability, Good, Severity, rule
@@ -180,6 +178,8 @@ def absent_in_target(ctx: Context, use: BackendUse) -> str | None:
 def keras_ops_spelling(ctx: Context, at: ast.AST) -> tuple[str, Edit | None] | None:
     """How to spell ``keras.ops`` at ``at``: an existing ``from keras import ops`` binding, else ``keras.ops``
     with ``import keras`` added when needed (None when ``keras`` is bound to something else)."""
+    from keras_compat.importer import ensure_import  # the fixes' helper, loaded when a fix needs it
+
     found = ensure_import(ctx, "keras.ops", "ops", at=at)
     if found is not None and found[1] is None:
         return found[0], None
@@ -258,6 +258,8 @@ def _rewrite_fix(ctx: Context, call: ast.Call, entry: BackendFunction) -> Fix | 
         return ops_rewrite_fix(ctx, call, entry.name)
     if entry.rewrite is not Rewrite.SAFE or not entry.tf or not re.match(_DOTTED_TF, entry.tf):
         return None
+    from keras_compat.importer import ensure_import
+
     spelled = ensure_import(ctx, "tensorflow", "tf", at=call)
     if spelled is None:
         return None
@@ -474,6 +476,8 @@ def removed_backend_function(ctx: Context) -> Iterator[Diagnostic]:
     for call, use in _backend_calls(ctx):
         if use.entry is None or not is_removed(use) or use.qualname.startswith(_COMPAT_V1):
             continue
+        from keras_compat.legacy_fixes import DIM_ORDERING_FUNCTIONS, dim_ordering_fix  # for a finding only
+
         fix = dim_ordering_fix(ctx, call, use.name) if use.name in DIM_ORDERING_FUNCTIONS else None
         yield ctx.report("KC302", call, fix, **_removed_fields(ctx, call.func, use))
     for attr in ctx.attributes:

@@ -10,20 +10,7 @@ from keras_compat import knowledge
 from keras_compat.context import Context, ImportRecord
 from keras_compat.data import layers as layer_table
 from keras_compat.diagnostics import Diagnostic, Edit, Fix
-from keras_compat.era import converter_applied
-from keras_compat.legacy_fixes import (
-    GENERATOR_PARAMS,
-    REWRITTEN,
-    attribute_rewrite_fix,
-    decay_schedule_fix,
-    generator_method_fix,
-    import_rewrite_fix,
-    optimizer_entry,
-    merge_fix,
-    merge_import_fix,
-    optimizer_positional_fix,
-)
-from keras_compat.rewrite import drop_alias, import_of, used
+from keras_compat.knowledge import optimizer_entry
 from keras_compat.surface.model import surface_for
 from keras_compat.names import Flavour, raw_leaves
 from keras_compat.registry import Bad, FixAvailability, Good, Severity, rule
@@ -60,6 +47,21 @@ def _literal(node: ast.AST) -> object:
 
 
 _NOT_LITERAL = object()
+
+
+def _fixes():
+    """:mod:`keras_compat.legacy_fixes`, imported when a finding first needs one of its fixes (most files need
+    none: its import would cost every flake8 run)."""
+    from keras_compat import legacy_fixes
+
+    return legacy_fixes
+
+
+def _rewrite():
+    """:mod:`keras_compat.rewrite`, imported when a fix first needs it."""
+    from keras_compat import rewrite
+
+    return rewrite
 
 
 def _rename_findings(ctx: Context, call: ast.Call, display: str, renames: dict) -> Iterator[Diagnostic]:
@@ -376,6 +378,8 @@ def _converted_positionally(ctx: Context, call: ast.Call, name, positional: list
             return False
     if any(kw.arg in _MODERN_CONV_KEYWORDS for kw in call.keywords):
         return False
+    from keras_compat.era import converter_applied  # the fixes' and the era's modules load when a finding needs them
+
     return converter_applied(ctx, name)
 
 
@@ -520,11 +524,11 @@ def renamed_class(ctx: Context) -> Iterator[Diagnostic]:
         is_layer = leaf == "Merge"
         calls = [c for c in calls if not ctx.in_compat_branch(c)]
         by_name = [c for c in calls if isinstance(c.func, ast.Name)]
-        record = import_of(ctx, by_name[0].func) if by_name else None
-        shared = merge_import_fix(ctx, record, by_name, is_layer) if record is not None else None
+        record = _rewrite().import_of(ctx, by_name[0].func) if by_name else None
+        shared = _fixes().merge_import_fix(ctx, record, by_name, is_layer) if record is not None else None
         manual = []
         for call in calls:
-            fix = shared if shared is not None and call in by_name else merge_fix(ctx, call, is_layer)
+            fix = shared if shared is not None and call in by_name else _fixes().merge_fix(ctx, call, is_layer)
             if fix is None:
                 manual.append(call)
             yield ctx.report("KC203", call.func, fix, old=leaf,
@@ -556,12 +560,12 @@ def renamed_class(ctx: Context) -> Iterator[Diagnostic]:
             group = grouped.get(id(record), [record])
             if group[0] is record:  # the group's fix goes with its first import; the others have none
                 fix = _rename_fix(ctx, group, entry.old, entry.new)
-        elif record.keras.path in REWRITTEN:
-            fix = import_rewrite_fix(ctx, record, record.keras.path)
-        elif isinstance(record.node, ast.ImportFrom) and not used(ctx, record.alias.asname or record.alias.name) \
+        elif record.keras.path in _fixes().REWRITTEN:
+            fix = _fixes().import_rewrite_fix(ctx, record, record.keras.path)
+        elif isinstance(record.node, ast.ImportFrom) and not _rewrite().used(ctx, record.alias.asname or record.alias.name) \
                 and not record.in_function and not _target_has(ctx, record.keras):
             fix = ctx.fix(f"Remove the unused import of {record.alias.name}",
-                          [drop_alias(ctx, record.node, record.alias)], safe=True)
+                          [_rewrite().drop_alias(ctx, record.node, record.alias)], safe=True)
         yield _class_finding(ctx, record.alias, entry, fix)
     leaves = _renamed_leaves(ctx)
     for attr in ctx.attributes:
@@ -573,7 +577,7 @@ def renamed_class(ctx: Context) -> Iterator[Diagnostic]:
         if ctx.in_compat_branch(attr):
             continue
         entry = renames[name.path]
-        fix = attribute_rewrite_fix(ctx, attr, name.path) if name.path in REWRITTEN else None
+        fix = _fixes().attribute_rewrite_fix(ctx, attr, name.path) if name.path in _fixes().REWRITTEN else None
         if entry.fixable and entry.new:
             line, _, end_line, end_col = ctx.range(attr)
             leaf_new = entry.new.rsplit(".", 1)[-1]
@@ -741,8 +745,8 @@ def removed_method(ctx: Context) -> Iterator[Diagnostic]:
             continue
         fix = None
         advice = entry.advice
-        if entry.replacement and entry.fixable and func.attr in GENERATOR_PARAMS:
-            fix, why_not = generator_method_fix(ctx, call, func.attr, entry.replacement)
+        if entry.replacement and entry.fixable and func.attr in _fixes().GENERATOR_PARAMS:
+            fix, why_not = _fixes().generator_method_fix(ctx, call, func.attr, entry.replacement)
             if fix is None:
                 advice += f" (no automatic fix: {why_not})"
         elif entry.replacement and entry.fixable and len(call.args) <= 1 and \
@@ -842,8 +846,8 @@ def optimizer_argument(ctx: Context) -> Iterator[Diagnostic]:
                 change = f"was removed ({entry.since})"
                 advice = entry.note or "delete it"
                 if kw.arg == "decay":
-                    fix = decay_schedule_fix(ctx, call, kw, name.flavour is Flavour.KERAS,
-                                             optimizer_entry(name.path))
+                    fix = _fixes().decay_schedule_fix(ctx, call, kw, name.flavour is Flavour.KERAS,
+                                                      optimizer_entry(name.path))
             yield ctx.report("KC205", kw, fix, callee=callee[1], old=kw.arg, change=change, advice=advice)
 
 
@@ -899,6 +903,8 @@ def legacy_optimizer_positional(ctx: Context) -> Iterator[Diagnostic]:
         entry = optimizer_entry(name.path) if call.args else None
         if entry is None or len(call.args) <= entry.kept or ctx.in_compat_branch(call):
             continue
+        from keras_compat.era import converter_applied
+
         if not converter_applied(ctx, name):
             continue
         first = call.args[entry.kept]
@@ -906,6 +912,6 @@ def legacy_optimizer_positional(ctx: Context) -> Iterator[Diagnostic]:
             continue
         advice = ", ".join(f"{entry.legacy[i]}={ctx.segment(a)}" for i, a in enumerate(call.args)
                            if i >= entry.kept and i < len(entry.legacy))
-        yield ctx.report("KC207", first, optimizer_positional_fix(ctx, call, entry), callee=name.leaf,
+        yield ctx.report("KC207", first, _fixes().optimizer_positional_fix(ctx, call, entry), callee=name.leaf,
                          value=ctx.segment(first), old=entry.legacy[entry.kept] if entry.kept < len(entry.legacy)
                          else "?", advice=advice or "pass them by keyword")

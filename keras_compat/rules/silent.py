@@ -18,7 +18,6 @@ from functools import lru_cache
 from keras_compat import knowledge
 from keras_compat.context import Context
 from keras_compat.diagnostics import Diagnostic, Edit, Fix
-from keras_compat.era import module_era
 from keras_compat.names import Flavour
 from keras_compat.registry import Bad, Execution, FixAvailability, Good, Severity, rule
 from keras_compat.rules.training import def_name_range
@@ -52,6 +51,8 @@ def _optimizer_strings() -> dict[str, object]:
 def written_for_standalone_keras(ctx: Context, era_evidence: bool) -> bool:
     """Whether the module's code was written for multi-backend Keras: it imports standalone ``keras``, no other
     Keras flavour, and (under ``keras3``, or when ``era_evidence`` is asked for) shows Keras 1/2 era code."""
+    from keras_compat.era import module_era  # loaded when a rule first asks
+
     era = module_era(ctx)
     if era.modern:
         return False
@@ -94,9 +95,11 @@ def _check_source() -> str:
     """The execution check of KC210: every object the example made must have the multi-backend default."""
     from keras_compat.data.defaults import CHANGED_DEFAULTS
 
-    legacy = {(e.callable.rsplit(".", 1)[-1], e.parameter): ast.literal_eval(e.legacy) for e in CHANGED_DEFAULTS}
+    # the defaults are source text of literals: written into the check as they are (evaluating them here
+    # would parse eleven snippets at every start, for the tests' sake)
+    legacy = ", ".join(f"{(e.callable.rsplit('.', 1)[-1], e.parameter)!r}: {e.legacy}" for e in CHANGED_DEFAULTS)
     return ("import numpy as _np\n"
-            f"_LEGACY = {legacy!r}\n"
+            f"_LEGACY = {{{legacy}}}\n"
             "for _obj in list(globals().values()):\n"
             "    for (_cls, _param), _want in _LEGACY.items():\n"
             "        if type(_obj).__name__ != _cls:\n"

@@ -19,7 +19,6 @@ from keras_compat.diagnostics import Diagnostic, Edit, Fix
 from keras_compat.guards import import_guard
 from keras_compat.names import Flavour, keras_name
 from keras_compat.registry import Bad, Execution, FixAvailability, Good, Severity, rule
-from keras_compat.surface import stars
 from keras_compat.surface.model import surface_for
 
 #: Keras objects a star import leaks when they come from these modules (helpers, not API re-exports).
@@ -37,6 +36,8 @@ def _statement(origin: str, name: str) -> str:
 def _leak(module: str, name: str, target: str) -> tuple[str, str, bool] | None:
     """``(origin, explicit import, fixable)`` when ``name`` is one that ``from <module> import *`` only bound
     because standalone Keras imported it there, and that the migrated module does not export; else None."""
+    from keras_compat.surface import stars  # the star-export tables: only for a star import
+
     found = stars.origins(module, name)
     if not found:
         return None
