@@ -54,8 +54,12 @@ def directory(value: str = AUTO) -> str | None:
     if base:
         return os.path.join(os.path.abspath(os.path.expanduser(base)), "summaries")
     xdg = os.environ.get("XDG_CACHE_HOME")
-    home = xdg if xdg and os.path.isabs(xdg) else os.path.join(os.path.expanduser("~"), ".cache")
-    return os.path.join(home, "keras-compat", "summaries")
+    if xdg and os.path.isabs(xdg):
+        return os.path.join(xdg, "keras-compat", "summaries")
+    home = os.path.expanduser("~")
+    if not os.path.isabs(home):
+        return None  # no home directory (a bare container): memory only, never a directory under the cwd
+    return os.path.join(home, ".cache", "keras-compat", "summaries")
 
 
 def _salt() -> str:

@@ -91,6 +91,10 @@ def test_the_default_store_is_under_the_environment_variable_or_the_user_cache(
     monkeypatch.setenv("XDG_CACHE_HOME", "relative/ignored")  # the XDG spec: a relative path is invalid
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     assert summary_store.directory("auto") == str(tmp_path / "home" / ".cache" / "keras-compat" / "summaries")
+    monkeypatch.delenv("HOME")
+    monkeypatch.setattr(os.path, "expanduser", lambda path: path)  # no home directory to be found
+    assert summary_store.directory("auto") is None
+    monkeypatch.undo()
     assert summary_store.directory("none") is None and summary_store.directory(" NONE ") is None
     assert summary_store.directory(str(tmp_path / "x")) == str(tmp_path / "x")
     assert store_for("none") is None
