@@ -96,7 +96,7 @@ class DiskStore:
         try:
             with open(path, "rb") as fh:
                 data = json.loads(fh.read())
-        except (OSError, ValueError):
+        except (OSError, ValueError, RecursionError):  # unreadable, not JSON (or not UTF-8), absurdly nested
             self.misses += 1
             return None
         summary = data.get("summary") if isinstance(data, dict) else None

@@ -120,16 +120,19 @@ def test_a_corrupt_or_foreign_entry_is_a_miss_and_is_replaced(tmp_path: Path) ->
     flake8_findings(model, f"--keras-summary-cache={store}")
     entries = _entries(store / "v1")
     assert entries
-    for index, entry in enumerate(entries):  # not JSON, JSON of another shape, a summary of another shape
-        entry.write_text(["{not json", json.dumps({"summary": [1]}), json.dumps({"summary": {"v": "0"}})][index % 3])
-    project._INDEXES.clear()
-    before = project.parsed()
-    assert flake8_findings(model, f"--keras-summary-cache={store}") == expected
-    assert project.parsed() - before == len(entries)  # every bad entry summarised again...
-    project._INDEXES.clear()
-    before = project.parsed()
-    assert flake8_findings(model, f"--keras-summary-cache={store}") == expected
-    assert project.parsed() == before  # ... and stored again
+    bad = [b"{not json", json.dumps({"summary": [1]}).encode(), json.dumps({"summary": {"v": "0"}}).encode(),
+           b"\xff\xfe", b"[" * 100_000]  # not JSON, other shapes, not UTF-8, nested past the recursion limit
+    for content in bad:
+        for entry in entries:
+            entry.write_bytes(content)
+        project._INDEXES.clear()
+        before = project.parsed()
+        assert flake8_findings(model, f"--keras-summary-cache={store}") == expected
+        assert project.parsed() - before == len(entries)  # every bad entry summarised again...
+        project._INDEXES.clear()
+        before = project.parsed()
+        assert flake8_findings(model, f"--keras-summary-cache={store}") == expected
+        assert project.parsed() == before  # ... and stored again
 
 
 def test_a_store_that_cannot_be_written_is_no_error(tmp_path: Path) -> None:
