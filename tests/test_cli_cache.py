@@ -378,3 +378,15 @@ def test_clean_deletes_the_cache_and_nothing_else(tmp_path, capsys, monkeypatch)
     assert (tmp_path / "build" / "kc").is_dir()
     code, _, err = run(["clean", "pkg0"], tmp_path, capsys, monkeypatch)  # configuration found as for check
     assert code == 0 and not (tmp_path / "build" / "kc").exists()
+
+
+@pytest.mark.parametrize("content", [b"{not json", b"\xff\xfe", b"[" * 100_000, b'{"summary": [1]}'])
+def test_a_bad_summary_entry_is_a_miss(tmp_path: Path, content: bytes) -> None:
+    from keras_compat.cli.cache import Cache
+
+    cache = Cache(tmp_path / "cache")
+    cache.summary_put("key", {"v": "x"})
+    assert cache.summary_get("key") == {"v": "x"}
+    entry = cache._entry(cache._summary_key("key"))
+    Path(entry).write_bytes(content)
+    assert cache.summary_get("key") is None

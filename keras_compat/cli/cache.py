@@ -239,7 +239,7 @@ class Cache:
         try:
             with open(path, "rb") as fh:
                 data = json.load(fh)
-        except (OSError, ValueError):
+        except (OSError, ValueError, RecursionError):  # unreadable, not JSON, absurdly nested: a miss
             return None
         if not isinstance(data, dict) or not isinstance(data.get("summary"), dict):
             return None
