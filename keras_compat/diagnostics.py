@@ -6,12 +6,11 @@ A fix is a list of text edits on the original source plus its safety.
 
 from __future__ import annotations
 
-import enum
 
-from keras_compat.record import Record, uncompared
+from keras_compat.record import Choice, Record, uncompared
 
 
-class Safety(enum.Enum):
+class Safety(Choice):
     """Whether applying a fix can change what the program does."""
 
     SAFE = "safe"

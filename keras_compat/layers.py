@@ -12,7 +12,6 @@ base define ``get_config``?) stay silent for such classes.
 from __future__ import annotations
 
 import ast
-import enum
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 from typing import TYPE_CHECKING, TypeVar
@@ -20,7 +19,7 @@ from typing import TYPE_CHECKING, TypeVar
 from keras_compat.data import layers as table
 from keras_compat.names import keras_name
 from keras_compat.project import CLASS, ClassFacts, View
-from keras_compat.record import Record, factory, uncompared
+from keras_compat.record import Choice, Record, factory, uncompared
 
 if TYPE_CHECKING:
     from keras_compat.context import Context
@@ -44,7 +43,7 @@ def by_scope(ctx: Context, nodes: Iterable[N]) -> dict[int, list[N]]:
     return found
 
 
-class Kind(enum.Enum):
+class Kind(Choice):
     LAYER = "layer"
     MODEL = "model"
     RNN_CELL = "rnn-cell"

@@ -8,14 +8,13 @@ name (``keras.layers.convolutional.Conv2D`` -> ``layers.Conv2D``) using the modu
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
-from keras_compat.record import Record
+from keras_compat.record import Choice, Record
 
 
-class Flavour(enum.Enum):
+class Flavour(Choice):
     """Where a Keras name comes from."""
 
     KERAS = "keras"  # standalone keras package (1.x/2.x multi-backend, 2.4+ redirect, or Keras 3)

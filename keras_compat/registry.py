@@ -7,7 +7,6 @@ symbols, SARIF rule metadata, the docs pages and the README table are all comput
 
 from __future__ import annotations
 
-import enum
 import importlib
 import os
 import re
@@ -18,7 +17,7 @@ from functools import lru_cache
 from operator import itemgetter
 from typing import TYPE_CHECKING
 
-from keras_compat.record import Record, uncompared
+from keras_compat.record import Choice, Record, uncompared
 from keras_compat.settings import TARGETS
 
 if TYPE_CHECKING:
@@ -36,7 +35,7 @@ DOC_SECTIONS = ("What it does", "Why is this bad", "Example", "Use instead", "Fi
 PYLINT_BASE = 70
 
 
-class Severity(enum.Enum):
+class Severity(Choice):
     """Severity of a rule; maps to the pylint message letter and to annotation levels."""
 
     ERROR = "error"
@@ -48,7 +47,7 @@ class Severity(enum.Enum):
         return {"error": "E", "warning": "W", "convention": "C"}[self.value]
 
 
-class FixAvailability(enum.Enum):
+class FixAvailability(Choice):
     """Whether a rule offers fixes: never, for some table entries, or always."""
 
     NONE = "none"

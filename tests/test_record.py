@@ -165,3 +165,34 @@ def test_records_do_not_import_dataclasses() -> None:
             "P(1) == P(1), hash(P(2)), repr(P())\nprint('dataclasses' in sys.modules)\n")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert proc.stdout.strip() == "False", proc.stderr
+
+
+def test_choices_behave_as_the_enumerations_they_replace() -> None:
+    """``record.Choice``: members by value, identity, pickling and copying as themselves, frozen."""
+    from keras_compat.diagnostics import Safety
+    from keras_compat.names import Flavour
+    from keras_compat.record import Choice
+
+    class Colour(Choice):
+        RED = "red"
+        DARK_BLUE = "dark-blue"
+
+        @property
+        def warm(self) -> bool:
+            return self is Colour.RED
+
+    assert isinstance(Colour.RED, Colour) and Colour.RED.name == "RED" and Colour.DARK_BLUE.value == "dark-blue"
+    assert Colour("red") is Colour.RED and Colour(Colour.DARK_BLUE) is Colour.DARK_BLUE
+    assert Colour.RED.warm and not Colour.DARK_BLUE.warm and Colour.RED != Colour.DARK_BLUE
+    assert repr(Colour.RED) == "<Colour.RED: 'red'>" and str(Colour.DARK_BLUE) == "Colour.DARK_BLUE"
+    assert {Colour.RED: 1}[Colour("red")] == 1
+    with pytest.raises(ValueError):
+        Colour("green")
+    with pytest.raises(ValueError):
+        Safety("RED")
+    with pytest.raises(AttributeError):
+        Colour.RED.value = "blue"  # type: ignore[misc]
+    for member in (Safety.SAFE, Flavour.TF_KERAS):  # (a local class cannot be pickled, as with enum)
+        assert pickle.loads(pickle.dumps(member)) is member
+        assert copy.copy(member) is member and copy.deepcopy(member) is member
+    assert Safety("unsafe") is Safety.UNSAFE and Flavour("tf_keras") is Flavour.TF_KERAS_PKG

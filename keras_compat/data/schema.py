@@ -10,11 +10,10 @@ Top-level names are written without a module (``Model``, ``Sequential``, ``Input
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Callable
 from typing import Any
 
-from keras_compat.record import Record, factory
+from keras_compat.record import Choice, Record, factory
 
 
 def built_on_first_use(namespace: dict[str, Any], **builders: Callable[[], object]) -> Callable[[str], object]:
@@ -32,7 +31,7 @@ def built_on_first_use(namespace: dict[str, Any], **builders: Callable[[], objec
     return __getattr__
 
 
-class Rewrite(enum.Enum):
+class Rewrite(Choice):
     """How mechanical a backend rewrite is (the fact base's rewrite codes)."""
 
     KEEP = "keep"  # still exists with the same meaning: not a finding
