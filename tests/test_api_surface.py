@@ -121,3 +121,18 @@ def test_load_time_is_small():
     for target in REFERENCES:
         load_document(target)
     assert time.perf_counter() - start < 1.0
+
+
+@pytest.mark.parametrize("target", sorted(REFERENCES))
+def test_signature_table_decoded_apart_is_the_same_document(target):
+    """The signature table is split from the document's text and decoded on first use: the parts must make
+    exactly the document decoded whole, and every surface must see the same table."""
+    from keras_compat.surface import model
+
+    with open(f"{model._API_DIR}/{data_file_name(*REFERENCES[target])}", "rb") as raw:
+        whole = json.loads(gzip.decompress(raw.read()))
+    document, signatures = model._parts(target)
+    assert signatures is not None and "signatures" not in document  # the split applies to the shipped files
+    assert load_document(target) == whole and list(load_document(target)) == list(whole)
+    for name in whole["surfaces"]:
+        assert model._surface(target, name)._signatures == whole["signatures"]

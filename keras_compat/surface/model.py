@@ -32,25 +32,58 @@ def data_file_name(distribution: str, version: str) -> str:
 @lru_cache(maxsize=None)
 def load_document(target: str) -> dict:
     """The decoded surface document of a target's reference release (read once per process)."""
+    document, signatures = _parts(target)
+    if signatures is None:
+        return document
+    return dict(sorted({**document, "signatures": _signature_table(target)}.items()))  # the file's key order
+
+
+#: How the signature table starts and ends in a document's text: ``surface.extract.encode`` writes sorted keys
+#: in compact JSON, so the table (an array of arrays) runs from this key to the next one, ``"surfaces"``
+#: (a ``"`` inside a JSON string is escaped: neither key can occur inside the table).
+_SIGNATURES, _AFTER_SIGNATURES = '"signatures":', ',"surfaces":'
+
+
+@lru_cache(maxsize=None)
+def _parts(target: str) -> tuple[dict, str | None]:
+    """The decoded document of a target without its signature table, and the table's JSON text (None when the
+    document is decoded whole). The table is three quarters of the text and only a file that calls a Keras
+    function with keywords needs it: it is decoded on first use (:func:`_signature_table`)."""
     distribution, version = REFERENCES[target]
     path = os.path.join(_API_DIR, data_file_name(distribution, version))  # not importlib.resources: 5 ms to load
     with open(path, "rb") as raw:
-        return json.loads(zlib.decompress(raw.read(), 16 + zlib.MAX_WBITS))  # gzip's format, without its module
+        text = zlib.decompress(raw.read(), 16 + zlib.MAX_WBITS).decode("ascii")  # gzip's format, without its module
+    start = text.find(_SIGNATURES)
+    end = text.find(_AFTER_SIGNATURES, start)
+    if start < 0 or end < 0:  # not the layout encode() writes: decode it whole
+        return json.loads(text), None
+    return json.loads(text[:start] + text[end + 1:]), text[start + len(_SIGNATURES):end]
+
+
+@lru_cache(maxsize=None)
+def _signature_table(target: str) -> list[list]:
+    document, signatures = _parts(target)
+    return document["signatures"] if signatures is None else json.loads(signatures)
 
 
 class Surface:
     """One API surface: modules, names, signatures."""
 
     def __init__(self, target: str, name: str) -> None:
-        document = load_document(target)
+        document = _parts(target)[0]
         self.distribution = document["distribution"]
         self.version = document["version"]
         self.name = name
+        self._target = target
         data = document["surfaces"][name]
         self._modules: dict[str, dict[str, int | None]] = data["modules"]
         self._methods: dict[str, dict[str, int | None]] = data.get("methods", {})
-        self._signatures: list[list] = document["signatures"]
         self.layer_kwargs: frozenset[str] = frozenset(data["layer_kwargs"])
+
+    @property
+    def _signatures(self) -> list[list]:
+        """The signature table, decoded the first time a signature is asked for."""
+        return _signature_table(self._target)
 
     @property
     def label(self) -> str:
