@@ -102,14 +102,13 @@ class KerasCompatChecker:
     def _lint(self, text: str) -> list[Diagnostic]:
         """The core's findings, within the size and time limits."""
         from keras_compat.engine import lint_tree, not_analysed
-        from keras_compat.project import stored
-        from keras_compat.summary_store import store_for
+        from keras_compat.summary_store import kept
 
         limit = self._max_bytes
         if limit and len(text) > limit // 4 and len(text.encode("utf-8", "surrogatepass")) > limit:
             return [not_analysed(too_large(limit, "--keras-max-file-size"))]
         try:
-            with time_limit(self._max_seconds, "--keras-max-file-seconds"), stored(store_for(self._summary_cache)):
+            with time_limit(self._max_seconds, "--keras-max-file-seconds"), kept(self._summary_cache):
                 return lint_tree(self.tree, text, self.filename, self._settings)
         except TimeLimitExceeded as exc:
             return [not_analysed(str(exc))]

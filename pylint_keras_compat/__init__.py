@@ -17,10 +17,9 @@ from pylint.interfaces import HIGH
 from keras_compat.diagnostics import Diagnostic
 from keras_compat.engine import internal_error, lint_source, not_analysed
 from keras_compat.limits import TimeLimitExceeded, parse_limit, time_limit, too_large
-from keras_compat.project import stored
 from keras_compat.registry import GROUPS, Group, manifest
 from keras_compat.settings import OPTIONS, RULE_OPTIONS, Settings, SettingsError, settings_from_mapping
-from keras_compat.summary_store import store_for
+from keras_compat.summary_store import kept
 
 if TYPE_CHECKING:
     from astroid import nodes
@@ -63,9 +62,9 @@ def _lint_limited(data: bytes, name: str, linter: PyLinter) -> list[Diagnostic]:
     seconds, max_bytes = _limits(linter)
     if max_bytes and len(data) > max_bytes:
         return [not_analysed(too_large(max_bytes, "--keras-max-file-size"))]
-    summaries = store_for(str(getattr(linter.config, "keras_summary_cache", "auto")))
+    summaries = str(getattr(linter.config, "keras_summary_cache", "auto"))
     try:
-        with time_limit(seconds, "--keras-max-file-seconds"), stored(summaries):
+        with time_limit(seconds, "--keras-max-file-seconds"), kept(summaries):
             return lint_source(data, name, _settings(linter))
     except TimeLimitExceeded as exc:
         return [not_analysed(str(exc))]
