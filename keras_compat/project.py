@@ -281,11 +281,19 @@ def _dunder_all(tree: ast.Module, bindings: list | None) -> tuple[tuple[str, ...
     return tuple(names), False
 
 
-def summary_key(content: bytes, modname: str, is_package: bool) -> str:
-    """Content-hash key of a module's summary (its bytes, its name, the summary format)."""
-    digest = hasher()(f"keras-compat summary {SUMMARY_VERSION}\0{modname}\0{int(is_package)}\0".encode())
-    digest.update(content)
-    return digest.hexdigest()
+def summary_key(digest: str, modname: str, is_package: bool) -> str:
+    """Content-hash key of a module's summary: the SHA-256 of its bytes (``digest``, which the index computes
+    anyway, so the bytes are hashed once), its name, the summary format."""
+    return hasher()(f"keras-compat summary {SUMMARY_VERSION}\0{modname}\0{int(is_package)}\0{digest}".encode()
+                    ).hexdigest()
+
+
+def located_key(path: str, stat: os.stat_result, modname: str, is_package: bool) -> str:
+    """Key of a module's summary by where it is and its size and modification time (nanoseconds), as mypy
+    and ruff key their caches: a hit needs neither reading nor hashing the module. Only a store that
+    offers it (:attr:`Store.by_location`) is asked; a miss falls back to the content key."""
+    return hasher()(f"keras-compat located {SUMMARY_VERSION}\0{path}\0{stat.st_size}\0{stat.st_mtime_ns}\0"
+                    f"{modname}\0{int(is_package)}".encode()).hexdigest()
 
 
 def _summarize_bytes(content: bytes, modname: str,
@@ -307,6 +315,12 @@ class Store(Protocol):
     def summary_get(self, key: str) -> dict | None: ...
 
     def summary_put(self, key: str, data: dict) -> None: ...
+
+
+def _by_location(store: Store | None) -> bool:
+    """Whether ``store`` also keeps summaries by location (the plugins' store: an editor's every save reads
+    the same unchanged siblings; the CLI's cache has its own per-file validation)."""
+    return store is not None and getattr(store, "by_location", False) is True
 
 
 class _Entry(Record, mutable=True):
@@ -365,6 +379,28 @@ class Index:
         known = self._entries.get(path)
         if known is not None and (trust or (known.size, known.mtime_ns) == (stat.st_size, stat.st_mtime_ns)):
             return known
+        located = located_key(path, stat, modname, is_package) if _by_location(_store) else None
+        entry = self._located(located, stat) if located is not None else None
+        if entry is None:
+            entry = self._read_entry(path, modname, is_package, stat, located)
+        self._entries[path] = entry
+        return entry
+
+    @staticmethod
+    def _located(key: str, stat: os.stat_result) -> _Entry | None:
+        """The entry the store keeps for the module's location, size and mtime (None: a miss)."""
+        data = _store.summary_get(key) if _store is not None else None
+        if data is None:
+            return None
+        try:
+            digest, summary = data["digest"], Summary.from_json(data["summary"])
+        except (ValueError, KeyError, TypeError, AttributeError):
+            return None  # another shape: read by content, and stored again
+        return _Entry(stat.st_size, stat.st_mtime_ns, digest, summary) if isinstance(digest, str) else None
+
+    def _read_entry(self, path: str, modname: str, is_package: bool, stat: os.stat_result,
+                    located: str | None) -> _Entry:
+        """The entry from the module's bytes: its summary from the store by content hash, else parsed."""
         summary = None
         digest = ""
         if stat.st_size <= MAX_MODULE_BYTES:
@@ -375,7 +411,7 @@ class Index:
                 content = None
             if content is not None and len(content) <= MAX_MODULE_BYTES:
                 digest = _sha256(content)
-                key = summary_key(content, modname, is_package)
+                key = summary_key(digest, modname, is_package)
                 data = _store.summary_get(key) if _store is not None else None
                 if data is not None:
                     try:
@@ -389,9 +425,9 @@ class Index:
                         self._remember_classes(path, stat, nodes or {})
                         if _store is not None:
                             _store.summary_put(key, summary.to_json())
-        entry = _Entry(stat.st_size, stat.st_mtime_ns, digest, summary)
-        self._entries[path] = entry
-        return entry
+                if summary is not None and located is not None and _store is not None:
+                    _store.summary_put(located, {"digest": digest, "summary": summary.to_json()})
+        return _Entry(stat.st_size, stat.st_mtime_ns, digest, summary)
 
     def mentions_keras(self, path: str, stat: os.stat_result, trust: bool) -> bool:
         """Whether the file's text mentions Keras (remembered by size and modification time)."""

@@ -77,7 +77,7 @@ def test_flake8_finds_the_same_cold_warm_and_without_a_store_and_a_warm_run_pars
     assert {f[3] for f in runs["none"][0]} >= {"KC101", "KC201"}
     assert runs["cold"][1] >= 2 and runs["none"][1] == runs["cold"][1]  # mypkg.layers and mypkg.helpers
     assert runs["warm"][1] == 0
-    assert len(_entries(store / "v1")) == runs["cold"][1]
+    assert len(_entries(store / "v1")) == 2 * runs["cold"][1]  # by content, and by location, size and mtime
     assert project._store is None  # the plugin's store is set around its own calls only
 
 
@@ -128,11 +128,50 @@ def test_a_corrupt_or_foreign_entry_is_a_miss_and_is_replaced(tmp_path: Path) ->
         project._INDEXES.clear()
         before = project.parsed()
         assert flake8_findings(model, f"--keras-summary-cache={store}") == expected
-        assert project.parsed() - before == len(entries)  # every bad entry summarised again...
+        assert project.parsed() - before == len(entries) // 2  # every module's bad entries summarised again...
         project._INDEXES.clear()
         before = project.parsed()
         assert flake8_findings(model, f"--keras-summary-cache={store}") == expected
         assert project.parsed() == before  # ... and stored again
+
+
+def _hashed(monkeypatch: pytest.MonkeyPatch) -> list[bytes]:
+    """The module contents the project index hashes from now on (it reads every one it hashes)."""
+    seen: list[bytes] = []
+    original = project._sha256
+
+    def spy(content: bytes) -> str:
+        seen.append(content)
+        return original(content)
+
+    monkeypatch.setattr(project, "_sha256", spy)
+    return seen
+
+
+def test_a_warm_run_reads_no_unchanged_sibling_and_an_edit_or_a_touch_is_seen(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    model = _package(tmp_path / "src")
+    store = tmp_path / "store"
+    option = f"--keras-summary-cache={store}"
+    project._INDEXES.clear()
+    cold = flake8_findings(model, option)
+    hashed = _hashed(monkeypatch)
+    project._INDEXES.clear()
+    assert flake8_findings(model, option) == cold and hashed == []  # found by location, size and mtime
+    layers = model.parent / "layers.py"
+    stat = layers.stat()
+    os.utime(layers, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))  # touched: same bytes
+    project._INDEXES.clear()
+    before = project.parsed()
+    assert flake8_findings(model, option) == cold
+    assert hashed == [layers.read_bytes()] and project.parsed() == before  # read, hashed, found by content
+    helpers = model.parent / "helpers.py"
+    helpers.write_text("K = None\n")
+    project._INDEXES.clear()
+    before = project.parsed()
+    edited = flake8_findings(model, option)
+    assert project.parsed() - before == 1  # the edited module summarised again, the other found by location
+    assert {f[3] for f in cold} - {f[3] for f in edited} == {"KC303"}  # helpers.K is no longer the backend
 
 
 def test_a_store_that_cannot_be_written_is_no_error(tmp_path: Path) -> None:
