@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ast
-import re
 from collections.abc import Iterator
 from functools import lru_cache
 
@@ -23,9 +22,15 @@ from keras_compat.record import Record
 from keras_compat.registry import Bad, FixAvailability, Good, Severity, rule
 from keras_compat.walk import in_body
 
-#: ``tf.x.y`` and ``keras.x.y`` paths (compiled on first use: most files never need them).
-_DOTTED_TF = r"^tf(\.[A-Za-z_][A-Za-z0-9_]*)+$"
-_DOTTED_KERAS = r"^keras(\.[A-Za-z_][A-Za-z0-9_]*)+$"
+
+def _dotted(path: str, root: str) -> bool:
+    """Whether ``path`` is ``root`` followed by one or more ``.``-separated ASCII identifiers (``tf.nn.relu``):
+    a table entry that is a plain name, not an expression. (Not a regular expression: compiling one costs
+    more than every test of a run.)"""
+    head, _, rest = path.partition(".")
+    return head == root and bool(rest) and all(part.isascii() and part.isidentifier() for part in rest.split("."))
+
+
 #: Explicit TF1 compatibility spellings (``tf.compat.v1.keras.backend.get_session``) work as documented.
 _COMPAT_V1 = ("tensorflow.compat.v1.",)
 
@@ -120,7 +125,14 @@ def is_rewritable(use: BackendUse) -> bool:
 
 
 def _first_sentence(note: str, limit: int = 110) -> str:
-    sentence = re.split(r"(?<=[.;])\s", note, maxsplit=1)[0].rstrip(".;")
+    """The note up to its first ``.`` or ``;`` followed by white space (``re.split(r"(?<=[.;])\\s", note, 1)[0]``,
+    without compiling that expression at the first message of a run)."""
+    sentence = note
+    for index in range(1, len(note)):
+        if note[index].isspace() and note[index - 1] in ".;":
+            sentence = note[:index]
+            break
+    sentence = sentence.rstrip(".;")
     if len(sentence) > limit:
         sentence = sentence[:limit].rsplit(" ", 1)[0] + " ..."
     return sentence
@@ -154,7 +166,7 @@ def _keras3_replacement(entry: BackendFunction, use: BackendUse | None) -> tuple
         text = "a rewrite by hand (no Keras 3 equivalent)"
     if entry.keras3_note:
         return text, f" ({entry.keras3_note.rstrip('.')})"
-    if rewrite is None and entry.keras3 and re.match(_DOTTED_KERAS, entry.keras3):
+    if rewrite is None and entry.keras3 and _dotted(entry.keras3, "keras"):
         return text, " (check the argument names and defaults)"
     return text, ""
 
@@ -256,7 +268,7 @@ def _ops_callee_fix(ctx: Context, func: ast.AST, rewrite: OpsRewrite, edits: lis
 def _rewrite_fix(ctx: Context, call: ast.Call, entry: BackendFunction) -> Fix | None:
     if ctx.settings.target == "keras3":
         return ops_rewrite_fix(ctx, call, entry.name)
-    if entry.rewrite is not Rewrite.SAFE or not entry.tf or not re.match(_DOTTED_TF, entry.tf):
+    if entry.rewrite is not Rewrite.SAFE or not entry.tf or not _dotted(entry.tf, "tf"):
         return None
     from keras_compat.importer import ensure_import
 
