@@ -101,8 +101,8 @@ class Summary(Record):
         data = _of(data, dict)
         if data.get("v") != SUMMARY_VERSION:
             raise ValueError("summary of another version")
-        names = {_of(k, str): _of(v, str) for k, v in _of(data["names"], dict).items()}
-        lines = {_of(k, str): _of(v, int) for k, v in _of(data["lines"], dict).items()}
+        names = _typed_dict(data["names"], _STR)
+        lines = _typed_dict(data["lines"], _INT)
         stars = []
         for star in _of(data["stars"], list):
             module, line = _of(star, list)
@@ -122,6 +122,20 @@ def _of(value: object, kind: type, *also: object) -> Any:
 
 def _strs(value: object) -> list[str]:
     return [_of(item, str) for item in _of(value, list)]
+
+
+_STR, _INT = frozenset({str}), frozenset({int})
+
+
+def _typed_dict(value: object, kinds: frozenset[type]) -> dict:
+    """``value`` when it is a dict of str keys to values of exactly one of ``kinds``, else ``ValueError``. The
+    types are compared in C (``map(type, ...)``), not with a call per item: a module's ``names`` and ``lines``
+    hold every top-level name, and an editor's save decodes every sibling's (JSON makes no subclasses, so
+    exact types are what :func:`_of` accepted)."""
+    value = _of(value, dict)
+    if not (set(map(type, value)) <= _STR and set(map(type, value.values())) <= kinds):
+        raise ValueError(f"expected a dict of str to {'/'.join(sorted(k.__name__ for k in kinds))}")
+    return value
 
 
 # -- summaries ----------------------------------------------------------------------------------------
