@@ -66,6 +66,34 @@ def _signature_table(target: str) -> list[list]:
     return document["signatures"] if signatures is None else json.loads(signatures)
 
 
+#: Where an entry of the signature table starts: every entry is ``[kind, [params], [keywords], var_kw]`` with
+#: ``kind`` "class" or "function", and every string in it is a kind, an identifier or a ``VAR_KW`` value, so
+#: this text occurs nowhere else (``tests/test_api_surface.py`` checks the split against the whole decode).
+_ENTRY_START = r'\["(?:class|function)",\['
+
+
+@lru_cache(maxsize=None)
+def _entry_starts(target: str) -> tuple[int, ...] | None:
+    """The offsets of the signature table's entries in its JSON text (None: the document was decoded whole)."""
+    import re
+
+    signatures = _parts(target)[1]
+    return None if signatures is None else tuple(m.start() for m in re.finditer(_ENTRY_START, signatures))
+
+
+@lru_cache(maxsize=None)
+def _signature_entry(target: str, index: int) -> list:
+    """Entry ``index`` of the signature table, decoded alone: a file asks for a few signatures, and decoding the
+    whole table (374 entries for tf-keras) cost 3.8 M instructions of an editor's save."""
+    starts = _entry_starts(target)
+    if starts is None or not 0 <= index < len(starts):
+        return _signature_table(target)[index]
+    text = _parts(target)[1]
+    assert text is not None
+    end = starts[index + 1] - 1 if index + 1 < len(starts) else len(text) - 1  # before the "," or the final "]"
+    return json.loads(text[starts[index]:end])
+
+
 class Surface:
     """One API surface: modules, names, signatures."""
 
@@ -79,11 +107,6 @@ class Surface:
         self._modules: dict[str, dict[str, int | None]] = data["modules"]
         self._methods: dict[str, dict[str, int | None]] = data.get("methods", {})
         self.layer_kwargs: frozenset[str] = frozenset(data["layer_kwargs"])
-
-    @property
-    def _signatures(self) -> list[list]:
-        """The signature table, decoded the first time a signature is asked for."""
-        return _signature_table(self._target)
 
     @property
     def label(self) -> str:
@@ -110,11 +133,11 @@ class Surface:
         """Accepted keywords of the class/function at ``path``; None when unknown or not callable."""
         module, _, name = path.rpartition(".")
         index = self._modules.get(module, {}).get(name)
-        return None if index is None else Signature.from_json(self._signatures[index])
+        return None if index is None else Signature.from_json(_signature_entry(self._target, index))
 
     def method_signature(self, cls: str, method: str) -> Signature | None:
         index = self._methods.get(cls, {}).get(method)
-        return None if index is None else Signature.from_json(self._signatures[index])
+        return None if index is None else Signature.from_json(_signature_entry(self._target, index))
 
     def modules_exporting(self, name: str) -> list[str]:
         """Public modules that export ``name`` (shortest paths first). A scan (one lookup per module): it is
