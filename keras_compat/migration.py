@@ -101,7 +101,49 @@ def is_private(name: KerasName) -> bool:
     return knowledge.module_move(name.raw) is not None or name.raw.startswith("src.")
 
 
+# -- chains through moved modules ----------------------------------------------------------------------------
+
+def chains_through_moved(ctx: Context) -> list[ast.Attribute]:
+    """The outermost attributes (``ctx.outer_attributes``, in their order) whose chain reads the name of a
+    moved module (``keras.utils.np_utils.to_categorical``): one set lookup per attribute instead of a walk
+    of every chain, so the planner and KC103 resolve only the few chains that can matter (memoised)."""
+    found: list[ast.Attribute] | None = ctx.memo.get("chains through moved modules")  # type: ignore[assignment]
+    if found is None:
+        leaves = knowledge.moved_module_leaves()
+        parents, Attribute = ctx.parents, ast.Attribute
+        outermost: set[int] = set()
+        for attr in ctx.attributes:
+            if attr.attr in leaves:
+                node: ast.AST = attr
+                parent = parents.get(node)
+                while parent.__class__ is Attribute:  # an attribute's only child is its value
+                    node, parent = parent, parents.get(parent)
+                outermost.add(id(node))
+        found = [attr for attr in ctx.outer_attributes if id(attr) in outermost] if outermost else []
+        ctx.memo["chains through moved modules"] = found
+    return found
+
+
 # -- the plan ---------------------------------------------------------------------------------------------------
+
+def _moves(record: ImportRecord, moving: frozenset[Flavour]) -> bool:
+    """Whether the plan moves ``record``'s import to the target (the test of :meth:`_Planner.plan`)."""
+    name = record.keras
+    if name is None or record.guard.guarded and record.guard.alternatives:
+        return False
+    return name.flavour in moving and not name.qualname.startswith(COMPAT_ROOTS)
+
+
+def may_block(ctx: Context) -> bool:
+    """Whether the module's plan can have a blocker (KC109): only a plan that changes the module's library
+    can, and under ``tf-keras`` only an import changes it (under ``keras3`` a ``tf.keras.X`` attribute too).
+    Most modules import nothing that moves: the plan is not made for them."""
+    target = ctx.settings.target
+    if target == "keras3":
+        return True
+    moving = moving_flavours(target)
+    return any(_moves(record, moving) for record in ctx.imports)
+
 
 def module_plan(ctx: Context) -> Plan:
     """The plan of ``ctx``'s module (computed once per context)."""
@@ -445,16 +487,12 @@ class _Planner:
         """(outermost attribute, edits, moves with the transaction) for every chain that spells a private module
         (``keras.utils.np_utils.to_categorical`` -> ``keras.utils.to_categorical``)."""
         ctx = self.ctx
-        leaves = knowledge.moved_module_leaves()
         out = []
-        for attr in ctx.outer_attributes:
+        for attr in chains_through_moved(ctx):
             node: ast.AST = attr
-            spelled = False
             while isinstance(node, ast.Attribute):
-                spelled = spelled or node.attr in leaves
                 node = node.value
-            if not spelled or not isinstance(node, ast.Name) or not isinstance(attr.ctx, ast.Load) or \
-                    ctx.in_compat_branch(attr):
+            if not isinstance(node, ast.Name) or not isinstance(attr.ctx, ast.Load) or ctx.in_compat_branch(attr):
                 continue
             base = ctx.keras(node)
             if base is None or base.flavour is Flavour.TF_PYTHON:

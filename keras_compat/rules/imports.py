@@ -11,10 +11,11 @@ from keras_compat.data.environment import KERAS3_BACKENDS
 from keras_compat.data.environment import REMOVED_BACKENDS as _REMOVED_BACKENDS
 from keras_compat.data.keras3 import KERAS3_MODULES, KERAS3_SHIM_ONLY, KERAS3_SHIM_ONLY_MODULES
 from keras_compat.diagnostics import Diagnostic
-from keras_compat.knowledge import module_move, moved_module_leaves
+from keras_compat.knowledge import module_move
 from keras_compat.migration import (
     COMPAT_ROOTS,
     attribute_chain,
+    chains_through_moved,
     in_fallback,
     is_private,
     module_plan,
@@ -22,6 +23,7 @@ from keras_compat.migration import (
 )
 from keras_compat.names import Flavour, KerasName, keras_name
 from keras_compat.registry import Bad, FixAvailability, Good, Severity, rule
+from keras_compat.source import physical_lines
 
 _TF = "tensorflow.keras"
 _BACKEND_PREFIXES = tuple(_BACKEND_MODULES)
@@ -195,9 +197,13 @@ def mixed_imports(ctx: Context) -> Iterator[Diagnostic]:
         family = _family(name.flavour, keras3)
         function = _enclosing_function(ctx, record.node) if record.in_function else None
         events.append(((record.node.lineno, record.node.col_offset), family, record.alias, function))
-    for attr in ctx.outer_attributes if imports_package(ctx, "tensorflow") else ():
+    spelled = _lines_with(ctx, "keras") if imports_package(ctx, "tensorflow") else set()
+    for attr in ctx.outer_attributes if spelled else ():
         if not isinstance(attr.value, (ast.Name, ast.Attribute)):
             continue
+        if attr.lineno not in spelled and (attr.end_lineno == attr.lineno or not any(
+                line in spelled for line in range(attr.lineno + 1, (attr.end_lineno or attr.lineno) + 1))):
+            continue  # its text cannot contain "keras" (tested below): no need to resolve it
         name = ctx.keras(attr)
         if name is not None and name.flavour is Flavour.TF_KERAS and "keras" in ctx.segment(attr):
             events.append(((attr.lineno, attr.col_offset), _family(name.flavour, keras3), attr,
@@ -218,6 +224,27 @@ def mixed_imports(ctx: Context) -> Iterator[Diagnostic]:
                     yield ctx.report("KC102", node, first=first, first_line=seen[first], second=family,
                                      preferred="keras" if keras3 else _TF)
                     return
+
+
+def _lines_with(ctx: Context, word: str) -> set[int]:
+    """The (1-based, physical) lines whose text contains ``word``: a node on none of them cannot spell it,
+    which a set lookup tells before resolving the node (memoised per file)."""
+    key = ("lines with", word)
+    found: set[int] | None = ctx.memo.get(key)  # type: ignore[assignment]
+    if found is None:
+        found = ctx.memo[key] = set()
+        text = ctx.text
+        at = text.find(word)
+        if at >= 0 and "\r" in text:  # \r and \r\n line ends: count lines as the tokenizer does
+            found.update(number for number, line in enumerate(physical_lines(text), 1) if word in line)
+        else:
+            line, counted = 1, 0
+            while at >= 0:
+                line += text.count("\n", counted, at)
+                counted = at
+                found.add(line)
+                at = text.find(word, at + 1)
+    return found
 
 
 def imports_package(ctx: Context, package: str) -> bool:
@@ -299,10 +326,7 @@ def private_import(ctx: Context) -> Iterator[Diagnostic]:
             continue
         yield _private_finding(ctx, record)
     # An attribute chain is only reported when it spells the moved module's name: resolve just those.
-    spelled = _chains_through(ctx, moved_module_leaves())
-    for attr in ctx.outer_attributes:
-        if id(attr) not in spelled:
-            continue
+    for attr in chains_through_moved(ctx):
         name = ctx.keras(attr)
         if name is None or name.flavour is Flavour.TF_PYTHON:
             continue
@@ -332,21 +356,6 @@ def _called_merge_functions(ctx: Context) -> frozenset[str]:
 
     return frozenset(name.qualname for _, name in ctx.keras_calls
                      if name.raw in _MERGE_PATHS or name.path in _MERGE_PATHS)
-
-
-def _chains_through(ctx: Context, leaves: frozenset[str]) -> set[int]:
-    """Ids of the outermost attributes (``ctx.outer_attributes``) whose chain reads one of ``leaves``: a
-    set lookup per attribute, so rules resolve only the few chains that can matter."""
-    parents = ctx.parents
-    found: set[int] = set()
-    for attr in ctx.attributes:
-        if attr.attr in leaves:
-            node: ast.AST = attr
-            parent = parents.get(node)
-            while isinstance(parent, ast.Attribute):  # an attribute's only child is its value
-                node, parent = parent, parents.get(parent)
-            found.add(id(node))
-    return found
 
 
 def _root(ctx: Context, name: KerasName) -> str:

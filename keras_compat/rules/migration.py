@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 from keras_compat.context import Context
 from keras_compat.diagnostics import Diagnostic
-from keras_compat.migration import module_plan
+from keras_compat.migration import may_block, module_plan
 from keras_compat.registry import Bad, Good, Severity, rule
 
 
@@ -61,7 +61,7 @@ from keras_compat.registry import Bad, Good, Severity, rule
     ),
 )
 def blocked_migration(ctx: Context) -> Iterator[Diagnostic]:
-    if not ctx.uses_keras:
+    if not ctx.uses_keras or not may_block(ctx):
         return
     plan = module_plan(ctx)
     blocker = plan.blocker
