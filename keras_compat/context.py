@@ -28,6 +28,9 @@ _LEAF_CLASSES = frozenset({ast.Name, ast.Constant, ast.Pass, ast.Break, ast.Cont
                            ast.alias})
 
 
+#: What makes an import local to a function (:attr:`ImportRecord.in_function`).
+_FUNCTION_CLASSES = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda})
+
 _UNSEEN = object()
 _START = attrgetter("lineno", "col_offset")
 
@@ -54,6 +57,14 @@ class ImportRecord(Record):
     keras: KerasName | None
     guard: ImportGuard
     in_function: bool
+
+    def __init__(self, node: ast.Import | ast.ImportFrom, alias: ast.alias, qualname: str, keras: KerasName | None,
+                 guard: ImportGuard, in_function: bool) -> None:
+        # Written out (tests/test_record.py checks it against the fields): one per imported name of every
+        # analysed file, and the generic initialiser costs about twice as much.
+        values = self.__dict__
+        values["node"], values["alias"], values["qualname"], values["keras"], values["guard"], \
+            values["in_function"] = node, alias, qualname, keras, guard, in_function
 
 
 class Context:
@@ -284,14 +295,20 @@ class Context:
     def imports(self) -> list[ImportRecord]:
         records = []
         memo: dict[int, set] = {}  # statement lists' imported flavours, shared by this file's imports
+        parents, own = self.parents, self._own
         for node in self.import_nodes:
-            if isinstance(node, ast.ImportFrom) and node.level:
+            if node.__class__ is ast.ImportFrom and node.level:  # type: ignore[union-attr]
                 continue
-            guard = import_guard(node, self.parents, memo)
-            in_function = any(isinstance(a, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda))
-                              for a in self.ancestors(node))
+            guard = import_guard(node, parents, memo)
+            in_function = False
+            ancestor = parents.get(node)
+            while ancestor is not None:  # most imports are at the top: one step to the module
+                if ancestor.__class__ in _FUNCTION_CLASSES:
+                    in_function = True
+                    break
+                ancestor = parents.get(ancestor)
             for alias, qualname in zip(node.names, import_modules(node)):
-                name = None if qualname.partition(".")[0] == self._own else keras_name(qualname)
+                name = None if qualname.partition(".")[0] == own else keras_name(qualname)
                 records.append(ImportRecord(node, alias, qualname, name, guard, in_function))
         return records
 

@@ -78,6 +78,15 @@ class ImportGuard(Record):
     alternatives: frozenset[Flavour]  # Keras flavours imported by the other branches
     switch: bool = False  # inside a branch of a Keras version/flavour switch (see the module docstring)
 
+    def __init__(self, guarded: bool, alternatives: frozenset[Flavour], switch: bool = False) -> None:
+        # Written out (tests/test_record.py checks it against the fields): one per import statement.
+        values = self.__dict__
+        values["guarded"], values["alternatives"], values["switch"] = guarded, alternatives, switch
+
+
+#: The guard of an import outside every try/if (most imports): one shared (frozen) record.
+_UNGUARDED = ImportGuard(False, frozenset(), False)
+
 
 def import_guard(node: ast.AST, parents: dict[ast.AST, ast.AST],
                  memo: dict[int, set[Flavour]] | None = None) -> ImportGuard:
@@ -117,6 +126,8 @@ def import_guard(node: ast.AST, parents: dict[ast.AST, ast.AST],
             elif is_switch_test(parent.test):
                 switch = True
         child, parent = parent, parents.get(parent)
+    if not (guarded or switch or alternatives):
+        return _UNGUARDED
     return ImportGuard(guarded, frozenset(alternatives), switch)
 
 

@@ -687,6 +687,13 @@ class Target(Record):
     name: str = ""  # for CLASS: the class name
     via: str = ""  # a name bound by a star import of Keras (in some module of the chain): that Keras module
 
+    def __init__(self, kind: str, qualname: str = "", module: str = "", name: str = "", via: str = "") -> None:
+        # Written out (tests/test_record.py checks it against the fields): the project index makes one per
+        # name it resolves, thousands a run, and the generic initialiser costs about twice as much.
+        values = self.__dict__
+        values["kind"], values["qualname"], values["module"], values["name"], values["via"] = \
+            kind, qualname, module, name, via
+
 
 EXTERNAL, MODULE, MISSING, UNKNOWN_KIND = "external", "module", "missing", "unknown"
 UNKNOWN = Target(UNKNOWN_KIND)

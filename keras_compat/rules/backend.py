@@ -42,6 +42,12 @@ class BackendUse(Record):
     qualname: str
     entry: BackendFunction | None
 
+    def __init__(self, name: str, qualname: str, entry: BackendFunction | None) -> None:
+        # Written out (tests/test_record.py checks it against the fields): one per backend call each time a
+        # rule asks, and the generic initialiser costs about twice as much.
+        values = self.__dict__
+        values["name"], values["qualname"], values["entry"] = name, qualname, entry
+
 
 def backend_function(ctx: Context, expr: ast.AST) -> BackendUse | None:
     """The backend function ``expr`` denotes (``K.mean``, ``keras.backend.dot``, ``from ... import dot``)."""
