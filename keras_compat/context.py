@@ -12,7 +12,7 @@ from functools import cached_property
 from operator import attrgetter
 
 from keras_compat.diagnostics import Diagnostic, Edit, Fix, Safety
-from keras_compat.guards import ImportGuard, import_guard, import_modules, in_switch_branch
+from keras_compat.guards import ImportGuard, import_guard, import_modules, in_switch_branch, is_switch_test
 from keras_compat.names import KERAS_PARTS, KerasName, keras_name
 from keras_compat.package import library_package
 from keras_compat.project import View
@@ -290,6 +290,14 @@ class Context:
 
     def in_compat_branch(self, node: ast.AST) -> bool:
         return in_switch_branch(node, self.parents, self._switch_tests)
+
+    def is_switch_test(self, test: ast.expr) -> bool:
+        """:func:`keras_compat.guards.is_switch_test`, memoised per test with :meth:`in_compat_branch`'s answers
+        (every backend call below one ``if`` asks about the same test)."""
+        known = self._switch_tests.get(id(test))
+        if known is None:
+            known = self._switch_tests[id(test)] = is_switch_test(test)
+        return known
 
     @cached_property
     def imports(self) -> list[ImportRecord]:

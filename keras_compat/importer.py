@@ -11,7 +11,6 @@ import ast
 from typing import TYPE_CHECKING
 
 from keras_compat.diagnostics import Edit
-from keras_compat.source import physical_lines
 
 if TYPE_CHECKING:
     from keras_compat.context import Context
@@ -91,7 +90,9 @@ def ensure_import(ctx: Context, module: str = "tensorflow", alias: str = "tf",
         return None
     line, col = point
     statement = f"import {module} as {alias}" if alias != module else f"import {module}"
-    lines = physical_lines(ctx.text)  # split like the tokenizer, so positions match the core's
+    # split like the tokenizer, so positions match the core's: the context's line table (built for the finding
+    # this fix belongs to), not a split of the whole text per fix
+    lines = ctx.positions.lines if ctx.text else []
     newline = "\r\n" if lines and lines[0].endswith("\r\n") else "\n"
     if line > len(lines) and lines and not lines[-1].endswith(("\n", "\r")):
         return alias, Edit.insert(line - 1, len(lines[-1]), newline + statement + newline)

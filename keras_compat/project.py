@@ -45,6 +45,8 @@ MAX_DEPTH = 48
 MAX_MODULE_BYTES = 2_000_000
 #: The class statements of this many modules are kept per root (rules read a base class's methods).
 MAX_CLASS_TREES = 16
+#: Module names whose candidate files an index remembers (:meth:`Index.paths`).
+MAX_PATHS = 4096
 
 #: Top-level names that are never the project's: the standard library and the Keras libraries.
 NEVER = frozenset(sys.stdlib_module_names) | LIBRARY_ROOTS | {"__future__", "builtins"}
@@ -353,6 +355,7 @@ class Index:
         #: the class statements of the last modules parsed (a rule reading a base class's methods), by path
         self._class_nodes: OrderedDict[str, tuple[int, int, dict[str, ast.ClassDef]]] = OrderedDict()
         self._mentions: dict[str, tuple[int, int, bool]] = {}
+        self._paths: dict[str, tuple[str, str]] = {}
         self.parsed = 0  # modules parsed by this process (the benchmark and tests count them)
 
     def listing(self, trust: bool) -> frozenset[str]:
@@ -374,11 +377,22 @@ class Index:
         self._listing = (mtime, frozenset(names))
         return self._listing[1]
 
+    def paths(self, modname: str) -> tuple[str, str]:
+        """The files module ``modname`` can be (``pkg/mod/__init__.py``, ``pkg/mod.py``): remembered, as the
+        same names are looked for from every file of the project (joining paths costs more than the stat)."""
+        found = self._paths.get(modname)
+        if found is None:
+            if len(self._paths) >= MAX_PATHS:  # a long-lived process looking for ever new names: start over
+                self._paths.clear()
+            base = os.path.join(self.root, *modname.split("."))
+            found = self._paths[modname] = (os.path.join(base, "__init__.py"), base + ".py")
+        return found
+
     def find(self, modname: str) -> tuple[str, bool, os.stat_result | None] | None:
         """``(path, is a package, stat)`` of a module, as Python's path finder would pick it (a package
         before a module of the same name); None when there is no such file."""
-        base = os.path.join(self.root, *modname.split("."))
-        for path, is_package in ((os.path.join(base, "__init__.py"), True), (base + ".py", False)):
+        package, module = self.paths(modname)
+        for path, is_package in ((package, True), (module, False)):
             try:
                 stat = os.stat(path)
             except (OSError, ValueError):
@@ -764,8 +778,7 @@ class View(Project):
         elif self._index is not None and len(modname) < 512:
             found = self._index.find(modname)
             if found is None:
-                base = os.path.join(self._index.root, *modname.split("."))
-                for path in (os.path.join(base, "__init__.py"), base + ".py"):
+                for path in self._index.paths(modname):
                     self._record(path, None)
         self._found[modname] = found
         return found

@@ -102,9 +102,7 @@ def in_legacy_branch(ctx: Context, node: ast.AST) -> bool:
     child = node
     for parent in ctx.ancestors(node):
         if isinstance(parent, (ast.If, ast.IfExp)) and child is not parent.test:
-            from keras_compat.guards import is_switch_test
-
-            if is_switch_test(parent.test):
+            if ctx.is_switch_test(parent.test):
                 switch = _backend_switch(ctx, parent.test)
                 if switch is None:
                     return True
