@@ -57,15 +57,22 @@ def _backend_names() -> frozenset[str]:
 
 def _covered_name(name: KerasName) -> bool:
     """Whether a table (and its rule) already explains this name."""
+    return _covered_path(name.path, name.raw)
+
+
+@lru_cache(maxsize=4096)
+def _covered_path(path: str, raw: str) -> bool:
+    """:func:`_covered_name` of a name's canonical and raw paths (memoised: the tables do not change, and the
+    same few hundred names are asked about in every file)."""
     from keras_compat.data.environment import BACKEND_MODULES
     from keras_compat.rules.legacy_api import _MERGE_PATHS
 
     renames = knowledge.class_renames()
-    if name.path in renames or name.raw in renames or name.raw in _MERGE_PATHS or name.path in _MERGE_PATHS:
+    if path in renames or raw in renames or raw in _MERGE_PATHS or path in _MERGE_PATHS:
         return True  # KC203
-    if name.raw.startswith(tuple(BACKEND_MODULES)):
+    if raw.startswith(tuple(BACKEND_MODULES)):
         return True  # KC105
-    parts = name.raw.split(".")
+    parts = raw.split(".")
     return parts[0] == "backend" and len(parts) > 1 and parts[1] in _backend_names()  # KC301-KC303
 
 
@@ -414,10 +421,9 @@ def unknown_argument(ctx: Context) -> Iterator[Diagnostic]:
         if callee is None:
             continue
         name, display, method, surface = callee
-        sig = surface.method_signature("Model", method) if method else surface.signature(name.raw)
-        if sig is None or sig.var_kw == "any":
+        accepted = _accepted(surface, method, name.raw)
+        if accepted is None:
             continue
-        accepted = sig.accepted
         unknown = [kw for kw in call.keywords if kw.arg not in accepted]
         if not unknown or _guarded(ctx, call):
             continue
@@ -433,6 +439,17 @@ def unknown_argument(ctx: Context) -> Iterator[Diagnostic]:
             if fix is not None:
                 hint = "input_shape= without the batch dimension (None)"
             yield ctx.report("KC206", kw, fix, callee=display, arg=kw.arg, api=surface.label, hint=hint)
+
+
+@lru_cache(maxsize=4096)
+def _accepted(surface: Surface, method: str | None, path: str) -> frozenset[str] | None:
+    """The keywords the signature of ``Model.<method>`` (or of the callable at ``path``) accepts; None when
+    it is unknown or takes any keyword (memoised: the surfaces do not change, and decoding a signature costs
+    a record and two sets per call)."""
+    sig = surface.method_signature("Model", method) if method else surface.signature(path)
+    if sig is None or sig.var_kw == "any":
+        return None
+    return sig.accepted
 
 
 def _batch_shape_fix(ctx: Context, kw: ast.keyword):
