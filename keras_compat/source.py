@@ -13,6 +13,7 @@ import io
 import re
 import tokenize
 import warnings
+from itertools import accumulate
 
 from keras_compat.record import Record
 
@@ -100,7 +101,11 @@ def parse(text: str, filename: str = "<string>") -> ast.Module:
         raise SourceError(f"cannot parse file: {exc}") from None
 
 
-_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+#: A physical line (compiled by ``re``'s cache on first use: only text outside :data:`_OTHER_BREAKS`'s fast
+#: path needs it).
+_LINE = r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z"
+#: The line breaks of ``str.splitlines`` in ASCII besides ``\r`` and ``\n``, which the tokenizer does not count.
+_OTHER_BREAKS = ("\x0b", "\x0c", "\x1c", "\x1d", "\x1e")
 
 
 def _error_position(exc: SyntaxError, text: str) -> tuple[int, int]:
@@ -117,8 +122,12 @@ def _error_position(exc: SyntaxError, text: str) -> tuple[int, int]:
 
 
 def physical_lines(text: str) -> list[str]:
-    """Lines as Python's tokenizer counts them (ends kept): ``\\r\\n``, ``\\r`` or ``\\n``, never ``\\f``."""
-    return _LINE.findall(text)
+    """Lines as Python's tokenizer counts them (ends kept): ``\\r\\n``, ``\\r`` or ``\\n``, never ``\\f``.
+    ``str.splitlines`` (in C) when the text has none of the other breaks it knows (ASCII text without form
+    feeds, vertical tabs and ``\\x1c``-``\\x1e``: nearly every module), else the expression."""
+    if text.isascii() and not any(brk in text for brk in _OTHER_BREAKS):
+        return text.splitlines(keepends=True)
+    return re.findall(_LINE, text)
 
 
 class Positions:
@@ -128,7 +137,7 @@ class Positions:
         self.text = text
         # Split like Python's tokenizer (\r\n, \r, \n only): str.splitlines also splits on form feeds,
         # \v, \x1c-\x1e, \x85, \u2028 and \u2029, which would shift every later ``ast`` line number.
-        self.lines = _LINE.findall(text) or [""]
+        self.lines = physical_lines(text) or [""]
         self._starts: list[int] | None = None
         self._ascii = text.isascii()
 
@@ -146,13 +155,9 @@ class Positions:
 
     @property
     def starts(self) -> list[int]:
+        """The offset of each line's start, and the text's length last."""
         if self._starts is None:
-            starts, pos = [], 0
-            for chunk in self.lines:
-                starts.append(pos)
-                pos += len(chunk)
-            starts.append(pos)
-            self._starts = starts
+            self._starts = [0, *accumulate(map(len, self.lines))]
         return self._starts
 
     def line_of(self, offset: int) -> int:
