@@ -60,9 +60,17 @@ def optimizer_paths() -> frozenset[str]:
 
 
 def optimizer_entry(path: str):
-    """The :class:`LegacyOptimizer` entry of an optimizer path (lower-case aliases included), or None."""
-    path = legacy.LEGACY_OPTIMIZER_ALIASES.get(path, path)
-    return next((e for e in legacy.LEGACY_OPTIMIZERS if e.path == path), None)
+    """The :class:`LegacyOptimizer` entry of an optimizer path (lower-case aliases included), or None (asked
+    for every Keras call: a dictionary lookup, not a scan of the table)."""
+    return _optimizers_by_path().get(legacy.LEGACY_OPTIMIZER_ALIASES.get(path, path))
+
+
+@lru_cache(maxsize=1)
+def _optimizers_by_path() -> dict:
+    index: dict = {}
+    for entry in legacy.LEGACY_OPTIMIZERS:
+        index.setdefault(entry.path, entry)  # the first entry of a path, as the scan found it
+    return index
 
 
 @lru_cache(maxsize=1)
