@@ -128,14 +128,19 @@ def is_rewritable(use: BackendUse) -> bool:
         and not is_removed(use)
 
 
+@lru_cache(maxsize=None)
 def _first_sentence(note: str, limit: int = 110) -> str:
     """The note up to its first ``.`` or ``;`` followed by white space (``re.split(r"(?<=[.;])\\s", note, 1)[0]``,
-    without compiling that expression at the first message of a run)."""
+    without compiling that expression at the first message of a run; the notes are the tables', so each is
+    cut once)."""
     sentence = note
-    for index in range(1, len(note)):
-        if note[index].isspace() and note[index - 1] in ".;":
-            sentence = note[:index]
-            break
+    for mark in ".;":
+        index = note.find(mark)
+        while 0 <= index < len(sentence) - 1:  # only a mark before the best cut so far can cut earlier
+            if note[index + 1].isspace():
+                sentence = note[:index + 1]
+                break
+            index = note.find(mark, index + 1)
     sentence = sentence.rstrip(".;")
     if len(sentence) > limit:
         sentence = sentence[:limit].rsplit(" ", 1)[0] + " ..."
