@@ -156,14 +156,14 @@ class Context:
                       self.subscript_assigns):
             nodes.sort(key=key)  # type: ignore[arg-type]
 
-    def _binding_exprs(self) -> set[int]:
-        """Ids of the expressions that are or contain a lambda, comprehension or ``:=`` (and their parents)."""
-        marked: set[int] = set()
+    def _binding_exprs(self) -> set[ast.AST]:
+        """The expressions that are or contain a lambda, comprehension or ``:=`` (and their parents)."""
+        marked: set[ast.AST] = set()
         parents = self.parents
         for node in self._binders:
             current: ast.AST | None = node
-            while current is not None and id(current) not in marked:
-                marked.add(id(current))
+            while current is not None and current not in marked:
+                marked.add(current)
                 current = parents.get(current)
         return marked
 

@@ -86,7 +86,7 @@ _DISPATCH: dict[type, Callable[..., None] | None] = {}
 class _Builder(ast.NodeVisitor):
     """Collects scopes and bindings in one traversal."""
 
-    binding_exprs: set[int] | None = None
+    binding_exprs: set[ast.AST] | None = None
 
     def __init__(self, module: ast.Module, project_root: Callable[[str], bool] | None = None) -> None:
         self.module_scope = Scope(module, "module", None)
@@ -99,8 +99,15 @@ class _Builder(ast.NodeVisitor):
 
     # -- traversal (ast.NodeVisitor's, with the dispatch and the child fields looked up once per class) ----
     def visit(self, node: ast.AST) -> None:
-        if self.binding_exprs is not None and isinstance(node, ast.expr) and id(node) not in self.binding_exprs:
-            return  # binds nothing: no lambda, comprehension or := inside
+        marked = self.binding_exprs
+        if marked is not None and node not in marked:  # no lambda, comprehension or := inside
+            quiet = _QUIET.get(node.__class__, _GENERAL)
+            if quiet is not _GENERAL:
+                if quiet is not None:
+                    quiet(self, node)
+                return
+            if isinstance(node, ast.expr):
+                return  # binds nothing
         cls = node.__class__
         try:
             method = _DISPATCH[cls]
@@ -123,22 +130,107 @@ class _Builder(ast.NodeVisitor):
             value = getattr(node, name, None)
             if value.__class__ is list:
                 for item in value:
-                    if isinstance(item, AST) and (binding is None or item.__class__ not in exprs or id(item) in binding):
+                    if isinstance(item, AST) and (binding is None or item.__class__ not in exprs or item in binding):
                         visit(item)
-            elif isinstance(value, AST) and (binding is None or value.__class__ not in exprs or id(value) in binding):
+            elif isinstance(value, AST) and (binding is None or value.__class__ not in exprs or value in binding):
                 visit(value)
+
+    def _statements(self, body: list[ast.stmt]) -> None:
+        """Visit a statement list: :meth:`visit`'s test for a statement without a binding expression inside,
+        made here without a call per statement (most statements of a file are such)."""
+        marked = self.binding_exprs
+        if marked is None:
+            for stmt in body:
+                self.visit(stmt)
+            return
+        quiet_of, general = _QUIET.get, _GENERAL
+        for stmt in body:
+            quiet = general if stmt in marked else quiet_of(stmt.__class__, general)
+            if quiet is general:
+                self.visit(stmt)
+            elif quiet is not None:
+                quiet(self, stmt)
+
+    def visit_Module(self, node: ast.Module) -> None:
+        self._statements(node.body)  # (its type_ignores bind nothing)
+
+    # -- statements without a binding expression inside (:data:`_QUIET`) -------------------------------
+    # Each does what the general visit of such a statement does, without visiting the expressions, which
+    # bind nothing: the statement's own bindings, in the same order, and its statement lists.
+    def _quiet_assign(self, node: ast.Assign) -> None:
+        targets = node.targets
+        value = node.value if len(targets) == 1 else None
+        for target in targets:
+            self._bind_target(target, node, value)
+
+    def _quiet_ann_assign(self, node: ast.AnnAssign) -> None:
+        self._bind_target(node.target, node, node.value)
+
+    def _quiet_aug_assign(self, node: ast.AugAssign) -> None:
+        self._bind_target(node.target, node)
+
+    def _quiet_for(self, node: ast.For | ast.AsyncFor) -> None:
+        self._bind_target(node.target, node.target)
+        self._statements(node.body)
+        self._statements(node.orelse)
+
+    def _quiet_branches(self, node: ast.If | ast.While) -> None:
+        self._statements(node.body)
+        self._statements(node.orelse)
+
+    def _quiet_with(self, node: ast.With | ast.AsyncWith) -> None:
+        for item in node.items:
+            if item.optional_vars is not None:
+                self._bind_target(item.optional_vars, item.optional_vars)
+        self._statements(node.body)
+
+    def _quiet_try(self, node: ast.Try) -> None:
+        self._statements(node.body)
+        for handler in node.handlers:
+            if handler.name:
+                self.scope.bind(Binding(handler.name, "other", _start(handler), handler))
+            self._statements(handler.body)
+        self._statements(node.orelse)
+        self._statements(node.finalbody)
+
+    def _quiet_function(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        outer = self.scope
+        outer.bind(Binding(node.name, "other", _end(node), node))
+        if self.shallow:
+            return
+        self.scope = scope = self._enter(node, "function")
+        self._bind_args(node.args, scope, _start(node), node)
+        self._statements(node.body)
+        self.scope = outer
+
+    def _quiet_class(self, node: ast.ClassDef) -> None:
+        outer = self.scope
+        if not self.shallow:
+            self.scope = self._enter(node, "class")
+            self._statements(node.body)
+            self.scope = outer
+        outer.bind(Binding(node.name, "other", _end(node), node))
 
     # -- helpers -----------------------------------------------------------------------------
     def _bind_target(self, target: ast.AST, stmt: ast.AST, value: ast.expr | None = None) -> None:
-        if isinstance(target, ast.Name):
-            if value is not None and isinstance(value, (ast.Name, ast.Attribute)):
-                self.scope.bind(Binding(target.id, "alias", _end(stmt), stmt, value=value))
-                self.resolvable.add(target.id)
-                self.keras_capable.add(target.id)  # ``k = tf.keras``: whatever the value, it may be Keras
+        if isinstance(target, ast.Name):  # (the commonest binding: Scope.bind written out)
+            name = target.id
+            if value is None:
+                binding = Binding(name, "other", _end(stmt), stmt)
+            elif isinstance(value, (ast.Name, ast.Attribute)):
+                binding = Binding(name, "alias", _end(stmt), stmt, value=value)
+                self.resolvable.add(name)
+                self.keras_capable.add(name)  # ``k = tf.keras``: whatever the value, it may be Keras
             elif isinstance(value, ast.Constant) and value.value is None:
-                self.scope.bind(Binding(target.id, "none", _end(stmt), stmt))
+                binding = Binding(name, "none", _end(stmt), stmt)
             else:
-                self.scope.bind(Binding(target.id, "other", _end(stmt), stmt))
+                binding = Binding(name, "other", _end(stmt), stmt)
+            bindings = self.scope.bindings
+            found = bindings.get(name)
+            if found is None:
+                bindings[name] = [binding]
+            else:
+                found.append(binding)
         elif isinstance(target, (ast.Tuple, ast.List)):
             for elt in target.elts:
                 self._bind_target(elt, stmt)
@@ -175,8 +267,7 @@ class _Builder(ast.NodeVisitor):
         self.scope.bind(Binding(node.name, "other", _end(node), node))
         outer, self.scope = self.scope, self._enter(node, "function")
         self._bind_args(node.args, self.scope, _start(node), node)
-        for stmt in node.body:
-            self.visit(stmt)
+        self._statements(node.body)
         self.scope = outer
 
     visit_FunctionDef = _visit_function
@@ -196,8 +287,7 @@ class _Builder(ast.NodeVisitor):
         for expr in [*node.decorator_list, *node.bases, *node.keywords]:
             self.visit(expr)
         outer, self.scope = self.scope, self._enter(node, "class")
-        for stmt in node.body:
-            self.visit(stmt)
+        self._statements(node.body)
         self.scope = outer
         self.scope.bind(Binding(node.name, "other", _end(node), node))
 
@@ -313,6 +403,26 @@ class _Builder(ast.NodeVisitor):
         self.generic_visit(node)
 
 
+_GENERAL = object()
+
+#: How :class:`_Builder` visits a node of these classes that has no lambda, comprehension or ``:=`` inside
+#: (a method; None: it binds nothing). Other such nodes: expressions bind nothing, the rest take the general
+#: visit (``match`` statements, whose patterns bind).
+_QUIET: dict[type, Callable[[_Builder, ast.AST], None] | None] = {
+    ast.Assign: _Builder._quiet_assign, ast.AnnAssign: _Builder._quiet_ann_assign,
+    ast.AugAssign: _Builder._quiet_aug_assign, ast.For: _Builder._quiet_for, ast.AsyncFor: _Builder._quiet_for,
+    ast.If: _Builder._quiet_branches, ast.While: _Builder._quiet_branches, ast.With: _Builder._quiet_with,
+    ast.AsyncWith: _Builder._quiet_with, ast.Try: _Builder._quiet_try,
+    ast.FunctionDef: _Builder._quiet_function, ast.AsyncFunctionDef: _Builder._quiet_function,
+    ast.ClassDef: _Builder._quiet_class, ast.Import: _Builder.visit_Import,
+    ast.ImportFrom: _Builder.visit_ImportFrom, ast.Global: _Builder.visit_Global,
+    **dict.fromkeys((ast.Expr, ast.Return, ast.Delete, ast.Raise, ast.Assert, ast.Pass, ast.Break, ast.Continue,
+                     ast.Nonlocal, ast.arguments, ast.arg, ast.keyword, ast.withitem, ast.alias, ast.comprehension)),
+}
+if hasattr(ast, "TryStar"):  # Python 3.11+
+    _QUIET[ast.TryStar] = _Builder._quiet_try
+
+
 class Project:
     """What the resolver asks about the project a file belongs to (:mod:`keras_compat.project` answers).
 
@@ -346,10 +456,10 @@ class Resolver:
 
     def __init__(self, module: ast.Module, parents: dict[ast.AST, ast.AST],
                  star_exports: Callable[[str, str], str | None] | None = None,
-                 binding_exprs: set[int] | None = None, project: Project | None = None,
+                 binding_exprs: set[ast.AST] | None = None, project: Project | None = None,
                  shallow: bool = False) -> None:
         """``star_exports(module, name)``: the qualified name ``from <Keras module> import *`` binds to
-        ``name``, or None. ``binding_exprs``: ids of every expression that is or contains a lambda,
+        ``name``, or None. ``binding_exprs``: every expression that is or contains a lambda,
         comprehension or ``:=`` (None: unknown); other expressions bind nothing, so building the scopes
         skips them. ``project``: relative imports, the project's own modules and their star imports.
         ``shallow``: only the module scope is wanted (function and class bodies are not visited)."""
