@@ -1,0 +1,39 @@
+"""The text gate's library test (``names_library``) answers exactly what its case-insensitive expression does."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from keras_compat.gate import RELEVANT, names_library
+
+TEXTS = [
+    "import keras\n", "import Keras", "KERAS", "from TensorFlow import x", "import theano.tensor as T",
+    "THEANO", "# CNTK backend", "cntk", "Cntk", "ker as", "kera", "tensor flow", "nothing here", "",
+    "k = 'kEraS'", "x = 1  # café\nimport keras", "café = 'TensorFlow'", "café",
+    "\u212aeras",  # the Kelvin sign is a k when case is ignored
+    "kera\u017f",  # and the long s an s
+    "\u212aERA\u017f", "tenso\u017fflow", "ker\u0430s",  # (a Cyrillic a is not an a)
+    "c\u00e9 Theano", "CN\u212aT", "x\nKeRaS\n",
+]
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_names_library_is_the_expression(text: str) -> None:
+    assert names_library(text) == (RELEVANT.search(text) is not None)
+
+
+def test_names_library_ignores_case_as_unicode_does() -> None:
+    assert names_library("import \u212aeras") and names_library("import kera\u017f")
+    assert not names_library("import ker\u0430s") and not names_library("import numpy")
+
+
+def test_relevant_on_real_files() -> None:
+    """Every Python file of the repository (ours and the test fixtures): the same answer as the expression."""
+    root = Path(__file__).resolve().parent.parent
+    texts = [path.read_text("utf-8", errors="replace") for path in sorted(root.rglob("*.py"))]
+    assert len(texts) > 100
+    assert any(not names_library(t) for t in texts) and any(names_library(t) for t in texts)
+    for text in texts:
+        assert names_library(text) == (RELEVANT.search(text) is not None)
