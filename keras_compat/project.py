@@ -33,7 +33,7 @@ from keras_compat.names import LIBRARY_ROOTS, keras_name
 from keras_compat.package import location
 from keras_compat.record import Record, factory
 from keras_compat.resolver import Project, Resolver, absolute_name
-from keras_compat.walk import walk
+from keras_compat.walk import walk, walk_statements
 
 #: Bumped whenever :class:`Summary` or :func:`summarize` changes meaning (cached summaries are keyed by it).
 SUMMARY_VERSION = "2"
@@ -650,7 +650,7 @@ def gives_keras(tree: ast.Module, view: View) -> bool:
     module that does not either, is missed: the price of leaving projects without Keras alone)."""
     from keras_compat.layers import foreign_class
 
-    for node in walk(tree):  # ast.walk's order, without the context and operator nodes
+    for node in walk_statements(tree):  # ast.walk's order of the imports, without visiting expressions
         if isinstance(node, ast.Import):
             if any(view.is_root(a.name.partition(".")[0]) and view.mentions_keras(a.name) for a in node.names):
                 return True  # ``import pkg.compat``: pkg.compat.K may be anything

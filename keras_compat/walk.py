@@ -1,8 +1,8 @@
 """Fast traversal of ``ast`` trees: the child fields of each node class, computed once.
 
 ``ast.iter_child_nodes`` goes through ``ast.iter_fields`` (a generator and a ``getattr`` per field, on
-every node, for fields such as ``ctx``, ``id`` or ``attr`` that never hold a child). The analysis walks
-each tree twice (the context's index and the resolver's scopes), so this is the core's hot loop.
+every node, for fields such as ``ctx``, ``id`` or ``attr`` that never hold a child). The context's index
+walks every tree (and the resolver's scopes its statements), so this is the core's hot loop.
 Children come in the same order as ``ast.iter_child_nodes`` gives them, minus the shared singletons of
 expression contexts (``Load``...) and operators (``Add``...), which no analysis looks at.
 """
@@ -65,6 +65,31 @@ def walk(node: ast.AST) -> Iterator[ast.AST]:
                         append(item)
             elif isinstance(value, AST):
                 append(value)
+        yield node
+
+
+#: The fields that hold statements (or the ``except`` and ``case`` clauses that hold them).
+_STATEMENT_FIELDS = frozenset({"body", "orelse", "finalbody", "handlers", "cases"})
+_STATEMENT_CHILDREN: dict[type, tuple[str, ...]] = {}
+
+
+def walk_statements(node: ast.AST) -> Iterator[ast.AST]:
+    """:func:`walk` without the expressions: the statements (and the ``except`` and ``case`` clauses between
+    them) in the same order. Statements are never inside an expression, so a search for imports or
+    definitions anywhere in a module needs no more, and most of a tree's nodes are expressions."""
+    fields_of = _STATEMENT_CHILDREN
+    todo = deque((node,))
+    popleft, extend = todo.popleft, todo.extend
+    while todo:
+        node = popleft()
+        cls = node.__class__
+        fields = fields_of.get(cls)
+        if fields is None:
+            fields = fields_of[cls] = tuple(f for f in getattr(cls, "_fields", ()) if f in _STATEMENT_FIELDS)
+        for name in fields:
+            value = getattr(node, name, None)
+            if value.__class__ is list:  # (a lambda's or conditional expression's body is an expression)
+                extend(value)
         yield node
 
 
