@@ -21,7 +21,7 @@ from keras_compat.registry import REGISTRY
 from keras_compat.resolver import Resolver
 from keras_compat.settings import Settings
 from keras_compat.source import Positions
-from keras_compat.walk import _CHILD_FIELDS, child_fields
+from keras_compat.walk import _NODE_FIELDS, node_fields
 
 #: Node classes without children that no index lists (names, constants, ``pass``...).
 _LEAF_CLASSES = frozenset({ast.Name, ast.Constant, ast.Pass, ast.Break, ast.Continue, ast.Global, ast.Nonlocal,
@@ -120,7 +120,7 @@ class Context:
         self._binders: list[ast.AST] = []
         for cls in _BINDING_EXPRS:
             lists[cls] = self._binders
-        fields_of, AST, Assign, Subscript = _CHILD_FIELDS, ast.AST, ast.Assign, ast.Subscript  # the hot loop
+        fields_of, Assign, Subscript = _NODE_FIELDS, ast.Assign, ast.Subscript  # the hot loop
         leaves = _LEAF_CLASSES  # no children and no index of their own: recorded as children, never visited
         subscript_assigns = self.subscript_assigns
         stack: list[ast.AST] = [self.tree]
@@ -130,16 +130,18 @@ class Context:
             cls = node.__class__
             fields = fields_of.get(cls)
             if fields is None:
-                fields = child_fields(cls)
-            for name in fields:
+                fields = node_fields(cls)
+            for name in fields:  # a node, a list of nodes or None (not isinstance: a third of the loop's cost)
                 value = getattr(node, name, None)
+                if value is None:
+                    continue
                 if value.__class__ is list:
                     for child in value:
-                        if isinstance(child, AST):
+                        if child is not None:
                             parents[child] = node
                             if child.__class__ not in leaves:
                                 push(child)
-                elif isinstance(value, AST):
+                else:
                     parents[value] = node
                     if value.__class__ not in leaves:
                         push(value)

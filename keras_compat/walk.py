@@ -29,6 +29,25 @@ def child_fields(cls: type) -> tuple[str, ...]:
     return fields
 
 
+#: Child fields whose value is never a node: a constant, a name or names, a line number (per the ASDL
+#: signatures in the node classes' docstrings, Python 3.10-3.13; tests/test_walk.py reads them).
+_VALUE_FIELDS = frozenset({
+    (ast.Constant, "value"), (ast.MatchSingleton, "value"), (ast.MatchClass, "kwd_attrs"), (ast.Global, "names"),
+    (ast.Nonlocal, "names"), (ast.alias, "asname"), (ast.MatchMapping, "rest"), (ast.TypeIgnore, "lineno"),
+})
+_NODE_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def node_fields(cls: type) -> tuple[str, ...]:
+    """:func:`child_fields` that hold nodes: each value is a node, None or a list of nodes (and Nones: a
+    dict's ``**`` entry, a keyword-only argument without a default), so a loop over them tests for None
+    instead of asking ``isinstance`` of every value."""
+    fields = _NODE_FIELDS.get(cls)
+    if fields is None:
+        fields = _NODE_FIELDS[cls] = tuple(f for f in child_fields(cls) if (cls, f) not in _VALUE_FIELDS)
+    return fields
+
+
 # (Computed per node class on first sight, not for every class of ``ast`` up front: the loops that read
 # ``_CHILD_FIELDS`` fall back to child_fields(), and a host's start-up should not pay for all 120 classes.)
 

@@ -63,3 +63,24 @@ def test_walk_statements_on_real_files() -> None:
         assert list(walk_statements(tree))[1:] == _statements(tree), path
         checked += 1
     assert checked > 100
+
+
+def test_value_fields_are_the_asdl_ones() -> None:
+    """The fields node_fields leaves out are exactly the child fields whose ASDL type (the first line of the
+    node class's docstring, ``Global(identifier* names)``) is not a node type, on the running Python."""
+    import re
+
+    from keras_compat.walk import _VALUE_FIELDS, child_fields, node_fields
+
+    values = set()
+    for cls in vars(ast).values():
+        if not (isinstance(cls, type) and issubclass(cls, ast.AST) and cls._fields):
+            continue
+        signature = re.match(r"\w+\((.*)\)$", (cls.__doc__ or "").split("\n")[0])
+        if signature is None:  # the deprecated Num, Str... (instances are Constants)
+            continue
+        for kind, name in re.findall(r"(\w+)[?*]? (\w+)", signature.group(1)):
+            if name in child_fields(cls) and kind in ("identifier", "string", "constant", "int", "object"):
+                values.add((cls, name))
+                assert name not in node_fields(cls)
+    assert values == set(_VALUE_FIELDS)
