@@ -79,6 +79,8 @@ def _start(node: ast.AST) -> Pos:
 
 #: Every expression node class (``isinstance(node, ast.expr)`` as a set lookup).
 _EXPR_CLASSES = frozenset(c for c in vars(ast).values() if isinstance(c, type) and issubclass(c, ast.expr))
+#: Every statement node class (``isinstance(node, ast.stmt)`` as a set lookup).
+_STATEMENT_CLASSES = frozenset(c for c in vars(ast).values() if isinstance(c, type) and issubclass(c, ast.stmt))
 
 _DISPATCH: dict[type, Callable[..., None] | None] = {}
 
@@ -91,7 +93,7 @@ class _Builder(ast.NodeVisitor):
     def __init__(self, module: ast.Module, project_root: Callable[[str], bool] | None = None) -> None:
         self.module_scope = Scope(module, "module", None)
         self.scope = self.module_scope
-        self.scopes: dict[int, Scope] = {id(module): self.module_scope}
+        self.scopes: dict[ast.AST, Scope] = {module: self.module_scope}
         self.resolvable: set[str] = set()  # names with an import or alias binding in some scope
         self.keras_capable: set[str] = set()  # of those, names whose import names a Keras module, and aliases
         #: whether a top-level module name is one of the project's (its names may re-export Keras ones)
@@ -239,7 +241,7 @@ class _Builder(ast.NodeVisitor):
 
     def _enter(self, node: ast.AST, kind: str) -> Scope:
         scope = Scope(node, kind, self.scope)
-        self.scopes[id(node)] = scope
+        self.scopes[node] = scope
         return scope
 
     def _bind_args(self, args: ast.arguments, scope: Scope, pos: Pos, node: ast.AST) -> None:
@@ -474,7 +476,7 @@ class Resolver:
         self.parents = parents
         self._star_exports = star_exports or (lambda module, name: None)
         self._cache: dict[int, str | None] = {}
-        self._scope_memo: dict[int, Scope] = {}
+        self._scope_memo: dict[ast.AST, Scope] = {}
         self._lookup_memo: dict[tuple[int, str], str | None] = {}
         self._all_memo: dict[tuple[int, str], str | None] = {}
         self._positions: dict[int, list[Pos] | None] = {}
@@ -508,18 +510,18 @@ class Resolver:
     def scope_of(self, node: ast.AST) -> Scope:
         """The scope in which ``node`` is evaluated. Memoised per statement on the way up: the names of
         one statement (and of its siblings in a body) share the rest of the walk."""
-        memo, parents, scopes, stmt = self._scope_memo, self.parents, self.scopes, ast.stmt
-        path: list[int] = []
+        memo, parents, scopes, statements = self._scope_memo, self.parents, self.scopes, _STATEMENT_CLASSES
+        path: list[ast.AST] = []
         child, parent = node, parents.get(node)
         found = self.module_scope
         while parent is not None:
-            if isinstance(child, stmt):
-                known = memo.get(id(child))
+            if child.__class__ in statements:
+                known = memo.get(child)
                 if known is not None:
                     found = known
                     break
-                path.append(id(child))
-            scope = scopes.get(id(parent))
+                path.append(child)
+            scope = scopes.get(parent)
             if scope is not None:
                 if isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                     if in_body(parent, child):  # not ``child in parent.body``: a scan per statement
@@ -705,11 +707,11 @@ class Resolver:
         if result is not _UNSEEN:
             return result  # type: ignore[return-value]
         result = None
-        if isinstance(expr, (ast.Name, ast.Attribute)):
+        if expr.__class__ is ast.Name or expr.__class__ is ast.Attribute:
             root = expr
-            while isinstance(root, ast.Attribute):
-                root = root.value
-            if isinstance(root, ast.Name) and (self._may_resolve is None or root.id in self._may_resolve):
+            while root.__class__ is ast.Attribute:
+                root = root.value  # type: ignore[attr-defined]
+            if root.__class__ is ast.Name and (self._may_resolve is None or root.id in self._may_resolve):
                 result = self._expr_qualname(expr, self.scope_of(root), _start(root))
                 if result is not None and expr is not root and self.project.is_root(result.partition(".")[0]):
                     result = self.project.follow(result)  # ``pkg.compat.K.sum`` -> ``keras.backend.sum``
