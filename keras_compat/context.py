@@ -7,8 +7,9 @@ the tree again, and report through :meth:`Context.report` so positions and messa
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from functools import cached_property
+from itertools import chain
 from operator import attrgetter
 
 from keras_compat.diagnostics import Diagnostic, Edit, Fix, Safety
@@ -32,6 +33,7 @@ _LEAF_CLASSES = frozenset({ast.Name, ast.Constant, ast.Pass, ast.Break, ast.Cont
 _FUNCTION_CLASSES = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda})
 
 _UNSEEN = object()
+_ATTRIBUTES_BY_NAME = "attributes by name"  # the memo key of :meth:`Context.attributes_named`
 _START = attrgetter("lineno", "col_offset")
 
 #: Expressions that bind names (the resolver's scope builder must see them; it skips other expressions).
@@ -287,6 +289,30 @@ class Context:
         calls = self.calls
         return [calls[i] for i in sorted(i for method in methods for i in by_method.get(method, ()))]
 
+    def attributes_named(self, names: Collection[str]) -> list[ast.Attribute]:
+        """The attributes ``<value>.<name>`` with a name in ``names``, in the order of :attr:`attributes`. The
+        index (attribute name -> positions in :attr:`attributes`) is built on the first question, so the rules
+        that look for a few names share one pass over the attributes instead of each making its own."""
+        by_name: dict[str, list[int]] | None = self.memo.get(_ATTRIBUTES_BY_NAME)  # type: ignore[assignment]
+        if by_name is None:
+            by_name = self.memo[_ATTRIBUTES_BY_NAME] = {}
+            for index, attr in enumerate(self.attributes):
+                found = by_name.get(attr.attr)
+                if found is None:
+                    by_name[attr.attr] = [index]
+                else:
+                    found.append(index)
+        if len(names) <= 8:
+            hits = [found for found in map(by_name.get, names) if found is not None]
+        else:  # a table's names: the file's few distinct names against the set, in C
+            hits = [by_name[name] for name in by_name.keys() & names]
+        if not hits:
+            return []
+        attributes = self.attributes
+        if len(hits) == 1:
+            return [attributes[i] for i in hits[0]]
+        return [attributes[i] for i in sorted(chain.from_iterable(hits))]
+
     def names(self, identifier: str) -> list[ast.Name]:
         """Every ``Name`` node spelling ``identifier``, in source order. The index is built on the first
         question from the parent map (one pass over the file's nodes), so a rule that looks for the uses of
@@ -375,10 +401,10 @@ class Context:
     def report(self, code: str, node: ast.AST | tuple[int, int, int, int], fix: Fix | None = None,
                **fields: object) -> Diagnostic:
         """Build a diagnostic for rule ``code`` at ``node`` (or an explicit character range)."""
-        rule = REGISTRY[code]
         line, col, end_line, end_col = node if isinstance(node, tuple) else self.range(node)
         values = {k: str(v) for k, v in fields.items()}
-        return Diagnostic(code, rule.render(**values), line, col, end_line, end_col, fix, values)
+        # ``Rule.render`` without converting the values to strings a second time
+        return Diagnostic(code, REGISTRY[code].message.format(**values), line, col, end_line, end_col, fix, values)
 
     def replace(self, node: ast.AST, content: str) -> Edit:
         line, col, end_line, end_col = self.range(node)

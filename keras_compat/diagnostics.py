@@ -26,6 +26,13 @@ class Edit(Record, order=True):
     end_col: int
     content: str
 
+    def __init__(self, line: int, col: int, end_line: int, end_col: int, content: str) -> None:
+        # Written out (tests/test_record.py checks it against the fields): findings are made by the hundred
+        # per run, and the generic initialiser costs about twice as much.
+        values = self.__dict__
+        values["line"], values["col"], values["end_line"], values["end_col"], values["content"] = \
+            line, col, end_line, end_col, content
+
     @classmethod
     def insert(cls, line: int, col: int, content: str) -> Edit:
         return cls(line, col, line, col, content)
@@ -37,6 +44,11 @@ class Fix(Record):
     title: str
     edits: tuple[Edit, ...]
     safety: Safety = Safety.SAFE
+
+    def __init__(self, title: str, edits: tuple[Edit, ...], safety: Safety = Safety.SAFE) -> None:
+        # Written out, as Edit's.
+        values = self.__dict__
+        values["title"], values["edits"], values["safety"] = title, edits, safety
 
     @property
     def is_safe(self) -> bool:
@@ -54,6 +66,14 @@ class Diagnostic(Record):
     end_col: int
     fix: Fix | None = None
     fields: dict[str, str] = uncompared(make=dict)
+
+    def __init__(self, code: str, message: str, line: int, col: int, end_line: int, end_col: int,
+                 fix: Fix | None = None, fields: dict[str, str] | None = None) -> None:
+        # Written out, as Edit's (``fields`` None: a new empty dictionary, as the generic factory makes).
+        values = self.__dict__
+        values["code"], values["message"], values["line"], values["col"], values["end_line"], values["end_col"] = \
+            code, message, line, col, end_line, end_col
+        values["fix"], values["fields"] = fix, {} if fields is None else fields
 
     @property
     def symbol(self) -> str:

@@ -59,8 +59,8 @@ def _modern(ctx: Context) -> bool:
     for record in ctx.imports:
         if record.keras is not None and record.keras.flavour is not Flavour.KERAS:
             return True
-    for attr in ctx.attributes:
-        if attr.attr == "keras" and isinstance(attr.value, (ast.Name, ast.Attribute)):
+    for attr in ctx.attributes_named(("keras",)):
+        if isinstance(attr.value, (ast.Name, ast.Attribute)):
             name = ctx.keras(attr)
             if name is not None and name.flavour is not Flavour.KERAS:
                 return True
@@ -102,10 +102,9 @@ def _legacy(ctx: Context) -> bool:
                 any(kw.arg in by_method[func.attr] for kw in call.keywords):
             return True  # model.fit(nb_epoch=...), fit_generator(samples_per_epoch=...)
     leaves = _legacy_leaves()
-    for attr in ctx.attributes:
-        if attr.attr in leaves:
-            name = ctx.keras(attr)
-            if name is not None and name.flavour is Flavour.KERAS and \
-                    (name.path in renames or name.path in _ERA_BACKEND):
-                return True
+    for attr in ctx.attributes_named(leaves):
+        name = ctx.keras(attr)
+        if name is not None and name.flavour is Flavour.KERAS and \
+                (name.path in renames or name.path in _ERA_BACKEND):
+            return True
     return False

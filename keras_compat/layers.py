@@ -244,7 +244,7 @@ class Classifier:
     def _state_size_assignments(self) -> dict[int, list[ast.Attribute]]:
         """``self.state_size = ...`` targets by enclosing scope (found once in the context's index)."""
         if self._state_size_stores is None:
-            stores = (node for node in self.ctx.attributes if node.attr == "state_size" and
+            stores = (node for node in self.ctx.attributes_named(("state_size",)) if
                       isinstance(node.ctx, ast.Store) and isinstance(node.value, ast.Name) and node.value.id == "self")
             self._state_size_stores = by_scope(self.ctx, stores)
         return self._state_size_stores

@@ -112,13 +112,12 @@ def chains_through_moved(ctx: Context) -> list[ast.Attribute]:
         leaves = knowledge.moved_module_leaves()
         parents, Attribute = ctx.parents, ast.Attribute
         outermost: set[int] = set()
-        for attr in ctx.attributes:
-            if attr.attr in leaves:
-                node: ast.AST = attr
-                parent = parents.get(node)
-                while parent.__class__ is Attribute:  # an attribute's only child is its value
-                    node, parent = parent, parents.get(parent)
-                outermost.add(id(node))
+        for attr in ctx.attributes_named(leaves):
+            node: ast.AST = attr
+            parent = parents.get(node)
+            while parent.__class__ is Attribute:  # an attribute's only child is its value
+                node, parent = parent, parents.get(parent)
+            outermost.add(id(node))
         found = [attr for attr in ctx.outer_attributes if id(attr) in outermost] if outermost else []
         ctx.memo["chains through moved modules"] = found
     return found

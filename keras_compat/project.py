@@ -729,6 +729,7 @@ class View(Project):
         self._summaries: dict[str, Summary | None] = {}
         self._found: dict[str, tuple[str, bool, os.stat_result | None] | None] = {}
         self._targets: dict[str, Target] = {}
+        self._roots: dict[str, bool] = {}  # memo of is_root
         self._resolving: set[str] = set()
         self._budget_modules = MAX_MODULES
         self._budget_bytes = MAX_BYTES
@@ -762,10 +763,15 @@ class View(Project):
     def is_root(self, name: str) -> bool:
         if name in NEVER and not self._library:
             return False  # first: the standard library and Keras cost nothing
-        located = self._location()
-        if located is None or self._index is None:
-            return False
-        return name == located[1].partition(".")[0] or name in self._index.listing(_trusted > 0)
+        known = self._roots.get(name)
+        if known is None:  # once per name and analysed file: the listing is read (and its directory stat'ed) once
+            located = self._location()
+            if located is None or self._index is None:
+                known = False
+            else:
+                known = name == located[1].partition(".")[0] or name in self._index.listing(_trusted > 0)
+            self._roots[name] = known
+        return known
 
     # -- modules -------------------------------------------------------------------------------------
     def _find(self, modname: str) -> tuple[str, bool, os.stat_result | None] | None:

@@ -22,6 +22,9 @@ from keras_compat.record import Record
 from keras_compat.registry import Bad, FixAvailability, Good, Severity, rule
 from keras_compat.walk import in_body
 
+#: The attribute names :func:`_tf1_findings` reads (``tf.<TF1 function>``, ``tf.contrib``).
+_TF1_ATTRIBUTES = frozenset({*TF1_FUNCTIONS, "contrib"})
+
 
 def _dotted(path: str, root: str) -> bool:
     """Whether ``path`` is ``root`` followed by one or more ``.``-separated ASCII identifiers (``tf.nn.relu``):
@@ -501,8 +504,8 @@ def removed_backend_function(ctx: Context) -> Iterator[Diagnostic]:
 
         fix = dim_ordering_fix(ctx, call, use.name) if use.name in DIM_ORDERING_FUNCTIONS else None
         yield ctx.report("KC302", call, fix, **_removed_fields(ctx, call.func, use))
-    for attr in ctx.attributes:
-        if attr.attr != "tf" or in_legacy_branch(ctx, attr):
+    for attr in ctx.attributes_named(("tf",)):
+        if in_legacy_branch(ctx, attr):
             continue
         use = backend_function(ctx, attr)
         if use is not None and use.name == "tf":
@@ -528,8 +531,8 @@ def _tf1_findings(ctx: Context) -> Iterator[Diagnostic]:
             name = qualname[len("tensorflow."):]
             yield ctx.report("KC302", record.alias, None, callee=f"tf.{name}", status=status,
                              advice=TF1_FUNCTIONS[name])
-    for attr in ctx.attributes:
-        if (attr.attr not in TF1_FUNCTIONS and attr.attr != "contrib") or attr.value.__class__ is not ast.Name:
+    for attr in ctx.attributes_named(_TF1_ATTRIBUTES):
+        if attr.value.__class__ is not ast.Name:
             continue
         if ctx.qualname(attr.value) != "tensorflow" or ctx.in_compat_branch(attr) or in_legacy_branch(ctx, attr):
             continue
@@ -558,8 +561,8 @@ def _uses_keras_itself(ctx: Context) -> bool:
     code, which this linter leaves to TensorFlow's own upgrade tools)."""
     if any(record.keras is not None for record in ctx.imports):
         return True
-    return any(attr.attr == "keras" and attr.value.__class__ is ast.Name and ctx.qualname(attr.value) == "tensorflow"
-               for attr in ctx.attributes)
+    return any(attr.value.__class__ is ast.Name and ctx.qualname(attr.value) == "tensorflow"
+               for attr in ctx.attributes_named(("keras",)))
 
 
 def _is_contrib(qualname: str) -> bool:

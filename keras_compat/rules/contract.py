@@ -56,10 +56,8 @@ def _found(ctx: Context) -> _Found:
         super_calls: list[ast.Call] = []
         add_weight: list[ast.Call] = []
         legacy: list[ast.expr] = []
-        for attr in ctx.attributes:
+        for attr in ctx.attributes_named(_WANTED):
             name = attr.attr
-            if name not in _WANTED:
-                continue
             if name in _WEIGHT_LISTS:
                 if _assigns_weight_list(ctx, attr):
                     legacy.append(attr)

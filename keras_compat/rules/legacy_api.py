@@ -568,9 +568,7 @@ def renamed_class(ctx: Context) -> Iterator[Diagnostic]:
                           [_rewrite().drop_alias(ctx, record.node, record.alias)], safe=True)
         yield _class_finding(ctx, record.alias, entry, fix)
     leaves = _renamed_leaves(ctx)
-    for attr in ctx.attributes:
-        if attr.attr not in leaves:
-            continue  # cannot resolve to a renamed name: not worth resolving
+    for attr in ctx.attributes_named(leaves):  # others cannot resolve to a renamed name: not worth resolving
         name = ctx.keras(attr)
         if name is None or name.path not in renames or name.qualname in reported_merge:
             continue

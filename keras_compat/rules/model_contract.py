@@ -23,6 +23,7 @@ from keras_compat.rules.legacy_api import _MODEL_CONSTRUCTORS
 from keras_compat.walk import walk
 
 _REMOVED = {entry.name: entry for entry in table.REMOVED_ATTRIBUTES}
+_READONLY_NAMES = frozenset(attr for attrs in table.READONLY_PROPERTIES.values() for attr in attrs)
 
 
 def _guarded(ctx: Context, node: ast.Attribute) -> bool:
@@ -100,9 +101,9 @@ def removed_layer_attribute(ctx: Context) -> Iterator[Diagnostic]:
     if not ctx.uses_keras:
         return
     target = ctx.settings.target
-    for node in ctx.attributes:
-        entry = _REMOVED.get(node.attr)
-        if entry is None or target not in entry.targets or not isinstance(node.ctx, ast.Load):
+    for node in ctx.attributes_named(_REMOVED):
+        entry = _REMOVED[node.attr]
+        if target not in entry.targets or not isinstance(node.ctx, ast.Load):
             continue
         reported: ast.Attribute = node
         if entry.chain:
@@ -197,9 +198,8 @@ def _readonly_base(ctx: Context, info: ClassInfo, attr: str) -> str | None:
 def read_only_layer_weight(ctx: Context) -> Iterator[Diagnostic]:
     if not ctx.uses_keras:
         return
-    names = {attr for attrs in table.READONLY_PROPERTIES.values() for attr in attrs}
-    for node in ctx.attributes:
-        if node.attr not in names or not isinstance(node.ctx, ast.Store):
+    for node in ctx.attributes_named(_READONLY_NAMES):
+        if not isinstance(node.ctx, ast.Store):
             continue
         base = None
         if _is_self(node.value):
@@ -270,8 +270,8 @@ def read_only_layer_weight(ctx: Context) -> Iterator[Diagnostic]:
 def metrics_names(ctx: Context) -> Iterator[Diagnostic]:
     if not ctx.uses_keras:
         return
-    for node in ctx.attributes:
-        if node.attr != "metrics_names" or not isinstance(node.ctx, ast.Load) or ctx.in_compat_branch(node):
+    for node in ctx.attributes_named(("metrics_names",)):
+        if not isinstance(node.ctx, ast.Load) or ctx.in_compat_branch(node):
             continue
         if _is_keras_model(ctx, node.value):
             yield ctx.report("KC517", node, expr=ctx.segment(node))
