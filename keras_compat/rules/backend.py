@@ -328,10 +328,15 @@ def _keras3_owned(ctx: Context) -> set[int]:
 
 
 def _in_layer(ctx: Context, node: ast.AST) -> str | None:
+    """The custom layer whose method calls ``node`` (memoised per node: KC301 and KC303 ask about the same
+    backend calls)."""
+    memo: dict[int, str | None] = ctx.memo.setdefault("backend call layers", {})  # type: ignore[assignment]
+    key = id(node)
+    if key in memo:
+        return memo[key]
     found = classifier(ctx).enclosing(node)
-    if found is None or not found[0].kind.is_layer:
-        return None
-    return found[0].name
+    layer = memo[key] = None if found is None or not found[0].kind.is_layer else found[0].name
+    return layer
 
 
 _KERAS3_FIX_DOC = (

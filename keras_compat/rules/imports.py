@@ -197,7 +197,10 @@ def mixed_imports(ctx: Context) -> Iterator[Diagnostic]:
         family = _family(name.flavour, keras3)
         function = _enclosing_function(ctx, record.node) if record.in_function else None
         events.append(((record.node.lineno, record.node.col_offset), family, record.alias, function))
-    spelled = _lines_with(ctx, "keras") if imports_package(ctx, "tensorflow") else set()
+    # A ``tf.keras.X`` attribute is one more use of tf.keras: it can only mix with an import of another family.
+    tf_keras = _family(Flavour.TF_KERAS, keras3)
+    others = any(event[1] != tf_keras for event in events)
+    spelled = _lines_with(ctx, "keras") if others and imports_package(ctx, "tensorflow") else set()
     for attr in ctx.outer_attributes if spelled else ():
         if not isinstance(attr.value, (ast.Name, ast.Attribute)):
             continue
@@ -514,7 +517,9 @@ def removed_backend(ctx: Context) -> Iterator[Diagnostic]:
         if len(compare.comparators) != 1 or not isinstance(compare.ops[0], (ast.Eq, ast.NotEq, ast.Is, ast.IsNot)):
             continue
         sides = [compare.left, compare.comparators[0]]
-        const = next((_const_str(s) for s in sides if _const_str(s) is not None), None)
+        const = _const_str(sides[0])
+        if const is None:
+            const = _const_str(sides[1])
         if const not in _REMOVED_BACKENDS:
             continue  # most comparisons: no need to look for the call
         call = next((s for s in sides if isinstance(s, ast.Call) and not s.args), None)
