@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
 from keras_compat.names import LIBRARY_ROOTS
+from keras_compat.walk import walk_statements
 
 #: Names front-ends use for text that has no file (flake8 and the CLI read ``-``/``stdin``).
 _NO_FILE = frozenset({"", "-", "stdin", "<stdin>", "<string>", "<unknown>"})
@@ -124,26 +125,12 @@ def library_package(filename: str) -> str | None:
 #: backends (KC105). ``os`` counts too, when the text sets ``KERAS_BACKEND`` (KC104).
 _OTHER_ROOTS = frozenset({"theano", "cntk"})
 
-#: Statements that hold other statements: imports are found without visiting a single expression.
-_COMPOUND = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.If, ast.For, ast.AsyncFor, ast.While,
-             ast.With, ast.AsyncWith, ast.Try, getattr(ast, "TryStar", ast.Try), ast.Match, ast.ExceptHandler,
-             ast.match_case)  # TryStar: Python >= 3.11
-_BLOCKS = ("body", "orelse", "finalbody", "handlers", "cases")
-
 
 def _imports(tree: ast.Module) -> Iterator[ast.Import | ast.ImportFrom]:
-    stack: list[ast.AST] = [tree]
-    while stack:
-        node = stack.pop()
-        for field in _BLOCKS:
-            block = getattr(node, field, None)
-            if block.__class__ is not list:
-                continue
-            for stmt in block:
-                if isinstance(stmt, (ast.Import, ast.ImportFrom)):
-                    yield stmt
-                elif isinstance(stmt, _COMPOUND):
-                    stack.append(stmt)
+    """The module's import statements, found without visiting a single expression (:func:`walk_statements`)."""
+    for node in walk_statements(tree):
+        if node.__class__ is ast.Import or node.__class__ is ast.ImportFrom:
+            yield node  # type: ignore[misc]
 
 
 def reaches_outside(tree: ast.Module, text: str, own: str, backend_aliases: Iterable[str] = ()) -> bool:
