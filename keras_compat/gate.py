@@ -16,7 +16,10 @@ import re
 import sys
 from functools import lru_cache
 
-RELEVANT = re.compile(r"keras|tensorflow|theano|cntk", re.IGNORECASE)
+#: The library names a module must mention, in any case, to hold a finding: Keras, TensorFlow and the old
+#: Keras backends (KC105). The project index's byte gate reads the same names.
+LIBRARY_NAMES = ("keras", "tensorflow", "theano", "cntk")
+RELEVANT = re.compile("|".join(LIBRARY_NAMES), re.IGNORECASE)
 #: Calls of the methods only Keras models have (``knowledge.keras_only_methods``), looked for only in the rare
 #: text that contains one of the plain substrings (a second alternation in RELEVANT costs ~18% on every file);
 #: compiled then (by ``re``'s cache), not at every start.
@@ -36,10 +39,18 @@ def names_library(text: str) -> bool:
     text takes the expression itself (ignoring case, the Kelvin sign is a ``k`` and the long s an ``s``)."""
     if "keras" in text or "tensorflow" in text:
         return True
-    if not text.isascii():
-        return RELEVANT.search(text) is not None
-    lowered = text.lower()
-    return "keras" in lowered or "tensorflow" in lowered or "theano" in lowered or "cntk" in lowered
+    return mentions_any(text, LIBRARY_NAMES, RELEVANT)
+
+
+def mentions_any(text: str, words: tuple[str, ...], pattern: str | re.Pattern[str]) -> bool:
+    """``re.search(pattern, text)`` for a case-insensitive alternation ``pattern`` of the lower-case ``words``:
+    plain substring searches in the lowered text when it is ASCII (where lowering is exactly the pattern's
+    case folding, and costs about an instruction a character against dozens), the pattern itself otherwise.
+    Shared by the text gate and the switch tests of :mod:`keras_compat.guards`."""
+    if text.isascii():
+        lowered = text.lower()
+        return any(word in lowered for word in words)
+    return re.search(pattern, text) is not None
 
 
 def calls_keras_methods(text: str) -> bool:

@@ -20,9 +20,9 @@ does not ask to move it to ``tensorflow.keras`` (a path the switch's other branc
 from __future__ import annotations
 
 import ast
-import re
 from collections.abc import Iterator
 
+from keras_compat.gate import mentions_any
 from keras_compat.names import Flavour, keras_name
 from keras_compat.record import Record
 from keras_compat.walk import in_body, walk
@@ -30,7 +30,8 @@ from keras_compat.walk import in_body, walk
 _IMPORT_ERRORS = {"ImportError", "ModuleNotFoundError", "Exception", "BaseException", "AttributeError"}
 _SWITCH_WORDS = r"(?i)keras|version|tf2|tf_?1|legacy|backend"
 #: The same words, looked for with ``in`` in the lowered text of an ASCII name (what the expression means
-#: there, without compiling it: 1.6 M instructions at the first ``if`` of a run, see :func:`_mentions`).
+#: there, without compiling it: 1.6 M instructions at the first ``if`` of a run; see
+#: :func:`keras_compat.gate.mentions_any`).
 _SWITCH_PLAIN = ("keras", "version", "tf2", "tf1", "tf_1", "legacy", "backend")
 #: String constants in an ``if`` test that make it a switch: environment variables and attribute names
 #: (``os.environ["TF_KERAS"]``, ``"KERAS_BACKEND"``, ``hasattr(tf, "keras")``).
@@ -135,21 +136,12 @@ def is_switch_test(test: ast.expr) -> bool:
     """Whether an ``if`` test looks like a Keras version or flavour switch."""
     for node in walk(test):
         word = node.id if isinstance(node, ast.Name) else node.attr if isinstance(node, ast.Attribute) else None
-        if word and _mentions(word, _SWITCH_WORDS, _SWITCH_PLAIN):
+        if word and mentions_any(word, _SWITCH_PLAIN, _SWITCH_WORDS):
             return True
         if isinstance(node, ast.Constant) and isinstance(node.value, str) and len(node.value) < 100 and \
-                _mentions(node.value, _SWITCH_STRINGS, ("keras",)):
+                mentions_any(node.value, ("keras",), _SWITCH_STRINGS):
             return True
     return False
-
-
-def _mentions(text: str, pattern: str, words: tuple[str, ...]) -> bool:
-    """``re.search(pattern, text)`` for a case-insensitive alternation of ``words``: plain substring tests on
-    ASCII text (where lowering is exactly the pattern's case folding), the expression itself otherwise."""
-    if text.isascii():
-        lowered = text.lower()
-        return any(word in lowered for word in words)
-    return re.search(pattern, text) is not None
 
 
 def in_switch_branch(node: ast.AST, parents: dict[ast.AST, ast.AST], tests: dict[int, bool] | None = None) -> bool:

@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, Protocol
 
-from keras_compat.gate import import_roots
+from keras_compat.gate import LIBRARY_NAMES, import_roots
 from keras_compat.names import LIBRARY_ROOTS, keras_name
 from keras_compat.package import location
 from keras_compat.record import Record, factory
@@ -610,13 +610,14 @@ def unchanged(deps: dict[str, Any], digests: dict[str, tuple[int, int, str]] | N
     return True
 
 
-#: What a module's bytes must mention to be a source of Keras names (the engine's gate, in bytes), in any case.
-_MENTIONED = (b"keras", b"tensorflow", b"theano", b"cntk")
+#: What a module's bytes must mention to be a source of Keras names, in any case: the engine's gate's names.
+_MENTIONED = tuple(name.encode() for name in LIBRARY_NAMES)
 
 
 def _mentions(content: bytes) -> bool:
-    """Whether ``content`` mentions one of :data:`_MENTIONED` in any case (``re.search(rb"keras|...", content,
-    re.IGNORECASE)``, which folds ASCII letters only, as ``bytes.lower`` does; several times cheaper)."""
+    """Whether ``content`` mentions one of :data:`_MENTIONED` in any case: what ``re.search(rb"keras|...",
+    content, re.IGNORECASE)`` answers (a bytes pattern folds ASCII letters only, as ``bytes.lower`` does),
+    several times cheaper."""
     lowered = content.lower()
     return any(name in lowered for name in _MENTIONED)
 
