@@ -6,7 +6,6 @@ A fix is a list of text edits on the original source plus its safety.
 
 from __future__ import annotations
 
-
 from keras_compat.record import Choice, Record, uncompared
 
 
