@@ -124,6 +124,7 @@ class Context:
             lists[cls] = self._binders
         fields_of, Assign, Subscript = _NODE_FIELDS, ast.Assign, ast.Subscript  # the hot loop
         Attribute, Call, attributes, calls = ast.Attribute, ast.Call, self.attributes, self.calls
+        keyword, Expr, arg = ast.keyword, ast.Expr, ast.arg
         leaves = _LEAF_CLASSES  # no children and no index of their own: recorded as children, never visited
         subscript_assigns = self.subscript_assigns
         stack: list[ast.AST] = [self.tree]
@@ -154,6 +155,36 @@ class Context:
                     parents[child] = node
                     push(child)
                 calls.append(node)  # type: ignore[arg-type]
+                continue
+            # The next commonest classes with children (an assignment, a keyword argument, an expression
+            # statement, a function parameter: another fifth of the nodes), in the same order as below.
+            if cls is Assign:
+                targets = node.targets  # type: ignore[attr-defined]
+                for child in targets:
+                    parents[child] = node
+                    if child.__class__ not in leaves:
+                        push(child)
+                value = node.value  # type: ignore[attr-defined]
+                parents[value] = node
+                if value.__class__ not in leaves:
+                    push(value)
+                for target in targets:
+                    if target.__class__ is Subscript:
+                        subscript_assigns.append(node)  # type: ignore[arg-type]
+                        break
+                continue
+            if cls is keyword or cls is Expr:
+                value = node.value  # type: ignore[attr-defined]
+                parents[value] = node
+                if value.__class__ not in leaves:
+                    push(value)
+                continue
+            if cls is arg:
+                value = node.annotation  # type: ignore[attr-defined]
+                if value is not None:
+                    parents[value] = node
+                    if value.__class__ not in leaves:
+                        push(value)
                 continue
             fields = fields_of.get(cls)
             if fields is None:

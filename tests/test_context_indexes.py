@@ -63,3 +63,61 @@ def test_chains_through_moved_modules_are_the_outermost_chains_spelling_one() ->
 
     expected = [attr for attr in ctx.outer_attributes if spells(attr)]
     assert expected and chains_through_moved(ctx) == expected
+
+
+def _reference_index(tree: ast.Module) -> tuple[list[tuple[int, int]], dict[str, list[int]]]:
+    """The index as one plain loop over every node-holding field computes it: (child, parent) pairs in the
+    order they enter the parent map, and the node lists (as ids, sorted by position as the context sorts)."""
+    from operator import attrgetter
+
+    from keras_compat.context import _LEAF_CLASSES
+    from keras_compat.walk import node_fields
+
+    pairs: list[tuple[int, int]] = []
+    seen: dict[int, int] = {}
+    lists: dict[str, list[ast.AST]] = {"calls": [], "attributes": [], "subscript_assigns": []}
+    stack: list[ast.AST] = [tree]
+    while stack:
+        node = stack.pop()
+        for name in node_fields(node.__class__):
+            value = getattr(node, name, None)
+            for child in value if isinstance(value, list) else [value]:
+                if child is None:
+                    continue
+                if id(child) not in seen:
+                    pairs.append((id(child), id(node)))
+                seen[id(child)] = id(node)
+                if child.__class__ not in _LEAF_CLASSES:
+                    stack.append(child)
+        if isinstance(node, ast.Call):
+            lists["calls"].append(node)
+        elif isinstance(node, ast.Attribute):
+            lists["attributes"].append(node)
+        elif isinstance(node, ast.Assign) and any(isinstance(t, ast.Subscript) for t in node.targets):
+            lists["subscript_assigns"].append(node)
+    order = [(child, seen[child]) for child, _ in pairs]  # a dict keeps the first insertion's place
+    key = attrgetter("lineno", "col_offset")
+    return order, {name: [id(n) for n in sorted(nodes, key=key)] for name, nodes in lists.items()}
+
+
+def test_the_index_is_the_plain_walk_on_real_files() -> None:
+    """The index's written-out cases (attribute, call, assignment, keyword, expression statement,
+    parameter) keep the plain loop's parent map (its insertion order too, which ``_first_reads`` relies on)
+    and node lists, on every module of the package and the test fixtures."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    checked = 0
+    for path in sorted([*root.joinpath("keras_compat").rglob("*.py"), *root.joinpath("tests").rglob("*.py")]):
+        text = path.read_text(encoding="utf-8", errors="replace")
+        try:
+            tree = ast.parse(text)
+        except (SyntaxError, ValueError):
+            continue
+        ctx = Context(tree, text, Settings(), str(path))
+        order, lists = _reference_index(tree)
+        assert [(id(c), id(p)) for c, p in ctx.parents.items()] == order, path
+        for name, expected in lists.items():
+            assert [id(n) for n in getattr(ctx, name)] == expected, (path, name)
+        checked += 1
+    assert checked > 150
