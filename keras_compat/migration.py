@@ -27,7 +27,6 @@ import re
 from typing import TYPE_CHECKING
 
 from keras_compat import knowledge
-from keras_compat.data.keras3 import KERAS3_MODULES, KERAS3_SHIM_ONLY, KERAS3_SHIM_ONLY_MODULES
 from keras_compat.diagnostics import Edit, Fix, Safety
 from keras_compat.names import Flavour, KerasName, canonical, keras_name
 from keras_compat.record import Record, factory
@@ -692,11 +691,15 @@ def _module_span(ctx: Context, node: ast.ImportFrom) -> tuple[int, int, int, int
 
 
 # -- keras3 shim helpers (shared with KC107) ----------------------------------------------------------------------
+# They import the Keras 3 table when called: only the keras3 target asks, and under tf-keras flake8 would load
+# it for nothing on every run.
 
 def shim_only(module: str, attrs: list[str]) -> str | None:
     """The first name along ``module.attr1.attr2...`` that Keras 3 itself lacks: one only the tf.keras shim
     provides, or one missing from both (``layers.experimental``), so that rewriting ``tf.keras`` to
     ``keras`` would not give a working spelling."""
+    from keras_compat.data.keras3 import KERAS3_MODULES, KERAS3_SHIM_ONLY, KERAS3_SHIM_ONLY_MODULES  # keras3 only
+
     current = module
     for attr in attrs:
         sub = f"{current}.{attr}" if current else attr
@@ -711,11 +714,15 @@ def shim_only(module: str, attrs: list[str]) -> str | None:
 
 def _in_shim_only(path: str) -> bool:
     """A name or module only the tf.keras shim of Keras 3 has (``preprocessing.image.ImageDataGenerator``)."""
+    from keras_compat.data.keras3 import KERAS3_SHIM_ONLY, KERAS3_SHIM_ONLY_MODULES
+
     module, _, name = path.rpartition(".")
     return path in KERAS3_SHIM_ONLY_MODULES or name in KERAS3_SHIM_ONLY.get(module, ())
 
 
 def shim_advice(blocked: str) -> str:
+    from keras_compat.data.keras3 import KERAS3_SHIM_ONLY, KERAS3_SHIM_ONLY_MODULES
+
     module, _, name = blocked.rpartition(".")
     if blocked in KERAS3_SHIM_ONLY_MODULES or name in KERAS3_SHIM_ONLY.get(module, ()):
         return "only the tf.keras shim of Keras 3 has it: port that code to the Keras 3 API first"

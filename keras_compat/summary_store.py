@@ -32,7 +32,6 @@ import time
 from contextlib import AbstractContextManager
 
 from keras_compat import __version__
-from keras_compat.atomic import write_atomically
 from keras_compat.project import hasher, stored
 
 #: The option's value that keeps summaries in memory only.
@@ -121,6 +120,8 @@ class DiskStore:
     def summary_put(self, key: str, data: dict) -> None:
         if not self._writable:
             return
+        from keras_compat.atomic import write_atomically  # only a store that writes needs it (a warm one reads)
+
         path = self._path(key)
         try:
             os.makedirs(os.path.dirname(path), exist_ok=True)

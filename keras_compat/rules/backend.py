@@ -8,7 +8,6 @@ from functools import lru_cache
 
 from keras_compat.context import Context
 from keras_compat.data import backend as backend_table
-from keras_compat.data import keras3 as keras3_table
 from keras_compat.data.backend import CONFIG_FUNCTIONS, KERAS3_BACKEND, KERAS3_TF_KERAS_SHIM, TF1_ADVICE
 from keras_compat.data.schema import BackendFunction, OpsRewrite, Rewrite
 from keras_compat.data.tf1 import CONTRIB as TF1_CONTRIB
@@ -162,10 +161,18 @@ def replacement(entry: BackendFunction, target: str = "tf-keras", use: BackendUs
     return text, caveat
 
 
+def _ops_rewrites() -> dict[str, OpsRewrite]:
+    """The ``keras.ops`` rewrites of the Keras 3 table, imported when the keras3 target first asks (under tf-keras
+    the table is never loaded)."""
+    from keras_compat.data.keras3 import KERAS3_OPS_REWRITES
+
+    return KERAS3_OPS_REWRITES
+
+
 def _keras3_replacement(entry: BackendFunction, use: BackendUse | None) -> tuple[str, str]:
     """Keras 3: the ``keras.ops`` rewrite (``KERAS3_OPS_REWRITES``), else the table's keras3 field; the caveat is
     the table's ``keras3_note`` (``note`` speaks of the TensorFlow rewrite)."""
-    rewrite = keras3_table.KERAS3_OPS_REWRITES.get(entry.name)
+    rewrite = _ops_rewrites().get(entry.name)
     if rewrite is not None:
         text = rewrite.ops
         if rewrite.defaults:
@@ -230,7 +237,7 @@ def ops_rewrite_fix(ctx: Context, call: ast.Call, name: str) -> Fix | None:
     """Unsafe fix under keras3: ``K.<name>(...)`` -> ``keras.ops.<op>(...)`` as ``KERAS3_OPS_REWRITES`` says
     (keywords renamed, the Keras 2 defaults that keras.ops does not share written out). Only through an
     attribute (``K.mean``): a function imported by name would leave its failing import behind."""
-    rewrite = keras3_table.KERAS3_OPS_REWRITES.get(name)
+    rewrite = _ops_rewrites().get(name)
     if rewrite is None or not isinstance(call.func, ast.Attribute):
         return None
     if any(isinstance(a, ast.Starred) for a in call.args) or len(call.args) > len(rewrite.parameters):
@@ -260,7 +267,7 @@ def ops_rewrite_fix(ctx: Context, call: ast.Call, name: str) -> Fix | None:
 def ops_reference_fix(ctx: Context, node: ast.Attribute, name: str) -> Fix | None:
     """Unsafe fix under keras3 for a function passed uncalled (``Lambda(K.square)``): only where the
     ``keras.ops`` function takes the same parameters with the same defaults."""
-    rewrite = keras3_table.KERAS3_OPS_REWRITES.get(name)
+    rewrite = _ops_rewrites().get(name)
     if rewrite is None or rewrite.keywords or rewrite.defaults or rewrite.dropped:
         return None
     return _ops_callee_fix(ctx, node, rewrite, [], [])

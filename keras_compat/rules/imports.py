@@ -9,7 +9,6 @@ from keras_compat.context import Context, ImportRecord
 from keras_compat.data.environment import BACKEND_MODULES as _BACKEND_MODULES
 from keras_compat.data.environment import KERAS3_BACKENDS
 from keras_compat.data.environment import REMOVED_BACKENDS as _REMOVED_BACKENDS
-from keras_compat.data.keras3 import KERAS3_MODULES, KERAS3_SHIM_ONLY, KERAS3_SHIM_ONLY_MODULES
 from keras_compat.diagnostics import Diagnostic
 from keras_compat.knowledge import module_move
 from keras_compat.migration import (
@@ -569,18 +568,24 @@ def _keras3_module(name: KerasName) -> str:
 def _shim_note(blocked: str | None) -> str:
     if blocked is None:
         return ""
+    from keras_compat.data.keras3 import KERAS3_SHIM_ONLY_MODULES  # keras3 only: not loaded under tf-keras
+
     if blocked in KERAS3_SHIM_ONLY_MODULES or _in_shim(blocked):
         return f" once nothing uses tensorflow.keras.{blocked} (only in the tf.keras shim of Keras 3, not in keras)"
     return f" once nothing uses tensorflow.keras.{blocked} (Keras 3 has no such name)"
 
 
 def _in_shim(path: str) -> bool:
+    from keras_compat.data.keras3 import KERAS3_SHIM_ONLY
+
     module, _, name = path.rpartition(".")
     return name in KERAS3_SHIM_ONLY.get(module, ())
 
 
 def _keras3_from_import(ctx: Context, record: ImportRecord, name: KerasName):
     """(old, new, note, fix) for ``from tensorflow.keras.<module> import ...`` / ``from tensorflow import keras``."""
+    from keras_compat.data.keras3 import KERAS3_MODULES, KERAS3_SHIM_ONLY, KERAS3_SHIM_ONLY_MODULES  # keras3 only
+
     node = record.node
     assert isinstance(node, ast.ImportFrom)
     compat = name.qualname.startswith(_COMPAT_ROOTS)
