@@ -115,7 +115,18 @@ class Execution(Record):
     runtimes: tuple[str, ...]
     expect: str
     prelude: str = ""
-    check: str = ""
+    #: the text, or a function that makes it when the tests ask (:meth:`check_source`): a check built from a
+    #: table would otherwise load the table at every start of a host, for the tests' sake
+    check: str | Callable[[], str] = ""
+
+    def __init__(self, runtimes: tuple[str, ...], expect: str, prelude: str = "",
+                 check: str | Callable[[], str] = "") -> None:
+        values = self.__dict__  # written out: see Bad.__init__
+        values["runtimes"], values["expect"], values["prelude"], values["check"] = runtimes, expect, prelude, check
+
+    def check_source(self) -> str:
+        """The ``check`` text (made now when it was given as a function)."""
+        return self.check() if callable(self.check) else self.check
 
 
 class Group(Record):
@@ -159,6 +170,22 @@ class Rule(Record):
     name_based: bool = False  # matched by method name only (documented as such)
     targets: tuple[str, ...] = TARGETS  # the ``keras-target`` values under which the rule runs
     execution: Execution | None = None  # how the tests verify the claim by running the examples
+
+    def __init__(self, code: str, symbol: str, severity: Severity, message: str, summary: str, what: str, why: str,
+                 fix_safety: str, bad: tuple[Bad, ...], good: tuple[str | Good, ...],
+                 fix: FixAvailability = FixAvailability.NONE, check: CheckFn | None = None,
+                 default_enabled: bool = True, use_instead: str = "", options: str = "", name_based: bool = False,
+                 targets: tuple[str, ...] = TARGETS, execution: Execution | None = None) -> None:
+        # Written out (see Bad.__init__): every rule module declares its rules when a host first checks a file.
+        values = self.__dict__
+        values["code"], values["symbol"], values["severity"], values["message"], values["summary"] = \
+            code, symbol, severity, message, summary
+        values["what"], values["why"], values["fix_safety"], values["bad"], values["good"] = \
+            what, why, fix_safety, bad, good
+        values["fix"], values["check"], values["default_enabled"], values["use_instead"] = \
+            fix, check, default_enabled, use_instead
+        values["options"], values["name_based"], values["targets"], values["execution"] = \
+            options, name_based, targets, execution
 
     def runs_for(self, target: str) -> bool:
         return target in self.targets
@@ -266,6 +293,8 @@ RULES_PACKAGE = "keras_compat.rules"
 
 
 _SYMBOL = attrgetter("symbol")
+_TARGETS_OF = attrgetter("targets")
+_KNOWN_TARGETS = frozenset(TARGETS)
 
 
 def register(rule: Rule) -> Rule:
@@ -274,11 +303,13 @@ def register(rule: Rule) -> Rule:
         raise ValueError(f"duplicate rule code {rule.code}")
     if rule.symbol in map(_SYMBOL, dict.values(REGISTRY)):  # no Python frame per rule: 55 rules, 1,500 tests
         raise ValueError(f"duplicate rule symbol {rule.symbol}")
-    examples: list[Bad | Good] = [*rule.bad, *(g for g in rule.good if isinstance(g, Good))]
-    unknown = {t for t in (*rule.targets, *(t for e in examples for t in e.targets)) if t not in TARGETS}
-    if unknown or not rule.targets:
-        raise ValueError(f"{rule.code}: unknown or missing targets {sorted(unknown)}")
-    if rule.execution is not None and not set(rule.execution.runtimes) <= set(RUNTIME_NAMES):
+    # the targets named by the rule and its examples, gathered in C (no generator frames: every rule module
+    # registers its rules when a host first checks a file)
+    goods = filter(Good.__instancecheck__, rule.good)  # the Good records (a plain str applies everywhere)
+    named = set(rule.targets).union(*map(_TARGETS_OF, rule.bad), *map(_TARGETS_OF, goods))
+    if not named <= _KNOWN_TARGETS or not rule.targets:
+        raise ValueError(f"{rule.code}: unknown or missing targets {sorted(named - _KNOWN_TARGETS)}")
+    if rule.execution is not None and not set(rule.execution.runtimes) <= RUNTIME_NAMES.keys():
         raise ValueError(f"{rule.code}: unknown execution runtimes {rule.execution.runtimes}")
     caller = sys._getframe(1).f_globals.get("__name__", "")
     _DECLARED_IN[rule.code] = getattr(rule.check, "__module__", None) or caller

@@ -28,11 +28,11 @@ def _snippets(rule: Rule, runtime: str) -> list[tuple[str, str, Snippet]]:
     for index, bad in enumerate(rule.bad_for(runtime)):
         if bad.runs:
             key = f"{rule.code}-bad{index}-{runtime}"
-            out.append(("bad", key, Snippet(key, bad.code, execution.prelude, execution.check)))
+            out.append(("bad", key, Snippet(key, bad.code, execution.prelude, execution.check_source())))
     for index, good in enumerate(rule.goods_for(runtime) if rule.runs_for(runtime) else []):
         if good.runs:
             key = f"{rule.code}-good{index}-{runtime}"
-            out.append(("good", key, Snippet(key, good.code, execution.prelude, execution.check)))
+            out.append(("good", key, Snippet(key, good.code, execution.prelude, execution.check_source())))
     return out
 
 
