@@ -9,7 +9,7 @@ Rules report each import (KC101 standalone ``keras``, KC103 private paths, KC107
   (``from keras.utils import np_utils`` -> ``from tensorflow.keras import utils as np_utils``); a renamed name
   is imported under its new name and its uses are renamed; an unused import of a name the target lacks is
   dropped; a chain through a private module (``keras.utils.np_utils.to_categorical``) is respelled;
-* every name written is checked against the target's API surface (``data/api/*.json.gz``);
+* every name written is checked against the target's API surface (``data/api/*.json``);
 * if one binding has no equivalent, nothing moves: :attr:`Plan.blocker` says which and why (KC109), and the
   import findings carry no fix. Otherwise :attr:`Plan.fix` is one unsafe fix shared by every import finding
   of the module (the fixer applies a shared fix once, and not at all if one of its findings is suppressed).

@@ -1,11 +1,11 @@
-"""Regenerate the shipped API surfaces (``keras_compat/data/api/*.json.gz``) from the reference wheels.
+"""Regenerate the shipped API surfaces (``keras_compat/data/api/*.json``) from the reference wheels.
 
 Usage: ``python scripts/generate_api_surface.py [--check]``
 
 Downloads each reference release (``keras_compat.surface.extract.REFERENCES``: tf-keras 2.15.0, keras 3.15.1)
 once with ``pip download --no-deps`` into the test download cache (``KERAS_COMPAT_TEST_CACHE``, default
 ``~/.cache/keras-compat-tests``), extracts the public API statically (nothing is imported) and writes the
-gzip'ed JSON. ``--check`` only reports whether the shipped files are current (exit 1 when stale).
+compact JSON. ``--check`` only reports whether the shipped files are current (exit 1 when stale).
 """
 
 from __future__ import annotations

@@ -185,15 +185,15 @@ def test_warm_run_reuses_cached_noqa_comments(tmp_path, capsys, monkeypatch) -> 
 
 
 def test_fingerprint_covers_the_code_and_api_tables_that_decide_findings() -> None:
-    """An updated API table (``data/api/*.json.gz``) changes findings as much as an edited rule does."""
+    """An updated API table (``data/api/*.json``) changes findings as much as an edited rule does."""
     import keras_compat
     from keras_compat.cli.cache import fingerprinted_files
 
     package = Path(keras_compat.__file__).resolve().parent
     names = {p.relative_to(package).as_posix() for p in fingerprinted_files(package)}
     assert {"engine.py", "rules/backend.py", "data/backend.py"} <= names
-    assert {p.name for p in (package / "data" / "api").glob("*.json.gz")} <= {n.rsplit("/", 1)[-1] for n in names}
-    assert any(n.endswith(".json.gz") for n in names)
+    assert {p.name for p in (package / "data" / "api").glob("*.json")} <= {n.rsplit("/", 1)[-1] for n in names}
+    assert any(n.startswith("data/api/") and n.endswith(".json") for n in names)
     assert not any(n.startswith("cli/") for n in names)  # output options do not change findings
 
 

@@ -167,7 +167,7 @@ def test_ops_rewrites_line_up_with_both_signatures():
 
 
 def test_ops_rewrites_write_names_of_the_shipped_keras3_surface():
-    """What the keras3 fixes write (``keras.ops.X``) exists in data/api/keras-3.15.1.json.gz too."""
+    """What the keras3 fixes write (``keras.ops.X``) exists in data/api/keras-3.15.1.json too."""
     from keras_compat.surface.model import native_keras3_surface
 
     surface = native_keras3_surface()

@@ -60,7 +60,7 @@ def ruleset_fingerprint() -> str:
 
 def fingerprinted_files(package: Path) -> list[Path]:
     """What findings depend on: the package's Python sources (but the CLI's) and its API tables."""
-    found = [*package.rglob("*.py"), *package.glob("data/api/*.json.gz"), *package.glob("data/stars/*.json.gz")]
+    found = [*package.rglob("*.py"), *package.glob("data/api/*.json"), *package.glob("data/stars/*.json.gz")]
     return sorted(p for p in found if "cli" not in p.relative_to(package).parts)
 
 

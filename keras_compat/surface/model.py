@@ -1,4 +1,4 @@
-"""Lookups over the shipped API surfaces (``keras_compat/data/api/*.json.gz``), loaded lazily and cached.
+"""Lookups over the shipped API surfaces (``keras_compat/data/api/*.json``), loaded lazily and cached.
 
 A file holds one reference release (see :data:`REFERENCES`) with one or more *surfaces*: the generated API
 package that a flavour's names resolve to. Under ``keras-target = tf-keras`` every flavour
@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import os
-import zlib
 from functools import lru_cache
 from itertools import accumulate, repeat
 from operator import add, sub
@@ -28,7 +27,7 @@ _API_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__
 
 
 def data_file_name(distribution: str, version: str) -> str:
-    return f"{distribution}-{version}.json.gz"
+    return f"{distribution}-{version}.json"
 
 
 @lru_cache(maxsize=None)
@@ -54,7 +53,7 @@ def _parts(target: str) -> tuple[dict, str | None]:
     distribution, version = REFERENCES[target]
     path = os.path.join(_API_DIR, data_file_name(distribution, version))  # not importlib.resources: 5 ms to load
     with open(path, "rb") as raw:
-        text = zlib.decompress(raw.read(), 16 + zlib.MAX_WBITS).decode("ascii")  # gzip's format, without its module
+        text = raw.read().decode("ascii")
     start = text.find(_SIGNATURES)
     end = text.find(_AFTER_SIGNATURES, start)
     if start < 0 or end < 0:  # not the layout encode() writes: decode it whole
