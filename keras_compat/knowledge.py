@@ -7,12 +7,69 @@ dictionaries the rules need (renames by callable, known names for star imports, 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Collection, Iterator, Mapping
 from functools import lru_cache
+from typing import Any
 
+from keras_compat.data import _legacy_keys
 from keras_compat.data import layers as layer_table
 from keras_compat.data import legacy, modules
 from keras_compat.data.schema import ArgRename, ClassRename, KernelConversion, ModuleMove, RemovedMethod
 from keras_compat.names import keras_name, parent_paths
+
+
+class Known(Mapping):  # type: ignore[type-arg]
+    """A read-only index whose keys are known before its values: ``in``, ``len`` and iteration read ``keys``;
+    the first value asked for calls ``build`` (once) for the whole index.
+
+    The rules ask the large legacy indexes about every call and name of a file, and almost never find one:
+    their keys come from the generated ``keras_compat/data/_legacy_keys.py`` (``python -m keras_compat.docs``,
+    checked by tests/test_docs.py), so that ``data.legacy`` builds its 210 records only for a file that uses
+    a Keras 1 name or keyword."""
+
+    __slots__ = ("_keys", "_build", "_built")
+
+    def __init__(self, keys: Collection[str], build: Callable[[], Mapping[str, Any]]) -> None:
+        self._keys = keys
+        self._build = build
+        self._built: Mapping[str, Any] | None = None
+
+    def _values(self) -> Mapping[str, Any]:
+        built = self._built
+        if built is None:
+            built = self._built = self._build()
+        return built
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._keys
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._keys)
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def __getitem__(self, key: str) -> Any:
+        if key not in self._keys:
+            raise KeyError(key)
+        return self._values()[key]
+
+    def get(self, key: str, default: Any = None) -> Any:  # no KeyError raised and caught for a missing key
+        return self._values()[key] if key in self._keys else default
+
+
+class _KnownRenames(Known):
+    """:class:`Known` for the rename indexes by callable or method: a value is the :class:`Known` index of
+    that key's renamed keywords, made without building the table (``kw.arg in renames`` is all most calls ask)."""
+
+    __slots__ = ()
+
+    def __getitem__(self, key: str) -> Known:
+        olds = self._keys[key]  # type: ignore[index]  # a dict: key -> its renamed keywords
+        return Known(olds, lambda: self._values()[key])
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self[key] if key in self._keys else default
 
 
 def _index_renames(keys: str) -> dict[str, dict[str, ArgRename]]:
@@ -25,13 +82,15 @@ def _index_renames(keys: str) -> dict[str, dict[str, ArgRename]]:
 
 
 @lru_cache(maxsize=1)
-def arg_renames_by_callable() -> dict[str, dict[str, ArgRename]]:
-    return _index_renames("callables")
+def arg_renames_by_callable() -> Mapping[str, Mapping[str, ArgRename]]:
+    """Callable path -> renamed keyword -> its entry (the keys from the generated key list: see :class:`Known`)."""
+    return _KnownRenames(_legacy_keys.BY_CALLABLE, lambda: _index_renames("callables"))
 
 
 @lru_cache(maxsize=1)
-def arg_renames_by_method() -> dict[str, dict[str, ArgRename]]:
-    return _index_renames("methods")
+def arg_renames_by_method() -> Mapping[str, Mapping[str, ArgRename]]:
+    """Method name -> renamed keyword -> its entry (the keys from the generated key list: see :class:`Known`)."""
+    return _KnownRenames(_legacy_keys.BY_METHOD, lambda: _index_renames("methods"))
 
 
 @lru_cache(maxsize=1)
@@ -40,8 +99,17 @@ def kernel_conversions() -> dict[str, KernelConversion]:
 
 
 @lru_cache(maxsize=1)
-def class_renames() -> dict[str, ClassRename]:
-    return {entry.old: entry for entry in legacy.CLASS_RENAMES}
+def class_renames() -> Mapping[str, ClassRename]:
+    """Old path -> its entry (the keys from the generated key list: see :class:`Known`)."""
+    return Known(dict.fromkeys(_legacy_keys.CLASS_RENAMES), lambda: {entry.old: entry for entry in legacy.CLASS_RENAMES})
+
+
+def legacy_keys() -> dict[str, object]:
+    """What keras_compat/data/_legacy_keys.py must hold, computed from the tables (``python -m keras_compat.docs``
+    writes it, tests/test_docs.py checks it): the keys of the indexes above, in their order."""
+    return {"BY_CALLABLE": {path: tuple(olds) for path, olds in _index_renames("callables").items()},
+            "BY_METHOD": {name: tuple(olds) for name, olds in _index_renames("methods").items()},
+            "CLASS_RENAMES": tuple(dict.fromkeys(entry.old for entry in legacy.CLASS_RENAMES))}
 
 
 @lru_cache(maxsize=1)

@@ -12,8 +12,9 @@ tf.keras or Keras 3 relies on their defaults, and that is not a finding.
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from functools import lru_cache
+from typing import Any
 
 from keras_compat import knowledge
 from keras_compat.context import Context
@@ -239,11 +240,14 @@ def _optimizer_names(ctx: Context) -> Iterator[Diagnostic]:
 
 
 @lru_cache(maxsize=1)
-def _removed_metrics() -> dict[str, object]:
+def _removed_metrics() -> Mapping[str, Any]:
     """Keras 1 metric name -> its ``ClassRename`` entry (``metrics.fmeasure``: the table KC203 uses for the
-    functions, checked against Keras 1.2.2 and 2.0.0 by tests/test_tables.py)."""
-    return {old.rsplit(".", 1)[-1]: entry for old, entry in knowledge.class_renames().items()
-            if old.startswith("metrics.") and old.rsplit(".", 1)[-1].islower()}
+    functions, checked against Keras 1.2.2 and 2.0.0 by tests/test_tables.py). The names come from the table's
+    keys; its entries are built when a string is one of them (:class:`keras_compat.knowledge.Known`)."""
+    renames = knowledge.class_renames()
+    paths = {old.rsplit(".", 1)[-1]: old for old in renames
+             if old.startswith("metrics.") and old.rsplit(".", 1)[-1].islower()}
+    return knowledge.Known(paths, lambda: {name: renames[old] for name, old in paths.items()})
 
 
 #: Strings that Keras 3 resolves to its own stateful metric class (keras 3.15.1 keras/src/metrics/__init__.py: the
