@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import argparse
 import ast
+import os
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
+
+from flake8.formatting.base import BaseFormatter  # flake8 has imported it before it loads its plugins
 
 from keras_compat import __version__
 from keras_compat.gate import worth_loading
@@ -22,6 +25,7 @@ from keras_compat.settings import OPTIONS, RULE_OPTIONS, Settings, SettingsError
 
 if TYPE_CHECKING:  # the analysis loads when the first file that mentions Keras is checked, not at flake8's start
     from keras_compat.diagnostics import Diagnostic
+    from keras_compat.formats import Finding
 
 
 def _limit_type(name: str) -> Callable[[str], float]:
@@ -126,3 +130,55 @@ def _option_error(exc: SettingsError, values: dict[str, Any]) -> Exception:
     hint = ("; flake8 configuration files have no inline comments: put the comment on a line of its own"
             if "#" in text else "")
     return ExecutionError(f"{exc}{hint}")
+
+
+# -- the formatters: ``--format=kc-github`` and ``--format=kc-sarif`` ----------------------------------------
+# flake8 imports every installed plugin's module when it starts, formatters included: their classes are
+# declared here, in the module it imports anyway for the checker, and what they do is in
+# flake8_keras_compat.report, imported when a report is made (a module of its own cost every flake8 run 0.8 M
+# instructions).
+
+class _Collecting(BaseFormatter):
+    def after_init(self) -> None:
+        self.findings: list[Finding] = []
+
+    def handle(self, error: Any) -> None:
+        from flake8_keras_compat.report import finding
+
+        self.findings.append(finding(error))
+
+    def format(self, error: Any) -> str | None:  # not used: handle() collects
+        return None
+
+    def show_statistics(self, statistics: Any) -> None:  # keep machine-readable output clean
+        pass
+
+    def show_benchmarks(self, benchmarks: Any) -> None:
+        pass
+
+
+class GithubFormatter(_Collecting):
+    """``--format=kc-github``: GitHub Actions workflow commands."""
+
+    def stop(self) -> None:
+        from flake8_keras_compat.report import github_lines
+
+        for line in github_lines(self.findings):
+            self._write(line)
+        super().stop()
+
+
+class SarifFormatter(_Collecting):
+    """``--format=kc-sarif``: one SARIF 2.1.0 log of all flake8 findings."""
+
+    def start(self) -> None:
+        if self.filename:
+            dirname = os.path.dirname(os.path.abspath(self.filename))
+            os.makedirs(dirname, exist_ok=True)
+            self.output_fd = open(self.filename, "w", encoding="utf-8")  # noqa: SIM115 - closed in stop()
+
+    def stop(self) -> None:
+        from flake8_keras_compat.report import sarif_text
+
+        self._write(sarif_text(self.findings))
+        super().stop()

@@ -1,10 +1,13 @@
-"""flake8 formatters: ``flake8 --format=kc-github`` and ``flake8 --format=kc-sarif``.
+"""What the flake8 formatters do: ``flake8 --format=kc-github`` and ``flake8 --format=kc-sarif``.
 
 They format *every* flake8 finding (not only KC codes) with the shared renderers in
 :mod:`keras_compat.formats`. A flake8 ``Violation`` has no end position and no fix, so the SARIF output
 has start positions only and no ``fixes`` (use ``keras-compat check --format sarif`` for those). Columns
 are flake8's 1-based columns. ``kc-sarif`` opens ``--output-file`` with ``"w"`` (flake8's default
 appends, which would leave two JSON documents in the file after a second run).
+
+The formatter classes are declared in :mod:`flake8_keras_compat` itself: flake8 imports every installed
+plugin's module when it starts, formatters included, so this module is imported only when a report is made.
 """
 
 from __future__ import annotations
@@ -13,13 +16,14 @@ import json
 import os
 from typing import TYPE_CHECKING, Any
 
-from flake8.formatting.base import BaseFormatter
+from flake8_keras_compat import GithubFormatter, SarifFormatter  # noqa: F401 - entry points of earlier installs
 
-if TYPE_CHECKING:  # flake8 imports every installed plugin at start-up: the formats load when a report is made
+if TYPE_CHECKING:
     from keras_compat.formats import Finding
 
 
-def _finding(error: Any) -> Finding:
+def finding(error: Any) -> Finding:
+    """A flake8 ``Violation`` as the shared formats' :class:`~keras_compat.formats.Finding`."""
     from keras_compat.formats import Finding
     from keras_compat.registry import REGISTRY
 
@@ -36,48 +40,18 @@ def _finding(error: Any) -> Finding:
                    symbol=rule.symbol if rule else "", severity=severity, lines=lines)
 
 
-class _Collecting(BaseFormatter):
-    def after_init(self) -> None:
-        self.findings: list[Finding] = []
-
-    def handle(self, error: Any) -> None:
-        self.findings.append(_finding(error))
-
-    def format(self, error: Any) -> str | None:  # not used: handle() collects
-        return None
-
-    def show_statistics(self, statistics: Any) -> None:  # keep machine-readable output clean
-        pass
-
-    def show_benchmarks(self, benchmarks: Any) -> None:
-        pass
-
-
-class GithubFormatter(_Collecting):
+def github_lines(findings: list[Finding]) -> list[str]:
     """``--format=kc-github``: GitHub Actions workflow commands."""
+    from keras_compat.formats import github
 
-    def stop(self) -> None:
-        from keras_compat.formats import github
-
-        for line in github.render(self.findings, tool="flake8"):
-            self._write(line)
-        super().stop()
+    return list(github.render(findings, tool="flake8"))
 
 
-class SarifFormatter(_Collecting):
+def sarif_text(findings: list[Finding]) -> str:
     """``--format=kc-sarif``: one SARIF 2.1.0 log of all flake8 findings."""
+    import flake8
 
-    def start(self) -> None:
-        if self.filename:
-            dirname = os.path.dirname(os.path.abspath(self.filename))
-            os.makedirs(dirname, exist_ok=True)
-            self.output_fd = open(self.filename, "w", encoding="utf-8")  # noqa: SIM115 - closed in stop()
+    from keras_compat.formats import sarif
 
-    def stop(self) -> None:
-        import flake8
-
-        from keras_compat.formats import sarif
-
-        log = sarif.render(self.findings, tool_name="flake8", tool_version=flake8.__version__)
-        self._write(json.dumps(log, indent=2, ensure_ascii=False))
-        super().stop()
+    log = sarif.render(findings, tool_name="flake8", tool_version=flake8.__version__)
+    return json.dumps(log, indent=2, ensure_ascii=False)
