@@ -138,6 +138,10 @@ def test_signature_table_decoded_apart_is_the_same_document(target):
     assert len(model._entry_starts(target)) == len(whole["signatures"]) > 100
     assert [model._signature_entry(target, i) for i in range(len(whole["signatures"]))] == whole["signatures"]
     for name in whole["surfaces"]:
+        # the module tables are cut from the text too, each module decoded when asked for (model._Modules)
+        tables = document["surfaces"][name]["modules"]
+        assert isinstance(tables, model._Modules) and list(tables) == list(whole["surfaces"][name]["modules"])
+        assert "no.such.module" not in tables and tables.get("no.such.module") is None
         surface = model._surface(target, name)
         for module, names in surface._modules.items():
             for attr, index in names.items():

@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterator, Mapping
 from functools import lru_cache
 from itertools import accumulate, repeat
 from operator import add, sub
+from typing import Any
 
 from keras_compat.names import Flavour
 from keras_compat.surface.reference import REFERENCES, Signature
@@ -34,9 +36,11 @@ def data_file_name(distribution: str, version: str) -> str:
 def load_document(target: str) -> dict:
     """The decoded surface document of a target's reference release (read once per process)."""
     document, signatures = _parts(target)
+    surfaces = {name: {**surface, "modules": dict(surface["modules"].items())}  # every module decoded
+                for name, surface in document["surfaces"].items()}
     if signatures is None:
-        return document
-    return dict(sorted({**document, "signatures": _signature_table(target)}.items()))  # the file's key order
+        return {**document, "surfaces": surfaces}
+    return dict(sorted({**document, "surfaces": surfaces, "signatures": _signature_table(target)}.items()))
 
 
 #: How the signature table starts and ends in a document's text: ``surface.extract.encode`` writes sorted keys
@@ -58,7 +62,71 @@ def _parts(target: str) -> tuple[dict, str | None]:
     end = text.find(_AFTER_SIGNATURES, start)
     if start < 0 or end < 0:  # not the layout encode() writes: decode it whole
         return json.loads(text), None
-    return json.loads(text[:start] + text[end + 1:]), text[start + len(_SIGNATURES):end]
+    rest, tables = _cut_module_tables(text[:start] + text[end + 1:])
+    document = json.loads(rest)
+    surfaces = list(document["surfaces"].values())
+    if len(tables) != len(surfaces) or any(surface.get("modules") != {} for surface in surfaces):
+        return json.loads(text[:start] + text[end + 1:]), text[start + len(_SIGNATURES):end]  # not as expected
+    for surface, table in zip(surfaces, tables):
+        surface["modules"] = _Modules(table)
+    return document, text[start + len(_SIGNATURES):end]
+
+
+#: How a surface's module table starts. ``surface.extract.encode`` writes sorted keys, so ``"modules"`` is a
+#: surface's last key (a ``"`` inside a JSON string is escaped: the text occurs nowhere else); the table maps a
+#: module path to an object of names whose values are signature indexes or ``null``, never an object, so the
+#: table ends at the first ``}}`` and ``},"`` separates its modules (tests/test_api_surface.py checks the
+#: split against the whole decode).
+_MODULE_TABLE = '"modules":{'
+
+
+def _cut_module_tables(text: str) -> tuple[str, list[str]]:
+    """``text`` with every surface's module table written as ``{}``, and the tables' texts in order."""
+    parts, tables = [], []
+    at = 0
+    while (start := text.find(_MODULE_TABLE, at)) >= 0:
+        start += len(_MODULE_TABLE) - 1  # the table's "{"
+        end = start + 2 if text.startswith("{}", start) else text.find("}}", start) + 2
+        parts += [text[at:start], "{}"]
+        tables.append(text[start:end])
+        at = end
+    parts.append(text[at:])
+    return "".join(parts), tables
+
+
+class _Modules(Mapping):  # type: ignore[type-arg]
+    """A surface's module table: module path -> {name: signature index or None}, each module's names decoded
+    from the table's text the first time they are asked for. A file asks about a few of the 64-67 modules, and
+    decoding every module's names cost 1.6 M instructions of an editor's save (the whole document, 2.0 M)."""
+
+    __slots__ = ("_texts", "_decoded")
+
+    def __init__(self, table: str) -> None:
+        self._texts: dict[str, str] = {}
+        self._decoded: dict[str, dict[str, int | None]] = {}
+        if table == "{}":
+            return
+        for piece in table[2:-2].split('},"'):  # each piece: <path>":{<names>
+            path, _, names = piece.partition('":{')
+            self._texts[path] = names
+
+    def __contains__(self, path: object) -> bool:
+        return path in self._texts
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._texts)
+
+    def __len__(self) -> int:
+        return len(self._texts)
+
+    def __getitem__(self, path: str) -> dict[str, int | None]:
+        names = self._decoded.get(path)
+        if names is None:
+            names = self._decoded[path] = json.loads("{" + self._texts[path] + "}")
+        return names
+
+    def get(self, path: str, default: Any = None) -> Any:  # no KeyError raised and caught for a missing path
+        return self[path] if path in self._texts else default
 
 
 @lru_cache(maxsize=None)
@@ -112,7 +180,7 @@ class Surface:
         self.name = name
         self._target = target
         data = document["surfaces"][name]
-        self._modules: dict[str, dict[str, int | None]] = data["modules"]
+        self._modules: Mapping[str, dict[str, int | None]] = data["modules"]  # decoded per module: _Modules
         self._methods: dict[str, dict[str, int | None]] = data.get("methods", {})
         self.layer_kwargs: frozenset[str] = frozenset(data["layer_kwargs"])
 
