@@ -181,9 +181,9 @@ def known_paths() -> frozenset[str]:
             paths.add(rename.new)
     paths.update(legacy.OPTIMIZERS)
     try:
-        from keras_compat.data.backend import BACKEND_FUNCTIONS
+        from keras_compat.data.backend import function_names
 
-        paths.update(f"backend.{f.name}" for f in BACKEND_FUNCTIONS)
+        paths.update(f"backend.{name}" for name in function_names())
     except ImportError:  # pragma: no cover - table not present yet
         pass
     return frozenset(paths)

@@ -389,3 +389,22 @@ def test_keras3_ops_random_config_replacements_are_public():
             assert isinstance(keras3_api().resolve(head), tuple), (e.name, head)
             checked += 1
     assert checked > 80
+
+
+def test_entries_made_one_at_a_time_are_the_tables() -> None:
+    """``function(name)`` makes one entry when a file first uses that function (a file uses a few of them): the
+    same record the whole table holds, in the table's order, and None for a name the table lacks."""
+    import subprocess
+    import sys
+
+    from keras_compat.data import backend
+
+    names = backend.function_names()
+    assert names == tuple(f.name for f in backend.BACKEND_FUNCTIONS) and len(set(names)) == len(names)
+    assert all(backend.function(f.name) is f for f in backend.BACKEND_FUNCTIONS)
+    assert backend.function("not_a_backend_function") is None
+    code = ("from keras_compat.data import backend\n"
+            "entry = backend.function('mean')\n"
+            "print('BACKEND_FUNCTIONS' in vars(backend), entry.name, backend.function.cache_info().currsize)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["False", "mean", "1"]

@@ -32,6 +32,9 @@ does not imply a name-only ``keras.ops`` rewrite.
 
 from __future__ import annotations
 
+from functools import lru_cache
+from typing import Any
+
 from keras_compat.data.schema import BackendFunction, Rewrite, built_on_first_use
 
 __all__ = ["BACKEND_FUNCTIONS", "CONFIG_FUNCTIONS", "KERAS3_BACKEND", "KERAS3_TF_KERAS_SHIM", "TF1_ADVICE"]
@@ -44,9 +47,10 @@ MULTI_BACKEND_KERAS_VERSION = "2.3.1"
 BACKEND_FUNCTIONS: tuple[BackendFunction, ...]
 
 
-def _backend_functions() -> tuple[BackendFunction, ...]:
+def _entries() -> tuple[dict[str, Any], ...]:
+    """The table's entries as the keyword arguments of their :class:`BackendFunction` (made by :func:`function`)."""
     return (
-        BackendFunction(
+        dict(
             name="abs",
             tf="tf.abs",
             keras3="keras.ops.abs",
@@ -54,7 +58,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             source="tf-keras 2.15 tf_keras/src/backend.py; reference e.1 #1",
             removed_in="Keras 3",
         ),
-        BackendFunction(
+        dict(
             name="all",
             tf="tf.reduce_all(tf.cast(x, tf.bool), axis, keepdims)",
             keras3="keras.ops.all",
@@ -63,7 +67,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             note="Keras 2 casts to bool first; tf.reduce_all requires a bool tensor.",
             removed_in="Keras 3",
         ),
-        BackendFunction(
+        dict(
             name="any",
             tf="tf.reduce_any(tf.cast(x, tf.bool), axis, keepdims)",
             keras3="keras.ops.any",
@@ -72,7 +76,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             note="Keras 2 casts to bool first; tf.reduce_any requires a bool tensor.",
             removed_in="Keras 3",
         ),
-        BackendFunction(
+        dict(
             name="arange",
             tf="tf.range(start, limit=stop, delta=step)",
             keras3="keras.ops.arange(start, stop, step, dtype=...)",
@@ -82,7 +86,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             removed_in="Keras 3",
             keras3_note="keras.ops.arange infers the dtype from its arguments, K.arange casts only when dtype is not 'int32'.",
         ),
-        BackendFunction(
+        dict(
             name="argmax",
             tf="tf.argmax(x, axis=-1)",
             keras3="keras.ops.argmax(x, axis=-1)",
@@ -91,7 +95,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             note="Defaults differ: K axis=-1, tf.argmax axis=None (means 0), keras.ops.argmax axis=None (flattened index). Always write axis=-1.",
             removed_in="Keras 3",
         ),
-        BackendFunction(
+        dict(
             name="argmin",
             tf="tf.argmin(x, axis=-1)",
             keras3="keras.ops.argmin(x, axis=-1)",
@@ -100,7 +104,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             note="Same default-axis trap as argmax.",
             removed_in="Keras 3",
         ),
-        BackendFunction(
+        dict(
             name="backend",
             tf=None,
             keras3="keras.config.backend",
@@ -109,7 +113,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             in_keras3=True,
             note="tf.keras always returns 'tensorflow'; Keras 3 returns the active backend ('jax', 'torch', ...), so code branching on it can change meaning.",
         ),
-        BackendFunction(
+        dict(
             name="batch_dot",
             tf="tf.linalg.matmul / tf.einsum (depends on axes and ranks)",
             keras3="keras.ops.einsum / keras.layers.Dot(axes)",
@@ -122,7 +126,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             removed_in="Keras 3",
             keras3_note="No keras.ops equivalent: write the contraction with keras.ops.einsum or keras.ops.matmul for the ranks you use.",
         ),
-        BackendFunction(
+        dict(
             name="batch_flatten",
             tf="tf.reshape(x, [tf.shape(x)[0], -1])",
             keras3="keras.ops.reshape(x, (keras.ops.shape(x)[0], -1)) / keras.layers.Flatten",
@@ -131,7 +135,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             removed_in="Keras 3",
             keras3_note="Not a plain call; keras.layers.Flatten keeps the batch axis too.",
         ),
-        BackendFunction(
+        dict(
             name="batch_get_value",
             tf="[t.numpy() for t in tensors]",
             keras3="[keras.ops.convert_to_numpy(t) for t in tensors]",
@@ -141,7 +145,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             removed_in="Keras 3",
             keras3_note="Not a plain call; eager only.",
         ),
-        BackendFunction(
+        dict(
             name="batch_normalization",
             tf="tf.nn.batch_normalization(x, mean, var, offset=beta, scale=gamma, variance_epsilon=epsilon)",
             keras3="keras.ops.batch_normalization(x, mean, variance, axis=axis, offset=beta, scale=gamma, epsilon=epsilon)",
@@ -151,7 +155,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             removed_in="Keras 3",
             keras3_note="keras.ops takes axis as the 4th positional argument and has no default epsilon: pass everything by keyword.",
         ),
-        BackendFunction(
+        dict(
             name="batch_set_value",
             tf="for x, v in tuples: x.assign(v)",
             keras3="for x, v in tuples: x.assign(v)",
@@ -161,7 +165,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             removed_in="Keras 3",
             keras3_note="Not a plain call.",
         ),
-        BackendFunction(
+        dict(
             name="bias_add",
             tf="tf.nn.bias_add(x, bias, data_format='NHWC' or 'NCHW')",
             keras3=None,
@@ -170,7 +174,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             note="data_format vocabulary differs ('channels_last' vs 'NHWC'); Keras 2 also broadcasts N-D biases. No keras.ops equivalent (broadcast add).",
             removed_in="Keras 3",
         ),
-        BackendFunction(
+        dict(
             name="binary_crossentropy",
             tf="tf.nn.sigmoid_cross_entropy_with_logits(labels=target, logits=output) (from_logits=True only)",
             keras3="keras.ops.binary_crossentropy(target, output, from_logits)",
@@ -180,7 +184,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             removed_in="Keras 3",
             keras3_note="Element-wise like the backend function; K.binary_crossentropy also recovers the logits of a K.sigmoid output, keras.ops only when from_logits=True is passed with the logits.",
         ),
-        BackendFunction(
+        dict(
             name="binary_focal_crossentropy",
             tf=None,
             keras3="keras.losses.binary_focal_crossentropy",
@@ -190,7 +194,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             removed_in="Keras 3",
             keras3_note="The keras.losses function reduces the last axis; the backend one is element-wise.",
         ),
-        BackendFunction(
+        dict(
             name="cast",
             tf="tf.cast",
             keras3="keras.ops.cast",
@@ -198,7 +202,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             source="tf-keras 2.15 tf_keras/src/backend.py; reference e.1 #16",
             removed_in="Keras 3",
         ),
-        BackendFunction(
+        dict(
             name="cast_to_floatx",
             tf="tf.cast(x, tf.keras.backend.floatx())",
             keras3="keras.ops.cast(x, keras.config.floatx())",
@@ -208,7 +212,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             removed_in="Keras 3",
             keras3_note="Keras 2 returns a NumPy array for NumPy/Python input and a tensor otherwise.",
         ),
-        BackendFunction(
+        dict(
             name="categorical_crossentropy",
             tf="tf.keras.losses.categorical_crossentropy(target, output, from_logits=from_logits, axis=axis)",
             keras3="keras.ops.categorical_crossentropy(target, output, from_logits, axis)",
@@ -217,7 +221,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             note="The losses function's 4th positional is label_smoothing, not axis - pass axis by keyword. Logits path: tf.nn.softmax_cross_entropy_with_logits.",
             removed_in="Keras 3",
         ),
-        BackendFunction(
+        dict(
             name="categorical_focal_crossentropy",
             tf=None,
             keras3="keras.losses.categorical_focal_crossentropy",
@@ -227,7 +231,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             removed_in="Keras 3",
             keras3_note="The keras.losses function takes the same arguments; check its reduction.",
         ),
-        BackendFunction(
+        dict(
             name="clear_session",
             tf=None,
             keras3="keras.backend.clear_session / keras.utils.clear_session",
@@ -235,7 +239,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             source="tf-keras 2.15 tf_keras/src/backend.py; reference e.1 #20",
             in_keras3=True,
         ),
-        BackendFunction(
+        dict(
             name="clip",
             tf="tf.clip_by_value(x, min_value, max_value)",
             keras3="keras.ops.clip(x, min_value, max_value)",
@@ -245,7 +249,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             removed_in="Keras 3",
             keras3_note="The keywords are x_min/x_max in keras.ops; Keras 2 maps None bounds to -inf/+inf and raises max_value to min_value when it is smaller.",
         ),
-        BackendFunction(
+        dict(
             name="concatenate",
             tf="tf.concat(tensors, axis=-1)",
             keras3="keras.ops.concatenate(tensors, axis=-1)",
@@ -255,7 +259,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             removed_in="Keras 3",
             keras3_note="keras.ops.concatenate defaults to axis=0, K.concatenate to -1: write axis=-1.",
         ),
-        BackendFunction(
+        dict(
             name="constant",
             tf="tf.constant(value, dtype=tf.keras.backend.floatx(), shape=shape)",
             keras3="keras.ops.convert_to_tensor(value, dtype=keras.config.floatx())",
@@ -265,7 +269,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             removed_in="Keras 3",
             keras3_note="dtype=None means floatx in Keras 2: pass dtype=keras.config.floatx().",
         ),
-        BackendFunction(
+        dict(
             name="control_dependencies",
             tf="tf.control_dependencies",
             keras3=None,
@@ -275,7 +279,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             note="Graph-mode ordering; eager executes in program order and tf.function adds automatic control dependencies.",
             removed_in="tf.keras (Keras 2.4 and later)",
         ),
-        BackendFunction(
+        dict(
             name="conv1d",
             tf="tf.nn.conv1d / tf.nn.convolution (upper-case padding, NWC/NCW)",
             keras3="keras.ops.conv",
@@ -285,7 +289,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             removed_in="Keras 3",
             keras3_note="Keras 2 implements padding='causal' by left-padding first; check the argument names of keras.ops.conv.",
         ),
-        BackendFunction(
+        dict(
             name="conv2d",
             tf="tf.nn.conv2d / tf.nn.convolution",
             keras3="keras.ops.conv",
@@ -295,7 +299,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             removed_in="Keras 3",
             keras3_note="Check the argument names and defaults of keras.ops.conv.",
         ),
-        BackendFunction(
+        dict(
             name="conv2d_transpose",
             tf="tf.nn.conv2d_transpose(x, kernel, output_shape, strides, padding)",
             keras3="keras.ops.conv_transpose (no output_shape; uses output_padding)",
@@ -303,7 +307,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             source="tf-keras 2.15 tf_keras/src/backend.py; reference e.1 #26",
             removed_in="Keras 3",
         ),
-        BackendFunction(
+        dict(
             name="conv3d",
             tf="tf.nn.conv3d / tf.nn.convolution",
             keras3="keras.ops.conv",
@@ -313,7 +317,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             removed_in="Keras 3",
             keras3_note="Check the argument names and defaults of keras.ops.conv.",
         ),
-        BackendFunction(
+        dict(
             name="conv3d_transpose",
             tf="tf.nn.conv3d_transpose",
             keras3="keras.ops.conv_transpose",
@@ -322,7 +326,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             in_tf_keras=False,
             removed_in="tf.keras (Keras 2.4 and later)",
         ),
-        BackendFunction(
+        dict(
             name="cos",
             tf="tf.cos",
             keras3="keras.ops.cos",
@@ -330,7 +334,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             source="tf-keras 2.15 tf_keras/src/backend.py; reference e.1 #28",
             removed_in="Keras 3",
         ),
-        BackendFunction(
+        dict(
             name="count_params",
             tf="int(np.prod(x.shape))",
             keras3="keras.ops.size(x)",
@@ -340,7 +344,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             removed_in="Keras 3",
             keras3_note="Not a plain call.",
         ),
-        BackendFunction(
+        dict(
             name="ctc_batch_cost",
             tf="tf.nn.ctc_loss on tf.math.log(y_pred)",
             keras3="keras.ops.ctc_loss / keras.losses.CTC",
@@ -349,7 +353,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             note="Keras 2 expects softmax outputs and uses the last class as blank; keras.ops.ctc_loss uses mask_index=0 by default.",
             removed_in="Keras 3",
         ),
-        BackendFunction(
+        dict(
             name="ctc_decode",
             tf="tf.nn.ctc_greedy_decoder / tf.nn.ctc_beam_search_decoder",
             keras3="keras.ops.ctc_decode(inputs, sequence_lengths, strategy=...)",
@@ -357,7 +361,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             source="tf-keras 2.15 tf_keras/src/backend.py; reference e.1 #31",
             removed_in="Keras 3",
         ),
-        BackendFunction(
+        dict(
             name="ctc_label_dense_to_sparse",
             tf="build a tf.SparseTensor by hand",
             keras3=None,
@@ -365,7 +369,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             source="tf-keras 2.15 tf_keras/src/backend.py; reference e.1 #32",
             removed_in="Keras 3",
         ),
-        BackendFunction(
+        dict(
             name="cumprod",
             tf="tf.math.cumprod",
             keras3="keras.ops.cumprod(x, axis=0)",
@@ -375,7 +379,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             removed_in="Keras 3",
             keras3_note="keras.ops.cumprod defaults to axis=None (flattened), K.cumprod to 0: write axis=0.",
         ),
-        BackendFunction(
+        dict(
             name="cumsum",
             tf="tf.cumsum",
             keras3="keras.ops.cumsum(x, axis=0)",
@@ -385,7 +389,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             removed_in="Keras 3",
             keras3_note="keras.ops.cumsum defaults to axis=None (flattened), K.cumsum to 0: write axis=0.",
         ),
-        BackendFunction(
+        dict(
             name="depthwise_conv2d",
             tf="tf.nn.depthwise_conv2d",
             keras3="keras.ops.depthwise_conv",
@@ -395,7 +399,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             removed_in="Keras 3",
             keras3_note="Check the argument names and defaults of keras.ops.depthwise_conv.",
         ),
-        BackendFunction(
+        dict(
             name="dot",
             tf="tf.matmul(x, y) only if both are <= 2-D; N-D: tf.tensordot(x, y, [[x.ndim - 1], [y.ndim - 2]])",
             keras3="keras.ops.dot(x, y) (NumPy dot semantics)",
@@ -405,7 +409,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             removed_in="Keras 3",
             keras3_note="keras.ops.dot follows NumPy dot, which is what K.dot computes on rank > 2 too (not a batched matmul).",
         ),
-        BackendFunction(
+        dict(
             name="dropout",
             tf="tf.nn.dropout(x, rate=level, noise_shape=noise_shape, seed=seed)",
             keras3="keras.random.dropout(x, rate, noise_shape, seed)",
@@ -415,7 +419,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             removed_in="Keras 3",
             keras3_note="The keyword level= becomes rate=; it is always active: gate it on training yourself, with a keras.random.SeedGenerator as seed in layers.",
         ),
-        BackendFunction(
+        dict(
             name="dtype",
             tf="x.dtype.name",
             keras3="keras.ops.dtype(x) / keras.backend.standardize_dtype(x.dtype)",
@@ -425,7 +429,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             removed_in="Keras 3",
             keras3_note="Not a plain call; returns a string.",
         ),
-        BackendFunction(
+        dict(
             name="eager",
             tf=None,
             keras3=None,
@@ -435,7 +439,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             note="Keras 2.3 decorator for the TF2 transition (runs the function outside the Keras graph).",
             removed_in="tf.keras (Keras 2.4 and later)",
         ),
-        BackendFunction(
+        dict(
             name="elu",
             tf="tf.nn.elu (alpha=1 only)",
             keras3="keras.ops.elu(x, alpha)",
@@ -444,7 +448,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             note="tf.nn.elu has no alpha.",
             removed_in="Keras 3",
         ),
-        BackendFunction(
+        dict(
             name="epsilon",
             tf=None,
             keras3="keras.config.epsilon",
@@ -453,7 +457,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             in_keras3=True,
             note="Default fuzz factor 1e-7 in Keras 2.x and 3.",
         ),
-        BackendFunction(
+        dict(
             name="equal",
             tf="tf.equal",
             keras3="keras.ops.equal",
@@ -461,7 +465,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             source="tf-keras 2.15 tf_keras/src/backend.py; reference e.1 #41",
             removed_in="Keras 3",
         ),
-        BackendFunction(
+        dict(
             name="eval",
             tf="x.numpy()",
             keras3="keras.ops.convert_to_numpy(x)",
@@ -471,7 +475,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             removed_in="Keras 3",
             keras3_note="Not a plain call.",
         ),
-        BackendFunction(
+        dict(
             name="exp",
             tf="tf.exp",
             keras3="keras.ops.exp",
@@ -479,7 +483,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             source="tf-keras 2.15 tf_keras/src/backend.py; reference e.1 #43",
             removed_in="Keras 3",
         ),
-        BackendFunction(
+        dict(
             name="expand_dims",
             tf="tf.expand_dims(x, axis=-1)",
             keras3="keras.ops.expand_dims(x, axis=-1)",
@@ -489,7 +493,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             removed_in="Keras 3",
             keras3_note="axis is required by keras.ops.expand_dims: write axis=-1 when omitted.",
         ),
-        BackendFunction(
+        dict(
             name="experimental",
             tf=None,
             keras3=None,
@@ -498,7 +502,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             note="Submodule K.experimental (enable/disable/is_tf_random_generator_enabled): tf.keras-only RNG switch, v2 API only; no equivalent.",
             removed_in="Keras 3",
         ),
-        BackendFunction(
+        dict(
             name="eye",
             tf="tf.Variable(tf.eye(size, dtype=dtype))",
             keras3="keras.ops.eye(size)",
@@ -508,7 +512,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             removed_in="Keras 3",
             keras3_note="Keras 2 returns a Variable (dtype floatx), keras.ops.eye a tensor.",
         ),
-        BackendFunction(
+        dict(
             name="flatten",
             tf="tf.reshape(x, [-1])",
             keras3="keras.ops.reshape(x, (-1,))",
@@ -518,7 +522,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             removed_in="Keras 3",
             keras3_note="Not a plain call; flattens everything including the batch axis.",
         ),
-        BackendFunction(
+        dict(
             name="floatx",
             tf=None,
             keras3="keras.config.floatx",
@@ -526,7 +530,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             source="tf-keras 2.15 tf_keras/src/backend_config.py; reference e.1 #48",
             in_keras3=True,
         ),
-        BackendFunction(
+        dict(
             name="foldl",
             tf="tf.foldl(fn, elems, initializer=initializer, name=name)",
             keras3="keras.ops.scan (no direct equivalent)",
@@ -536,7 +540,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             removed_in="Keras 3",
             keras3_note="keras.ops.scan carries the accumulator differently: port by hand.",
         ),
-        BackendFunction(
+        dict(
             name="foldr",
             tf="tf.foldr(fn, elems, initializer=initializer, name=name)",
             keras3="keras.ops.scan(..., reverse=True) (no direct equivalent)",
@@ -546,7 +550,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             removed_in="Keras 3",
             keras3_note="keras.ops.scan carries the accumulator differently: port by hand.",
         ),
-        BackendFunction(
+        dict(
             name="function",
             tf="keras.Model(inputs, outputs) or tf.function",
             keras3="keras.Model(inputs, outputs)",
@@ -555,7 +559,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             note="TF1 session-run callable. In TF2 eager it builds a Model and rejects updates=/session kwargs; absent from Keras 3 and its tf.keras shim.",
             removed_in="Keras 3",
         ),
-        BackendFunction(
+        dict(
             name="gather",
             tf="tf.gather",
             keras3="keras.ops.take(reference, indices, axis=0)",
@@ -565,7 +569,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             removed_in="Keras 3",
             keras3_note="keras.ops.take flattens without axis: write axis=0.",
         ),
-        BackendFunction(
+        dict(
             name="get_session",
             tf="tf.compat.v1.keras.backend.get_session (TF1 graph mode only)",
             keras3=None,
@@ -574,7 +578,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             note="tf.compat.v1.keras.backend only: exported by the v1 API of tf.keras, AttributeError on tf.keras.backend in TF2; multi-backend Keras 2.3.x raises RuntimeError under TF 2.",
             removed_in="TF 2.0 (tf.keras v2 API); Keras 3",
         ),
-        BackendFunction(
+        dict(
             name="get_uid",
             tf=None,
             keras3="keras.backend.get_uid",
@@ -583,7 +587,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             in_keras3=True,
             note="Still exported by keras.backend in Keras 3 (global counter instead of per-graph).",
         ),
-        BackendFunction(
+        dict(
             name="get_value",
             tf="x.numpy()",
             keras3="keras.ops.convert_to_numpy(x)",
@@ -593,7 +597,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             removed_in="Keras 3",
             keras3_note="Not a plain call.",
         ),
-        BackendFunction(
+        dict(
             name="get_variable_shape",
             tf="tuple(x.shape)",
             keras3="tuple(x.shape)",
@@ -604,7 +608,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             removed_in="tf.keras (Keras 2.4 and later)",
             keras3_note="Not a plain call (alias of int_shape).",
         ),
-        BackendFunction(
+        dict(
             name="gradients",
             tf="tf.GradientTape().gradient(loss, variables)",
             keras3=None,
@@ -613,7 +617,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             note="Raises RuntimeError under eager execution (tf.gradients is graph-only); Keras 3: backend-specific (tf.GradientTape / jax.grad).",
             removed_in="Keras 3",
         ),
-        BackendFunction(
+        dict(
             name="greater",
             tf="tf.greater",
             keras3="keras.ops.greater",
@@ -621,7 +625,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             source="tf-keras 2.15 tf_keras/src/backend.py; reference e.1 #57",
             removed_in="Keras 3",
         ),
-        BackendFunction(
+        dict(
             name="greater_equal",
             tf="tf.greater_equal",
             keras3="keras.ops.greater_equal",
@@ -629,7 +633,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             source="tf-keras 2.15 tf_keras/src/backend.py; reference e.1 #58",
             removed_in="Keras 3",
         ),
-        BackendFunction(
+        dict(
             name="hard_sigmoid",
             tf="tf.clip_by_value(0.2 * x + 0.5, 0., 1.)",
             keras3=None,
@@ -638,7 +642,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             note="K.hard_sigmoid(1.0) = 0.7 (slope 0.2) vs keras.ops.hard_sigmoid(1.0) = 0.667 (relu6(x + 3) / 6).",
             removed_in="Keras 3",
         ),
-        BackendFunction(
+        dict(
             name="identity",
             tf="tf.identity",
             keras3="keras.ops.copy(x)",
@@ -649,7 +653,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             removed_in="tf.keras (Keras 2.4 and later)",
             keras3_note="keras.ops.identity(n) builds an identity MATRIX - use keras.ops.copy.",
         ),
-        BackendFunction(
+        dict(
             name="image_data_format",
             tf=None,
             keras3="keras.config.image_data_format",
@@ -657,7 +661,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             source="tf-keras 2.15 tf_keras/src/backend_config.py; reference e.1 #60",
             in_keras3=True,
         ),
-        BackendFunction(
+        dict(
             name="image_dim_ordering",
             tf="K.image_data_format() ('tf' -> 'channels_last', 'th' -> 'channels_first')",
             keras3="keras.config.image_data_format",
@@ -667,7 +671,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             note="Keras 1 concept; returns 'tf'/'th', so comparisons must change vocabulary too. keras.backend re-exported it up to Keras 2.2.x (TF backend); 2.3.x only from the backend's common.py module.",
             removed_in="Keras 2.3 (keras.backend, TensorFlow backend); never in tf.keras",
         ),
-        BackendFunction(
+        dict(
             name="in_test_phase",
             tf="the training argument of call() + Python if / tf.cond",
             keras3="the training argument of call()",
@@ -677,7 +681,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             removed_in="Keras 3",
             keras3_note="Branch on the training argument of call() (a Python if, or keras.ops.cond on tensors).",
         ),
-        BackendFunction(
+        dict(
             name="in_top_k",
             tf="tf.math.in_top_k(targets, predictions, k)",
             keras3="keras.ops.in_top_k(targets, predictions, k)",
@@ -687,7 +691,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             removed_in="Keras 3",
             keras3_note="Argument ORDER is swapped in keras.ops (targets first).",
         ),
-        BackendFunction(
+        dict(
             name="in_train_phase",
             tf="the training argument of call() + Python if / tf.cond",
             keras3="the training argument of call()",
@@ -697,7 +701,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             removed_in="Keras 3",
             keras3_note="Branch on the training argument of call() (a Python if, or keras.ops.cond on tensors).",
         ),
-        BackendFunction(
+        dict(
             name="int_shape",
             tf="tuple(x.shape)",
             keras3="tuple(x.shape)",
@@ -707,7 +711,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             removed_in="Keras 3",
             keras3_note="Not a plain call; returns None for unknown rank.",
         ),
-        BackendFunction(
+        dict(
             name="is_keras_tensor",
             tf=None,
             keras3="keras.backend.is_keras_tensor / keras.utils.is_keras_tensor",
@@ -716,7 +720,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             in_keras3=True,
             note="Still exported by keras.backend in Keras 3; tf.keras raises ValueError for non-tensor input, Keras 3 returns False.",
         ),
-        BackendFunction(
+        dict(
             name="is_placeholder",
             tf=None,
             keras3=None,
@@ -725,7 +729,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             in_tf_keras=False,
             removed_in="tf.keras (Keras 2.4 and later)",
         ),
-        BackendFunction(
+        dict(
             name="is_sparse",
             tf="isinstance(x, tf.SparseTensor)",
             keras3=None,
@@ -734,7 +738,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             note="No public Keras 3 equivalent (shim only).",
             removed_in="Keras 3",
         ),
-        BackendFunction(
+        dict(
             name="is_symbolic",
             tf=None,
             keras3=None,
@@ -744,7 +748,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             note="Keras 2.3 helper for the TF2 transition.",
             removed_in="tf.keras (Keras 2.4 and later)",
         ),
-        BackendFunction(
+        dict(
             name="is_tensor",
             tf="tf.is_tensor",
             keras3="keras.ops.is_tensor",
@@ -753,7 +757,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             in_tf_keras=False,
             removed_in="tf.keras (Keras 2.4 and later)",
         ),
-        BackendFunction(
+        dict(
             name="is_variable",
             tf="isinstance(x, tf.Variable)",
             keras3="isinstance(x, keras.Variable)",
@@ -762,7 +766,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             in_tf_keras=False,
             removed_in="tf.keras (Keras 2.4 and later)",
         ),
-        BackendFunction(
+        dict(
             name="l2_normalize",
             tf="tf.math.l2_normalize",
             keras3="keras.ops.normalize(x, axis=axis, order=2)",
@@ -772,7 +776,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             removed_in="Keras 3",
             keras3_note="keras.ops.normalize defaults to axis=-1 (K.l2_normalize: None, the whole tensor) and its epsilon differs.",
         ),
-        BackendFunction(
+        dict(
             name="learning_phase",
             tf="the training argument of call()",
             keras3=None,
@@ -781,7 +785,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             note="In TF2 eager returns 0 unless set globally: a layer branching on it stays in inference mode during fit() (verified tf 2.15). Removed in Keras 3.",
             removed_in="Keras 3",
         ),
-        BackendFunction(
+        dict(
             name="learning_phase_scope",
             tf="pass training= to layer/model calls",
             keras3=None,
@@ -790,7 +794,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             note="Deprecated ('will be removed after 2020-10-11'); absent from Keras 3.",
             removed_in="Keras 3",
         ),
-        BackendFunction(
+        dict(
             name="less",
             tf="tf.less",
             keras3="keras.ops.less",
@@ -798,7 +802,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             source="tf-keras 2.15 tf_keras/src/backend.py; reference e.1 #70",
             removed_in="Keras 3",
         ),
-        BackendFunction(
+        dict(
             name="less_equal",
             tf="tf.less_equal",
             keras3="keras.ops.less_equal",
@@ -806,7 +810,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             source="tf-keras 2.15 tf_keras/src/backend.py; reference e.1 #71",
             removed_in="Keras 3",
         ),
-        BackendFunction(
+        dict(
             name="local_conv1d",
             tf=None,
             keras3=None,
@@ -815,7 +819,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             note="LocallyConnected1D was removed in Keras 3; no equivalent.",
             removed_in="Keras 3",
         ),
-        BackendFunction(
+        dict(
             name="local_conv2d",
             tf=None,
             keras3=None,
@@ -824,7 +828,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             note="LocallyConnected2D was removed in Keras 3; no equivalent.",
             removed_in="Keras 3",
         ),
-        BackendFunction(
+        dict(
             name="log",
             tf="tf.math.log",
             keras3="keras.ops.log",
@@ -832,7 +836,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             source="tf-keras 2.15 tf_keras/src/backend.py; reference e.1 #74",
             removed_in="Keras 3",
         ),
-        BackendFunction(
+        dict(
             name="logsumexp",
             tf="tf.reduce_logsumexp",
             keras3="keras.ops.logsumexp",
@@ -841,7 +845,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             in_tf_keras=False,
             removed_in="tf.keras (Keras 2.4 and later)",
         ),
-        BackendFunction(
+        dict(
             name="manual_variable_initialization",
             tf=None,
             keras3=None,
@@ -850,7 +854,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             note="Only meaningful with TF1 sessions.",
             removed_in="Keras 3",
         ),
-        BackendFunction(
+        dict(
             name="map_fn",
             tf="tf.map_fn(fn, elems, fn_output_signature=dtype)",
             keras3="keras.ops.map(fn, elems)",
@@ -860,7 +864,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             removed_in="Keras 3",
             keras3_note="keras.ops.map takes no name= or dtype=.",
         ),
-        BackendFunction(
+        dict(
             name="max",
             tf="tf.reduce_max",
             keras3="keras.ops.max",
@@ -868,7 +872,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             source="tf-keras 2.15 tf_keras/src/backend.py; reference e.1 #77",
             removed_in="Keras 3",
         ),
-        BackendFunction(
+        dict(
             name="maximum",
             tf="tf.maximum",
             keras3="keras.ops.maximum",
@@ -876,7 +880,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             source="tf-keras 2.15 tf_keras/src/backend.py; reference e.1 #78",
             removed_in="Keras 3",
         ),
-        BackendFunction(
+        dict(
             name="mean",
             tf="tf.reduce_mean",
             keras3="keras.ops.mean",
@@ -885,7 +889,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             note="Arguments match, but Keras 2 casts bool input to floatx: K.mean(bool) = 0.5, tf.reduce_mean(bool) raises. 1:1 for float input.",
             removed_in="Keras 3",
         ),
-        BackendFunction(
+        dict(
             name="min",
             tf="tf.reduce_min",
             keras3="keras.ops.min",
@@ -893,7 +897,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             source="tf-keras 2.15 tf_keras/src/backend.py; reference e.1 #80",
             removed_in="Keras 3",
         ),
-        BackendFunction(
+        dict(
             name="minimum",
             tf="tf.minimum",
             keras3="keras.ops.minimum",
@@ -901,7 +905,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             source="tf-keras 2.15 tf_keras/src/backend.py; reference e.1 #81",
             removed_in="Keras 3",
         ),
-        BackendFunction(
+        dict(
             name="moving_average_update",
             tf="x.assign_sub((x - value) * (1 - momentum))",
             keras3="variable.assign(...) by hand",
@@ -911,7 +915,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             removed_in="Keras 3",
             keras3_note="Assign the moving average by hand (variable.assign).",
         ),
-        BackendFunction(
+        dict(
             name="name_scope",
             tf="tf.name_scope",
             keras3="keras.name_scope",
@@ -920,7 +924,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             note="v2 API only (the v1 API exports name_scope_v1 under this name).",
             removed_in="Keras 3",
         ),
-        BackendFunction(
+        dict(
             name="ndim",
             tf="x.shape.rank",
             keras3="keras.ops.ndim(x)",
@@ -929,7 +933,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             note="Not a plain call.",
             removed_in="Keras 3",
         ),
-        BackendFunction(
+        dict(
             name="normalize_batch_in_training",
             tf="tf.nn.moments + tf.nn.batch_normalization",
             keras3="keras.ops.moments + keras.ops.batch_normalization",
@@ -938,7 +942,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             note="Returns (normalized, mean, variance); not in the Keras 3 tf.keras shim.",
             removed_in="Keras 3",
         ),
-        BackendFunction(
+        dict(
             name="normalize_data_format",
             tf=None,
             keras3=None,
@@ -948,7 +952,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             note="Returns data_format or image_data_format() when None; inline it.",
             removed_in="tf.keras (Keras 2.4 and later)",
         ),
-        BackendFunction(
+        dict(
             name="not_equal",
             tf="tf.not_equal",
             keras3="keras.ops.not_equal",
@@ -956,7 +960,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             source="tf-keras 2.15 tf_keras/src/backend.py; reference e.1 #86",
             removed_in="Keras 3",
         ),
-        BackendFunction(
+        dict(
             name="one_hot",
             tf="tf.one_hot(indices, depth=num_classes)",
             keras3="keras.ops.one_hot(indices, num_classes)",
@@ -965,7 +969,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             note="Positional call is 1:1 but the keyword num_classes= is depth= in TF.",
             removed_in="Keras 3",
         ),
-        BackendFunction(
+        dict(
             name="ones",
             tf="tf.Variable(tf.ones(shape, dtype=dtype)) if the shape is fully defined else tf.ones",
             keras3="keras.ops.ones(shape)",
@@ -975,7 +979,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             removed_in="Keras 3",
             keras3_note="Keras 2 returns a Variable when the shape is fully defined, keras.ops.ones a tensor; layer state belongs in add_weight().",
         ),
-        BackendFunction(
+        dict(
             name="ones_like",
             tf="tf.ones_like",
             keras3="keras.ops.ones_like",
@@ -983,7 +987,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             source="tf-keras 2.15 tf_keras/src/backend.py; reference e.1 #89",
             removed_in="Keras 3",
         ),
-        BackendFunction(
+        dict(
             name="permute_dimensions",
             tf="tf.transpose(x, perm=pattern)",
             keras3="keras.ops.transpose(x, axes=pattern)",
@@ -992,7 +996,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             note="Positional call is 1:1 but the keyword pattern= is perm= (TF) / axes= (keras.ops).",
             removed_in="Keras 3",
         ),
-        BackendFunction(
+        dict(
             name="placeholder",
             tf="keras.Input(...) (eager) / tf.compat.v1.placeholder (TF1 graph)",
             keras3="keras.Input(shape=...)",
@@ -1001,7 +1005,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             note="In TF2 eager it returns a KerasTensor wrapped in an Input layer (verified); its shape includes the batch axis, unlike Input(shape=).",
             removed_in="Keras 3",
         ),
-        BackendFunction(
+        dict(
             name="pool2d",
             tf="tf.nn.max_pool2d / tf.nn.avg_pool2d",
             keras3="keras.ops.max_pool / keras.ops.average_pool",
@@ -1011,7 +1015,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             removed_in="Keras 3",
             keras3_note="Default strides differ: Keras 2 (1, 1); keras.ops strides=None means pool_size.",
         ),
-        BackendFunction(
+        dict(
             name="pool3d",
             tf="tf.nn.max_pool3d / tf.nn.avg_pool3d",
             keras3="keras.ops.max_pool / keras.ops.average_pool",
@@ -1021,7 +1025,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             removed_in="Keras 3",
             keras3_note="Default strides differ: Keras 2 (1, 1, 1); keras.ops strides=None means pool_size.",
         ),
-        BackendFunction(
+        dict(
             name="pow",
             tf="tf.pow(x, a)",
             keras3="keras.ops.power(x, a)",
@@ -1030,7 +1034,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             note="Positional call is 1:1 but the keyword a= is y= in TF (x2= in keras.ops).",
             removed_in="Keras 3",
         ),
-        BackendFunction(
+        dict(
             name="print_tensor",
             tf="tf.print(message, x) (returns None)",
             keras3=None,
@@ -1039,7 +1043,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             note="Keras 2 returns x (identity); tf.print does not.",
             removed_in="Keras 3",
         ),
-        BackendFunction(
+        dict(
             name="prod",
             tf="tf.reduce_prod",
             keras3="keras.ops.prod",
@@ -1047,7 +1051,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             source="tf-keras 2.15 tf_keras/src/backend.py; reference e.1 #96",
             removed_in="Keras 3",
         ),
-        BackendFunction(
+        dict(
             name="random_bernoulli",
             tf="tf.cast(tf.random.uniform(shape) <= p, dtype)",
             keras3="keras.random.binomial(shape, counts=1, probabilities=p)",
@@ -1057,7 +1061,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             removed_in="Keras 3",
             keras3_note="keras.random ops are stateless for an int seed: use a keras.random.SeedGenerator in layers.",
         ),
-        BackendFunction(
+        dict(
             name="random_binomial",
             tf="tf.cast(tf.random.uniform(shape) <= p, dtype)",
             keras3="keras.random.binomial(shape, counts=1, probabilities=p)",
@@ -1067,7 +1071,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             removed_in="Keras 3",
             keras3_note="keras.random ops are stateless for an int seed: use a keras.random.SeedGenerator in layers.",
         ),
-        BackendFunction(
+        dict(
             name="random_normal",
             tf="tf.random.normal(shape, mean, stddev, dtype=tf.keras.backend.floatx(), seed=seed)",
             keras3="keras.random.normal",
@@ -1077,7 +1081,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             removed_in="Keras 3",
             keras3_note="Keras 2 draws a NumPy seed when seed=None; keras.random ops are stateless for an int seed (use a keras.random.SeedGenerator in layers).",
         ),
-        BackendFunction(
+        dict(
             name="random_normal_variable",
             tf="tf.Variable(tf.random.normal(shape, mean, scale))",
             keras3="keras.Variable(keras.initializers.RandomNormal(mean, scale)(shape))",
@@ -1086,7 +1090,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             removed_in="Keras 3",
             keras3_note="A keras.Variable is tracked by layers; the TensorFlow variable of Keras 2 is not.",
         ),
-        BackendFunction(
+        dict(
             name="random_uniform",
             tf="tf.random.uniform(shape, minval, maxval, dtype=tf.keras.backend.floatx(), seed=seed)",
             keras3="keras.random.uniform",
@@ -1096,7 +1100,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             removed_in="Keras 3",
             keras3_note="Keras 2 draws a NumPy seed when seed=None; keras.random ops are stateless for an int seed (use a keras.random.SeedGenerator in layers).",
         ),
-        BackendFunction(
+        dict(
             name="random_uniform_variable",
             tf="tf.Variable(tf.random.uniform(shape, low, high))",
             keras3="keras.Variable(keras.initializers.RandomUniform(low, high)(shape))",
@@ -1106,7 +1110,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             removed_in="Keras 3",
             keras3_note="A keras.Variable is tracked by layers; the TensorFlow variable of Keras 2 is not.",
         ),
-        BackendFunction(
+        dict(
             name="relu",
             tf="tf.nn.relu (defaults) / tf.nn.leaky_relu / tf.nn.relu6",
             keras3="keras.activations.relu(x, negative_slope=alpha, max_value=max_value, threshold=threshold)",
@@ -1116,7 +1120,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             removed_in="Keras 3",
             keras3_note="alpha is called negative_slope in keras.activations.relu; keras.ops.relu takes no parameters.",
         ),
-        BackendFunction(
+        dict(
             name="repeat",
             tf="tf.tile(tf.expand_dims(x, 1), [1, n, 1]) (2-D input only)",
             keras3="keras.layers.RepeatVector(n)",
@@ -1126,7 +1130,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             removed_in="Keras 3",
             keras3_note="K.repeat is RepeatVector: keras.ops.repeat is NumPy repeat - never map K.repeat to keras.ops.repeat.",
         ),
-        BackendFunction(
+        dict(
             name="repeat_elements",
             tf="tf.repeat(x, rep, axis=axis)",
             keras3="keras.ops.repeat(x, rep, axis=axis)",
@@ -1135,7 +1139,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             note="Positional call is 1:1 but the keyword rep= is repeats=; axis must be passed (tf.repeat/ops.repeat flatten when axis=None).",
             removed_in="Keras 3",
         ),
-        BackendFunction(
+        dict(
             name="reset_uids",
             tf=None,
             keras3=None,
@@ -1144,7 +1148,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             note="Not exported by Keras 3 (neither keras.backend nor the shim).",
             removed_in="Keras 3",
         ),
-        BackendFunction(
+        dict(
             name="reshape",
             tf="tf.reshape",
             keras3="keras.ops.reshape",
@@ -1152,7 +1156,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             source="tf-keras 2.15 tf_keras/src/backend.py; reference e.1 #107",
             removed_in="Keras 3",
         ),
-        BackendFunction(
+        dict(
             name="resize_images",
             tf="tf.image.resize on the computed size (transpose for channels_first)",
             keras3="keras.layers.UpSampling2D / keras.ops.image.resize",
@@ -1161,7 +1165,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             note="Takes integer *factors*, not a target size.",
             removed_in="Keras 3",
         ),
-        BackendFunction(
+        dict(
             name="resize_volumes",
             tf="tf.repeat along 3 axes",
             keras3="keras.layers.UpSampling3D",
@@ -1169,7 +1173,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             source="tf-keras 2.15 tf_keras/src/backend.py; reference e.1 #109",
             removed_in="Keras 3",
         ),
-        BackendFunction(
+        dict(
             name="reverse",
             tf="tf.reverse(x, axis=[axes])",
             keras3="keras.ops.flip(x, axis=axes)",
@@ -1179,7 +1183,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             removed_in="Keras 3",
             keras3_note="keras.ops.flip's keyword is axis.",
         ),
-        BackendFunction(
+        dict(
             name="rnn",
             tf="tf.while_loop / keras.layers.RNN",
             keras3="keras.layers.RNN",
@@ -1189,7 +1193,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             removed_in="Keras 3",
             keras3_note="No keras.ops equivalent: use a keras.layers.RNN with a cell.",
         ),
-        BackendFunction(
+        dict(
             name="round",
             tf="tf.round",
             keras3="keras.ops.round",
@@ -1198,7 +1202,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             note="Rounds half to even in all three.",
             removed_in="Keras 3",
         ),
-        BackendFunction(
+        dict(
             name="separable_conv1d",
             tf="tf.nn.separable_conv2d on an expanded input",
             keras3="keras.ops.separable_conv",
@@ -1207,7 +1211,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             in_tf_keras=False,
             removed_in="tf.keras (Keras 2.4 and later)",
         ),
-        BackendFunction(
+        dict(
             name="separable_conv2d",
             tf="tf.nn.separable_conv2d",
             keras3="keras.ops.separable_conv",
@@ -1217,7 +1221,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             removed_in="Keras 3",
             keras3_note="Check the argument names and defaults of keras.ops.separable_conv.",
         ),
-        BackendFunction(
+        dict(
             name="set_epsilon",
             tf=None,
             keras3="keras.config.set_epsilon",
@@ -1225,7 +1229,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             source="tf-keras 2.15 tf_keras/src/backend_config.py; reference e.1 #114",
             in_keras3=True,
         ),
-        BackendFunction(
+        dict(
             name="set_floatx",
             tf=None,
             keras3="keras.config.set_floatx",
@@ -1233,7 +1237,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             source="tf-keras 2.15 tf_keras/src/backend_config.py; reference e.1 #115",
             in_keras3=True,
         ),
-        BackendFunction(
+        dict(
             name="set_image_data_format",
             tf=None,
             keras3="keras.config.set_image_data_format",
@@ -1241,7 +1245,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             source="tf-keras 2.15 tf_keras/src/backend_config.py; reference e.1 #116",
             in_keras3=True,
         ),
-        BackendFunction(
+        dict(
             name="set_image_dim_ordering",
             tf="K.set_image_data_format('channels_last' / 'channels_first')",
             keras3="keras.config.set_image_data_format",
@@ -1251,7 +1255,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             note="Keras 1 concept ('tf'/'th'); keras.backend re-exported it up to Keras 2.2.x (TF backend).",
             removed_in="Keras 2.3 (keras.backend, TensorFlow backend); never in tf.keras",
         ),
-        BackendFunction(
+        dict(
             name="set_learning_phase",
             tf="pass training= to the model/layer call",
             keras3=None,
@@ -1260,7 +1264,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             note="tf.keras warns 'deprecated and will be removed after 2020-10-11' (still works in 2.15); absent from Keras 3.",
             removed_in="Keras 3",
         ),
-        BackendFunction(
+        dict(
             name="set_session",
             tf="tf.compat.v1.keras.backend.set_session (TF1 only)",
             keras3=None,
@@ -1269,7 +1273,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             note="tf.compat.v1.keras.backend only. Common GPU-memory idiom -> tf.config.experimental.set_memory_growth.",
             removed_in="TF 2.0 (tf.keras v2 API); Keras 3",
         ),
-        BackendFunction(
+        dict(
             name="set_value",
             tf="x.assign(value)",
             keras3="variable.assign(value)",
@@ -1279,7 +1283,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             removed_in="Keras 3",
             keras3_note="Not a plain call: variable.assign(value); for K.set_value(opt.lr, v) write opt.learning_rate = v (Keras 3 optimizers have no lr).",
         ),
-        BackendFunction(
+        dict(
             name="shape",
             tf="tf.shape",
             keras3="keras.ops.shape(x)",
@@ -1289,7 +1293,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             removed_in="Keras 3",
             keras3_note="keras.ops.shape returns a tuple (entries may be dynamic), K.shape a tensor.",
         ),
-        BackendFunction(
+        dict(
             name="sigmoid",
             tf="tf.sigmoid",
             keras3="keras.ops.sigmoid",
@@ -1298,7 +1302,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             note="K.sigmoid attaches _keras_logits to its output, which K.binary_crossentropy uses for a logits path.",
             removed_in="Keras 3",
         ),
-        BackendFunction(
+        dict(
             name="sign",
             tf="tf.sign",
             keras3="keras.ops.sign",
@@ -1306,7 +1310,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             source="tf-keras 2.15 tf_keras/src/backend.py; reference e.1 #122",
             removed_in="Keras 3",
         ),
-        BackendFunction(
+        dict(
             name="sin",
             tf="tf.sin",
             keras3="keras.ops.sin",
@@ -1314,7 +1318,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             source="tf-keras 2.15 tf_keras/src/backend.py; reference e.1 #123",
             removed_in="Keras 3",
         ),
-        BackendFunction(
+        dict(
             name="size",
             tf="tf.size(x, name=name)",
             keras3="keras.ops.size(x)",
@@ -1324,7 +1328,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             note="tf.size's 2nd positional is out_type, not name.",
             removed_in="tf.keras (Keras 2.4 and later)",
         ),
-        BackendFunction(
+        dict(
             name="slice",
             tf="tf.slice(x, start, size)",
             keras3="keras.ops.slice(x, start, size)",
@@ -1334,7 +1338,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             note="Positional call is 1:1 but the keyword start= is begin= in TF (start_indices= in keras.ops); Keras 2 validates the lengths.",
             removed_in="tf.keras (Keras 2.4 and later)",
         ),
-        BackendFunction(
+        dict(
             name="softmax",
             tf="tf.nn.softmax",
             keras3="keras.ops.softmax",
@@ -1343,7 +1347,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             note="tf.nn.softmax axis=None means -1. Keras 2 rejects 1-D input and also accepts a tuple axis (tf.nn.softmax does not).",
             removed_in="Keras 3",
         ),
-        BackendFunction(
+        dict(
             name="softplus",
             tf="tf.math.softplus",
             keras3="keras.ops.softplus",
@@ -1351,7 +1355,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             source="tf-keras 2.15 tf_keras/src/backend.py; reference e.1 #125",
             removed_in="Keras 3",
         ),
-        BackendFunction(
+        dict(
             name="softsign",
             tf="tf.math.softsign",
             keras3="keras.ops.softsign",
@@ -1359,7 +1363,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             source="tf-keras 2.15 tf_keras/src/backend.py; reference e.1 #126",
             removed_in="Keras 3",
         ),
-        BackendFunction(
+        dict(
             name="sparse_categorical_crossentropy",
             tf="tf.keras.losses.sparse_categorical_crossentropy(target, output, from_logits=from_logits, axis=axis) / tf.nn.sparse_softmax_cross_entropy_with_logits (logits only)",
             keras3="keras.ops.sparse_categorical_crossentropy",
@@ -1368,7 +1372,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             note="Pass from_logits/axis by keyword: Keras 3's losses function (tf.keras on TF >= 2.16) orders them (..., ignore_class, axis). ignore_class has no keras.ops counterpart.",
             removed_in="Keras 3",
         ),
-        BackendFunction(
+        dict(
             name="spatial_2d_padding",
             tf="tf.pad with a data_format-dependent pattern",
             keras3="keras.ops.pad / keras.layers.ZeroPadding2D",
@@ -1377,7 +1381,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             note="data_format=None reads the global config.",
             removed_in="Keras 3",
         ),
-        BackendFunction(
+        dict(
             name="spatial_3d_padding",
             tf="tf.pad with a data_format-dependent pattern",
             keras3="keras.ops.pad / keras.layers.ZeroPadding3D",
@@ -1386,7 +1390,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             note="data_format=None reads the global config.",
             removed_in="Keras 3",
         ),
-        BackendFunction(
+        dict(
             name="sqrt",
             tf="tf.sqrt(tf.maximum(x, 0.))",
             keras3="keras.ops.sqrt(keras.ops.maximum(x, 0))",
@@ -1396,7 +1400,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             removed_in="Keras 3",
             keras3_note="Keras 2 clamps negatives: K.sqrt(-1.) == 0.0, keras.ops.sqrt(-1.) is NaN.",
         ),
-        BackendFunction(
+        dict(
             name="square",
             tf="tf.square",
             keras3="keras.ops.square",
@@ -1404,7 +1408,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             source="tf-keras 2.15 tf_keras/src/backend.py; reference e.1 #131",
             removed_in="Keras 3",
         ),
-        BackendFunction(
+        dict(
             name="squeeze",
             tf="tf.squeeze",
             keras3="keras.ops.squeeze",
@@ -1412,7 +1416,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             source="tf-keras 2.15 tf_keras/src/backend.py; reference e.1 #132",
             removed_in="Keras 3",
         ),
-        BackendFunction(
+        dict(
             name="stack",
             tf="tf.stack",
             keras3="keras.ops.stack",
@@ -1420,7 +1424,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             source="tf-keras 2.15 tf_keras/src/backend.py; reference e.1 #133",
             removed_in="Keras 3",
         ),
-        BackendFunction(
+        dict(
             name="std",
             tf="tf.math.reduce_std",
             keras3="keras.ops.std",
@@ -1429,7 +1433,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             note="Arguments match, but Keras 2 casts bool input to floatx first.",
             removed_in="Keras 3",
         ),
-        BackendFunction(
+        dict(
             name="stop_gradient",
             tf="tf.stop_gradient",
             keras3="keras.ops.stop_gradient",
@@ -1439,7 +1443,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             removed_in="Keras 3",
             keras3_note="For a list/tuple input Keras 2 returns a lazy map object.",
         ),
-        BackendFunction(
+        dict(
             name="sum",
             tf="tf.reduce_sum",
             keras3="keras.ops.sum",
@@ -1447,7 +1451,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             source="tf-keras 2.15 tf_keras/src/backend.py; reference e.1 #136",
             removed_in="Keras 3",
         ),
-        BackendFunction(
+        dict(
             name="switch",
             tf="tf.where(condition, then, else) (tensor condition) / tf.cond (scalar condition)",
             keras3="keras.ops.where / keras.ops.cond",
@@ -1457,7 +1461,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             removed_in="Keras 3",
             keras3_note="keras.ops.switch is an *index*-based branch selector - not equivalent; Keras 2 also accepts callables and broadcasts a lower-rank condition.",
         ),
-        BackendFunction(
+        dict(
             name="symbolic",
             tf=None,
             keras3=None,
@@ -1467,7 +1471,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             note="Keras 2.3 decorator for the TF2 transition (runs the function in the Keras graph).",
             removed_in="tf.keras (Keras 2.4 and later)",
         ),
-        BackendFunction(
+        dict(
             name="tanh",
             tf="tf.tanh",
             keras3="keras.ops.tanh",
@@ -1475,7 +1479,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             source="tf-keras 2.15 tf_keras/src/backend.py; reference e.1 #138",
             removed_in="Keras 3",
         ),
-        BackendFunction(
+        dict(
             name="temporal_padding",
             tf="tf.pad(x, [[0, 0], [left, right], [0, 0]])",
             keras3="keras.ops.pad(x, ((0, 0), (left, right), (0, 0))) / keras.layers.ZeroPadding1D",
@@ -1484,7 +1488,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             note="Default padding (1, 1) must be materialised.",
             removed_in="Keras 3",
         ),
-        BackendFunction(
+        dict(
             name="tile",
             tf="tf.tile(x, n) (n as a list)",
             keras3="keras.ops.tile(x, n)",
@@ -1494,7 +1498,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             removed_in="Keras 3",
             keras3_note="Keras 2 wraps an int n into [n]; the keyword is repeats in keras.ops.",
         ),
-        BackendFunction(
+        dict(
             name="to_dense",
             tf="tf.sparse.to_dense(x) if x is sparse else x",
             keras3=None,
@@ -1503,7 +1507,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             note="Keras version is a no-op on dense input; tf.sparse.to_dense is not. No public Keras 3 equivalent (shim only).",
             removed_in="Keras 3",
         ),
-        BackendFunction(
+        dict(
             name="transpose",
             tf="tf.transpose",
             keras3="keras.ops.transpose",
@@ -1512,7 +1516,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             note="Reverses all axes.",
             removed_in="Keras 3",
         ),
-        BackendFunction(
+        dict(
             name="truncated_normal",
             tf="tf.random.truncated_normal(shape, mean, stddev, dtype=tf.keras.backend.floatx(), seed=seed)",
             keras3="keras.random.truncated_normal",
@@ -1522,7 +1526,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             removed_in="Keras 3",
             keras3_note="Keras 2 draws a NumPy seed when seed=None; keras.random ops are stateless for an int seed.",
         ),
-        BackendFunction(
+        dict(
             name="update",
             tf="x.assign(new_x)",
             keras3="variable.assign(new_x)",
@@ -1532,7 +1536,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             removed_in="Keras 3",
             keras3_note="Not a plain call.",
         ),
-        BackendFunction(
+        dict(
             name="update_add",
             tf="x.assign_add(increment)",
             keras3="variable.assign_add(increment)",
@@ -1542,7 +1546,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             removed_in="Keras 3",
             keras3_note="Not a plain call.",
         ),
-        BackendFunction(
+        dict(
             name="update_sub",
             tf="x.assign_sub(decrement)",
             keras3="variable.assign_sub(decrement)",
@@ -1552,7 +1556,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             removed_in="Keras 3",
             keras3_note="Not a plain call.",
         ),
-        BackendFunction(
+        dict(
             name="v1_variable_initialization",
             tf=None,
             keras3=None,
@@ -1562,7 +1566,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             note="Initialises variables in the TF1 session.",
             removed_in="tf.keras (Keras 2.4 and later)",
         ),
-        BackendFunction(
+        dict(
             name="var",
             tf="tf.math.reduce_variance",
             keras3="keras.ops.var",
@@ -1571,7 +1575,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             note="Arguments match, but Keras 2 casts bool input to floatx first.",
             removed_in="Keras 3",
         ),
-        BackendFunction(
+        dict(
             name="variable",
             tf="tf.Variable(value, dtype=tf.keras.backend.floatx())",
             keras3="keras.Variable(value, dtype=...)",
@@ -1581,7 +1585,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             removed_in="Keras 3",
             keras3_note="A keras.Variable is tracked by layers (the TensorFlow variable of Keras 2 is not); its dtype defaults to floatx only for float values.",
         ),
-        BackendFunction(
+        dict(
             name="zeros",
             tf="tf.Variable(tf.zeros(shape, dtype=dtype)) if the shape is fully defined else tf.zeros",
             keras3="keras.ops.zeros(shape)",
@@ -1591,7 +1595,7 @@ def _backend_functions() -> tuple[BackendFunction, ...]:
             removed_in="Keras 3",
             keras3_note="Keras 2 returns a Variable when the shape is fully defined, keras.ops.zeros a tensor; layer state belongs in add_weight().",
         ),
-        BackendFunction(
+        dict(
             name="zeros_like",
             tf="tf.zeros_like",
             keras3="keras.ops.zeros_like",
@@ -1661,5 +1665,29 @@ KERAS3_TF_KERAS_SHIM: frozenset[str] = frozenset({
     "temporal_padding", "tile", "to_dense", "transpose", "truncated_normal", "update", "update_add",
     "update_sub", "var", "variable", "zeros", "zeros_like",
 })
+
+
+@lru_cache(maxsize=1)
+def _entries_by_name() -> dict[str, dict[str, Any]]:
+    return {entry["name"]: entry for entry in _entries()}
+
+
+def function_names() -> tuple[str, ...]:
+    """Every function's name, in the table's order (no entry is made)."""
+    return tuple(_entries_by_name())
+
+
+@lru_cache(maxsize=512)
+def function(name: str) -> BackendFunction | None:
+    """The entry of backend function ``name`` (None: not in the table), made the first time it is asked for: a
+    file uses a few of the 168 functions, and making every entry cost 1.9 M instructions of flake8's first
+    Keras file (``BACKEND_FUNCTIONS`` holds the same entries, made on first read)."""
+    entry = _entries_by_name().get(name)
+    return None if entry is None else BackendFunction(**entry)
+
+
+def _backend_functions() -> tuple[BackendFunction, ...]:
+    return tuple(map(function, _entries_by_name()))  # type: ignore[arg-type]  # every name is in the table
+
 
 __getattr__ = built_on_first_use(globals(), BACKEND_FUNCTIONS=_backend_functions)

@@ -67,14 +67,7 @@ def backend_function(ctx: Context, expr: ast.AST) -> BackendUse | None:
                 break
     if name is None or name.startswith("_"):
         return None
-    return BackendUse(name, qualname, _by_name().get(name))
-
-
-@lru_cache(maxsize=1)
-def _by_name() -> dict[str, BackendFunction]:
-    """The backend table by function name, built when a file first uses a backend function (the table is
-    built on first use too: most files use none)."""
-    return {f.name: f for f in backend_table.BACKEND_FUNCTIONS}
+    return BackendUse(name, qualname, backend_table.function(name))  # the entry is made on first use
 
 
 def _backend_switch(ctx: Context, test: ast.expr) -> tuple[str, bool] | None:

@@ -14,6 +14,7 @@ from functools import lru_cache
 from keras_compat import knowledge
 from keras_compat.context import Context
 from keras_compat.data.backend import BACKEND_FUNCTIONS
+from keras_compat.data.backend import function as backend_entry
 from keras_compat.data.keras3 import KERAS3_CHANGES, KERAS3_VERSION
 from keras_compat.diagnostics import Diagnostic, Edit, Fix
 from keras_compat.layers import classifier
@@ -22,7 +23,6 @@ from keras_compat.registry import Bad, Execution, FixAvailability, Good, Severit
 from keras_compat.rules.backend import (
     BackendUse,
     _backend_calls,
-    _by_name,
     absent_in_target,
     backend_function,
     in_legacy_branch,
@@ -437,7 +437,7 @@ def missing_backend_function(ctx: Context) -> Iterator[Diagnostic]:
                 not name.path.startswith("backend.") or name.path.count(".") != 1 or record.guard.guarded:
             continue
         leaf = name.path[len("backend."):]
-        use = BackendUse(leaf, record.qualname, _by_name().get(leaf))
+        use = BackendUse(leaf, record.qualname, backend_entry(leaf))
         module = _reportable(ctx, use)
         if module is None:
             continue

@@ -50,9 +50,9 @@ def _root(name: KerasName) -> str:
 
 @lru_cache(maxsize=1)
 def _backend_names() -> frozenset[str]:
-    from keras_compat.data.backend import BACKEND_FUNCTIONS
+    from keras_compat.data.backend import function_names  # the names only: no entry is made
 
-    return frozenset(f.name for f in BACKEND_FUNCTIONS)
+    return frozenset(function_names())
 
 
 def _covered_name(name: KerasName) -> bool:
