@@ -7,7 +7,7 @@ the tree again, and report through :meth:`Context.report` so positions and messa
 from __future__ import annotations
 
 import ast
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Collection, Iterator
 from functools import cached_property
 from itertools import chain
 from operator import attrgetter
@@ -23,6 +23,9 @@ from keras_compat.resolver import Resolver
 from keras_compat.settings import Settings
 from keras_compat.source import Positions
 from keras_compat.walk import _NODE_FIELDS, node_fields
+
+#: A fix computed only when it is wanted (:meth:`Context.report`): a function of no arguments.
+LazyFix = Callable[[], "Fix | None"]
 
 #: Node classes without children that no index lists (names, constants, ``pass``...).
 _LEAF_CLASSES = frozenset({ast.Name, ast.Constant, ast.Pass, ast.Break, ast.Continue, ast.Global, ast.Nonlocal,
@@ -73,12 +76,16 @@ class Context:
     """Per-file analysis state shared by the rules."""
 
     def __init__(self, tree: ast.Module, text: str, settings: Settings, filename: str = "<string>",
-                 own: str | None | object = _UNSEEN, view: View | None = None) -> None:
-        """``view``: the file's project view when the caller has built one already (else made here)."""
+                 own: str | None | object = _UNSEEN, view: View | None = None, *, fixes: bool = True) -> None:
+        """``view``: the file's project view when the caller has built one already (else made here).
+        ``fixes``: whether the caller uses :attr:`Diagnostic.fix` (see :attr:`wants_fixes`)."""
         self.tree = tree
         self.text = text
         self.filename = filename
         self.settings = settings
+        #: False when the caller never reads a finding's fix (the flake8 and pylint adapters): a fix handed to
+        #: :meth:`report` as a function is then not computed, and every finding has ``fix=None``.
+        self.wants_fixes = fixes
         self.parents: dict[ast.AST, ast.AST] = {}
         self.calls: list[ast.Call] = []
         self.attributes: list[ast.Attribute] = []
@@ -429,9 +436,19 @@ class Context:
     def segment(self, node: ast.AST) -> str:
         return self.positions.segment(node)
 
-    def report(self, code: str, node: ast.AST | tuple[int, int, int, int], fix: Fix | None = None,
+    def report(self, code: str, node: ast.AST | tuple[int, int, int, int], fix: Fix | LazyFix | None = None,
                **fields: object) -> Diagnostic:
-        """Build a diagnostic for rule ``code`` at ``node`` (or an explicit character range)."""
+        """Build a diagnostic for rule ``code`` at ``node`` (or an explicit character range).
+
+        ``fix`` may be a function of no arguments that computes the fix: it is called only when the caller
+        wants fixes (:attr:`wants_fixes`; else every finding has ``fix=None``), so the plugins do not pay for
+        fixes they never show. Only the fix may be deferred so: a finding's message or existence never depends
+        on whether fixes are wanted.
+        """
+        if not self.wants_fixes:
+            fix = None
+        elif fix is not None and fix.__class__ is not Fix:
+            fix = fix()  # type: ignore[operator]
         line, col, end_line, end_col = node if isinstance(node, tuple) else self.range(node)
         values = {k: str(v) for k, v in fields.items()}
         # ``Rule.render`` without converting the values to strings a second time

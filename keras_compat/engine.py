@@ -67,19 +67,23 @@ def unparsable(error: SourceError) -> Diagnostic:
 
 
 def lint_source(source: str | bytes, filename: str = "<string>", settings: Settings | None = None, *,
-                parse_first: bool = False) -> list[Diagnostic]:
+                parse_first: bool = False, fixes: bool = True) -> list[Diagnostic]:
     """Lint one module given as text or bytes. Undecodable or unparsable input yields one KC001.
 
     A module that never mentions Keras is skipped without parsing, unless ``parse_first``: the CLI promises
     KC001 for every file it cannot parse (Python 2 code, syntax errors), whatever the file is about; the
     plugins keep the shortcut (their hosts report syntax errors themselves). The cyclic garbage collector
     is paused meanwhile (:mod:`keras_compat.collector`).
+
+    ``fixes=False``: the caller never reads :attr:`Diagnostic.fix` (the flake8 and pylint adapters); the
+    findings are the same, each with ``fix=None``, and the fixes are not computed (:meth:`Context.report`).
     """
     with paused():
-        return _lint_source(source, filename, settings, parse_first)
+        return _lint_source(source, filename, settings, parse_first, fixes)
 
 
-def _lint_source(source: str | bytes, filename: str, settings: Settings | None, parse_first: bool) -> list[Diagnostic]:
+def _lint_source(source: str | bytes, filename: str, settings: Settings | None, parse_first: bool,
+                 fixes: bool = True) -> list[Diagnostic]:
     settings = settings or _DEFAULT_SETTINGS
     try:
         text = decode(source).text if isinstance(source, bytes) else source
@@ -92,7 +96,7 @@ def _lint_source(source: str | bytes, filename: str, settings: Settings | None, 
         return [unparsable(exc)] if settings.enabled(UNPARSABLE) else []
     if not reached:
         return []
-    return _lint_tree(tree, text, filename, settings, mentions)
+    return _lint_tree(tree, text, filename, settings, mentions, fixes)
 
 
 def _run_rule(rule: Rule, ctx: Context) -> Iterable[Diagnostic]:
@@ -101,18 +105,19 @@ def _run_rule(rule: Rule, ctx: Context) -> Iterable[Diagnostic]:
 
 
 def lint_tree(tree: ast.Module, text: str, filename: str = "<string>",
-              settings: Settings | None = None) -> list[Diagnostic]:
+              settings: Settings | None = None, *, fixes: bool = True) -> list[Diagnostic]:
     """Run every enabled rule on a parsed module, containing failures per rule (the cyclic garbage collector
-    paused meanwhile: :mod:`keras_compat.collector`)."""
+    paused meanwhile: :mod:`keras_compat.collector`). ``fixes=False``: as for :func:`lint_source`."""
     settings = settings or _DEFAULT_SETTINGS
     mentions = relevant(text)
     if not mentions and not (settings.project and may_reach_project(text, filename)):
         return []
     with paused():
-        return _lint_tree(tree, text, filename, settings, mentions)
+        return _lint_tree(tree, text, filename, settings, mentions, fixes)
 
 
-def _lint_tree(tree: ast.Module, text: str, filename: str, settings: Settings, mentions: bool) -> list[Diagnostic]:
+def _lint_tree(tree: ast.Module, text: str, filename: str, settings: Settings, mentions: bool,
+               fixes: bool = True) -> list[Diagnostic]:
     """``mentions``: the text names Keras; else it only imports its project, and a module of nothing but
     imports and constants (a package's ``__init__``) cannot have a finding."""
     rules = rules_for(settings)  # imports the modules of these rules only
@@ -127,21 +132,21 @@ def _lint_tree(tree: ast.Module, text: str, filename: str, settings: Settings, m
         except RecursionError:
             return []
     try:
-        found = _run_rules(tree, text, filename, settings, rules, view)
+        found = _run_rules(tree, text, filename, settings, rules, view, fixes)
     except RecursionError:
-        found = _run_deep(tree, text, filename, settings, rules)
+        found = _run_deep(tree, text, filename, settings, rules, fixes)
     unique = {(d.code, d.line, d.col, d.message): d for d in found}
     return sorted(unique.values(), key=Diagnostic.sort_key)
 
 
 def _run_rules(tree: ast.Module, text: str, filename: str, settings: Settings,
-               rules: list[Rule], view: View | None = None) -> list[Diagnostic]:
+               rules: list[Rule], view: View | None = None, fixes: bool = True) -> list[Diagnostic]:
     """Every enabled rule; a RecursionError escapes (the caller retries with a deeper stack)."""
     try:
         own = library_package(filename)
         if own is not None and not reaches_outside(tree, text, own, settings.extra_backend_aliases):
             return []  # a Keras library's module that imports only itself (or unrelated packages)
-        ctx = Context(tree, text, settings, filename, own, view)
+        ctx = Context(tree, text, settings, filename, own, view, fixes=fixes)
     except RecursionError:
         raise
     except Exception as exc:  # noqa: BLE001 - containment is the point
@@ -165,13 +170,13 @@ def _run_rules(tree: ast.Module, text: str, filename: str, settings: Settings,
 
 
 def _run_deep(tree: ast.Module, text: str, filename: str, settings: Settings,
-              rules: list[Rule]) -> list[Diagnostic]:
+              rules: list[Rule], fixes: bool = True) -> list[Diagnostic]:
     """:func:`_run_rules` in a thread with a large stack and a raised recursion limit (deeply nested code)."""
     outcome: list[list[Diagnostic]] = []
 
     def target() -> None:
         try:
-            outcome.append(_run_rules(tree, text, filename, settings, rules))
+            outcome.append(_run_rules(tree, text, filename, settings, rules, fixes=fixes))
         except RecursionError:
             pass
 

@@ -65,7 +65,8 @@ def _lint_limited(data: bytes, name: str, linter: PyLinter) -> list[Diagnostic]:
     summaries = str(getattr(linter.config, "keras_summary_cache", "auto"))
     try:
         with time_limit(seconds, "--keras-max-file-seconds"), kept(summaries):
-            return lint_source(data, name, _settings(linter))
+            # pylint messages carry no fix: the core does not compute them (the findings are the same)
+            return lint_source(data, name, _settings(linter), fixes=False)
     except TimeLimitExceeded as exc:
         return [not_analysed(str(exc))]
 

@@ -165,9 +165,9 @@ def test_library_module_importing_only_itself_is_not_analysed(tmp_path: Path, mo
     built: list[str] = []
     real = engine.Context
 
-    def counting(tree, text, settings, filename, *args):
+    def counting(tree, text, settings, filename, *args, **kwargs):
         built.append(os.path.basename(filename))
-        return real(tree, text, settings, filename, *args)
+        return real(tree, text, settings, filename, *args, **kwargs)
 
     monkeypatch.setattr(engine, "Context", counting)
     src = _package(tmp_path, "keras", "src")

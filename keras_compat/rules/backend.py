@@ -295,6 +295,13 @@ def _rewrite_fix(ctx: Context, call: ast.Call, entry: BackendFunction) -> Fix | 
     return ctx.fix(f"Replace {ctx.segment(call.func)} with {target}", edits, safe=False)
 
 
+def _dim_ordering_fix(ctx: Context, call: ast.Call, name: str) -> Fix | None:
+    """KC302's fix of ``K.set_image_dim_ordering(...)`` & co. (its module loaded when a fix is wanted)."""
+    from keras_compat.legacy_fixes import DIM_ORDERING_FUNCTIONS, dim_ordering_fix
+
+    return dim_ordering_fix(ctx, call, name) if name in DIM_ORDERING_FUNCTIONS else None
+
+
 def _backend_calls(ctx: Context) -> list[tuple[ast.Call, BackendUse]]:
     """Every backend call outside legacy branches; computed once per context (three rules ask)."""
     cached: list[tuple[ast.Call, BackendUse]] | None = getattr(ctx, "_keras_backend_calls", None)
@@ -441,7 +448,8 @@ def backend_call_in_layer(ctx: Context) -> Iterator[Diagnostic]:
             continue
         assert use.entry is not None
         target, caveat = replacement(use.entry, ctx.settings.target, use)
-        yield ctx.report("KC301", call, _rewrite_fix(ctx, call, use.entry), callee=ctx.segment(call.func),
+        entry = use.entry
+        yield ctx.report("KC301", call, lambda: _rewrite_fix(ctx, call, entry), callee=ctx.segment(call.func),
                          layer=layer, replacement=target, caveat=caveat)
 
 
@@ -505,10 +513,8 @@ def removed_backend_function(ctx: Context) -> Iterator[Diagnostic]:
     for call, use in _backend_calls(ctx):
         if use.entry is None or not is_removed(use) or use.qualname.startswith(_COMPAT_V1):
             continue
-        from keras_compat.legacy_fixes import DIM_ORDERING_FUNCTIONS, dim_ordering_fix  # for a finding only
-
-        fix = dim_ordering_fix(ctx, call, use.name) if use.name in DIM_ORDERING_FUNCTIONS else None
-        yield ctx.report("KC302", call, fix, **_removed_fields(ctx, call.func, use))
+        yield ctx.report("KC302", call, lambda: _dim_ordering_fix(ctx, call, use.name),
+                         **_removed_fields(ctx, call.func, use))
     for attr in ctx.attributes_named(("tf",)):
         if in_legacy_branch(ctx, attr):
             continue
@@ -647,5 +653,6 @@ def backend_call(ctx: Context) -> Iterator[Diagnostic]:
                 continue
         assert use.entry is not None
         target, caveat = replacement(use.entry, ctx.settings.target, use)
-        fix = ops_rewrite_fix(ctx, call, use.entry.name) if ctx.settings.target == "keras3" else None
+        name = use.entry.name
+        fix = (lambda: ops_rewrite_fix(ctx, call, name)) if ctx.settings.target == "keras3" else None
         yield ctx.report("KC303", call, fix, callee=ctx.segment(call.func), replacement=target, caveat=caveat)

@@ -122,7 +122,7 @@ def standalone_import(ctx: Context) -> Iterator[Diagnostic]:
             where: ast.AST | tuple[int, int, int, int] = _module_range(ctx, node)
         else:
             old, new, where = f"import {_alias_text(record.alias)}", _replacement(record), record.alias
-        yield ctx.report("KC101", where, module_plan(ctx).transaction_for(node), old=old, new=new)
+        yield ctx.report("KC101", where, lambda: module_plan(ctx).transaction_for(node), old=old, new=new)
 
 
 def _alias_text(alias: ast.alias) -> str:
@@ -347,7 +347,7 @@ def private_import(ctx: Context) -> Iterator[Diagnostic]:
             continue  # the private module was imported (and reported) by name
         if ctx.in_compat_branch(attr):
             continue  # ``if not is_tf_keras: keras.engine.base_layer.Node``: the other flavour's branch
-        yield ctx.report("KC103", attr, module_plan(ctx).fix_for(attr), old=name.qualname,
+        yield ctx.report("KC103", attr, lambda: module_plan(ctx).fix_for(attr), old=name.qualname,
                          new=_public_spelling(ctx, name, move))
 
 
@@ -390,9 +390,8 @@ def _private_finding(ctx: Context, record: ImportRecord) -> Diagnostic:
         new = f"{root}.{name.path}"
     else:
         new = _public_spelling(ctx, name, move)
-    fix = module_plan(ctx).fix_for(node)
     old = name.qualname if isinstance(node, ast.ImportFrom) else record.alias.name
-    return ctx.report("KC103", record.alias, fix, old=old, new=new)
+    return ctx.report("KC103", record.alias, lambda: module_plan(ctx).fix_for(node), old=old, new=new)
 
 
 def _environ_target(ctx: Context, node: ast.AST) -> bool:
@@ -583,7 +582,8 @@ def _in_shim(path: str) -> bool:
 
 
 def _keras3_from_import(ctx: Context, record: ImportRecord, name: KerasName):
-    """(old, new, note, fix) for ``from tensorflow.keras.<module> import ...`` / ``from tensorflow import keras``."""
+    """(old, new, note, fix) for ``from tensorflow.keras.<module> import ...`` / ``from tensorflow import keras``
+    (``fix``: a function computing it, for :meth:`Context.report`)."""
     from keras_compat.data.keras3 import KERAS3_MODULES, KERAS3_SHIM_ONLY, KERAS3_SHIM_ONLY_MODULES  # keras3 only
 
     node = record.node
@@ -593,7 +593,7 @@ def _keras3_from_import(ctx: Context, record: ImportRecord, name: KerasName):
         old = f"from {node.module} import {_alias_text(record.alias)}"
         new = "import keras" + (f" as {record.alias.asname}" if record.alias.asname not in (None, "keras") else "")
         ok, blocked = _blocked_uses(ctx, record.alias.asname or record.alias.name, "")
-        return old, new, _shim_note(blocked), None if compat else module_plan(ctx).transaction_for(node)
+        return old, new, _shim_note(blocked), None if compat else lambda: module_plan(ctx).transaction_for(node)
     module = keras_name(node.module or "")
     assert module is not None
     old, new = f"from {node.module} import", f"from {_keras3_module(module)} import"
@@ -606,11 +606,12 @@ def _keras3_from_import(ctx: Context, record: ImportRecord, name: KerasName):
         elif sub in KERAS3_MODULES:
             module_ok, used = _blocked_uses(ctx, alias.asname or alias.name, sub)
             ok, blocked = ok and module_ok, blocked or used
-    return old, new, _shim_note(blocked), None if compat else module_plan(ctx).transaction_for(node)
+    return old, new, _shim_note(blocked), None if compat else lambda: module_plan(ctx).transaction_for(node)
 
 
 def _keras3_import(ctx: Context, record: ImportRecord, name: KerasName):
-    """(old, new, note, fix) for ``import tensorflow.keras[.module] [as name]``."""
+    """(old, new, note, fix) for ``import tensorflow.keras[.module] [as name]`` (``fix``: a function computing
+    it, for :meth:`Context.report`)."""
     node, alias = record.node, record.alias
     old = f"import {_alias_text(alias)}"
     target = _keras3_module(name)
@@ -618,7 +619,7 @@ def _keras3_import(ctx: Context, record: ImportRecord, name: KerasName):
         return old, f"import {target}", "", None
     new = f"import {target} as {alias.asname}" if target != alias.asname else f"import {target}"
     ok, blocked = _blocked_uses(ctx, alias.asname, name.raw)
-    fix = None if name.qualname.startswith(_COMPAT_ROOTS) else module_plan(ctx).transaction_for(node)
+    fix = None if name.qualname.startswith(_COMPAT_ROOTS) else lambda: module_plan(ctx).transaction_for(node)
     return old, new, _shim_note(blocked), fix
 
 
@@ -713,7 +714,7 @@ def tensorflow_keras_import(ctx: Context) -> Iterator[Diagnostic]:
         chain, outer = _attribute_chain(ctx, attr)
         new = ".".join(["keras", *chain])
         blocked = _shim_only("", chain)
-        fix = module_plan(ctx).transaction_for(outer) if qualname == "tensorflow.keras" else None
+        fix = (lambda: module_plan(ctx).transaction_for(outer)) if qualname == "tensorflow.keras" else None
         yield ctx.report("KC107", outer, fix, old=ctx.segment(outer), why=_why(qualname), new=new,
                          note=_shim_note(blocked))
 

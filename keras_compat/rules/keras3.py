@@ -113,8 +113,8 @@ def tf_op_in_layer(ctx: Context) -> Iterator[Diagnostic]:
         if layer is None:
             continue
         caveat = f" ({entry.note})" if entry.note else ""
-        yield ctx.report("KC304", call, _ops_fix(ctx, call, entry), callee=ctx.segment(call.func), layer=layer,
-                         ops=entry.ops, caveat=caveat)
+        yield ctx.report("KC304", call, lambda: _ops_fix(ctx, call, entry), callee=ctx.segment(call.func),
+                         layer=layer, ops=entry.ops, caveat=caveat)
 
 
 # -- group 5: saving ---------------------------------------------------------------------------------------
@@ -639,9 +639,8 @@ def fit_data_loading_argument(ctx: Context) -> Iterator[Diagnostic]:
         if not found or ctx.in_compat_branch(call) or _method_call(ctx, call) is None or \
                 _receiver_kind(ctx, func.value) == "other":
             continue
-        yield_fix = _data_loading_fix(ctx, call, found)
         names = ", ".join(f"{kw.arg}=" for kw in found)
         plural = len(found) > 1
-        yield ctx.report("KC506", call, yield_fix, callee=ctx.segment(func), arguments=names,
-                         verb="are" if plural else "is", noun="arguments" if plural else "an argument",
+        yield ctx.report("KC506", call, lambda: _data_loading_fix(ctx, call, found), callee=ctx.segment(func),
+                         arguments=names, verb="are" if plural else "is", noun="arguments" if plural else "an argument",
                          advice=f"pass {'them' if plural else 'it'} to the keras.utils.PyDataset constructor")

@@ -331,14 +331,14 @@ def optimizer_lr_attribute(ctx: Context) -> Iterator[Diagnostic]:
         if attr.attr == "learning_rate":
             if set_call is None:
                 continue
-            yield ctx.report("KC531", set_call, _statement_fix(ctx, set_call, attr.value),
+            yield ctx.report("KC531", set_call, lambda: _statement_fix(ctx, set_call, attr.value),
                              expression=f"{ctx.segment(set_call.func)}({receiver}.learning_rate, ...)",
                              problem="the tf.keras shim's set_value cannot assign a Keras 3 variable "
                                      "(AttributeError)",
                              advice=f"{receiver}.learning_rate = value")
             continue
         if set_call is not None:
-            yield ctx.report("KC531", set_call, _statement_fix(ctx, set_call, attr.value),
+            yield ctx.report("KC531", set_call, lambda: _statement_fix(ctx, set_call, attr.value),
                              expression=f"{ctx.segment(set_call.func)}({receiver}.lr, ...)",
                              problem="Keras 3 optimizers have no lr attribute (AttributeError)",
                              advice=f"{receiver}.learning_rate = value")
@@ -458,7 +458,7 @@ def missing_backend_function(ctx: Context) -> Iterator[Diagnostic]:
             error = "AttributeError"
         else:  # a name imported by name (reported at its import too) or through a star import
             error = "ImportError" if call.func.id in by_import else "NameError"
-        yield ctx.report("KC532", call, ops_rewrite_fix(ctx, call, use.name),
+        yield ctx.report("KC532", call, lambda: ops_rewrite_fix(ctx, call, use.name),
                          **_missing_fields(ctx, use, module, ctx.segment(call.func) + "()", error))
     leaves = _backend_leaves()
     for attr in ctx.attributes:
@@ -472,7 +472,7 @@ def missing_backend_function(ctx: Context) -> Iterator[Diagnostic]:
         if module is None or in_legacy_branch(ctx, attr):
             continue
         assert use is not None
-        yield ctx.report("KC532", attr, ops_reference_fix(ctx, attr, use.name),
+        yield ctx.report("KC532", attr, lambda: ops_reference_fix(ctx, attr, use.name),
                          **_missing_fields(ctx, use, module, ctx.segment(attr), "AttributeError"))
 
 
@@ -591,7 +591,7 @@ def untracked_layer_variable(ctx: Context) -> Iterator[Diagnostic]:
             advice = f"self.add_weight(shape=..., initializer='{_FIXABLE_VARIABLES[creator]}') in build()"
         else:
             advice = "self.add_weight(shape=..., initializer=...) in build(), or a keras.Variable"
-        yield ctx.report("KC533", value, _add_weight_fix(ctx, value, creator, method), layer=layer,
+        yield ctx.report("KC533", value, lambda: _add_weight_fix(ctx, value, creator, method), layer=layer,
                          attribute=target.attr, callee=ctx.segment(value.func), advice=advice)
 
 
@@ -726,5 +726,5 @@ def backend_variable_update(ctx: Context) -> Iterator[Diagnostic]:
         else:
             first = ctx.segment(call.args[0]) if call.args else "variable"
             advice = f"{first}.{method}(...)"
-        yield ctx.report("KC534", call, _assign_fix(ctx, call, method, use.name), callee=ctx.segment(call.func),
-                         advice=advice)
+        yield ctx.report("KC534", call, lambda: _assign_fix(ctx, call, method, use.name),
+                         callee=ctx.segment(call.func), advice=advice)

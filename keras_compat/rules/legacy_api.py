@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
-from functools import lru_cache
+from functools import lru_cache, partial
 
 from keras_compat import knowledge
-from keras_compat.context import Context, ImportRecord
+from keras_compat.context import Context, ImportRecord, LazyFix
 from keras_compat.data import layers as layer_table
 from keras_compat.diagnostics import Diagnostic, Edit, Fix
 from keras_compat.knowledge import optimizer_entry
 from keras_compat.surface.model import surface_for
-from keras_compat.names import Flavour, raw_leaves
+from keras_compat.names import Flavour, KerasName, raw_leaves
 from keras_compat.registry import Bad, FixAvailability, Good, Severity, rule
 
 
@@ -555,18 +555,7 @@ def renamed_class(ctx: Context) -> Iterator[Diagnostic]:
             groups.setdefault(key, []).append(record)
     grouped = {id(r): group for group in groups.values() for r in group}
     for record, entry in renamed:
-        fix = None
-        if entry.fixable and entry.new and isinstance(record.node, ast.ImportFrom):
-            group = grouped.get(id(record), [record])
-            if group[0] is record:  # the group's fix goes with its first import; the others have none
-                fix = _rename_fix(ctx, group, entry.old, entry.new)
-        elif record.keras.path in _fixes().REWRITTEN:
-            fix = _fixes().import_rewrite_fix(ctx, record, record.keras.path)
-        elif isinstance(record.node, ast.ImportFrom) and not _rewrite().used(ctx, record.alias.asname or record.alias.name) \
-                and not record.in_function and not _target_has(ctx, record.keras):
-            fix = ctx.fix(f"Remove the unused import of {record.alias.name}",
-                          [_rewrite().drop_alias(ctx, record.node, record.alias)], safe=True)
-        yield _class_finding(ctx, record.alias, entry, fix)
+        yield _class_finding(ctx, record.alias, entry, lambda: _renamed_import_fix(ctx, record, entry, grouped))
     leaves = _renamed_leaves(ctx)
     for attr in ctx.attributes_named(leaves):  # others cannot resolve to a renamed name: not worth resolving
         name = ctx.keras(attr)
@@ -575,13 +564,7 @@ def renamed_class(ctx: Context) -> Iterator[Diagnostic]:
         if ctx.in_compat_branch(attr):
             continue
         entry = renames[name.path]
-        fix = _fixes().attribute_rewrite_fix(ctx, attr, name.path) if name.path in _fixes().REWRITTEN else None
-        if entry.fixable and entry.new:
-            line, _, end_line, end_col = ctx.range(attr)
-            leaf_new = entry.new.rsplit(".", 1)[-1]
-            fix = ctx.fix(f"Rename {attr.attr} to {leaf_new}",
-                          [Edit(end_line, end_col - len(attr.attr), end_line, end_col, leaf_new)], safe=True)
-        yield _class_finding(ctx, attr, entry, fix)
+        yield _class_finding(ctx, attr, entry, lambda: _renamed_attribute_fix(ctx, attr, name.path, entry))
     imported = {r.alias.name for r in ctx.imports}  # a set: one lookup per call, not a scan of the imports
     for call, name in ctx.keras_calls:  # names that only a star import provides
         if isinstance(call.func, ast.Name) and call.func.id not in imported and name.path in renames and \
@@ -612,7 +595,34 @@ _MERGE_PATHS = frozenset({"layers.Merge", "layers.merge", "engine.topology.merge
                           "engine.Merge", "engine.merge", "legacy.layers.Merge", "legacy.layers.merge"})
 
 
-def _class_finding(ctx: Context, node: ast.AST, entry, fix: Fix | None) -> Diagnostic:
+def _renamed_import_fix(ctx: Context, record: ImportRecord, entry,
+                        grouped: dict[int, list[ImportRecord]]) -> Fix | None:
+    """KC203's fix at an import of a renamed or removed name (``grouped``: the imports of one name into one
+    scope, by id: the group's fix goes with its first import; the others have none)."""
+    assert record.keras is not None
+    if entry.fixable and entry.new and isinstance(record.node, ast.ImportFrom):
+        group = grouped.get(id(record), [record])
+        return _rename_fix(ctx, group, entry.old, entry.new) if group[0] is record else None
+    if record.keras.path in _fixes().REWRITTEN:
+        return _fixes().import_rewrite_fix(ctx, record, record.keras.path)
+    if isinstance(record.node, ast.ImportFrom) and not _rewrite().used(ctx, record.alias.asname or record.alias.name) \
+            and not record.in_function and not _target_has(ctx, record.keras):
+        return ctx.fix(f"Remove the unused import of {record.alias.name}",
+                       [_rewrite().drop_alias(ctx, record.node, record.alias)], safe=True)
+    return None
+
+
+def _renamed_attribute_fix(ctx: Context, attr: ast.Attribute, path: str, entry) -> Fix | None:
+    """KC203's fix at an attribute that names a renamed or removed class (``keras.layers.Convolution2D``)."""
+    if entry.fixable and entry.new:
+        _, _, end_line, end_col = ctx.range(attr)
+        leaf_new = entry.new.rsplit(".", 1)[-1]
+        return ctx.fix(f"Rename {attr.attr} to {leaf_new}",
+                       [Edit(end_line, end_col - len(attr.attr), end_line, end_col, leaf_new)], safe=True)
+    return _fixes().attribute_rewrite_fix(ctx, attr, path) if path in _fixes().REWRITTEN else None
+
+
+def _class_finding(ctx: Context, node: ast.AST, entry, fix: Fix | LazyFix | None) -> Diagnostic:
     old = entry.old.rsplit(".", 1)[-1]
     if entry.new:
         new = entry.new.rsplit(".", 1)[-1]
@@ -781,6 +791,11 @@ def _legacy_generator_keywords() -> set[str]:
     return renamed | {"generator"}  # the generator methods' own name for their first parameter
 
 
+def _decay_fix(ctx: Context, call: ast.Call, kw: ast.keyword, name: KerasName) -> Fix | None:
+    """KC205's fix of ``decay=``: a learning-rate schedule (:func:`keras_compat.legacy_fixes.decay_schedule_fix`)."""
+    return _fixes().decay_schedule_fix(ctx, call, kw, name.flavour is Flavour.KERAS, optimizer_entry(name.path))
+
+
 @rule(
     code="KC205",
     symbol="legacy-optimizer-argument",
@@ -844,8 +859,7 @@ def optimizer_argument(ctx: Context) -> Iterator[Diagnostic]:
                 change = f"was removed ({entry.since})"
                 advice = entry.note or "delete it"
                 if kw.arg == "decay":
-                    fix = _fixes().decay_schedule_fix(ctx, call, kw, name.flavour is Flavour.KERAS,
-                                                      optimizer_entry(name.path))
+                    fix = partial(_decay_fix, ctx, call, kw, name)
             yield ctx.report("KC205", kw, fix, callee=callee[1], old=kw.arg, change=change, advice=advice)
 
 
@@ -910,6 +924,6 @@ def legacy_optimizer_positional(ctx: Context) -> Iterator[Diagnostic]:
             continue
         advice = ", ".join(f"{entry.legacy[i]}={ctx.segment(a)}" for i, a in enumerate(call.args)
                            if i >= entry.kept and i < len(entry.legacy))
-        yield ctx.report("KC207", first, _fixes().optimizer_positional_fix(ctx, call, entry), callee=name.leaf,
+        yield ctx.report("KC207", first, lambda: _fixes().optimizer_positional_fix(ctx, call, entry), callee=name.leaf,
                          value=ctx.segment(first), old=entry.legacy[entry.kept] if entry.kept < len(entry.legacy)
                          else "?", advice=advice or "pass them by keyword")
