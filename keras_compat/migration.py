@@ -18,6 +18,9 @@ Imports that stay in their library but use a private path (``from keras.layers.c
 ``keras3``, ``from tensorflow.keras.layers.core import Dense``) get a safe fix per statement, built the same
 way (:meth:`Plan.local_fix`). Compatibility code (imports with a fallback to another flavour,
 ``tf.compat.v1.keras``) is never moved.
+
+For a caller that wants no fixes (:attr:`Context.wants_fixes` false: the flake8 and pylint adapters) the plan
+only decides: its blocker is the same, but no edit is written (no fix, no same-library fixes).
 """
 
 from __future__ import annotations
@@ -186,6 +189,8 @@ class _Planner:
         self._blocked_uses: dict[tuple[str, str], str | None] = {}
         self._renamed: dict[tuple[str, str, str], list[Edit] | None] = {}
         self._keras_moves: bool | None = None
+        #: whether to write the edits, or only decide (the blocker): see the module's docstring
+        self.edits = ctx.wants_fixes
 
     # -- entry -----------------------------------------------------------------------------------------
     def plan(self) -> Plan:
@@ -211,9 +216,9 @@ class _Planner:
                 except _Blocked as exc:
                     blockers.append(exc.blocker)
                 changes_library = True
-            elif any(r.keras is not None and is_private(r.keras) for r in records):
+            elif self.edits and any(r.keras is not None and is_private(r.keras) for r in records):
                 self._local(plan, node, records)
-        for outer, chain_edits, moves in self._chains():
+        for outer, chain_edits, moves in self._chains() if self.edits else ():
             if moves:
                 plan.moving.add(id(outer))
                 edits += chain_edits
@@ -281,7 +286,7 @@ class _Planner:
             if spec is not None:
                 specs.append(spec)
                 keep.append(alias)
-        return self._render(node, specs, keep) + extra
+        return self._render(node, specs, keep) + extra if self.edits else []
 
     def _from_item(self, record: ImportRecord, root: str, surface: Surface) -> tuple[_Spec | None, list[Edit]]:
         name = record.keras
@@ -323,7 +328,7 @@ class _Planner:
             parent, _, new_leaf = entry.new.rpartition(".")
             if alias.asname is not None:
                 return _Spec(_join(root, parent), new_leaf, alias.asname), []
-            uses = self._rename_uses(record, new_leaf)
+            uses = self._rename_uses(record, new_leaf) if self.edits else None  # only deciding: nothing renamed
             if uses is None:
                 return _Spec(_join(root, parent), new_leaf, alias.name), []
             return _Spec(_join(root, parent), new_leaf, None), uses
