@@ -11,9 +11,9 @@ from collections.abc import Callable, Collection, Iterator, Mapping
 from functools import lru_cache
 from typing import Any
 
-from keras_compat.data import _legacy_keys
+from keras_compat.data import _legacy_keys, _module_moves
 from keras_compat.data import layers as layer_table
-from keras_compat.data import legacy, modules
+from keras_compat.data import legacy
 from keras_compat.data.schema import ArgRename, ClassRename, KernelConversion, ModuleMove, RemovedMethod
 from keras_compat.names import keras_name, parent_paths
 
@@ -142,7 +142,15 @@ def _optimizers_by_path() -> dict:
 
 
 @lru_cache(maxsize=1)
-def _moves_by_old() -> dict[str, ModuleMove]:
+def _moves_by_old() -> Mapping[str, ModuleMove]:
+    """The move entry of each old module path (the first), its keys from the generated path list (no record is
+    made until a path asked about is a moved one: see :class:`Known`)."""
+    return Known(dict.fromkeys(old for old, _, _ in _module_moves.MOVES), _move_records)
+
+
+def _move_records() -> dict[str, ModuleMove]:
+    from keras_compat.data import modules
+
     index: dict[str, ModuleMove] = {}
     for move in modules.MODULE_MOVES:
         index.setdefault(move.old, move)
@@ -164,7 +172,7 @@ def module_move(path: str) -> ModuleMove | None:
 @lru_cache(maxsize=1)
 def moved_module_leaves() -> frozenset[str]:
     """Last component of every moved module path (``engine.topology`` -> ``topology``)."""
-    return frozenset(move.old.rsplit(".", 1)[-1] for move in modules.MODULE_MOVES)
+    return frozenset(old.rsplit(".", 1)[-1] for old, _, _ in _module_moves.MOVES)
 
 
 @lru_cache(maxsize=1)

@@ -72,12 +72,15 @@ def split_flavour(qualname: str) -> tuple[Flavour, str] | None:
     return None
 
 
-def _moves() -> tuple:
+def _moves() -> tuple[tuple[str, str | None, tuple[tuple[str, str], ...]], ...]:
+    """(old, new, names) of every entry of the module-move table, from the generated
+    keras_compat/data/_module_moves.py: canonical() needs no more of the table, and building its records
+    cost every flake8 start on a Keras file 0.9 M instructions (knowledge.module_move builds them for a move)."""
     try:
-        from keras_compat.data.modules import MODULE_MOVES
-    except ImportError:  # pragma: no cover - table module not generated yet
+        from keras_compat.data._module_moves import MOVES
+    except ImportError:  # pragma: no cover - not generated yet
         return ()
-    return MODULE_MOVES
+    return MOVES
 
 
 def parent_paths(path: str) -> Iterator[str]:
@@ -97,8 +100,8 @@ def parent_paths(path: str) -> Iterator[str]:
 def _moves_by_old() -> dict[str, tuple[str | None, dict[str, str]]]:
     """(new module, renamed names) of each moved module, by old module path."""
     index: dict[str, tuple[str | None, dict[str, str]]] = {}
-    for move in _moves():
-        index.setdefault(move.old, (move.new, dict(move.names)))
+    for old, new, names in _moves():
+        index.setdefault(old, (new, dict(names)))
     return index
 
 
@@ -152,10 +155,10 @@ def raw_leaves(paths: Iterable[str]) -> frozenset[str]:
     leaves = {_leaf(path) for path in wanted}
     if "" in wanted:  # a flavour root itself (``tensorflow.keras``)
         leaves.update(_leaf(prefix) for prefix, _ in _PREFIXES)
-    for move in _moves():
-        if move.new in wanted:
-            leaves.add(_leaf(move.old))
-        leaves.update(_leaf(old) for old, new in move.names if new in wanted)
+    for moved, new_module, names in _moves():
+        if new_module in wanted:
+            leaves.add(_leaf(moved))
+        leaves.update(_leaf(old) for old, new in names if new in wanted)
     return frozenset(leaves)
 
 

@@ -1,5 +1,6 @@
-"""The large legacy indexes answer from the generated key list (keras_compat/data/_legacy_keys.py, kept current
-by tests/test_docs.py) and build the tables only when a value is asked for (keras_compat.knowledge.Known)."""
+"""The large table indexes answer from generated key lists (keras_compat/data/_legacy_keys.py and
+_module_moves.py, kept current by tests/test_docs.py) and build the tables' records only when a value is asked
+for (keras_compat.knowledge.Known)."""
 
 from __future__ import annotations
 
@@ -63,3 +64,30 @@ def test_key_questions_leave_the_tables_unbuilt() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split("\n")
     assert out[:2] == ["False False", "True False"]
+
+
+def test_module_move_index_answers_as_the_table() -> None:
+    from keras_compat.data import modules
+
+    moves = {}
+    for move in modules.MODULE_MOVES:
+        moves.setdefault(move.old, move)
+    assert all(knowledge.module_move(old) is move for old, move in moves.items())
+    assert knowledge.module_move("engine.topology.Layer") is moves["engine.topology"]
+    assert knowledge.module_move("layers.Dense") is None  # a public module: not moved
+    assert knowledge.module_move("layers.core.Dense") is moves["layers.core"]
+    assert knowledge.moved_module_leaves() == frozenset(m.old.rsplit(".", 1)[-1] for m in modules.MODULE_MOVES)
+
+
+def test_names_and_unmoved_paths_leave_the_module_moves_unbuilt() -> None:
+    code = (
+        "import sys\n"
+        "from keras_compat import knowledge, names\n"
+        "asked = (names.canonical('engine.topology.Layer'), names.raw_leaves({'layers.Layer'}), "
+        "knowledge.module_move('layers.Dense'), knowledge.moved_module_leaves())\n"
+        "print(asked[0], 'keras_compat.data.modules' in sys.modules)\n"
+        "knowledge.module_move('engine.topology')\n"
+        "print('keras_compat.data.modules' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split("\n")
+    assert out[:2] == ["layers.Layer False", "True"]
