@@ -277,7 +277,12 @@ class Context:
             node = expr
             while node.__class__ is ast.Attribute and node.attr not in KERAS_PARTS:  # type: ignore[attr-defined]
                 node = node.value  # type: ignore[attr-defined]
-            if node.__class__ is ast.Name and node.id not in roots:  # type: ignore[attr-defined]
+            cls = node.__class__
+            if cls is ast.Name:
+                if node.id not in roots:  # type: ignore[attr-defined]
+                    self._keras[key] = None
+                    return None
+            elif cls is not ast.Attribute:  # a chain on a call or subscript (``f(x).y``) names nothing either
                 self._keras[key] = None
                 return None
         qualname = self.qualname(expr)
