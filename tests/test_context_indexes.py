@@ -121,3 +121,43 @@ def test_the_index_is_the_plain_walk_on_real_files() -> None:
             assert [id(n) for n in getattr(ctx, name)] == expected, (path, name)
         checked += 1
     assert checked > 150
+
+
+_STAR_SOURCES = [
+    "from keras.layers import *\nfrom keras import backend as K\nimport numpy as np\nx = Dense(3)(Input((2,)))\n"
+    "y = K.sum(x) + np.zeros(3).sum()\nclass A(Layer):\n    def call(self, x):\n"
+    "        return self.w * K.dot(x, self.k) + undefined_name.attr + activations.relu(x)\n",
+    "from keras.models import *\nfrom keras.layers import *\nm = Sequential()\nm.add(Dense(1))\nfoo().bar\n"
+    "def f(Dense):\n    return Dense.x + Model.y\n",
+    "from os.path import *\nfrom keras.layers import *\nj = join('a').upper()\nd = Dense(2)\n",
+    "from keras.layers import *\nDense = None\nx = Dense(3)\nConv2D = layers.Conv2D\ny = Conv2D(1, 3)\n",
+]
+
+
+def _compare_with_unfiltered(source: str, filename: str = "<string>") -> int:
+    tree = ast.parse(source)
+    ctx, unfiltered = Context(tree, source, Settings(), filename), Context(tree, source, Settings(), filename)
+    unfiltered._keras_roots = None  # every chain resolved in full
+    nodes = [*(call.func for call in ctx.calls), *ctx.attributes]
+    assert [ctx.keras(n) for n in nodes] == [unfiltered.keras(n) for n in nodes], source
+    return sum(ctx.keras(n) is not None for n in nodes)
+
+
+def test_the_root_filter_of_a_module_with_star_imports_answers_as_full_resolution(tmp_path) -> None:
+    """In a module with star imports a chain may start from a name only a star import binds: the root filter
+    lets those through (and the imported and aliased ones), and says None only where resolving would."""
+    from keras_compat.registry import all_rules
+
+    found = sum(_compare_with_unfiltered(source) for source in _STAR_SOURCES)
+    codes = [example if isinstance(example, str) else example.code
+             for rule in all_rules() for example in (*rule.bad, *rule.good)]
+    examples = [code for code in codes if "import *" in code]
+    found += sum(_compare_with_unfiltered(source) for source in examples)
+    package = tmp_path / "pkg"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "compat.py").write_text("from keras.layers import Dense as MyDense\nfrom keras import backend as K\n")
+    model = "from pkg.compat import *\nfrom .compat import *\nx = MyDense(3)\ny = K.sum(x) + other.y + np.z\n"
+    (package / "model.py").write_text(model)
+    found += _compare_with_unfiltered(model, str(package / "model.py"))
+    assert examples and found > 20
