@@ -7,7 +7,7 @@ the tree again, and report through :meth:`Context.report` so positions and messa
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Container, Iterator
 from functools import cached_property
 from itertools import chain
 from operator import attrgetter
@@ -19,7 +19,7 @@ from keras_compat.package import library_package
 from keras_compat.project import View
 from keras_compat.record import Record
 from keras_compat.registry import REGISTRY
-from keras_compat.resolver import Resolver
+from keras_compat.resolver import Resolver, StarRoots
 from keras_compat.settings import Settings
 from keras_compat.source import Positions
 from keras_compat.walk import _NODE_FIELDS, node_fields
@@ -118,7 +118,11 @@ class Context:
         self._patches: dict[str, set[str]] = self.project.patches if self.project is not None else {}
         self._own_patches()
         # A project's backend aliases (``extra-backend-aliases``) are Keras under another name: no shortcut.
-        self._keras_roots = None if settings.extra_backend_aliases else self.resolver.keras_roots
+        resolver = self.resolver
+        self._keras_roots: Container[str] | None = None
+        if not settings.extra_backend_aliases:
+            self._keras_roots = resolver.keras_roots if resolver.keras_roots is not None else \
+                StarRoots(resolver.keras_capable, resolver.star_source)
 
     def _index(self) -> None:
         parents = self.parents

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import ast
 import bisect
-from collections.abc import Callable, Container
+from collections.abc import Callable
 
 from keras_compat.names import KERAS_PARTS, keras_name
 from keras_compat.walk import _CHILD_FIELDS, child_fields, in_body
@@ -453,8 +453,8 @@ class Project:
         return Project.UNKNOWN
 
 
-class _StarRoots:
-    """:attr:`Resolver.keras_roots` of a module with star imports: a name imported or aliased from Keras or
+class StarRoots:
+    """What :attr:`Resolver.keras_roots` is for a module with star imports: a name imported or aliased from Keras or
     the project, as without them, or a name that a star import binds to something (:meth:`Resolver.star_source`,
     asked once per name). Any other name resolves to nothing, as it would without the star imports: its own
     bindings name no Keras module, and where it has none, the star imports do not provide it."""
@@ -510,9 +510,10 @@ class Resolver:
         #: Root names a chain must start from to resolve to a Keras name unless the chain itself spells a
         #: Keras module (``tf.keras.x``): every Keras prefix has a ``keras``/``tf_keras`` part, which comes
         #: from the chain or from the root's import, or the root is imported from the project, which may
-        #: re-export a Keras name. With star imports, also the names one of them binds (:class:`_StarRoots`).
-        self.keras_roots: Container[str] = (_StarRoots(builder.keras_capable, self.star_source)
-                                            if self.module_scope.star_modules else builder.keras_capable)
+        #: re-export a Keras name (None: star imports; :class:`StarRoots` adds the names they bind, made by the
+        #: caller: held here, it would make a reference cycle through :meth:`star_source`).
+        self.keras_capable = builder.keras_capable
+        self.keras_roots: set[str] | None = None if self.module_scope.star_modules else builder.keras_capable
 
     def absolute(self, qualname: str) -> str | None:
         """``..base.Conv`` made absolute against the file's package (:func:`absolute_name`)."""
