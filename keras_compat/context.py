@@ -460,8 +460,7 @@ class Context:
             fix = fix()  # type: ignore[operator]
         line, col, end_line, end_col = node if isinstance(node, tuple) else self.range(node)
         values = {k: str(v) for k, v in fields.items()}
-        # ``Rule.render`` without converting the values to strings a second time
-        return Diagnostic(code, REGISTRY[code].message.format(**values), line, col, end_line, end_col, fix, values)
+        return Diagnostic(code, REGISTRY[code].render(**values), line, col, end_line, end_col, fix, values)
 
     def replace(self, node: ast.AST, content: str) -> Edit:
         line, col, end_line, end_col = self.range(node)
