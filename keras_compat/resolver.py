@@ -215,7 +215,7 @@ class _Builder(ast.NodeVisitor):
 
     # -- helpers -----------------------------------------------------------------------------
     def _bind_target(self, target: ast.AST, stmt: ast.AST, value: ast.expr | None = None) -> None:
-        if isinstance(target, ast.Name):  # (the commonest binding: Scope.bind written out)
+        if isinstance(target, ast.Name):
             name = target.id
             if value is None:
                 binding = Binding(name, "other", _end(stmt), stmt)
@@ -227,12 +227,7 @@ class _Builder(ast.NodeVisitor):
                 binding = Binding(name, "none", _end(stmt), stmt)
             else:
                 binding = Binding(name, "other", _end(stmt), stmt)
-            bindings = self.scope.bindings
-            found = bindings.get(name)
-            if found is None:
-                bindings[name] = [binding]
-            else:
-                found.append(binding)
+            self.scope.bind(binding)
         elif isinstance(target, (ast.Tuple, ast.List)):
             for elt in target.elts:
                 self._bind_target(elt, stmt)
