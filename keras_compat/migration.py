@@ -127,12 +127,18 @@ def chains_through_moved(ctx: Context) -> list[ast.Attribute]:
 
 # -- the plan ---------------------------------------------------------------------------------------------------
 
-def _moves(record: ImportRecord, moving: frozenset[Flavour]) -> bool:
-    """Whether the plan moves ``record``'s import to the target (the test of :meth:`_Planner.plan`)."""
+def _planned(record: ImportRecord) -> bool:
+    """Whether the plan considers ``record``'s import: a Keras import that is not compatibility code (a
+    guarded import with a fallback to another flavour, ``tf.compat.v1.keras``)."""
     name = record.keras
     if name is None or record.guard.guarded and record.guard.alternatives:
         return False
-    return name.flavour in moving and not name.qualname.startswith(COMPAT_ROOTS)
+    return not name.qualname.startswith(COMPAT_ROOTS)
+
+
+def _moves(record: ImportRecord, moving: frozenset[Flavour]) -> bool:
+    """Whether the plan moves ``record``'s import to the target (a planned import of a moving flavour)."""
+    return _planned(record) and record.keras.flavour in moving  # type: ignore[union-attr]
 
 
 def may_block(ctx: Context) -> bool:
@@ -198,17 +204,13 @@ class _Planner:
         plan = Plan(self.root, self.surface.label)
         statements: dict[int, tuple[ast.Import | ast.ImportFrom, list[ImportRecord]]] = {}
         for record in ctx.imports:
-            name = record.keras
-            if name is None or record.guard.guarded and record.guard.alternatives:
-                continue
-            if name.qualname.startswith(COMPAT_ROOTS):
-                continue
-            statements.setdefault(id(record.node), (record.node, []))[1].append(record)
+            if _planned(record):
+                statements.setdefault(id(record.node), (record.node, []))[1].append(record)
         edits: list[Edit] = []
         blockers: list[Blocker] = []
         changes_library = False
         for node, records in statements.values():
-            moving = [r for r in records if r.keras is not None and r.keras.flavour in self.moving]
+            moving = [r for r in records if _moves(r, self.moving)]
             if moving:
                 plan.moving.add(id(node))
                 try:
