@@ -71,3 +71,22 @@ def test_first_sentence_and_dotted_paths_are_the_expressions() -> None:
         for root in ("tf", "keras"):
             assert _dotted(path, root) == bool(re.match(rf"^{root}(\.[A-Za-z_][A-Za-z0-9_]*)+$", path)), path
     assert any(_dotted(path, "tf") for path in paths) and not all(_dotted(path, "tf") for path in paths)
+
+
+def test_lines_with_a_word_are_the_physical_lines_holding_it() -> None:
+    """KC102's pre-filter (``rules.imports._lines_with``): the lines, counted as the tokenizer counts them
+    (``\\r\\n``, ``\\r``, ``\\n``; not form feeds), whose text holds the word."""
+    import ast
+
+    from keras_compat.context import Context
+    from keras_compat.rules.imports import _lines_with
+    from keras_compat.settings import Settings
+
+    pieces = ["keras", "kera", "s", " x", "\r\n", "\r", "\n", "\x0c", "\x0b", "\x1c", "\u2028", "\u00e9"]
+    rng = random.Random(5)
+    generated = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 30))) for _ in range(3_000)]
+    assert sum("keras" in text and "\x0c" in text for text in generated) > 100  # the breaks that matter occur
+    for text in generated + _repository_texts()[:50]:
+        ctx = Context(ast.parse(""), text, Settings())
+        expected = {number for number, line in enumerate(physical_lines(text), 1) if "keras" in line}
+        assert _lines_with(ctx, "keras") == expected, repr(text)

@@ -22,7 +22,6 @@ from keras_compat.migration import (
 )
 from keras_compat.names import Flavour, KerasName, keras_name
 from keras_compat.registry import Bad, FixAvailability, Good, Severity, rule
-from keras_compat.source import physical_lines
 
 _TF = "tensorflow.keras"
 _BACKEND_PREFIXES = tuple(_BACKEND_MODULES)
@@ -230,22 +229,17 @@ def mixed_imports(ctx: Context) -> Iterator[Diagnostic]:
 
 def _lines_with(ctx: Context, word: str) -> set[int]:
     """The (1-based, physical) lines whose text contains ``word``: a node on none of them cannot spell it,
-    which a set lookup tells before resolving the node (memoised per file)."""
+    which a set lookup tells before resolving the node (memoised per file; lines as the context's line table
+    counts them, like the tokenizer)."""
     key = ("lines with", word)
     found: set[int] | None = ctx.memo.get(key)  # type: ignore[assignment]
     if found is None:
         found = ctx.memo[key] = set()
-        text = ctx.text
+        text, line_of = ctx.text, ctx.positions.line_of
         at = text.find(word)
-        if at >= 0 and "\r" in text:  # \r and \r\n line ends: count lines as the tokenizer does
-            found.update(number for number, line in enumerate(physical_lines(text), 1) if word in line)
-        else:
-            line, counted = 1, 0
-            while at >= 0:
-                line += text.count("\n", counted, at)
-                counted = at
-                found.add(line)
-                at = text.find(word, at + 1)
+        while at >= 0:
+            found.add(line_of(at))
+            at = text.find(word, at + 1)
     return found
 
 
