@@ -317,9 +317,23 @@ class Context:
         """The calls (source order) whose callee is a Keras name with a path, with that name: several rules
         only look at these, and share one pass over every call instead of each making its own."""
         out = []
-        keras = self.keras
+        keras, memo, roots = self.keras, self._keras, self._keras_roots
+        Attribute, Name, parts = ast.Attribute, ast.Name, KERAS_PARTS
         for call in self.calls:
-            name = keras(call.func)
+            func = node = call.func
+            if roots is not None:
+                # :meth:`keras`'s root filter, written out (most callees fail it: a method call per call cost
+                # more than the test), with the answer it would memoise
+                while node.__class__ is Attribute and node.attr not in parts:  # type: ignore[attr-defined]
+                    node = node.value  # type: ignore[attr-defined]
+                if node.__class__ is Name:
+                    if node.id not in roots:  # type: ignore[attr-defined]
+                        memo[id(func)] = None
+                        continue
+                elif node.__class__ is not Attribute:
+                    memo[id(func)] = None
+                    continue
+            name = keras(func)
             if name is not None and name.path:
                 out.append((call, name))
         return out
