@@ -727,15 +727,57 @@ class Resolver:
             return result  # type: ignore[return-value]
         result = None
         if expr.__class__ is ast.Name or expr.__class__ is ast.Attribute:
+            parts: list[str] = []
             root = expr
             while root.__class__ is ast.Attribute:
+                parts.append(root.attr)  # type: ignore[attr-defined]
                 root = root.value  # type: ignore[attr-defined]
             if root.__class__ is ast.Name and (self._may_resolve is None or root.id in self._may_resolve):
-                result = self._expr_qualname(expr, self.scope_of(root), _start(root))
-                if result is not None and expr is not root and self.project.is_root(result.partition(".")[0]):
-                    result = self.project.follow(result)  # ``pkg.compat.K.sum`` -> ``keras.backend.sum``
+                result = self._unscoped(root.id)  # type: ignore[attr-defined]
+                if result is _UNSEEN:
+                    result = self.lookup(root.id, self.scope_of(root), _start(root))  # type: ignore[attr-defined]
+                if result is not None and parts:
+                    parts.append(result)  # type: ignore[arg-type]
+                    parts.reverse()
+                    result = ".".join(parts)
+                    if self.project.is_root(parts[0].partition(".")[0]):
+                        result = self.project.follow(result)  # ``pkg.compat.K.sum`` -> ``keras.backend.sum``
         self._cache[key] = result
-        return result
+        return result  # type: ignore[return-value]
+
+    #: (the memo of :meth:`_unscoped`, the names bound in the scopes below the module's), made on first use
+    _unscoped_memo: dict[str, object] | None = None
+    _inner_names: set[str] | None = None
+
+    def _unscoped(self, name: str) -> object:
+        """What ``name`` denotes at every use in the module, when no use can see anything else: the name is
+        bound once in the module scope (or nowhere) and in no other scope, so every use, wherever it is,
+        finds that binding (or the star imports) as :meth:`lookup` would, and a single binding is the latest
+        one before every position. :data:`_UNSEEN` when uses may differ; they take :meth:`lookup`'s path.
+        Memoised per name: most chains start from a few imported names, and this skips the walk up to the
+        use's scope (:meth:`scope_of`) and the search through the scopes for every use.
+
+        Asked only from :meth:`qualname`, outside any resolution in progress: an alias of the module scope
+        resolves through module bindings only, so its answer is the one every use would get."""
+        memo = self._unscoped_memo
+        if memo is None:
+            memo = self._unscoped_memo = {}
+        found = memo.get(name, _UNSEEN)
+        if found is _UNSEEN:
+            found = memo[name] = self._unscoped_answer(name)
+        return found
+
+    def _unscoped_answer(self, name: str) -> object:
+        module = self.module_scope
+        bindings = module.bindings.get(name)
+        if bindings is not None and len(bindings) > 1:
+            return _UNSEEN  # module code sees the latest binding before it: the position matters
+        inner = self._inner_names
+        if inner is None:  # (one set for the file: cheaper than asking every scope for each name)
+            inner = self._inner_names = set().union(*[s.bindings for s in self.scopes.values() if s is not module])
+        if name in inner:
+            return _UNSEEN  # a function, class or comprehension binds it too: the use's scope matters
+        return self.lookup(name, module, _FAR)
 
 
 def absolute_name(qualname: str, package: str | None) -> str | None:

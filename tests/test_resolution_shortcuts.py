@@ -1,5 +1,7 @@
 """The resolution path's shortcuts answer exactly what the full path does, on real files.
 
+* :meth:`Resolver._unscoped`: a name bound once in the module scope and nowhere else resolves the same
+  at every use, so :meth:`Resolver.qualname` skips the use's scope for it;
 * :attr:`Context.keras_calls`: the root filter written out in the loop rejects and memoises exactly what
   :meth:`Context.keras` would.
 """
@@ -12,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from keras_compat.context import Context
+from keras_compat.resolver import _UNSEEN
 from keras_compat.settings import Settings
 
 _ROOT = Path(__file__).resolve().parent.parent
@@ -61,6 +64,31 @@ def _contexts() -> Iterator[tuple[ast.Module, str, str]]:
         except (SyntaxError, ValueError):
             continue
         yield tree, text, filename
+
+
+def test_a_name_bound_once_at_the_top_resolves_as_at_its_scope() -> None:
+    """Every ``Name``/``Attribute`` of every file resolves to the same name with and without the shortcut."""
+    checked = shortcut = 0
+    for tree, text, filename in _contexts():
+        fast, full = Context(tree, text, Settings(), filename), Context(tree, text, Settings(), filename)
+        full.resolver._unscoped = lambda name: _UNSEEN  # type: ignore[method-assign]  # every use at its scope
+        for node in full.parents:
+            if node.__class__ is ast.Name or node.__class__ is ast.Attribute:
+                expected = full.qualname(node)
+                assert fast.qualname(node) == expected, (filename, ast.dump(node))
+                checked += expected is not None
+        shortcut += sum(found is not _UNSEEN for found in (fast.resolver._unscoped_memo or {}).values())
+    assert checked > 5000 and shortcut > 1000
+
+
+def test_the_shortcut_declines_names_bound_twice_or_in_inner_scopes() -> None:
+    ctx = Context(ast.parse(_SHADOWS), _SHADOWS, Settings())
+    ctx.keras_calls  # noqa: B018  (resolves the callees)
+    for node in ctx.parents:
+        ctx.qualname(node)
+    memo = ctx.resolver._unscoped_memo or {}
+    assert memo["K"] is _UNSEEN and memo["L"] is _UNSEEN and memo["tf"] is _UNSEEN and memo["keras"] is _UNSEEN
+    assert memo["a"] == "keras.backend" and memo["Conv2D"] == "keras.layers.Conv2D"
 
 
 def test_the_written_out_root_filter_of_keras_calls_is_keras() -> None:
