@@ -13,7 +13,8 @@ from itertools import chain
 from operator import attrgetter
 
 from keras_compat.diagnostics import Diagnostic, Edit, Fix, Safety
-from keras_compat.guards import ImportGuard, import_guard, import_modules, in_switch_branch, is_switch_test
+from keras_compat.guards import (UNGUARDED, ImportGuard, import_guard, import_modules, in_switch_branch,
+                                 is_switch_test)
 from keras_compat.names import KERAS_PARTS, KerasName, keras_name
 from keras_compat.package import library_package
 from keras_compat.project import View
@@ -417,22 +418,28 @@ class Context:
     def imports(self) -> list[ImportRecord]:
         records = []
         memo: dict[int, set] = {}  # statement lists' imported flavours, shared by this file's imports
-        parents, own = self.parents, self._own
+        parents, own, module = self.parents, self._own, self.tree
         for node in self.import_nodes:
             if node.__class__ is ast.ImportFrom and node.level:  # type: ignore[union-attr]
                 continue
-            guard = import_guard(node, parents, memo)
-            in_function = False
-            ancestor = parents.get(node)
-            while ancestor is not None:  # most imports are at the top: one step to the module
-                if ancestor.__class__ in _FUNCTION_CLASSES:
-                    in_function = True
-                    break
-                ancestor = parents.get(ancestor)
+            if parents.get(node) is module:  # most imports: at the top, outside every try, if and function
+                guard, in_function = UNGUARDED, False
+            else:
+                guard, in_function = import_guard(node, parents, memo), self._in_function(node)
             for alias, qualname in zip(node.names, import_modules(node)):
-                name = None if qualname.partition(".")[0] == own else keras_name(qualname)
+                name = None if own is not None and qualname.partition(".")[0] == own else keras_name(qualname)
                 records.append(ImportRecord(node, alias, qualname, name, guard, in_function))
         return records
+
+    def _in_function(self, node: ast.AST) -> bool:
+        """Whether ``node`` is inside a function (or lambda) body: what makes an import local."""
+        parents = self.parents
+        ancestor = parents.get(node)
+        while ancestor is not None:
+            if ancestor.__class__ in _FUNCTION_CLASSES:
+                return True
+            ancestor = parents.get(ancestor)
+        return False
 
     @cached_property
     def uses_keras(self) -> bool:

@@ -20,12 +20,11 @@ does not ask to move it to ``tensorflow.keras`` (a path the switch's other branc
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator
 
 from keras_compat.gate import mentions_any
 from keras_compat.names import Flavour, keras_name
 from keras_compat.record import Record
-from keras_compat.walk import in_body, walk
+from keras_compat.walk import in_body, walk, walk_statements
 
 _IMPORT_ERRORS = {"ImportError", "ModuleNotFoundError", "Exception", "BaseException", "AttributeError"}
 _SWITCH_WORDS = r"(?i)keras|version|tf2|tf_?1|legacy|backend"
@@ -51,25 +50,34 @@ def catches_import_error(handler: ast.ExceptHandler) -> bool:
 
 
 def imported_flavours(statements: list[ast.stmt]) -> set[Flavour]:
-    """Keras flavours imported anywhere in ``statements``."""
+    """Keras flavours imported anywhere in ``statements``. (Only their statements are walked: an import is a
+    statement, and statements are never inside an expression.)"""
     found: set[Flavour] = set()
+    imports = _IMPORT_CLASSES
     for stmt in statements:
-        for node in walk(stmt):
-            for module in import_modules(node):
-                name = keras_name(module)
-                if name is not None:
-                    found.add(name.flavour)
+        for node in walk_statements(stmt):
+            if node.__class__ in imports:
+                for module in import_modules(node):
+                    name = keras_name(module)
+                    if name is not None:
+                        found.add(name.flavour)
     return found
 
 
-def import_modules(node: ast.AST) -> Iterator[str]:
-    """Fully qualified names an import statement brings in (module names for ``import``)."""
-    if isinstance(node, ast.Import):
-        for alias in node.names:
-            yield alias.name
-    elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-        for alias in node.names:
-            yield node.module if alias.name == "*" else f"{node.module}.{alias.name}"
+_IMPORT_CLASSES = (ast.Import, ast.ImportFrom)
+
+
+def import_modules(node: ast.AST) -> list[str]:
+    """Fully qualified names an import statement brings in (module names for ``import``), one per alias of
+    ``node.names`` (none for a relative import or another node). A list, not a generator: every import of
+    every file asks, and most bring in one name."""
+    if node.__class__ is ast.Import:
+        return [alias.name for alias in node.names]  # type: ignore[attr-defined]
+    if node.__class__ is ast.ImportFrom and node.level == 0 and node.module:  # type: ignore[attr-defined]
+        module = node.module  # type: ignore[attr-defined]
+        prefix = module + "."
+        return [module if alias.name == "*" else prefix + alias.name for alias in node.names]  # type: ignore
+    return []
 
 
 class ImportGuard(Record):
@@ -86,7 +94,7 @@ class ImportGuard(Record):
 
 
 #: The guard of an import outside every try/if (most imports): one shared (frozen) record.
-_UNGUARDED = ImportGuard(False, frozenset(), False)
+UNGUARDED = ImportGuard(False, frozenset(), False)
 
 
 def import_guard(node: ast.AST, parents: dict[ast.AST, ast.AST],
@@ -128,7 +136,7 @@ def import_guard(node: ast.AST, parents: dict[ast.AST, ast.AST],
                 switch = True
         child, parent = parent, parents.get(parent)
     if not (guarded or switch or alternatives):
-        return _UNGUARDED
+        return UNGUARDED
     return ImportGuard(guarded, frozenset(alternatives), switch)
 
 

@@ -105,3 +105,48 @@ def test_the_written_out_root_filter_of_keras_calls_is_keras() -> None:
         assert fast._keras == plain._keras, filename
         checked += len(expected)
     assert checked > 500
+
+
+def _plain_flavours(statements: list[ast.stmt]) -> set[object]:
+    """:func:`imported_flavours` as a walk of every node (expressions included) computes it."""
+    from keras_compat.names import keras_name
+
+    found = set()
+    for stmt in statements:
+        for node in ast.walk(stmt):
+            if isinstance(node, ast.Import):
+                modules = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                modules = [node.module if a.name == "*" else f"{node.module}.{a.name}" for a in node.names]
+            else:
+                continue
+            found.update(name.flavour for name in map(keras_name, modules) if name is not None)
+    return found
+
+
+def test_the_imports_are_the_full_guard_walk() -> None:
+    """:attr:`Context.imports` (its shortcut for the imports at the top) gives every import the guard and the
+    function flag of the full walk out, and :func:`imported_flavours` (a walk of the statements only) finds
+    what a walk of every node finds."""
+    from keras_compat.guards import import_guard, imported_flavours
+
+    checked = lists = 0
+    for tree, text, filename in _contexts():
+        ctx = Context(tree, text, Settings(), filename)
+        expected = []
+        for node in ctx.import_nodes:
+            if isinstance(node, ast.ImportFrom) and node.level:
+                continue
+            in_function = any(isinstance(a, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda))
+                              for a in ctx.ancestors(node))
+            for alias in node.names:
+                expected.append((node, alias, import_guard(node, ctx.parents), in_function))
+        assert [(r.node, r.alias, r.guard, r.in_function) for r in ctx.imports] == expected, filename
+        checked += len(expected)
+        for node in ast.walk(tree):
+            for field in ("body", "orelse", "finalbody"):
+                statements = getattr(node, field, None)
+                if isinstance(statements, list) and statements and isinstance(statements[0], ast.stmt):
+                    assert imported_flavours(statements) == _plain_flavours(statements), filename
+                    lists += 1
+    assert checked > 2000 and lists > 5000
