@@ -290,6 +290,10 @@ class Context:
             elif cls is not ast.Attribute:  # a chain on a call or subscript (``f(x).y``) names nothing either
                 self._keras[key] = None
                 return None
+        return self._resolve_keras(expr, key)
+
+    def _resolve_keras(self, expr: ast.AST, key: int) -> KerasName | None:
+        """:meth:`keras` past its memo and root filter (``key``: the expression's id): resolved and memoised."""
         qualname = self.qualname(expr)
         if qualname is None:
             self._keras[key] = None
@@ -318,10 +322,11 @@ class Context:
         """The calls (source order) whose callee is a Keras name with a path, with that name: several rules
         only look at these, and share one pass over every call instead of each making its own."""
         out = []
-        keras, memo, roots = self.keras, self._keras, self._keras_roots
-        Attribute, Name, parts = ast.Attribute, ast.Name, KERAS_PARTS
+        resolve, memo, roots = self._resolve_keras, self._keras, self._keras_roots
+        Attribute, Name, parts, unseen = ast.Attribute, ast.Name, KERAS_PARTS, _UNSEEN
         for call in self.calls:
             func = node = call.func
+            key = id(func)
             if roots is not None:
                 # :meth:`keras`'s root filter, written out (most callees fail it: a method call per call cost
                 # more than the test), with the answer it would memoise
@@ -329,13 +334,15 @@ class Context:
                     node = node.value  # type: ignore[attr-defined]
                 if node.__class__ is Name:
                     if node.id not in roots:  # type: ignore[attr-defined]
-                        memo[id(func)] = None
+                        memo[key] = None
                         continue
                 elif node.__class__ is not Attribute:
-                    memo[id(func)] = None
+                    memo[key] = None
                     continue
-            name = keras(func)
-            if name is not None and name.path:
+            name = memo.get(key, unseen)  # (a rule may have asked already)
+            if name is unseen:
+                name = resolve(func, key)
+            if name is not None and name.path:  # type: ignore[union-attr]
                 out.append((call, name))
         return out
 
