@@ -873,20 +873,24 @@ class View(Project):
             return Target(EXTERNAL, qualname)
         if self._find(parts[0]) is None:
             return UNKNOWN
-        current = Target(MODULE, parts[0])
-        for index in range(1, len(parts)):
-            if current.kind == EXTERNAL:
-                return Target(EXTERNAL, ".".join([current.qualname, *parts[index:]]))
-            if current.kind != MODULE:
-                return UNKNOWN  # an attribute of a class or of something unknown
-            submodule = f"{current.qualname}.{parts[index]}"
+        module, last = parts[0], len(parts) - 1  # the module reached so far (a name, not a Target: most steps)
+        for index in range(1, last + 1):
+            submodule = f"{module}.{parts[index]}"
             if self._find(submodule) is not None:  # as the import system finds it, without reading the package
-                current = Target(MODULE, submodule)
+                module = submodule
                 continue
-            current = self._member(current.qualname, parts[index], submodules=False)
-            if current.kind in (UNKNOWN_KIND, MISSING):
+            found = self._member(module, parts[index], submodules=False)
+            kind = found.kind
+            if kind == UNKNOWN_KIND or kind == MISSING:
                 return UNKNOWN
-        return current
+            if index == last:
+                return found
+            if kind == EXTERNAL:
+                return Target(EXTERNAL, ".".join([found.qualname, *parts[index + 1:]]))
+            if kind != MODULE:
+                return UNKNOWN  # an attribute of a class or of something unknown
+            module = found.qualname
+        return Target(MODULE, module)
 
     def _member(self, modname: str, name: str, submodules: bool = True) -> Target:
         """``modname.name``: the module's own binding, else what a (later) star import binds, else a

@@ -150,3 +150,92 @@ def test_the_imports_are_the_full_guard_walk() -> None:
                     assert imported_flavours(statements) == _plain_flavours(statements), filename
                     lists += 1
     assert checked > 2000 and lists > 5000
+
+
+class _StepView:
+    """:meth:`View._resolve` as a loop that makes a :class:`Target` per step (what the view did before)."""
+
+    @staticmethod
+    def resolve_steps(view: object, qualname: str) -> object:
+        from keras_compat.project import EXTERNAL, MISSING, MODULE, UNKNOWN, UNKNOWN_KIND, Target
+
+        parts = qualname.split(".")
+        if not view.is_root(parts[0]):  # type: ignore[attr-defined]
+            return Target(EXTERNAL, qualname)
+        if view._find(parts[0]) is None:  # type: ignore[attr-defined]
+            return UNKNOWN
+        current = Target(MODULE, parts[0])
+        for index in range(1, len(parts)):
+            if current.kind == EXTERNAL:
+                return Target(EXTERNAL, ".".join([current.qualname, *parts[index:]]))
+            if current.kind != MODULE:
+                return UNKNOWN
+            submodule = f"{current.qualname}.{parts[index]}"
+            if view._find(submodule) is not None:  # type: ignore[attr-defined]
+                current = Target(MODULE, submodule)
+                continue
+            current = view._member(current.qualname, parts[index], submodules=False)  # type: ignore[attr-defined]
+            if current.kind in (UNKNOWN_KIND, MISSING):
+                return UNKNOWN
+        return current
+
+
+def _chains(tree: ast.Module, view: object) -> list[str]:
+    """Every imported name of the module made absolute, and each with the attribute chains used on it."""
+    from keras_compat.resolver import absolute_name
+
+    imported: dict[str, str] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            imported.update((a.asname or a.name.partition(".")[0], a.name if a.asname else a.name.partition(".")[0])
+                            for a in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            module = absolute_name("." * node.level + (node.module or ""), view.package)  # type: ignore[attr-defined]
+            if module:
+                imported.update((a.asname or a.name, f"{module}.{a.name}") for a in node.names if a.name != "*")
+    chains = set(imported.values())
+    for node in ast.walk(tree):
+        parts = []
+        while isinstance(node, ast.Attribute):
+            parts.append(node.attr)
+            node = node.value
+        if parts and isinstance(node, ast.Name) and node.id in imported:
+            chains.add(".".join([imported[node.id], *reversed(parts)]))
+    return sorted(chains)
+
+
+def _compare_views(paths: list[Path]) -> int:
+    from keras_compat.project import View
+
+    resolved = 0
+    for path in paths:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        view, steps = View(str(path), tree), View(str(path), tree)
+        steps._resolve = lambda qualname, v=steps: _StepView.resolve_steps(v, qualname)  # type: ignore[method-assign]
+        for qualname in _chains(tree, view):
+            found, expected = view.resolve(qualname), steps.resolve(qualname)
+            assert (found.__class__, found.__dict__) == (expected.__class__, expected.__dict__), (path, qualname)
+            resolved += found.kind not in ("external", "unknown")
+        assert view.deps == steps.deps and view.patches == steps.patches, path
+    return resolved
+
+
+def test_the_view_resolves_a_chain_as_a_target_per_step_did(tmp_path: Path) -> None:
+    """:meth:`View._resolve` keeps the module reached as a name: the same targets (``via`` included), the same
+    files read and patches found, on this package's own modules and on a project with every kind of step."""
+    from support.projects import write
+
+    resolved = _compare_views(sorted(_ROOT.joinpath("keras_compat").rglob("*.py")))
+    write(tmp_path, {
+        "pkg/__init__.py": "from .backend import K\nfrom . import layers\nfrom .layers import *\n",
+        "pkg/backend.py": "from keras import backend as K\nK.where = print\nfrom keras.layers import *\n",
+        "pkg/layers/__init__.py": "from .dense import *\nfrom .dense import Opaque\n__all__ = ['MyDense', 'Opaque']\n",
+        "pkg/layers/dense.py": "from keras.layers import Dense as _D\nOpaque = object()\n"
+                               "class MyDense(_D):\n    pass\n",
+        "pkg/use.py": "import pkg\nfrom . import backend\nfrom .backend import K, Dense, nothing\n"
+                      "from pkg.layers.dense import MyDense\nfrom pkg.layers import Opaque\nimport pkg.layers.dense\n"
+                      "pkg.K.sum, backend.K.mean.x, K.where, pkg.layers.MyDense.x, MyDense.y, Opaque.z, Dense.w\n"
+                      "pkg.backend.Conv2D, pkg.Conv2D, pkg.layers.dense.MyDense, pkg.missing.x, nothing.y\n",
+    })
+    resolved += _compare_views(sorted(tmp_path.rglob("*.py")))
+    assert resolved > 300
