@@ -272,9 +272,9 @@ class Context:
                 self._patches.setdefault(qualname, set()).update(attrs)
 
     def keras(self, expr: ast.AST) -> KerasName | None:
-        """The Keras name an expression denotes, or None (memoised per node: several rules ask)."""
-        key = id(expr)
-        found = self._keras.get(key, _UNSEEN)  # not try/except: most lookups are first visits, and raising costs
+        """The Keras name an expression denotes, or None (memoised per node: several rules ask; the node itself
+        is the key: hashing it costs half of an ``id()`` call)."""
+        found = self._keras.get(expr, _UNSEEN)  # type: ignore[call-overload]  # (not try/except: raising costs)
         if found is not _UNSEEN:
             return found  # type: ignore[return-value]
         roots = self._keras_roots
@@ -285,24 +285,24 @@ class Context:
             cls = node.__class__
             if cls is ast.Name:
                 if node.id not in roots:  # type: ignore[attr-defined]
-                    self._keras[key] = None
+                    self._keras[expr] = None  # type: ignore[index]
                     return None
             elif cls is not ast.Attribute:  # a chain on a call or subscript (``f(x).y``) names nothing either
-                self._keras[key] = None
+                self._keras[expr] = None  # type: ignore[index]
                 return None
-        return self._resolve_keras(expr, key)
+        return self._resolve_keras(expr)
 
-    def _resolve_keras(self, expr: ast.AST, key: int) -> KerasName | None:
-        """:meth:`keras` past its memo and root filter (``key``: the expression's id): resolved and memoised."""
+    def _resolve_keras(self, expr: ast.AST) -> KerasName | None:
+        """:meth:`keras` past its memo and root filter: resolved and memoised."""
         qualname = self.qualname(expr)
         if qualname is None:
-            self._keras[key] = None
+            self._keras[expr] = None  # type: ignore[index]
             return None
         for alias in self.settings.extra_backend_aliases:  # a project's own re-export of the backend
             if qualname == alias or qualname.startswith(alias + "."):
                 qualname = "keras.backend" + qualname[len(alias):]
                 break
-        found = self._keras[key] = keras_name(qualname)
+        found = self._keras[expr] = keras_name(qualname)  # type: ignore[index]
         return found
 
     @cached_property
@@ -326,7 +326,6 @@ class Context:
         Attribute, Name, parts, unseen = ast.Attribute, ast.Name, KERAS_PARTS, _UNSEEN
         for call in self.calls:
             func = node = call.func
-            key = id(func)
             if roots is not None:
                 # :meth:`keras`'s root filter, written out (most callees fail it: a method call per call cost
                 # more than the test), with the answer it would memoise
@@ -334,14 +333,14 @@ class Context:
                     node = node.value  # type: ignore[attr-defined]
                 if node.__class__ is Name:
                     if node.id not in roots:  # type: ignore[attr-defined]
-                        memo[key] = None
+                        memo[func] = None
                         continue
                 elif node.__class__ is not Attribute:
-                    memo[key] = None
+                    memo[func] = None
                     continue
-            name = memo.get(key, unseen)  # (a rule may have asked already)
+            name = memo.get(func, unseen)  # (a rule may have asked already)
             if name is unseen:
-                name = resolve(func, key)
+                name = resolve(func)
             if name is not None and name.path:  # type: ignore[union-attr]
                 out.append((call, name))
         return out
