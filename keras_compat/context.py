@@ -139,10 +139,9 @@ class Context:
         keyword, Expr, arg = ast.keyword, ast.Expr, ast.arg
         leaves = _LEAF_CLASSES  # no children and no index of their own: recorded as children, never visited
         subscript_assigns = self.subscript_assigns
-        stack: list[ast.AST] = [self.tree]
-        pop, push = stack.pop, stack.append
-        while stack:
-            node = pop()
+        order: list[ast.AST] = [self.tree]
+        push = order.append
+        for node in order:  # breadth first: the list grows while it is read
             cls = node.__class__
             # The two commonest classes (a fifth of the nodes) written out: the general loop below, without
             # its look-ups. (``func`` and ``value`` are never None, ``args`` never holds one, and a keyword
@@ -218,11 +217,6 @@ class Context:
             found = lists.get(cls)
             if found is not None:
                 found.append(node)
-            elif cls is Assign:
-                for target in node.targets:
-                    if target.__class__ is Subscript:
-                        subscript_assigns.append(node)
-                        break
         key = attrgetter("lineno", "col_offset")  # source order for stable output
         for nodes in (self.calls, self.attributes, self.import_nodes, self.classes, self.functions, self.compares,
                       self.subscript_assigns):

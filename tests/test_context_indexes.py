@@ -66,7 +66,7 @@ def test_chains_through_moved_modules_are_the_outermost_chains_spelling_one() ->
 
 
 def _reference_index(tree: ast.Module) -> tuple[list[tuple[int, int]], dict[str, list[int]]]:
-    """The index as one plain loop over every node-holding field computes it: (child, parent) pairs in the
+    """The index as one plain breadth-first loop over every node-holding field computes it: (child, parent) pairs in the
     order they enter the parent map, and the node lists (as ids, sorted by position as the context sorts)."""
     from operator import attrgetter
 
@@ -76,9 +76,8 @@ def _reference_index(tree: ast.Module) -> tuple[list[tuple[int, int]], dict[str,
     pairs: list[tuple[int, int]] = []
     seen: dict[int, int] = {}
     lists: dict[str, list[ast.AST]] = {"calls": [], "attributes": [], "subscript_assigns": []}
-    stack: list[ast.AST] = [tree]
-    while stack:
-        node = stack.pop()
+    queue: list[ast.AST] = [tree]  # breadth first, as the context walks
+    for node in queue:
         for name in node_fields(node.__class__):
             value = getattr(node, name, None)
             for child in value if isinstance(value, list) else [value]:
@@ -88,7 +87,7 @@ def _reference_index(tree: ast.Module) -> tuple[list[tuple[int, int]], dict[str,
                     pairs.append((id(child), id(node)))
                 seen[id(child)] = id(node)
                 if child.__class__ not in _LEAF_CLASSES:
-                    stack.append(child)
+                    queue.append(child)
         if isinstance(node, ast.Call):
             lists["calls"].append(node)
         elif isinstance(node, ast.Attribute):
