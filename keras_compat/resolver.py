@@ -70,12 +70,18 @@ class Scope:
 
 
 def _end(node: ast.AST) -> Pos:
-    return (getattr(node, "end_lineno", None) or getattr(node, "lineno", 0),
-            getattr(node, "end_col_offset", None) or 0)
+    try:  # a parsed node has its positions (a binding per statement: no getattr with a default)
+        return node.end_lineno or node.lineno, node.end_col_offset or 0  # type: ignore[attr-defined]
+    except AttributeError:  # a node made by hand
+        return (getattr(node, "end_lineno", None) or getattr(node, "lineno", 0),
+                getattr(node, "end_col_offset", None) or 0)
 
 
 def _start(node: ast.AST) -> Pos:
-    return (getattr(node, "lineno", 0), getattr(node, "col_offset", 0))
+    try:
+        return node.lineno, node.col_offset  # type: ignore[attr-defined]
+    except AttributeError:
+        return (getattr(node, "lineno", 0), getattr(node, "col_offset", 0))
 
 
 #: Every expression node class (``isinstance(node, ast.expr)`` as a set lookup).
@@ -216,24 +222,27 @@ class _Builder(ast.NodeVisitor):
 
     # -- helpers -----------------------------------------------------------------------------
     def _bind_target(self, target: ast.AST, stmt: ast.AST, value: ast.expr | None = None) -> None:
-        if isinstance(target, ast.Name):
-            name = target.id
+        # Class identity, not isinstance: one call per binding of the file (no parsed node is of a subclass).
+        cls = target.__class__
+        if cls is ast.Name:
+            name = target.id  # type: ignore[attr-defined]
+            kind = value.__class__
             if value is None:
                 binding = Binding(name, "other", _end(stmt), stmt)
-            elif isinstance(value, (ast.Name, ast.Attribute)):
+            elif kind is ast.Name or kind is ast.Attribute:
                 binding = Binding(name, "alias", _end(stmt), stmt, value=value)
                 self.resolvable.add(name)
                 self.keras_capable.add(name)  # ``k = tf.keras``: whatever the value, it may be Keras
-            elif isinstance(value, ast.Constant) and value.value is None:
+            elif kind is ast.Constant and value.value is None:  # type: ignore[attr-defined]
                 binding = Binding(name, "none", _end(stmt), stmt)
             else:
                 binding = Binding(name, "other", _end(stmt), stmt)
             self.scope.bind(binding)
-        elif isinstance(target, (ast.Tuple, ast.List)):
-            for elt in target.elts:
+        elif cls is ast.Tuple or cls is ast.List:
+            for elt in target.elts:  # type: ignore[attr-defined]
                 self._bind_target(elt, stmt)
-        elif isinstance(target, ast.Starred):
-            self._bind_target(target.value, stmt)
+        elif cls is ast.Starred:
+            self._bind_target(target.value, stmt)  # type: ignore[attr-defined]
 
     def _enter(self, node: ast.AST, kind: str) -> Scope:
         scope = Scope(node, kind, self.scope)
