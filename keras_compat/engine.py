@@ -153,8 +153,8 @@ def _run_rules(tree: ast.Module, text: str, filename: str, settings: Settings,
         return [internal_error("the analysis setup", exc)]
     found: list[Diagnostic] = []
     try:
-        for rule in rules:
-            if rule.check is None or not settings.enabled(rule.code) or not rule.runs_for(settings.target):
+        for rule in rules:  # enabled and for the target (rules_for); the check may be gone (a test's stand-in)
+            if rule.check is None:
                 continue
             try:
                 found.extend(_run_rule(rule, ctx))

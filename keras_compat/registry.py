@@ -446,6 +446,9 @@ def rules_for(settings: Settings) -> list[Rule]:
                  if entry.checked and settings.target in entry.targets and settings.enabled(code)]
         for code in codes:
             _load(entries[code].module)
+        # The rule's own targets decide, also when the manifest is stale: the engine runs this list untested.
+        codes = [c for c in codes
+                 if dict.__contains__(REGISTRY, c) and dict.__getitem__(REGISTRY, c).runs_for(settings.target)]
         codes += [c for c, r in dict.items(REGISTRY)  # registered but not in the manifest: a stale manifest
                   if c not in entries and r.check is not None and r.runs_for(settings.target) and settings.enabled(c)]
         codes.sort()
