@@ -17,6 +17,7 @@ import threading
 import traceback
 from collections.abc import Iterable
 
+from keras_compat.anchor import identifiers, unanchored
 from keras_compat.collector import paused
 from keras_compat.context import Context
 from keras_compat.diagnostics import Diagnostic
@@ -122,7 +123,7 @@ def _lint_tree(tree: ast.Module, text: str, filename: str, settings: Settings, m
     imports and constants (a package's ``__init__``) cannot have a finding."""
     rules = rules_for(settings)  # imports the modules of these rules only
     view = None
-    if not mentions:
+    if not mentions:  # it imports its project (may_reach_project): anchored
         if only_imports(tree):
             return []
         view = View(filename, tree)
@@ -131,12 +132,42 @@ def _lint_tree(tree: ast.Module, text: str, filename: str, settings: Settings, m
                 return []
         except RecursionError:
             return []
+    else:
+        rules, view = _anchored_rules(tree, text, filename, settings, rules)
+        if not rules:
+            return []
     try:
         found = _run_rules(tree, text, filename, settings, rules, view, fixes)
     except RecursionError:
         found = _run_deep(tree, text, filename, settings, rules, fixes)
     unique = {(d.code, d.line, d.col, d.message): d for d in found}
     return sorted(unique.values(), key=Diagnostic.sort_key)
+
+
+def _anchored_rules(tree: ast.Module, text: str, filename: str, settings: Settings,
+                    rules: list[Rule]) -> tuple[list[Rule], View | None]:
+    """The rules that can report in the module, and the project view made on the way (else None). A module that
+    imports nothing a rule can resolve (:func:`keras_compat.anchor.unanchored`) gets only the rules declared
+    ``import_free`` that its imports or words allow: usually none, and no context is built."""
+    view: View | None = None
+
+    def is_project_root(name: str) -> bool:
+        nonlocal view
+        if view is None:
+            view = View(filename, tree)
+        return view.is_root(name)
+
+    try:
+        modules = unanchored(tree, settings.extra_backend_aliases, is_project_root if settings.project else None)
+    except Exception:  # noqa: BLE001 - the full analysis, with its containment, decides then
+        return rules, view
+    if modules is None:
+        return rules, view
+    free = [rule for rule in rules if rule.import_free is not None]
+    if not free:
+        return [], view
+    words = identifiers(text)
+    return [rule for rule in free if rule.import_free.allows(words, modules)], view  # type: ignore[union-attr]
 
 
 def _run_rules(tree: ast.Module, text: str, filename: str, settings: Settings,

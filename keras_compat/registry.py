@@ -101,6 +101,27 @@ RUNTIME_NAMES = {"keras3": "Keras 3.15.1 (TensorFlow 2.21 backend)",
                  "tf-keras": "tf-keras 2.21 (TensorFlow 2.21, TF_USE_LEGACY_KERAS=1)"}
 
 
+class ImportFree(Record):
+    """Where a rule can report in a module that imports nothing a rule resolves (:mod:`keras_compat.anchor`):
+    only if the module imports one of ``modules`` (top-level names: KC104 reads ``os.environ``), when there
+    are any, and its text has one of ``words``, when there are any. Words are compared as Python reads
+    identifiers (after NFKC normalisation: ``ﬁt_generator`` is ``fit_generator``). Everything else a rule
+    reports needs a Keras name, hence an anchoring import."""
+
+    words: tuple[str, ...] = ()
+    modules: tuple[str, ...] = ()
+
+    def __init__(self, words: tuple[str, ...] = (), modules: tuple[str, ...] = ()) -> None:
+        values = self.__dict__  # written out: see Bad.__init__
+        values["words"], values["modules"] = words, modules
+
+    def allows(self, identifiers: str, modules: frozenset[str]) -> bool:
+        """``identifiers``: the text NFKC-normalised (:func:`keras_compat.anchor.identifiers`); ``modules``: the
+        top-level names the module imports."""
+        return (not self.modules or not modules.isdisjoint(self.modules)) and \
+            (not self.words or any(word in identifiers for word in self.words))
+
+
 class Execution(Record):
     """How the test suite proves a rule's claim by running its examples on the real library.
 
@@ -170,12 +191,17 @@ class Rule(Record):
     name_based: bool = False  # matched by method name only (documented as such)
     targets: tuple[str, ...] = TARGETS  # the ``keras-target`` values under which the rule runs
     execution: Execution | None = None  # how the tests verify the claim by running the examples
+    #: Whether (and where) the rule can report in a module that imports nothing of Keras, TensorFlow, the old
+    #: backends or its project (:mod:`keras_compat.anchor`). None: it cannot (what it reports needs a name
+    #: resolved through such an import, or ``Context.uses_keras``).
+    import_free: ImportFree | None = None
 
     def __init__(self, code: str, symbol: str, severity: Severity, message: str, summary: str, what: str, why: str,
                  fix_safety: str, bad: tuple[Bad, ...], good: tuple[str | Good, ...],
                  fix: FixAvailability = FixAvailability.NONE, check: CheckFn | None = None,
                  default_enabled: bool = True, use_instead: str = "", options: str = "", name_based: bool = False,
-                 targets: tuple[str, ...] = TARGETS, execution: Execution | None = None) -> None:
+                 targets: tuple[str, ...] = TARGETS, execution: Execution | None = None,
+                 import_free: ImportFree | None = None) -> None:
         # Written out (see Bad.__init__): every rule module declares its rules when a host first checks a file.
         values = self.__dict__
         values["code"], values["symbol"], values["severity"], values["message"], values["summary"] = \
@@ -186,6 +212,7 @@ class Rule(Record):
             fix, check, default_enabled, use_instead
         values["options"], values["name_based"], values["targets"], values["execution"] = \
             options, name_based, targets, execution
+        values["import_free"] = import_free
 
     def runs_for(self, target: str) -> bool:
         return target in self.targets

@@ -21,7 +21,7 @@ from keras_compat.migration import (
     shim_only,
 )
 from keras_compat.names import Flavour, KerasName, keras_name
-from keras_compat.registry import Bad, FixAvailability, Good, Severity, rule
+from keras_compat.registry import Bad, FixAvailability, Good, ImportFree, Severity, rule
 
 _TF = "tensorflow.keras"
 _BACKEND_PREFIXES = tuple(_BACKEND_MODULES)
@@ -436,6 +436,9 @@ def _backend_env_values(ctx: Context) -> Iterator[tuple[ast.AST, str]]:
     severity=Severity.WARNING,
     message="KERAS_BACKEND is set to '{value}': {why} -> {advice}",
     summary="KERAS_BACKEND set to a backend that the target Keras does not have",
+    # Set through os.environ or os.putenv: no Keras import needed, but an os one, and the name in a string or a
+    # keyword (written with "KERAS" in one piece, as any real spelling is: 'KERAS_' 'BACKEND' counts).
+    import_free=ImportFree(words=("KERAS",), modules=("os",)),
     what="Finds `KERAS_BACKEND` set to a backend other than TensorFlow: `os.environ['KERAS_BACKEND'] = "
          "'theano'`, `os.environ.setdefault(...)`, `os.environ.update(...)`, `os.putenv(...)`.",
     why="Theano, CNTK, MXNet and PlaidML backends are gone, and tf.keras ignores the variable entirely: "

@@ -13,7 +13,7 @@ from keras_compat.diagnostics import Diagnostic, Edit, Fix
 from keras_compat.knowledge import optimizer_entry
 from keras_compat.surface.model import surface_for
 from keras_compat.names import Flavour, KerasName, raw_leaves
-from keras_compat.registry import Bad, FixAvailability, Good, Severity, rule
+from keras_compat.registry import Bad, FixAvailability, Good, ImportFree, Severity, rule
 
 
 def _callee(ctx: Context, call: ast.Call) -> tuple[str, str] | None:
@@ -679,6 +679,8 @@ def _bindings_kind(ctx: Context, bindings: list) -> str:
     summary="Model method removed from tf.keras or Keras 3 (matched by method name)",
     fix=FixAvailability.SOMETIMES,
     name_based=True,
+    # the methods only Keras models have (knowledge.removed_methods() without shared_with), in any module
+    import_free=ImportFree(words=("fit_generator", "evaluate_generator", "predict_generator", "predict_classes")),
     what="Finds calls of `fit_generator`, `evaluate_generator`, `predict_generator`, `predict_classes` "
          "and `predict_proba`. The receiver's type cannot be known statically, so this is a name-based "
          "match that never matches a `def` and stays silent when the receiver was built by something other "
