@@ -674,6 +674,8 @@ class Resolver:
             if qualname is None:
                 return None
             resolved.append(qualname)
+        if len(resolved) == 1:  # (most names: one binding, nothing to agree with)
+            return resolved[0]
         first = _identity(resolved[0])
         if all(_identity(q) == first for q in resolved[1:]):
             return resolved[-1]
