@@ -96,7 +96,7 @@ class Context:
         self.compares: list[ast.Compare] = []
         self.subscript_assigns: list[ast.Assign] = []
         self._switch_tests: dict[int, bool] = {}
-        self._keras: dict[int, KerasName | None] = {}
+        self._keras: dict[ast.AST, KerasName | None] = {}  # keyed by the node (hashing it is cheaper than id())
         self._names: dict[str, list[ast.Name]] | None = None
         self._method_calls: dict[str, list[int]] | None = None
         #: Per-file memo for rules and fix helpers (keys: a tuple or string naming its user): answers that
@@ -268,7 +268,7 @@ class Context:
     def keras(self, expr: ast.AST) -> KerasName | None:
         """The Keras name an expression denotes, or None (memoised per node: several rules ask; the node itself
         is the key: hashing it costs half of an ``id()`` call)."""
-        found = self._keras.get(expr, _UNSEEN)  # type: ignore[call-overload]  # (not try/except: raising costs)
+        found = self._keras.get(expr, _UNSEEN)  # (not try/except: raising costs)
         if found is not _UNSEEN:
             return found  # type: ignore[return-value]
         roots = self._keras_roots
@@ -279,10 +279,10 @@ class Context:
             cls = node.__class__
             if cls is ast.Name:
                 if node.id not in roots:  # type: ignore[attr-defined]
-                    self._keras[expr] = None  # type: ignore[index]
+                    self._keras[expr] = None
                     return None
             elif cls is not ast.Attribute:  # a chain on a call or subscript (``f(x).y``) names nothing either
-                self._keras[expr] = None  # type: ignore[index]
+                self._keras[expr] = None
                 return None
         return self._resolve_keras(expr)
 
@@ -290,13 +290,13 @@ class Context:
         """:meth:`keras` past its memo and root filter: resolved and memoised."""
         qualname = self.qualname(expr)
         if qualname is None:
-            self._keras[expr] = None  # type: ignore[index]
+            self._keras[expr] = None
             return None
         for alias in self.settings.extra_backend_aliases:  # a project's own re-export of the backend
             if qualname == alias or qualname.startswith(alias + "."):
                 qualname = "keras.backend" + qualname[len(alias):]
                 break
-        found = self._keras[expr] = keras_name(qualname)  # type: ignore[index]
+        found = self._keras[expr] = keras_name(qualname)
         return found
 
     @cached_property

@@ -502,7 +502,7 @@ class Resolver:
         self.scopes = builder.scopes
         self.parents = parents
         self._star_exports = star_exports or (lambda module, name: None)
-        self._cache: dict[int, str | None] = {}
+        self._cache: dict[ast.AST, str | None] = {}  # keyed by the node
         self._scope_memo: dict[ast.AST, Scope] = {}
         self._lookup_memo: dict[tuple[int, str], str | None] = {}
         self._all_memo: dict[tuple[int, str], str | None] = {}
@@ -735,7 +735,7 @@ class Resolver:
         """Fully qualified name of a ``Name``/``Attribute`` chain, or None (memoised per node: the node itself is
         the key, hashing it costs half of an ``id()`` call)."""
         cache = self._cache
-        result = cache.get(expr, _UNSEEN)  # type: ignore[call-overload]
+        result = cache.get(expr, _UNSEEN)
         if result is not _UNSEEN:
             return result  # type: ignore[return-value]
         result = None
@@ -760,7 +760,7 @@ class Resolver:
                         result = ".".join(parts)
                         if self.project.is_root(parts[0].partition(".")[0]):
                             result = self.project.follow(result)  # ``pkg.compat.K.sum`` -> ``keras.backend.sum``
-        cache[expr] = result  # type: ignore[index]
+        cache[expr] = result
         return result  # type: ignore[return-value]
 
     #: (the memo of :meth:`_unscoped`, the names bound in the scopes below the module's), made on first use
