@@ -7,10 +7,11 @@ the tree again, and report through :meth:`Context.report` so positions and messa
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable, Collection, Container, Iterator
-from functools import cached_property
-from itertools import chain
-from operator import attrgetter
+from collections.abc import Callable, Collection, Container, Iterable, Iterator
+from functools import cached_property, partial
+from itertools import chain, compress
+from operator import attrgetter, is_, is_not
+from typing import TypeVar
 
 from keras_compat.diagnostics import Diagnostic, Edit, Fix, Safety
 from keras_compat.guards import (UNGUARDED, ImportGuard, import_guard, import_modules, in_switch_branch,
@@ -39,6 +40,12 @@ _FUNCTION_CLASSES = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda
 _UNSEEN = object()
 _ATTRIBUTES_BY_NAME = "attributes by name"  # the memo key of :meth:`Context.attributes_named`
 _START = attrgetter("lineno", "col_offset")
+_NOT_ATTRIBUTE = partial(is_not, ast.Attribute)  # of a class: not the attribute class
+_IS_NAME = partial(is_, ast.Name)
+_VALUE = attrgetter("value")
+_VALUE_ID = attrgetter("value.id")
+_END = attrgetter("end_lineno", "end_col_offset")
+N = TypeVar("N", bound=ast.AST)
 
 #: Expressions that bind names (the resolver's scope builder must see them; it skips other expressions).
 _BINDING_EXPRS = (ast.NamedExpr, ast.Lambda, ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)
@@ -98,7 +105,6 @@ class Context:
         self._switch_tests: dict[int, bool] = {}
         self._keras: dict[ast.AST, KerasName | None] = {}  # keyed by the node (hashing it is cheaper than id())
         self._names: dict[str, list[ast.Name]] | None = None
-        self._method_calls: dict[str, list[int]] | None = None
         #: Per-file memo for rules and fix helpers (keys: a tuple or string naming its user): answers that
         #: depend only on the file are computed once, not once per finding (which is quadratic in long files).
         self.memo: dict[object, object] = {}
@@ -308,8 +314,8 @@ class Context:
     def outer_attributes(self) -> list[ast.Attribute]:
         """The attributes (source order) that are not the value of another attribute: the whole chains
         (``tf.keras.layers.Dense`` but not ``tf.keras``), which several rules resolve."""
-        parents, Attribute = self.parents, ast.Attribute
-        return [attr for attr in self.attributes if not isinstance(parents.get(attr), Attribute)]
+        attributes = self.attributes  # (the loop in C: one of every attribute of every file)
+        return list(compress(attributes, map(_NOT_ATTRIBUTE, map(type, map(self.parents.get, attributes)))))
 
     @cached_property
     def keras_calls(self) -> list[tuple[ast.Call, KerasName]]:
@@ -340,16 +346,19 @@ class Context:
         return out
 
     def method_calls(self, *methods: str) -> list[ast.Call]:
-        """The calls ``<receiver>.<method>(...)`` of the given method names, in the order of :attr:`calls`
-        (indexed on the first question: one pass over the calls per file, not one per rule)."""
-        by_method = self._method_calls
-        if by_method is None:
-            by_method = self._method_calls = {}
-            for index, call in enumerate(self.calls):
-                if call.func.__class__ is ast.Attribute:
-                    by_method.setdefault(call.func.attr, []).append(index)  # type: ignore[attr-defined]
-        calls = self.calls
-        return [calls[i] for i in sorted(i for method in methods for i in by_method.get(method, ()))]
+        """The calls ``<receiver>.<method>(...)`` of the given method names, in the order of :attr:`calls`.
+
+        Read from :meth:`attributes_named` (its index serves both): such a call is the parent of an attribute
+        that is its callee. The order is the same: a call starts where its callee starts, and of two calls
+        that start at one position the outer one's callee contains the inner call, so both indexes (source
+        order, an outer node before the nodes it contains) list them alike."""
+        parents, Call = self.parents, ast.Call
+        found = []
+        for attr in self.attributes_named(methods):
+            call = parents.get(attr)
+            if call.__class__ is Call and call.func is attr:  # type: ignore[union-attr]
+                found.append(call)
+        return found  # type: ignore[return-value]
 
     def attributes_named(self, names: Collection[str]) -> list[ast.Attribute]:
         """The attributes ``<value>.<name>`` with a name in ``names``, in the order of :attr:`attributes`. The
@@ -489,3 +498,40 @@ class Context:
 
     def fix(self, title: str, edits: list[Edit] | tuple[Edit, ...], safe: bool) -> Fix:
         return Fix(title, tuple(edits), Safety.SAFE if safe else Safety.UNSAFE)
+
+    # -- indexes for the rules --------------------------------------------------------------------
+    @cached_property
+    def keras_chains(self) -> list[ast.Attribute]:
+        """The :attr:`outer_attributes` that :meth:`keras` may resolve to a Keras name, in their order: the
+        others it answers None for without resolving (its root filter), so a rule that resolves every chain
+        need only ask about these (about one chain in seven).
+
+        The filter's test, made from the few attributes it lets through rather than on every chain: walking
+        down a chain from its outermost attribute, :meth:`keras` resolves it when it meets an attribute
+        named like a Keras module (``KERAS_PARTS``: ``x.keras.layers``, ``f().keras``) or ends at a name
+        among the roots; so a chain may resolve iff it holds such an attribute or starts from a root name,
+        and climbing from either (an attribute's parent attribute holds it as its value) reaches the
+        chain's outermost attribute. Without a root filter (``extra-backend-aliases``) every chain."""
+        roots = self._keras_roots
+        if roots is None:
+            return self.outer_attributes
+        attributes = self.attributes
+        on_names = list(compress(attributes, map(_IS_NAME, map(type, map(_VALUE, attributes)))))
+        rooted = compress(on_names, map(roots.__contains__, map(_VALUE_ID, on_names)))
+        parents, Attribute = self.parents, ast.Attribute
+        outermost: dict[int, ast.Attribute] = {}
+        for attr in chain(rooted, self.attributes_named(KERAS_PARTS)):
+            node, parent = attr, parents.get(attr)
+            while parent.__class__ is Attribute:
+                node, parent = parent, parents.get(parent)  # type: ignore[assignment]
+            outermost[id(node)] = node
+        return in_source_order(outermost.values())
+
+
+def in_source_order(nodes: Iterable[N]) -> list[N]:
+    """``nodes`` in the order of the context's node lists: by start, and of two nodes that start at one
+    position (then one contains the other: ``a.b`` in ``a.b(c).d``) the outer one, which ends later, first.
+    (Two stable sorts in C, the later ones first, instead of a key function called per node.)"""
+    ordered = sorted(nodes, key=_END, reverse=True)  # (a stable sort, reversed or not)
+    ordered.sort(key=_START)
+    return ordered

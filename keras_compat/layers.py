@@ -275,6 +275,8 @@ class Classifier:
 
     def enclosing(self, node: ast.AST) -> tuple[ClassInfo, FunctionNode] | None:
         """The classified class whose method (directly) contains ``node``, with that method."""
+        if not self.infos:
+            return None  # the answer is a classified class: none, no climb
         method: FunctionNode | None = None
         for ancestor in self.ctx.ancestors(node):
             if isinstance(ancestor, ast.ClassDef):

@@ -199,7 +199,7 @@ def mixed_imports(ctx: Context) -> Iterator[Diagnostic]:
     tf_keras = _family(Flavour.TF_KERAS, keras3)
     others = any(event[1] != tf_keras for event in events)
     spelled = _lines_with(ctx, "keras") if others and imports_package(ctx, "tensorflow") else set()
-    for attr in ctx.outer_attributes if spelled else ():
+    for attr in ctx.keras_chains if spelled else ():  # (the other chains are not Keras)
         if not isinstance(attr.value, (ast.Name, ast.Attribute)):
             continue
         if attr.lineno not in spelled and (attr.end_lineno == attr.lineno or not any(

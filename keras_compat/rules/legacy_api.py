@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from functools import lru_cache, partial
 
 from keras_compat import knowledge
-from keras_compat.context import Context, ImportRecord, LazyFix
+from keras_compat.context import Context, ImportRecord, LazyFix, in_source_order
 from keras_compat.data import layers as layer_table
 from keras_compat.diagnostics import Diagnostic, Edit, Fix
 from keras_compat.knowledge import optimizer_entry
@@ -176,9 +176,7 @@ def _rename_findings(ctx: Context, call: ast.Call, display: str, renames: dict) 
 def renamed_argument(ctx: Context) -> Iterator[Diagnostic]:
     by_callable = knowledge.arg_renames_by_callable()
     by_method = knowledge.arg_renames_by_method()
-    for call in ctx.calls:
-        if not call.keywords:
-            continue
+    for call in _keyword_calls(ctx, by_method):
         # the table first: the compatibility-branch and receiver checks cost more and rarely matter
         callee = _callee(ctx, call)
         func = call.func
@@ -201,6 +199,15 @@ def renamed_argument(ctx: Context) -> Iterator[Diagnostic]:
         if callee is None and _method_call(ctx, call) is None:
             continue
         yield from _rename_findings(ctx, call, display, renames)
+
+
+def _keyword_calls(ctx: Context, methods: Iterable[str]) -> list[ast.Call]:
+    """The calls with keywords that :func:`renamed_argument` looks at, in the order of ``ctx.calls``: those of
+    a Keras callable with a path (``ctx.keras_calls``, which is what :func:`_callee` accepts) and the calls
+    of ``methods`` (the rename table's). Any other call has neither a callee nor a method in the tables."""
+    found = {id(call): call for call, _ in ctx.keras_calls if call.keywords}
+    found.update((id(call), call) for call in ctx.method_calls(*methods) if call.keywords)
+    return in_source_order(found.values())
 
 
 @lru_cache(maxsize=2)
@@ -740,9 +747,10 @@ def _bindings_kind(ctx: Context, bindings: list) -> str:
 def removed_method(ctx: Context) -> Iterator[Diagnostic]:
     keras_module = ctx.uses_keras
     methods = knowledge.removed_methods()
-    for call in ctx.calls:
+    for call in ctx.method_calls(*methods):
         func = call.func
-        if not isinstance(func, ast.Attribute) or func.attr not in methods or ctx.in_compat_branch(call):
+        assert isinstance(func, ast.Attribute)
+        if ctx.in_compat_branch(call):
             continue
         entry = methods[func.attr]
         if keras_module:

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from functools import lru_cache
 
 from keras_compat import knowledge
-from keras_compat.context import Context
+from keras_compat.context import Context, in_source_order
 from keras_compat.diagnostics import Diagnostic
 from keras_compat.guards import catches_import_error
 from keras_compat.names import Flavour, KerasName, keras_name
@@ -87,6 +87,14 @@ def _missing(surface: Surface, raw: str) -> int | None:
             return index
         module = f"{module}.{part}" if module else part
     return None
+
+
+@lru_cache(maxsize=4096)
+def _missing_in_target(flavour: Flavour, target: str, raw: str) -> tuple[Surface | None, int | None]:
+    """The surface a name of ``flavour`` is checked against under ``target``, with :func:`_missing` of ``raw``
+    there (memoised: the surfaces do not change, and the same few hundred names come back in every file)."""
+    surface = surface_for(flavour, target)
+    return surface, (_missing(surface, raw) if surface else None)
 
 
 def _guarded(ctx: Context, node: ast.AST) -> bool:
@@ -214,22 +222,20 @@ def unknown_name(ctx: Context) -> Iterator[Diagnostic]:
             continue
         if record.guard.guarded or _guarded(ctx, record.node) or _covered_name(name):
             continue
-        surface = surface_for(name.flavour, target)
-        index = _missing(surface, name.raw) if surface else None
+        surface, index = _missing_in_target(name.flavour, target, name.raw)
         if surface is None or index is None:
             continue
         prefix = keras_name(".".join([_root(name), *name.raw.split(".")[: index + 1]]))
         if prefix is None or _covered_name(prefix):
             continue
         yield _finding(ctx, record.alias, name, surface, index)
-    for attr in ctx.outer_attributes:  # only the outermost chain
+    for attr in ctx.keras_chains:  # only the outermost chain, of those that may be Keras (the others are not)
         if not isinstance(attr.ctx, ast.Load):
             continue  # stores are checked through _assigned_paths
         name = ctx.keras(attr)
         if name is None or not name.raw or not _checked(name):
             continue
-        surface = surface_for(name.flavour, target)
-        index = _missing(surface, name.raw) if surface else None
+        surface, index = _missing_in_target(name.flavour, target, name.raw)
         if surface is None or index is None:
             continue
         parts = name.raw.split(".")
@@ -358,6 +364,23 @@ def _callee(ctx: Context, call: ast.Call, model_names: frozenset[str]) -> tuple[
     return None
 
 
+def _checked_calls(ctx: Context, model_names: frozenset[str]) -> list[ast.Call]:
+    """The calls :func:`_callee` may accept, in the order of ``ctx.calls``: those of a Keras callable with a
+    path (``ctx.keras_calls``; its first case needs a name with a raw path, and a Keras name has a path
+    whenever it has a raw one: no module moves to the root, tests/test_rules_indexes.py), and when a name
+    is bound to a model (``model_names``), the method calls on such a name (its second case)."""
+    found = {id(call): call for call, _ in ctx.keras_calls}
+    if not model_names:
+        return list(found.values())
+    Attribute, Name = ast.Attribute, ast.Name
+    for call in ctx.calls:
+        func = call.func
+        if func.__class__ is Attribute and func.value.__class__ is Name and \
+                func.value.id in model_names:  # type: ignore[attr-defined]
+            found[id(call)] = call
+    return in_source_order(found.values())
+
+
 @rule(
     code="KC206",
     symbol="unknown-keras-argument",
@@ -414,7 +437,7 @@ def _callee(ctx: Context, call: ast.Call, model_names: frozenset[str]) -> tuple[
 )
 def unknown_argument(ctx: Context) -> Iterator[Diagnostic]:
     model_names = _model_names(ctx)
-    for call in ctx.calls:
+    for call in _checked_calls(ctx, model_names):
         if not call.keywords or any(kw.arg is None for kw in call.keywords):
             continue
         callee = _callee(ctx, call, model_names)
