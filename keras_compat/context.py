@@ -7,6 +7,7 @@ the tree again, and report through :meth:`Context.report` so positions and messa
 from __future__ import annotations
 
 import ast
+from bisect import bisect_left
 from collections.abc import Callable, Collection, Container, Iterable, Iterator
 from functools import cached_property, partial
 from itertools import chain, compress
@@ -391,9 +392,13 @@ class Context:
         index = self._names
         if index is None:
             index = self._names = {}
-            for node in self.parents:
-                if node.__class__ is ast.Name:
-                    index.setdefault(node.id, []).append(node)  # type: ignore[attr-defined]
+            parents = self.parents
+            for node in compress(parents, map(_IS_NAME, map(type, parents))):  # the other nodes skipped in C
+                found = index.get(node.id)  # type: ignore[attr-defined]
+                if found is None:
+                    index[node.id] = [node]  # type: ignore[attr-defined,list-item]
+                else:
+                    found.append(node)  # type: ignore[arg-type]
             self._sorted_names: set[str] = set()
         found = index.get(identifier)
         if found is None:
@@ -535,3 +540,19 @@ def in_source_order(nodes: Iterable[N]) -> list[N]:
     ordered = sorted(nodes, key=_END, reverse=True)  # (a stable sort, reversed or not)
     ordered.sort(key=_START)
     return ordered
+
+
+def within_body(nodes: list[N], func: ast.FunctionDef | ast.AsyncFunctionDef) -> list[N]:
+    """The nodes of ``nodes`` (one of the context's lists, or :meth:`Context.names`: in source order) that are
+    inside the body of ``func``, at any depth: what a walk of the body would meet, found by bisection.
+
+    A node lies within the range of the node that holds it, except a definition's decorators, which come
+    before its ``def``/``class`` line; so the body's nodes are those that start between the body's first
+    statement (its decorators, when it has some) and the end of the function (tests/test_rules_indexes.py
+    compares a walk of every function's body)."""
+    first = func.body[0]
+    decorators = getattr(first, "decorator_list", None)
+    start = decorators[0] if decorators else first
+    low = bisect_left(nodes, (start.lineno, start.col_offset), key=_START)
+    high = bisect_left(nodes, (func.end_lineno, func.end_col_offset), low, key=_START)
+    return nodes[low:high]

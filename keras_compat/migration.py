@@ -111,16 +111,18 @@ def chains_through_moved(ctx: Context) -> list[ast.Attribute]:
     of every chain, so the planner and KC103 resolve only the few chains that can matter (memoised)."""
     found: list[ast.Attribute] | None = ctx.memo.get("chains through moved modules")  # type: ignore[assignment]
     if found is None:
+        from keras_compat.context import in_source_order  # (this module is imported by the context's users)
+
         leaves = knowledge.moved_module_leaves()
         parents, Attribute = ctx.parents, ast.Attribute
-        outermost: set[int] = set()
+        outermost: dict[int, ast.Attribute] = {}
         for attr in ctx.attributes_named(leaves):
             node: ast.AST = attr
             parent = parents.get(node)
             while parent.__class__ is Attribute:  # an attribute's only child is its value
                 node, parent = parent, parents.get(parent)
-            outermost.add(id(node))
-        found = [attr for attr in ctx.outer_attributes if id(attr) in outermost] if outermost else []
+            outermost[id(node)] = node  # type: ignore[assignment]
+        found = in_source_order(outermost.values())  # the order of ctx.outer_attributes
         ctx.memo["chains through moved modules"] = found
     return found
 

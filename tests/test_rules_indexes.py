@@ -22,6 +22,8 @@ from keras.layers import *
 m = keras.models.Sequential()
 m.fit_generator(gen, nb_epoch=3).history.keys()
 x = tf.keras.layers.Dense(3, output_dim=2)(tf.zeros((1, 2))).shape.keras.y
+if K.backend() == 'theano' or 'cntk' != K.backend() or K.backend(x) == 'theano' or (K.backend() == 'a') == 'b':
+    pass
 y = K.sum(x).keras; z = obj.keras.layers.Dense; w = f(x).tf_keras.a; v = Dense(init='zero').call(x)
 model.tf.keras.a.keras.b = tf.contrib.layers.x
 a.b(c).d(e).fit(x, nb_epoch=2); a.b(c).d
@@ -141,3 +143,140 @@ def test_a_keras_name_with_a_raw_path_has_a_canonical_path() -> None:
     assert moves
     for old, new, names in moves:
         assert new != "" and old and all(renamed for _, renamed in names), old
+
+
+def _functions(ctx: Context) -> list[ast.FunctionDef | ast.AsyncFunctionDef]:
+    return [node for node in ctx.functions if node.body]
+
+
+def test_within_body_is_what_a_walk_of_the_body_meets() -> None:
+    from keras_compat.context import within_body
+    from keras_compat.walk import walk
+
+    source = ("def f(x):\n    @dec(g(x))\n    def inner(y=h()):\n        return k(y)\n    return inner\n"
+              "@d(1)\ndef later(): return m()\nclass C:\n    @property\n    def p(self): return self.q.r()\n")
+    checked = 0
+    for ctx in [*_contexts(), Context(ast.parse(source), source, Settings())]:
+        for func in _functions(ctx):
+            inside = {id(node) for stmt in func.body for node in walk(stmt)}
+            for nodes in (ctx.calls, ctx.attributes, ctx.names("x"), ctx.names("self")):
+                assert within_body(nodes, func) == [node for node in nodes if id(node) in inside], ctx.filename
+            checked += 1
+    assert checked > 1000
+
+
+def _reference_ops(ctx: Context, func: ast.FunctionDef, training: bool, kwarg: str | None) -> list[ast.AST]:
+    """The op nodes of a ``call()`` as the walk of its body finds them (the loop the indexes replace)."""
+    from keras_compat.rules.training import _classify_call, _kwargs_read, _walk_body
+
+    found = []
+    for node in _walk_body(func):
+        kind = _classify_call(ctx, node) if isinstance(node, ast.Call) else None
+        if kind is None and kwarg is not None and not training and _kwargs_read(node, kwarg):
+            kind = "kwargs"
+        if kind is not None:
+            found.append(node)
+    return found
+
+
+def test_the_ops_of_call_are_those_a_walk_of_its_body_finds() -> None:
+    from keras_compat.rules.training import _training_names, _walk_body, call_methods
+
+    source = ("import tensorflow as tf\nfrom tensorflow import keras\nimport keras.backend as K\n\n"
+              "class A(keras.layers.Layer):\n    def call(self, x, **kwargs):\n"
+              "        y = {K.dropout(x, 0.5): tf.nn.dropout(x, 0.1), 'a': kwargs['training']}\n"
+              "        z = tf.random.normal((2,)) if 'training' in kwargs else K.learning_phase()\n"
+              "        return kwargs.get('training') and K.in_train_phase(x, y)\n\n"
+              "class B(keras.layers.Layer):\n    def call(self, x, training=None):\n        t = training\n"
+              "        u, v = t, 1\n        return K.in_train_phase(x, K.dropout(x, 0.2), training=u)\n")
+    methods = ops = 0
+    for ctx in [*_contexts(), Context(ast.parse(source), source, Settings())]:
+        for method in call_methods(ctx):
+            expected = _reference_ops(ctx, method.func, method.training is not None, method.kwarg)
+            assert [op.node for op in method.ops] == expected, ctx.filename
+            if method.training is not None:
+                body = list(_walk_body(method.func))
+                names = [node for node in body if isinstance(node, ast.Name)]
+                assert _training_names(ctx, lambda n: [m for m in names if m.id == n], "training") == \
+                    _training_names(ctx, lambda n: [m for m in ctx.names(n) if m in body], "training")
+            methods += 1
+            ops += len(expected)
+    assert methods > 20 and ops > 15
+
+
+def test_the_shape_uses_of_build_are_those_a_walk_finds() -> None:
+    from keras_compat.rules.layer_contract import _TENSORSHAPE_ONLY, _live_layers, _params, _shape_uses
+    from keras_compat.walk import walk
+
+    def reference(func: ast.FunctionDef, shape: str) -> tuple[list[ast.Attribute], bool, bool]:
+        candidates, rebound, checked = [], False, False
+        for node in (node for stmt in func.body for node in walk(stmt)):
+            if isinstance(node, ast.Name):
+                rebound = rebound or (node.id == shape and not isinstance(node.ctx, ast.Load))
+            elif isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Load):
+                value = node.value
+                if node.attr == "value" and isinstance(value, ast.Subscript) and \
+                        isinstance(value.value, ast.Name) and value.value.id == shape:
+                    candidates.append(node)
+                elif node.attr in _TENSORSHAPE_ONLY and isinstance(value, ast.Name) and value.id == shape:
+                    candidates.append(node)
+            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and \
+                    node.func.id in ("isinstance", "hasattr", "getattr") and node.args and \
+                    isinstance(node.args[0], ast.Name) and node.args[0].id == shape:
+                checked = True
+        return candidates, rebound, checked
+
+    source = ("import tensorflow as tf\n\nclass A(tf.keras.layers.Layer):\n    def build(self, s):\n"
+              "        n = s[-1].value + s.rank + s.as_list()[0] + s[0].x + t.rank + len(s.dims)\n"
+              "        f = lambda: s.ndims\n        s.value = 3\n\n"
+              "    def compute_output_shape(self, s):\n        if isinstance(s, tf.TensorShape):\n"
+              "            s = s.as_list()\n        return s\n")
+    found = checked = 0
+    for ctx in [*_contexts(), Context(ast.parse(source), source, Settings())]:
+        for info in _live_layers(ctx):
+            for method in ("build", "compute_output_shape"):
+                func = info.method(method)
+                if func is None or not _params(func):
+                    continue
+                shape = _params(func)[0].arg
+                candidates, rebound, tested = _shape_uses(ctx, func, shape)
+                expected = reference(func, shape)
+                assert sorted(map(id, candidates)) == sorted(map(id, expected[0])), ctx.filename
+                assert (rebound, tested) == expected[1:], ctx.filename
+                found += len(candidates) + rebound + tested
+                checked += 1
+    assert checked > 15 and found > 8
+
+
+def test_the_comparisons_removed_backend_looks_at() -> None:
+    from keras_compat.rules.imports import _backend_comparisons
+
+    found = 0
+    for ctx in _contexts():
+        calls = {id(call) for call, name in ctx.keras_calls if name.path == "backend.backend" and not call.args}
+        expected = [node for node in ctx.compares
+                    if any(id(side) in calls for side in (node.left, *node.comparators))]
+        assert _backend_comparisons(ctx) == expected, ctx.filename
+        found += len(expected)
+    assert found > 4
+
+
+def test_the_first_reads_of_star_import_leak() -> None:
+    """Each name's first read (of two at one position, the first in the parent map), in source order."""
+    from keras_compat.rules.stars import _first_reads
+
+    def reference(ctx: Context) -> list[ast.Name]:
+        first: dict[str, tuple[int, int, int, ast.Name]] = {}
+        for count, node in enumerate(ctx.parents):
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+                known = first.get(node.id)
+                if known is None or (node.lineno, node.col_offset) < known[:2]:
+                    first[node.id] = (node.lineno, node.col_offset, count, node)
+        return [entry[3] for entry in sorted(first.values(), key=lambda e: e[:3])]
+
+    found = 0
+    for ctx in _contexts():
+        expected = reference(ctx)
+        assert _first_reads(ctx) == expected, ctx.filename
+        found += len(expected)
+    assert found > 5000

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
-from keras_compat.context import Context, ImportRecord
+from keras_compat.context import Context, ImportRecord, in_source_order
 from keras_compat.data.environment import BACKEND_MODULES as _BACKEND_MODULES
 from keras_compat.data.environment import KERAS3_BACKENDS
 from keras_compat.data.environment import REMOVED_BACKENDS as _REMOVED_BACKENDS
@@ -508,7 +508,7 @@ def removed_backend(ctx: Context) -> Iterator[Diagnostic]:
             backend = record.qualname.split(".")[0]
             yield ctx.report("KC105", record.alias, what=f"import {record.qualname}", backend=backend,
                              advice="remove it; write the operation with TensorFlow (tf.*)")
-    for compare in ctx.compares:
+    for compare in _backend_comparisons(ctx):
         if len(compare.comparators) != 1 or not isinstance(compare.ops[0], (ast.Eq, ast.NotEq, ast.Is, ast.IsNot)):
             continue
         sides = [compare.left, compare.comparators[0]]
@@ -524,6 +524,20 @@ def removed_backend(ctx: Context) -> Iterator[Diagnostic]:
         if name is not None and name.path == "backend.backend":
             yield ctx.report("KC105", compare, what=f"comparison with '{const}'", backend=const,
                              advice="the branch is dead; delete it")
+
+
+def _backend_comparisons(ctx: Context) -> list[ast.Compare]:
+    """The comparisons :func:`removed_backend` can report, in the order of ``ctx.compares``: those with a call
+    of ``backend()`` without arguments on a side. Such a call is one of ``ctx.keras_calls`` (its callee is
+    the Keras name ``backend.backend``), far fewer than the module's comparisons."""
+    found: dict[int, ast.Compare] = {}
+    parents = ctx.parents
+    for call, name in ctx.keras_calls:
+        if name.path == "backend.backend" and not call.args:
+            parent = parents.get(call)
+            if isinstance(parent, ast.Compare):
+                found[id(parent)] = parent
+    return in_source_order(found.values())
 
 
 # -- keras-target = keras3: import Keras 3 directly ---------------------------------------------------------

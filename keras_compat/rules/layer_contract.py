@@ -12,7 +12,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
-from keras_compat.context import Context
+from keras_compat.context import Context, within_body
 from keras_compat.data import keras3_layers as table
 from keras_compat.diagnostics import Diagnostic, Edit, Fix
 from keras_compat.layers import ClassInfo, FunctionNode, Kind, classifier, kind_of_path
@@ -226,7 +226,7 @@ def shape_is_tuple(ctx: Context) -> Iterator[Diagnostic]:
             if func is None or func.args.vararg is not None or not _params(func):
                 continue
             shape = _params(func)[0].arg
-            candidates, rebound, checked = _shape_uses(func, shape)
+            candidates, rebound, checked = _shape_uses(ctx, func, shape)
             if rebound:
                 continue
             for node in candidates:
@@ -242,24 +242,27 @@ def shape_is_tuple(ctx: Context) -> Iterator[Diagnostic]:
                     yield _tensorshape_finding(ctx, info, method, node, shape)
 
 
-def _shape_uses(func: FunctionNode, shape: str) -> tuple[list[ast.Attribute], bool, bool]:
-    """One pass over ``func``: the attribute reads KC510 looks at (``shape.<TensorShape attribute>``,
-    ``shape[i].value``), whether ``shape`` is rebound, and whether its type is tested."""
+def _shape_uses(ctx: Context, func: FunctionNode, shape: str) -> tuple[list[ast.Attribute], bool, bool]:
+    """The attribute reads KC510 looks at in ``func`` (``shape.<TensorShape attribute>``, ``shape[i].value``),
+    whether ``shape`` is rebound, and whether its type is tested (``isinstance(shape, ...)``): all three
+    about the ``Name`` nodes spelling ``shape`` in the body, so read from their uses instead of a walk."""
     candidates: list[ast.Attribute] = []
     rebound = checked = False
-    for node in _body_nodes(func):
-        if isinstance(node, ast.Name):
-            rebound = rebound or (node.id == shape and not isinstance(node.ctx, ast.Load))
-        elif isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Load):
-            value = node.value
-            if node.attr == "value" and isinstance(value, ast.Subscript) and isinstance(value.value, ast.Name) \
-                    and value.value.id == shape:
-                candidates.append(node)
-            elif node.attr in _TENSORSHAPE_ONLY and isinstance(value, ast.Name) and value.id == shape:
-                candidates.append(node)
-        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and \
-                node.func.id in ("isinstance", "hasattr", "getattr") and node.args and \
-                isinstance(node.args[0], ast.Name) and node.args[0].id == shape:
+    parents, Load = ctx.parents, ast.Load
+    for use in within_body(ctx.names(shape), func):
+        if use.ctx.__class__ is not Load:
+            rebound = True
+            continue
+        parent = parents.get(use)
+        if isinstance(parent, ast.Attribute):  # (an attribute's only child is its value)
+            if parent.attr in _TENSORSHAPE_ONLY and isinstance(parent.ctx, Load):
+                candidates.append(parent)
+        elif isinstance(parent, ast.Subscript) and parent.value is use:
+            outer = parents.get(parent)
+            if isinstance(outer, ast.Attribute) and outer.attr == "value" and isinstance(outer.ctx, Load):
+                candidates.append(outer)
+        elif isinstance(parent, ast.Call) and parent.args and parent.args[0] is use and \
+                isinstance(parent.func, ast.Name) and parent.func.id in ("isinstance", "hasattr", "getattr"):
             checked = True
     return candidates, rebound, checked
 

@@ -10,10 +10,10 @@ reported: raw random ops, the global learning phase, ``K.in_train_phase`` (gone 
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import lru_cache
 
-from keras_compat.context import Context
+from keras_compat.context import Context, within_body
 from keras_compat.data import layers as table
 from keras_compat.diagnostics import Diagnostic, Edit
 from keras_compat.layers import ClassInfo, FunctionNode, classifier
@@ -157,18 +157,14 @@ def _inside(ctx: Context, node: ast.AST, func: FunctionNode) -> tuple[bool, bool
     return nested, conditional
 
 
-def _training_names(ctx: Context, body: list[ast.AST], training: str) -> set[str]:
-    """``training`` plus local names assigned from expressions that mention it (to a fixed point);
-    ``body`` is every node of the function's body. Each newly found name leads to the assignments
-    that read it by climbing from its uses, rather than re-reading every assignment on each round."""
-    uses: dict[str, list[ast.Name]] = {}
-    for node in body:
-        if isinstance(node, ast.Name):
-            uses.setdefault(node.id, []).append(node)
+def _training_names(ctx: Context, uses: Callable[[str], list[ast.Name]], training: str) -> set[str]:
+    """``training`` plus local names assigned from expressions that mention it (to a fixed point); ``uses``
+    gives the ``Name`` nodes of an identifier in the function's body. Each newly found name leads to the
+    assignments that read it by climbing from its uses, rather than re-reading every assignment on each round."""
     names = {training}
     todo = [training]
     while todo:
-        for use in uses.get(todo.pop(), ()):
+        for use in uses(todo.pop()):
             assign = _assignment_reading(ctx, use)
             if assign is None:
                 continue
@@ -194,10 +190,10 @@ def _assignment_reading(ctx: Context, name: ast.Name) -> ast.Assign | ast.AnnAss
     return None
 
 
-def _only_forwarded(ctx: Context, body: list[ast.AST], training: str) -> bool:
-    """Whether every use of ``training`` in the body (``body``: its nodes) is a ``training=training``
-    keyword of a call."""
-    for node in body:
+def _only_forwarded(ctx: Context, uses: list[ast.Name], training: str) -> bool:
+    """Whether every use of ``training`` in the body (``uses``: its ``Name`` nodes there) is a
+    ``training=training`` keyword of a call."""
+    for node in uses:
         if isinstance(node, ast.Name) and node.id == training and isinstance(node.ctx, ast.Load):
             parent = ctx.parent(node)
             if not (isinstance(parent, ast.keyword) and parent.arg is not None):
@@ -229,18 +225,22 @@ def _call_method(ctx: Context, info: ClassInfo) -> CallMethod | None:
             training, default, last = arg, kw_default, True
     kwarg = args.kwarg.arg if args.kwarg else None
     method = CallMethod(info, func, training, default, last, kwarg)
-    body = list(_walk_body(func))  # shared by the passes below
-    training_names = _training_names(ctx, body, "training") if training is not None else set()
+
+    def uses(name: str) -> list[ast.Name]:
+        return within_body(ctx.names(name), func)
+
+    training_names = _training_names(ctx, uses, "training") if training is not None else set()
     if training is not None:
-        method.training_only_forwarded = _only_forwarded(ctx, body, "training")
-    for node in body:
+        method.training_only_forwarded = _only_forwarded(ctx, uses("training"), "training")
+    kwargs_reads = kwarg is not None and training is None
+    for node in _op_candidates(ctx, func, kwarg if kwargs_reads else None):
         kind = None
         display = ""
         if isinstance(node, ast.Call):
             kind = _classify_call(ctx, node)
             if kind is not None:
                 display = ctx.segment(node.func)  # the line table is built only when there is an op
-        if kind is None and kwarg is not None and training is None and _kwargs_read(node, kwarg):
+        if kind is None and kwargs_reads and _kwargs_read(node, kwarg):  # type: ignore[arg-type]
             kind, display = "kwargs", ctx.segment(node)
         if kind is None:
             continue
@@ -248,7 +248,25 @@ def _call_method(ctx: Context, info: ClassInfo) -> CallMethod | None:
         mentions = bool(training_names) and isinstance(node, ast.Call) and \
             any(_mentions(a, training_names) for a in [*node.args, *node.keywords])
         method.ops.append(Op(node, kind, display, nested or conditional, mentions))
+    if len(method.ops) > 1:  # the walk's order, which picks the op KC401 names (rare: the walk only then)
+        order = {id(node): index for index, node in enumerate(_walk_body(func))}
+        method.ops.sort(key=lambda op: order[id(op.node)])
     return method
+
+
+def _op_candidates(ctx: Context, func: FunctionNode, kwarg: str | None) -> list[ast.AST]:
+    """The nodes of ``func``'s body that may be ops: its calls, and when reads of the ``**kwargs`` parameter
+    ``kwarg`` count, the subscripts and comparisons on it (:func:`_kwargs_read`: a read through ``.get`` or
+    ``.pop`` is a call). From the context's indexes, not a walk of the body."""
+    found: list[ast.AST] = list(within_body(ctx.calls, func))
+    if kwarg is not None:
+        parents = ctx.parents
+        for use in within_body(ctx.names(kwarg), func):
+            parent = parents.get(use)
+            if isinstance(parent, ast.Subscript) and parent.value is use or \
+                    isinstance(parent, ast.Compare) and parent.comparators[0] is use:
+                found.append(parent)
+    return found
 
 
 def call_methods(ctx: Context) -> list[CallMethod]:
