@@ -506,6 +506,13 @@ class Context:
 
     # -- indexes for the rules --------------------------------------------------------------------
     @cached_property
+    def attributes_on_names(self) -> list[ast.Attribute]:
+        """The attributes whose value is a name (``K.sum``, ``model.fit``: a chain's first link), in the order of
+        :attr:`attributes`; found in C. The rules that look for the attributes of a few names start here."""
+        attributes = self.attributes
+        return list(compress(attributes, map(_IS_NAME, map(type, map(_VALUE, attributes)))))
+
+    @cached_property
     def keras_chains(self) -> list[ast.Attribute]:
         """The :attr:`outer_attributes` that :meth:`keras` may resolve to a Keras name, in their order: the
         others it answers None for without resolving (its root filter), so a rule that resolves every chain
@@ -520,8 +527,7 @@ class Context:
         roots = self._keras_roots
         if roots is None:
             return self.outer_attributes
-        attributes = self.attributes
-        on_names = list(compress(attributes, map(_IS_NAME, map(type, map(_VALUE, attributes)))))
+        on_names = self.attributes_on_names
         rooted = compress(on_names, map(roots.__contains__, map(_VALUE_ID, on_names)))
         parents, Attribute = self.parents, ast.Attribute
         outermost: dict[int, ast.Attribute] = {}

@@ -24,7 +24,8 @@ m.fit_generator(gen, nb_epoch=3).history.keys()
 x = tf.keras.layers.Dense(3, output_dim=2)(tf.zeros((1, 2))).shape.keras.y
 if K.backend() == 'theano' or 'cntk' != K.backend() or K.backend(x) == 'theano' or (K.backend() == 'a') == 'b':
     pass
-y = K.sum(x).keras; z = obj.keras.layers.Dense; w = f(x).tf_keras.a; v = Dense(init='zero').call(x)
+y = K.sum(x).keras + K._to_tensor(x, 'float32'); z = obj.keras.layers.Dense; w = f(x).tf_keras.a
+v = Dense(init='zero').call(x)
 model.tf.keras.a.keras.b = tf.contrib.layers.x
 a.b(c).d(e).fit(x, nb_epoch=2); a.b(c).d
 """
@@ -280,3 +281,21 @@ def test_the_first_reads_of_star_import_leak() -> None:
         assert _first_reads(ctx) == expected, ctx.filename
         found += len(expected)
     assert found > 5000
+
+
+def test_the_backend_calls_are_the_calls_backend_function_accepts() -> None:
+    """Made from the context's Keras calls, each as :func:`backend_function` answers for its callee."""
+    from keras_compat.rules.backend import _backend_uses, backend_function
+
+    found = 0
+    for settings in (Settings(), Settings(extra_backend_aliases=("mylib.backend",))):
+        for ctx in _contexts(settings):
+            expected = [(call, backend_function(ctx, call.func)) for call in ctx.calls]
+            expected = [(call, use) for call, use in expected if use is not None]
+
+            def shown(pairs: list) -> list:
+                return [(id(call), use.name, use.qualname, use.entry) for call, use in pairs]
+
+            assert shown(list(_backend_uses(ctx))) == shown(expected), ctx.filename
+            found += len(expected)
+    assert found > 100

@@ -306,21 +306,27 @@ def _backend_calls(ctx: Context) -> list[tuple[ast.Call, BackendUse]]:
     """Every backend call outside legacy branches; computed once per context (three rules ask)."""
     cached: list[tuple[ast.Call, BackendUse]] | None = getattr(ctx, "_keras_backend_calls", None)
     if cached is None:
-        cached = []
-        for call in _backend_call_candidates(ctx):
-            use = backend_function(ctx, call.func)
-            if use is not None and not in_legacy_branch(ctx, call):
-                cached.append((call, use))
+        cached = [(call, use) for call, use in _backend_uses(ctx) if not in_legacy_branch(ctx, call)]
         ctx._keras_backend_calls = cached  # type: ignore[attr-defined]
     return cached
 
 
-def _backend_call_candidates(ctx: Context) -> list[ast.Call]:
-    """The calls :func:`backend_function` can accept: without ``extra-backend-aliases`` only Keras calls
-    under ``backend.`` (the context has resolved every callee already), else every call."""
+def _backend_uses(ctx: Context) -> Iterator[tuple[ast.Call, BackendUse]]:
+    """The calls whose callee :func:`backend_function` accepts, with its answer. Without
+    ``extra-backend-aliases`` only a Keras name under ``backend.`` is one, and the context has resolved every
+    callee already (``ctx.keras_calls``): the answer is made from that name (the callee's qualified name is
+    the name's), not from resolving the callee again. With the option, every call is resolved."""
     if ctx.settings.extra_backend_aliases:
-        return ctx.calls
-    return [call for call, name in ctx.keras_calls if name.path.startswith("backend.")]
+        for call in ctx.calls:
+            use = backend_function(ctx, call.func)
+            if use is not None:
+                yield call, use
+        return
+    for call, name in ctx.keras_calls:
+        path = name.path
+        if path.startswith("backend.") and path.count(".") == 1 and not path.startswith("backend._"):
+            leaf = path[len("backend."):]
+            yield call, BackendUse(leaf, name.qualname, backend_table.function(leaf))
 
 
 def _keras3_owned(ctx: Context) -> set[int]:

@@ -206,7 +206,10 @@ def _keyword_calls(ctx: Context, methods: Iterable[str]) -> list[ast.Call]:
     a Keras callable with a path (``ctx.keras_calls``, which is what :func:`_callee` accepts) and the calls
     of ``methods`` (the rename table's). Any other call has neither a callee nor a method in the tables."""
     found = {id(call): call for call, _ in ctx.keras_calls if call.keywords}
-    found.update((id(call), call) for call in ctx.method_calls(*methods) if call.keywords)
+    method_calls = ctx.method_calls(*methods)
+    if not method_calls:
+        return list(found.values())
+    found.update((id(call), call) for call in method_calls if call.keywords)
     return in_source_order(found.values())
 
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 from functools import lru_cache
+from itertools import compress
+from operator import attrgetter, itemgetter
 
 from keras_compat import knowledge
 from keras_compat.context import Context, in_source_order
@@ -369,16 +371,20 @@ def _checked_calls(ctx: Context, model_names: frozenset[str]) -> list[ast.Call]:
     path (``ctx.keras_calls``; its first case needs a name with a raw path, and a Keras name has a path
     whenever it has a raw one: no module moves to the root, tests/test_rules_indexes.py), and when a name
     is bound to a model (``model_names``), the method calls on such a name (its second case)."""
-    found = {id(call): call for call, _ in ctx.keras_calls}
+    calls = list(map(_FIRST, ctx.keras_calls))
     if not model_names:
-        return list(found.values())
-    Attribute, Name = ast.Attribute, ast.Name
-    for call in ctx.calls:
-        func = call.func
-        if func.__class__ is Attribute and func.value.__class__ is Name and \
-                func.value.id in model_names:  # type: ignore[attr-defined]
-            found[id(call)] = call
+        return calls
+    found = dict(zip(map(id, calls), calls))
+    parents, Call = ctx.parents, ast.Call
+    receivers = ctx.attributes_on_names
+    for attr in compress(receivers, map(model_names.__contains__, map(_VALUE_ID, receivers))):
+        call = parents.get(attr)
+        if call.__class__ is Call and call.func is attr:  # type: ignore[union-attr]
+            found[id(call)] = call  # type: ignore[assignment]
     return in_source_order(found.values())
+
+
+_FIRST, _VALUE_ID = itemgetter(0), attrgetter("value.id")
 
 
 @rule(
