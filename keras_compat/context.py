@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import ast
 from bisect import bisect_left
+from collections import defaultdict
 from collections.abc import Callable, Collection, Container, Iterable, Iterator
 from functools import cached_property, partial
-from itertools import chain, compress
+from itertools import chain, compress, count
 from operator import attrgetter, is_, is_not
 from typing import TypeVar
 
@@ -45,6 +46,7 @@ _NOT_ATTRIBUTE = partial(is_not, ast.Attribute)  # of a class: not the attribute
 _IS_NAME = partial(is_, ast.Name)
 _VALUE = attrgetter("value")
 _VALUE_ID = attrgetter("value.id")
+_ATTR = attrgetter("attr")
 _END = attrgetter("end_lineno", "end_col_offset")
 N = TypeVar("N", bound=ast.AST)
 
@@ -367,23 +369,19 @@ class Context:
         that look for a few names share one pass over the attributes instead of each making its own."""
         by_name: dict[str, list[int]] | None = self.memo.get(_ATTRIBUTES_BY_NAME)  # type: ignore[assignment]
         if by_name is None:
-            by_name = self.memo[_ATTRIBUTES_BY_NAME] = {}
-            for index, attr in enumerate(self.attributes):
-                found = by_name.get(attr.attr)
-                if found is None:
-                    by_name[attr.attr] = [index]
-                else:
-                    found.append(index)
+            by_name = self.memo[_ATTRIBUTES_BY_NAME] = defaultdict(list)  # (asked with get: no entry made)
+            for name, index in zip(map(_ATTR, self.attributes), count()):  # (names and positions made in C)
+                by_name[name].append(index)
         if len(names) <= 8:
             hits = [found for found in map(by_name.get, names) if found is not None]
         else:  # a table's names: the file's few distinct names against the set, in C
             hits = [by_name[name] for name in by_name.keys() & names]
         if not hits:
             return []
-        attributes = self.attributes
+        at = self.attributes.__getitem__
         if len(hits) == 1:
-            return [attributes[i] for i in hits[0]]
-        return [attributes[i] for i in sorted(chain.from_iterable(hits))]
+            return list(map(at, hits[0]))
+        return list(map(at, sorted(chain.from_iterable(hits))))
 
     def names(self, identifier: str) -> list[ast.Name]:
         """Every ``Name`` node spelling ``identifier``, in source order. The index is built on the first
@@ -391,14 +389,10 @@ class Context:
         a name once per finding costs time linear in the file, not a walk of the whole tree per finding."""
         index = self._names
         if index is None:
-            index = self._names = {}
+            index = self._names = defaultdict(list)  # (asked with get: no entry made)
             parents = self.parents
             for node in compress(parents, map(_IS_NAME, map(type, parents))):  # the other nodes skipped in C
-                found = index.get(node.id)  # type: ignore[attr-defined]
-                if found is None:
-                    index[node.id] = [node]  # type: ignore[attr-defined,list-item]
-                else:
-                    found.append(node)  # type: ignore[arg-type]
+                index[node.id].append(node)  # type: ignore[attr-defined,arg-type]
             self._sorted_names: set[str] = set()
         found = index.get(identifier)
         if found is None:
@@ -505,6 +499,13 @@ class Context:
         return Fix(title, tuple(edits), Safety.SAFE if safe else Safety.UNSAFE)
 
     # -- indexes for the rules --------------------------------------------------------------------
+    def may_come_from_star(self, name: str) -> bool:
+        """False when no star import of the module binds ``name`` (:meth:`Resolver.star_source` is None), as
+        the root filter of a module with star imports knows (it asks once per name, for :meth:`keras` too);
+        True when it may (a name imported from Keras or the project, or without that filter)."""
+        roots = self._keras_roots
+        return name in roots if isinstance(roots, StarRoots) else True
+
     @cached_property
     def attributes_on_names(self) -> list[ast.Attribute]:
         """The attributes whose value is a name (``K.sum``, ``model.fit``: a chain's first link), in the order of

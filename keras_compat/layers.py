@@ -14,6 +14,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable, Iterable
 from functools import lru_cache
+from itertools import chain
 from typing import TYPE_CHECKING, TypeVar
 
 from keras_compat.data import layers as table
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
 _SCOPES = (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
 N = TypeVar("N", bound=ast.AST)
+_UNSEEN = object()
 
 
 def by_scope(ctx: Context, nodes: Iterable[N]) -> dict[int, list[N]]:
@@ -151,6 +153,7 @@ class Classifier:
         self.infos: dict[int, ClassInfo] = {}
         self._seen: dict[int, ClassInfo | None] = {}
         self._state_size_stores: dict[int, list[ast.Attribute]] | None = None
+        self._enclosing: dict[ast.AST, tuple[ClassInfo, FunctionNode] | None] = {}
         for node in ctx.classes:
             self._classify(node)
 
@@ -277,8 +280,22 @@ class Classifier:
         """The classified class whose method (directly) contains ``node``, with that method."""
         if not self.infos:
             return None  # the answer is a classified class: none, no climb
+        parents = self.ctx.parents
+        scope = parents.get(node)
+        while scope is not None and not isinstance(scope, _SCOPES):
+            scope = parents.get(scope)
+        if scope is None:
+            return None
+        found = self._enclosing.get(scope, _UNSEEN)
+        if found is _UNSEEN:
+            found = self._enclosing[scope] = self._enclosing_from(scope)
+        return found  # type: ignore[return-value]
+
+    def _enclosing_from(self, scope: ast.AST) -> tuple[ClassInfo, FunctionNode] | None:
+        """:meth:`enclosing` of the nodes whose nearest class or function is ``scope`` (the nodes climbed
+        before it change nothing), answered once per scope: every backend call of a method asks."""
         method: FunctionNode | None = None
-        for ancestor in self.ctx.ancestors(node):
+        for ancestor in chain((scope,), self.ctx.ancestors(scope)):
             if isinstance(ancestor, ast.ClassDef):
                 info = self.infos.get(id(ancestor))
                 if info is None or method is None:

@@ -178,6 +178,10 @@ class Positions:
     def node_range(self, node: ast.AST) -> tuple[int, int, int, int]:
         """(line, col, end_line, end_col) of a node in characters."""
         line = getattr(node, "lineno", 1)
+        if self._ascii:  # a byte column is the character column (no call per column: a range per finding)
+            col = getattr(node, "col_offset", 0)
+            end_col = getattr(node, "end_col_offset", None)
+            return line, col, getattr(node, "end_lineno", None) or line, col if end_col is None else end_col
         col = self.char_col(line, getattr(node, "col_offset", 0))
         end_line = getattr(node, "end_lineno", None) or line
         end_byte = getattr(node, "end_col_offset", None)

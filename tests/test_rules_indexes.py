@@ -299,3 +299,45 @@ def test_the_backend_calls_are_the_calls_backend_function_accepts() -> None:
             assert shown(list(_backend_uses(ctx))) == shown(expected), ctx.filename
             found += len(expected)
     assert found > 100
+
+
+def test_a_name_no_star_import_binds_comes_from_none() -> None:
+    """:meth:`Context.may_come_from_star` is False only where the resolver's star source is None."""
+    source = ("from keras.layers import *\nfrom os.path import join as j\nimport numpy as np\n"
+              "x = Dense(3)(K.sum(np.zeros(3))) + activations.relu(j) + undefined + len([])\n")
+    ctxs = [ctx for ctx in _contexts() if ctx.resolver.module_scope.star_modules]
+    ctxs.append(Context(ast.parse(source), source, Settings()))
+    refused = 0
+    for ctx in ctxs:
+        for node in ast.walk(ctx.tree):
+            if isinstance(node, ast.Name) and not ctx.may_come_from_star(node.id):
+                assert ctx.resolver.star_source(node.id) is None, (ctx.filename, node.id)
+                refused += 1
+    assert len(ctxs) > 5 and refused > 20
+
+
+def test_the_enclosing_layer_method_is_what_climbing_from_the_node_finds() -> None:
+    from keras_compat.layers import classifier
+
+    def reference(ctx: Context, node: ast.AST) -> tuple | None:
+        method = None
+        for ancestor in ctx.ancestors(node):
+            if isinstance(ancestor, ast.ClassDef):
+                info = classifier(ctx).infos.get(id(ancestor))
+                return None if info is None or method is None else (info, method)
+            if isinstance(ancestor, (ast.FunctionDef, ast.AsyncFunctionDef)) and \
+                    isinstance(ctx.parent(ancestor), ast.ClassDef):
+                method = ancestor
+        return None
+
+    source = ("import keras\n\nclass A(keras.layers.Layer):\n    x = f(1)\n\n    def call(self, x):\n"
+              "        def inner():\n            class B:\n                def m(self):\n                    return g(2)\n"
+              "            return h(B)\n        return k(inner())\n\n    @staticmethod\n    def s(y=d(3)):\n"
+              "        return e(y)\n")
+    found = 0
+    for ctx in [*_contexts(), Context(ast.parse(source), source, Settings())]:
+        for node in [*ctx.calls, *ctx.functions, *ctx.classes]:
+            expected = reference(ctx, node)
+            assert classifier(ctx).enclosing(node) == expected, ctx.filename
+            found += expected is not None
+    assert found > 300

@@ -410,9 +410,9 @@ def _backend_env_values(ctx: Context) -> Iterator[tuple[ast.AST, str]]:
                 value = _const_str(assign.value)
                 if value is not None:
                     yield assign.value, value
-    for node in ctx.calls:
+    for node in ctx.method_calls(*_ENV_SETTERS):  # before resolving anything
         func = node.func
-        if isinstance(func, ast.Attribute) and func.attr in _ENV_SETTERS:  # before resolving anything
+        if isinstance(func, ast.Attribute):
             if func.attr == "setdefault" and _environ_target(ctx, func.value) or \
                     ctx.qualname(func) == "os.putenv":
                 if len(node.args) == 2 and _const_str(node.args[0]) == "KERAS_BACKEND":

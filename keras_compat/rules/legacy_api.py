@@ -577,8 +577,8 @@ def renamed_class(ctx: Context) -> Iterator[Diagnostic]:
         yield _class_finding(ctx, attr, entry, lambda: _renamed_attribute_fix(ctx, attr, name.path, entry))
     imported = {r.alias.name for r in ctx.imports}  # a set: one lookup per call, not a scan of the imports
     for call, name in ctx.keras_calls:  # names that only a star import provides
-        if isinstance(call.func, ast.Name) and call.func.id not in imported and name.path in renames and \
-                name.qualname not in reported_merge:
+        if name.path in renames and isinstance(call.func, ast.Name) and call.func.id not in imported and \
+                name.qualname not in reported_merge:  # (the table first: most calls are not in it)
             yield _class_finding(ctx, call.func, renames[name.path], None)
 
 

@@ -420,8 +420,10 @@ def legacy_get_updates(ctx: Context) -> Iterator[Diagnostic]:
             yield ctx.report("KC212", call.func, None,
                              what="get_updates(params, constraints, loss) is the Keras 1 signature", advice=advice)
     for node in ctx.functions:
+        if node.name != "get_updates":
+            continue
         params = [a.arg for a in (*node.args.posonlyargs, *node.args.args)]
-        if node.name == "get_updates" and params[1:2] == ["params"] and "constraints" in params:
+        if params[1:2] == ["params"] and "constraints" in params:
             yield ctx.report("KC212", def_name_range(ctx, node), None,
                              what="a Keras 1 get_updates(self, params, constraints, loss) override (Keras 2 calls "
                                   "get_updates(loss=..., params=...))", advice=advice)

@@ -168,6 +168,8 @@ def star_import_leak(ctx: Context) -> Iterator[Diagnostic]:
         return
     nodes = _star_nodes(ctx)
     for node in _first_reads(ctx):
+        if not ctx.may_come_from_star(node.id):
+            continue  # then from_star is None: no star import binds the name
         source = resolver.from_star(node)
         if source is None:
             continue
