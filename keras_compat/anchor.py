@@ -17,11 +17,11 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable, Iterable
 
-from keras_compat.walk import walk_statements
+from keras_compat.names import LIBRARY_ROOTS
+from keras_compat.package import BACKEND_ROOTS, import_statements
 
-#: Top-level packages whose import anchors a module: the Keras flavours (``names.LIBRARY_ROOTS``) and the old
-#: backends (KC105).
-ROOTS = frozenset({"keras", "tensorflow", "tf_keras", "theano", "cntk"})
+#: Top-level packages whose import anchors a module: the Keras flavours and the old backends (KC105).
+ROOTS = LIBRARY_ROOTS | BACKEND_ROOTS
 
 
 def _roots(node: ast.Import | ast.ImportFrom) -> Iterable[str] | None:
@@ -33,16 +33,14 @@ def _roots(node: ast.Import | ast.ImportFrom) -> Iterable[str] | None:
     return (alias.name.partition(".")[0] for alias in node.names)
 
 
-def _imports(nodes: Iterable[ast.AST]) -> list[ast.Import | ast.ImportFrom]:
-    return [node for node in nodes if node.__class__ is ast.Import or node.__class__ is ast.ImportFrom]  # type: ignore[misc]
-
-
-def _unanchored(imports: list[ast.Import | ast.ImportFrom], roots: frozenset[str],
+def _unanchored(imports: Iterable[ast.AST], roots: frozenset[str],
                 is_project_root: Callable[[str], bool] | None) -> set[str] | None:
-    """The top-level names ``imports`` read; None when one of them anchors the module."""
+    """The top-level names the imports among ``imports`` read; None when one of them anchors the module."""
     found: set[str] = set()
     for node in imports:
-        names = _roots(node)
+        if node.__class__ is not ast.Import and node.__class__ is not ast.ImportFrom:
+            continue
+        names = _roots(node)  # type: ignore[arg-type]
         if names is None:
             return None
         for root in names:
@@ -62,9 +60,9 @@ def unanchored(tree: ast.Module, aliases: Iterable[str],
     first (most modules import Keras or their project at their top), the statements inside functions,
     classes and ``try`` blocks only when those do not decide."""
     roots = ROOTS | {alias.partition(".")[0] for alias in aliases} if aliases else ROOTS
-    if _unanchored(_imports(tree.body), roots, is_project_root) is None:
+    if _unanchored(tree.body, roots, is_project_root) is None:
         return None
-    found = _unanchored(_imports(walk_statements(tree)), roots, is_project_root)
+    found = _unanchored(import_statements(tree), roots, is_project_root)
     return None if found is None else frozenset(found)
 
 

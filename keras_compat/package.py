@@ -122,11 +122,12 @@ def library_package(filename: str) -> str | None:
 
 
 #: Roots of the modules whose names some rule can match, besides the Keras libraries: the removed
-#: backends (KC105). ``os`` counts too, when the text sets ``KERAS_BACKEND`` (KC104).
-_OTHER_ROOTS = frozenset({"theano", "cntk"})
+#: backends (KC105). ``os`` counts too, when the text sets ``KERAS_BACKEND`` (KC104). (Also read by
+#: :mod:`keras_compat.anchor`.)
+BACKEND_ROOTS = frozenset({"theano", "cntk"})
 
 
-def _imports(tree: ast.Module) -> Iterator[ast.Import | ast.ImportFrom]:
+def import_statements(tree: ast.Module) -> Iterator[ast.Import | ast.ImportFrom]:
     """The module's import statements, found without visiting a single expression (:func:`walk_statements`)."""
     for node in walk_statements(tree):
         if node.__class__ is ast.Import or node.__class__ is ast.ImportFrom:
@@ -138,12 +139,12 @@ def reaches_outside(tree: ast.Module, text: str, own: str, backend_aliases: Iter
     rule resolves comes from an absolute import, and inside the library its own names resolve to nothing;
     so a module importing only itself, relatively or from unrelated packages (numpy, ...) has no finding,
     and the analysis (the costly part: one traversal of every expression) can be skipped."""
-    roots = set(LIBRARY_ROOTS | _OTHER_ROOTS)
+    roots = set(LIBRARY_ROOTS | BACKEND_ROOTS)
     roots.update(alias.partition(".")[0] for alias in backend_aliases)
     if "KERAS_BACKEND" in text:
         roots.add("os")
     roots.discard(own)
-    for node in _imports(tree):
+    for node in import_statements(tree):
         if isinstance(node, ast.Import):
             if any(alias.name.partition(".")[0] in roots for alias in node.names):
                 return True
