@@ -16,6 +16,7 @@ import sys
 import threading
 import traceback
 from collections.abc import Iterable
+from operator import attrgetter
 
 from keras_compat.anchor import identifiers, unanchored
 from keras_compat.collector import paused
@@ -35,6 +36,7 @@ INTERNAL = "KC000"
 UNPARSABLE = "KC001"
 
 _DEFAULT_SETTINGS = Settings()
+_NAME = attrgetter("name")
 
 #: A module nested deeper than the interpreter's recursion limit allows (``ast.parse`` accepts a few
 #: thousand levels of ``a + b + ...``, ``elif`` or call chains) is analysed again in a thread with a large
@@ -184,7 +186,7 @@ def _run_rules(tree: ast.Module, text: str, filename: str, settings: Settings,
         return [internal_error("the analysis setup", exc)]
     found: list[Diagnostic] = []
     try:
-        for rule in rules:  # enabled and for the target (rules_for); the check may be gone (a test's stand-in)
+        for rule in needed(rules, ctx):  # enabled and for the target (rules_for); the check may be gone (a stand-in)
             if rule.check is None:
                 continue
             try:
@@ -198,6 +200,24 @@ def _run_rules(tree: ast.Module, text: str, filename: str, settings: Settings,
     finally:
         ctx.release()
     return found
+
+
+def needed(rules: list[Rule], ctx: Context) -> list[Rule]:
+    """The rules whose words the module has (:attr:`Rule.needs`, a :class:`~keras_compat.registry.Words`): a rule
+    that cannot report without a ``def`` or an attribute of some name is not run where the module has none (most
+    modules define no ``call`` or ``get_updates``), which saves its pass over the module's classes and nodes.
+    The function names are gathered once per module; the attribute-name index is the context's own."""
+    defined: frozenset[str] | None = None
+    kept = []
+    for rule in rules:
+        needs = rule.needs
+        if needs is not None:
+            if defined is None:
+                defined = frozenset(map(_NAME, ctx.functions))
+            if not needs.met(defined, ctx.attributes_named):
+                continue
+        kept.append(rule)
+    return kept
 
 
 def _run_deep(tree: ast.Module, text: str, filename: str, settings: Settings,

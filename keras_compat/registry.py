@@ -122,6 +122,33 @@ class ImportFree(Record):
             (not self.words or any(word in identifiers for word in self.words))
 
 
+class Words(Record):
+    """The words without which a rule cannot report in a module (:attr:`Rule.needs`): a ``def`` of a function
+    or method named one of ``defs`` (anywhere in the module), or an attribute ``<value>.<name>`` named one of
+    ``attributes``. The engine asks the module's own indexes (its function definitions, its attribute-name
+    index: names as the parser read them, so NFKC spellings are the same words) and skips the rules whose
+    words are absent before running them: a rule that finds nothing still costs its pass over the module.
+
+    Declare words only where reading the check, and every helper it calls, proves that each finding needs
+    such a node in the module itself: a method the rule looks up in a class body of the module
+    (``ClassInfo.method``), an attribute it asks ``Context.attributes_named`` or ``method_calls`` for. A name
+    that reaches the module through an import (a class, a function) is never such a word. Take the words
+    from the constant or table the check reads, not from a copy. ``tests/test_words.py`` proves the
+    declarations on the examples, the fixtures and the realism corpora."""
+
+    defs: tuple[str, ...] = ()
+    attributes: tuple[str, ...] = ()
+
+    def __init__(self, defs: tuple[str, ...] = (), attributes: tuple[str, ...] = ()) -> None:
+        values = self.__dict__  # written out: see Bad.__init__
+        values["defs"], values["attributes"] = defs, attributes
+
+    def met(self, defined: frozenset[str], attributes_named: Callable[[tuple[str, ...]], list]) -> bool:
+        """Whether a module has one of the words: ``defined``, the names of its functions and methods;
+        ``attributes_named``, :meth:`Context.attributes_named` (its attributes with one of the names)."""
+        return not defined.isdisjoint(self.defs) or bool(self.attributes and attributes_named(self.attributes))
+
+
 class Execution(Record):
     """How the test suite proves a rule's claim by running its examples on the real library.
 
@@ -195,13 +222,15 @@ class Rule(Record):
     #: backends or its project (:mod:`keras_compat.anchor`). None: it cannot (what it reports needs a name
     #: resolved through such an import, or ``Context.uses_keras``).
     import_free: ImportFree | None = None
+    #: The words the rule cannot report without (:class:`Words`); None: the rule runs in every module.
+    needs: Words | None = None
 
     def __init__(self, code: str, symbol: str, severity: Severity, message: str, summary: str, what: str, why: str,
                  fix_safety: str, bad: tuple[Bad, ...], good: tuple[str | Good, ...],
                  fix: FixAvailability = FixAvailability.NONE, check: CheckFn | None = None,
                  default_enabled: bool = True, use_instead: str = "", options: str = "", name_based: bool = False,
                  targets: tuple[str, ...] = TARGETS, execution: Execution | None = None,
-                 import_free: ImportFree | None = None) -> None:
+                 import_free: ImportFree | None = None, needs: Words | None = None) -> None:
         # Written out (see Bad.__init__): every rule module declares its rules when a host first checks a file.
         values = self.__dict__
         values["code"], values["symbol"], values["severity"], values["message"], values["summary"] = \
@@ -212,7 +241,7 @@ class Rule(Record):
             fix, check, default_enabled, use_instead
         values["options"], values["name_based"], values["targets"], values["execution"] = \
             options, name_based, targets, execution
-        values["import_free"] = import_free
+        values["import_free"], values["needs"] = import_free, needs
 
     def runs_for(self, target: str) -> bool:
         return target in self.targets

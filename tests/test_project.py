@@ -374,7 +374,9 @@ def test_recording_lists_what_was_read_and_detects_changes(tmp_path: Path) -> No
 
 
 def test_a_module_created_later_invalidates(tmp_path: Path) -> None:
-    write(tmp_path, {"n/use.py": "import keras\nfrom .later import Base\n\nclass A(Base):\n    pass\n"})
+    # (a constructor: the rules that classify a class run only where the module has a method they read)
+    write(tmp_path, {"n/use.py": "import keras\nfrom .later import Base\n\nclass A(Base):\n"
+                                 "    def __init__(self, **kwargs):\n        super().__init__(**kwargs)\n"})
     with project.recording() as deps:
         lint_source((tmp_path / "n/use.py").read_bytes(), str(tmp_path / "n/use.py"))
     assert project.unchanged(deps)

@@ -15,7 +15,7 @@ from keras_compat.data import layers as table
 from keras_compat.diagnostics import Diagnostic, Edit, Fix
 from keras_compat.layers import ClassInfo, Classifier, FunctionNode, Kind, by_scope, classifier
 from keras_compat.record import Record
-from keras_compat.registry import Bad, FixAvailability, Good, Severity, rule
+from keras_compat.registry import Bad, FixAvailability, Good, Severity, Words, rule
 from keras_compat.rules.backend import in_legacy_branch
 from keras_compat.rules.training import def_name_range
 from keras_compat.walk import walk
@@ -34,6 +34,8 @@ def _is_super_call(call: ast.Call, func: ast.Attribute) -> bool:
         isinstance(call.args[0], ast.Name) and call.args[0].id == "self"
 
 
+#: The constructor KC404-KC406 read (each of their findings is about a ``def __init__`` of a layer class).
+_INIT = "__init__"
 #: The base-class methods whose calls the rules look for.
 _SUPER_METHODS = ("__init__", "build")
 _WEIGHT_LISTS = ("trainable_weights", "non_trainable_weights")
@@ -129,10 +131,11 @@ def _layer_classes(ctx: Context, kinds: tuple[Kind, ...]) -> Iterator[tuple[Clas
              '        self.factor = factor\n\n    def get_config(self):\n'
              '        return {**super().get_config(), "factor": self.factor}\n', targets=("tf-keras",)),
     ),
+    needs=Words(defs=(_INIT,)),
 )
 def layer_init_kwargs(ctx: Context) -> Iterator[Diagnostic]:
     for _, info in _layer_classes(ctx, _CONTRACT_KINDS):
-        init = info.method("__init__")
+        init = info.method(_INIT)
         if init is None:
             continue
         kwarg = init.args.kwarg.arg if init.args.kwarg else None
@@ -199,10 +202,11 @@ def _constructor_arguments(ctx: Context, init: FunctionNode) -> list[str]:
         "from keras.layers import Dense\n\nclass MyDense(Dense):\n    def __init__(self, units, **kwargs):\n"
         "        super().__init__(units, **kwargs)\n",
     ),
+    needs=Words(defs=(_INIT,)),
 )
 def missing_get_config(ctx: Context) -> Iterator[Diagnostic]:
     for classes, info in _layer_classes(ctx, _CONTRACT_KINDS):
-        init = info.method("__init__")
+        init = info.method(_INIT)
         if init is None or info.unknown_bases:
             continue
         arguments = _constructor_arguments(ctx, init)
@@ -245,11 +249,12 @@ def missing_get_config(ctx: Context) -> Iterator[Diagnostic]:
              '        super().__init__(**kwargs)\n        self.factor = factor\n\n    def get_config(self):\n'
              '        return {**super().get_config(), "factor": self.factor}\n', targets=("keras3",)),
     ),
+    needs=Words(defs=(_INIT,)),
 )
 def missing_super_init(ctx: Context) -> Iterator[Diagnostic]:
     kinds = (*_CONTRACT_KINDS, Kind.MODEL)
     for _, info in _layer_classes(ctx, kinds):
-        init = info.method("__init__")
+        init = info.method(_INIT)
         if init is None or info.unknown_bases or _super_calls(ctx, init, "__init__"):
             continue
         kind = "model" if info.kind is Kind.MODEL else "layer"
@@ -350,6 +355,7 @@ def _builds_base(ctx: Context, classes: Classifier, info: ClassInfo) -> str | No
              "        self.w = self.add_weight(name=\"w\", shape=(1,))\n\n"
              "    def compute_output_shape(self, input_shape):\n        return input_shape\n", targets=("keras3",)),
     ),
+    needs=Words(defs=(*table.LEGACY_LAYER_METHODS, "build"), attributes=(*_WEIGHT_LISTS, "add_weight")),
 )
 def legacy_layer_method(ctx: Context) -> Iterator[Diagnostic]:
     from keras_compat.rules.layer_contract import keras3_rejects_add_weight

@@ -12,7 +12,7 @@ from keras_compat.data.keras3 import KERAS3_CHANGES, OPS_EQUIVALENTS
 from keras_compat.data.schema import OpsEquivalent
 from keras_compat.diagnostics import Diagnostic, Fix
 from keras_compat.layers import classifier
-from keras_compat.registry import Bad, Execution, FixAvailability, Good, Severity, rule
+from keras_compat.registry import Bad, Execution, FixAvailability, Good, Severity, Words, rule
 from keras_compat.rules.backend import in_legacy_branch, keras_ops_callee_fix
 from keras_compat.rules.imports import imports_package
 from keras_compat.rules.legacy_api import _delete_keyword, _method_call, _receiver_kind
@@ -410,6 +410,10 @@ def save_weights_filename(ctx: Context) -> Iterator[Diagnostic]:
 
 # -- group 5: add_metric / add_loss ------------------------------------------------------------------------
 
+#: The methods KC504 and KC505 look for (every finding is such a call).
+_ADD_METRIC, _ADD_UPDATE, _ADD_LOSS = "add_metric", "add_update", "add_loss"
+
+
 def _method_calls(ctx: Context, name: str) -> Iterator[ast.Call]:
     if not ctx.uses_keras:
         return
@@ -469,16 +473,17 @@ def _method_calls(ctx: Context, name: str) -> Iterator[ast.Call]:
                r"'add_update'|TypeError: .*add_loss\(\) got an unexpected keyword argument 'inputs'",
         prelude="import keras\ninp = keras.Input((3,))\nout = keras.layers.Dense(1)(inp)\nmodel = keras.Model(inp, out)\n",
     ),
+    needs=Words(attributes=(_ADD_METRIC, _ADD_UPDATE, _ADD_LOSS)),
 )
 def add_metric(ctx: Context) -> Iterator[Diagnostic]:
-    for call in _method_calls(ctx, "add_metric"):
+    for call in _method_calls(ctx, _ADD_METRIC):
         yield ctx.report("KC504", call, callee=ctx.segment(call.func), problem="always raises NotImplementedError",
                          advice="pass the metric to compile(metrics=[...]) or update a keras.metrics tracker "
                                 "created in __init__/build")
-    for call in _method_calls(ctx, "add_update"):
+    for call in _method_calls(ctx, _ADD_UPDATE):
         yield ctx.report("KC504", call, callee=ctx.segment(call.func), problem="does not exist (AttributeError)",
                          advice="assign the variable directly in call() (self.v.assign(...))")
-    for call in _method_calls(ctx, "add_loss"):
+    for call in _method_calls(ctx, _ADD_LOSS):
         keyword = _keyword(call, "inputs")
         if keyword is not None:
             yield ctx.report("KC504", keyword, callee=ctx.segment(call.func),
@@ -524,9 +529,10 @@ def add_metric(ctx: Context) -> Iterator[Diagnostic]:
         prelude="import keras\ninp = keras.Input((3,))\nout = keras.layers.Dense(1)(inp)\n"
                 "model = keras.Model(inp, out)\n",
     ),
+    needs=Words(attributes=(_ADD_LOSS,)),
 )
 def symbolic_add_loss(ctx: Context) -> Iterator[Diagnostic]:
-    for call in _method_calls(ctx, "add_loss"):
+    for call in _method_calls(ctx, _ADD_LOSS):
         callee = ctx.segment(call.func)
         value = call.args[0] if call.args else None
         if isinstance(value, ast.Lambda):

@@ -16,9 +16,9 @@ from keras_compat.context import Context, within_body
 from keras_compat.data import keras3_layers as table
 from keras_compat.diagnostics import Diagnostic, Edit, Fix
 from keras_compat.layers import ClassInfo, FunctionNode, Kind, classifier, kind_of_path
-from keras_compat.registry import Bad, Execution, FixAvailability, Severity, rule
+from keras_compat.registry import Bad, Execution, FixAvailability, Severity, Words, rule
 from keras_compat.rules.backend import in_legacy_branch
-from keras_compat.rules.training import def_name_range
+from keras_compat.rules.training import CALL_METHOD, def_name_range
 from keras_compat.walk import walk
 
 _K3 = ("keras3",)
@@ -148,7 +148,10 @@ def _binds_layer(ctx: Context, stmt: ast.AST) -> bool:
 
 # -- KC510: shapes are tuples ------------------------------------------------------------------------------
 
-_SHAPE_METHODS = ("build", "compute_output_shape")
+#: KC511 reads this method; KC513 (and KC512) the calls of ``add_weight``.
+_COMPUTE_OUTPUT_SHAPE = "compute_output_shape"
+_ADD_WEIGHT = "add_weight"
+_SHAPE_METHODS = ("build", _COMPUTE_OUTPUT_SHAPE)
 _SHAPE_ADVICE = {
     "as_list": "list({shape})", "rank": "len({shape})", "ndims": "len({shape})", "dims": "{shape}",
     "is_fully_defined": "None not in {shape}", "num_elements": "math.prod({shape})",
@@ -217,6 +220,7 @@ _SHAPE_ADVICE = {
         runtimes=_BOTH,
         expect=r"AttributeError: .*'(tuple|int)' object has no attribute '(value|as_list|rank)'",
     ),
+    needs=Words(defs=_SHAPE_METHODS),
 )
 def shape_is_tuple(ctx: Context) -> Iterator[Diagnostic]:
     keras3 = ctx.settings.target == "keras3"
@@ -388,10 +392,11 @@ def _output_count(func: FunctionNode) -> int:
         prelude="import keras\n",
         check="first, second = Split()(keras.Input((4,)))\n",
     ),
+    needs=Words(defs=(_COMPUTE_OUTPUT_SHAPE,)),
 )
 def compute_output_shape_structure(ctx: Context) -> Iterator[Diagnostic]:
     for info in _live_layers(ctx):
-        method = info.method("compute_output_shape")
+        method = info.method(_COMPUTE_OUTPUT_SHAPE)
         if method is None:
             continue
         returns = _returns(method)
@@ -497,7 +502,7 @@ def int_shape(ctx: Context) -> Iterator[Diagnostic]:
     if not ctx.uses_keras:
         return
     candidates = [call for call, name in ctx.keras_calls if name.path in _INPUT_PATHS]
-    candidates += [call for call in ctx.method_calls("add_weight") if _own_layer_call(ctx, call)]
+    candidates += [call for call in ctx.method_calls(_ADD_WEIGHT) if _own_layer_call(ctx, call)]
     for call in sorted(candidates, key=lambda c: (c.lineno, c.col_offset)):
         shape = _shape_argument(ctx, call)
         if shape is None or ctx.in_compat_branch(call):
@@ -564,6 +569,7 @@ _MAX_POSITIONAL = int(table.CONTRACT["add_weight.positional"].values[0])
         expect=r"ValueError: `name` must be passed as a keyword argument|ValueError: `shape` was passed both|"
                r"TypeError: add_weight\(\) takes at most 3 positional arguments",
     ),
+    needs=Words(attributes=(_ADD_WEIGHT,)),
 )
 def add_weight_positional_name(ctx: Context) -> Iterator[Diagnostic]:
     for call in _positional_add_weights(ctx):
@@ -596,7 +602,7 @@ def _positional_add_weights(ctx: Context) -> Iterator[ast.Call]:
     KC407, which leaves them to this rule under keras3)."""
     if not ctx.uses_keras:
         return
-    for call in ctx.method_calls("add_weight"):
+    for call in ctx.method_calls(_ADD_WEIGHT):
         if not call.args or any(isinstance(a, ast.Starred) for a in call.args):
             continue
         if keras3_rejects_add_weight(call) and _own_layer_call(ctx, call) and not ctx.in_compat_branch(call):
@@ -693,10 +699,11 @@ def _tensor_use(ctx: Context, branch: list[ast.stmt], mask: str) -> ast.Name | N
         "Masked()(ops.ones((2, 3, 4)))\n",
     ),
     execution=Execution(runtimes=_K3, expect=r"(ValueError|TypeError): .*None"),
+    needs=Words(defs=(CALL_METHOD,)),
 )
 def multi_input_mask(ctx: Context) -> Iterator[Diagnostic]:
     for info in _live_layers(ctx):
-        func = info.method("call")
+        func = info.method(CALL_METHOD)
         if func is None or not _params(func):
             continue
         names = [a.arg for a in [*_params(func), *func.args.kwonlyargs]]

@@ -14,7 +14,7 @@ from keras_compat.context import Context
 from keras_compat.data import keras3_layers as table
 from keras_compat.diagnostics import Diagnostic
 from keras_compat.layers import ClassInfo, Kind, classifier
-from keras_compat.registry import Bad, Execution, Severity, rule
+from keras_compat.registry import Bad, Execution, Severity, Words, rule
 from keras_compat.rules.backend import in_legacy_branch
 from keras_compat.names import keras_name
 from keras_compat.rules.layer_contract import _BOTH, _K3, _binding_owner, _constructed_kind, _is_layer_object, _is_self, \
@@ -23,6 +23,9 @@ from keras_compat.rules.legacy_api import _MODEL_CONSTRUCTORS
 from keras_compat.walk import walk
 
 _REMOVED = {entry.name: entry for entry in table.REMOVED_ATTRIBUTES}
+#: The attribute KC517 reports, and the method whose calls KC521 looks for.
+_METRICS_NAMES = "metrics_names"
+_ADD_WEIGHT = "add_weight"
 _READONLY_NAMES = frozenset(attr for attrs in table.READONLY_PROPERTIES.values() for attr in attrs)
 
 
@@ -266,11 +269,12 @@ def read_only_layer_weight(ctx: Context) -> Iterator[Diagnostic]:
                 "x, y = np.ones((4, 3)), np.ones((4, 1))\nmodel.fit(x, y, verbose=0)\n",
         check="assert set(logs) == {'loss', 'mae'}, logs\n",
     ),
+    needs=Words(attributes=(_METRICS_NAMES,)),
 )
 def metrics_names(ctx: Context) -> Iterator[Diagnostic]:
     if not ctx.uses_keras:
         return
-    for node in ctx.attributes_named(("metrics_names",)):
+    for node in ctx.attributes_named((_METRICS_NAMES,)):
         if not isinstance(node.ctx, ast.Load) or ctx.in_compat_branch(node):
             continue
         if _is_keras_model(ctx, node.value):
@@ -629,6 +633,7 @@ def _calls_super_build(build: ast.AST) -> bool:
         check="model = keras.Sequential([keras.Input((4,)), Scaled(2)])\nmodel.save_weights('m.weights.h5')\n"
               "model.load_weights('m.weights.h5')\n",
     ),
+    needs=Words(attributes=(_ADD_WEIGHT,)),
 )
 def unsaved_extra_variable(ctx: Context) -> Iterator[Diagnostic]:
     if not ctx.uses_keras:
@@ -646,6 +651,6 @@ def unsaved_extra_variable(ctx: Context) -> Iterator[Diagnostic]:
             continue  # the class creates its weights itself instead of the base's
         for node in walk(info.node):
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
-                    node.func.attr == "add_weight" and _is_self(node.func.value) and _own_method_call(ctx, node) \
+                    node.func.attr == _ADD_WEIGHT and _is_self(node.func.value) and _own_method_call(ctx, node) \
                     and classes.enclosing(node) is not None and classes.enclosing(node)[0] is info:
                 yield ctx.report("KC521", node, layer=info.name, base=base)

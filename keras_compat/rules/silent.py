@@ -20,7 +20,7 @@ from keras_compat import knowledge
 from keras_compat.context import Context
 from keras_compat.diagnostics import Diagnostic, Edit, Fix
 from keras_compat.names import Flavour
-from keras_compat.registry import Bad, Execution, FixAvailability, Good, Severity, rule
+from keras_compat.registry import Bad, Execution, FixAvailability, Good, Severity, Words, rule
 from keras_compat.rules.training import def_name_range
 
 _TARGET_NAMES = {"tf-keras": "tf.keras", "keras3": "Keras 3"}
@@ -250,6 +250,10 @@ def _removed_metrics() -> Mapping[str, Any]:
     return knowledge.Known(paths, lambda: {name: renames[old] for name, old in paths.items()})
 
 
+#: The method whose ``metrics=`` KC211 reads, and the one KC212 looks for (called or defined).
+_COMPILE = "compile"
+_GET_UPDATES = "get_updates"
+
 #: Strings that Keras 3 resolves to its own stateful metric class (keras 3.15.1 keras/src/metrics/__init__.py: the
 #: snake-case class names): there the Keras 1 string still runs, with another meaning.
 _KERAS3_RESOLVES = frozenset({"precision", "recall"})
@@ -322,13 +326,14 @@ def _metric_strings(node: ast.AST) -> Iterator[ast.Constant]:
               "    assert type(_m).__name__ not in ('Precision', 'Recall') or _m.name not in ('precision', 'recall'), "
               "f'Keras 3 resolved the Keras 1 metric string to its stateful {type(_m).__name__}()'\n",
     ),
+    needs=Words(attributes=(_COMPILE,)),
 )
 def removed_metric_string(ctx: Context) -> Iterator[Diagnostic]:
     if not ctx.uses_keras:
         return
     removed = _removed_metrics()
     keras3 = ctx.settings.target == "keras3"
-    for call in ctx.method_calls("compile"):
+    for call in ctx.method_calls(_COMPILE):
         value = next((kw.value for kw in call.keywords if kw.arg == "metrics"), None)
         if value is None and len(call.args) >= 3:
             value = call.args[2]  # compile(optimizer, loss, metrics)
@@ -406,13 +411,14 @@ def removed_metric_string(ctx: Context) -> Iterator[Diagnostic]:
         prelude="import tensorflow as tf\noptimizer = tf.keras.optimizers.SGD()\nparams, constraints, loss = [], {}, 0.0\n"
                 "\n\nclass _Model:\n    trainable_weights, total_loss = [], 0.0\n\n\nmodel = _Model()\n",
     ),
+    needs=Words(defs=(_GET_UPDATES,), attributes=(_GET_UPDATES,)),
 )
 def legacy_get_updates(ctx: Context) -> Iterator[Diagnostic]:
     if not ctx.uses_keras:
         return
     advice = "get_updates(loss, params) in multi-backend Keras 2; in tf.keras and Keras 3 optimizer.apply_gradients(" \
              "zip(grads, params)) (a custom optimizer implements update_step)"
-    for call in ctx.method_calls("get_updates"):
+    for call in ctx.method_calls(_GET_UPDATES):
         keywords = {kw.arg for kw in call.keywords}
         if (len(call.args) == 3 and not any(isinstance(a, ast.Starred) for a in call.args)) or "constraints" in keywords:
             if ctx.in_compat_branch(call) or _resolves_elsewhere(ctx, call.func):
@@ -420,7 +426,7 @@ def legacy_get_updates(ctx: Context) -> Iterator[Diagnostic]:
             yield ctx.report("KC212", call.func, None,
                              what="get_updates(params, constraints, loss) is the Keras 1 signature", advice=advice)
     for node in ctx.functions:
-        if node.name != "get_updates":
+        if node.name != _GET_UPDATES:
             continue
         params = [a.arg for a in (*node.args.posonlyargs, *node.args.args)]
         if params[1:2] == ["params"] and "constraints" in params:

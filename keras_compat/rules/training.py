@@ -19,10 +19,12 @@ from keras_compat.diagnostics import Diagnostic, Edit
 from keras_compat.layers import ClassInfo, FunctionNode, classifier
 from keras_compat.names import keras_name
 from keras_compat.record import Record, factory
-from keras_compat.registry import Bad, FixAvailability, Good, Severity, rule
+from keras_compat.registry import Bad, FixAvailability, Good, Severity, Words, rule
 from keras_compat.rules.backend import in_legacy_branch
 from keras_compat.walk import iter_children, walk
 
+#: The method the training rules read (every finding of KC401-KC403 and KC408 is about a ``def call``), and KC514.
+CALL_METHOD = "call"
 _NESTED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
 _CONDITIONAL = (ast.If, ast.IfExp, ast.While, ast.Try, ast.BoolOp, ast.Match)
 
@@ -207,7 +209,7 @@ def _only_forwarded(ctx: Context, uses: list[ast.Name], training: str) -> bool:
 
 
 def _call_method(ctx: Context, info: ClassInfo) -> CallMethod | None:
-    func = info.method("call")
+    func = info.method(CALL_METHOD)
     if func is None or in_legacy_branch(ctx, func):
         return None
     args = func.args
@@ -409,6 +411,7 @@ _CONSEQUENCE = {
         "        eps = tf.random.normal(shape=tf.shape(mean))\n        return mean + tf.exp(0.5 * log_var) * eps\n",
         "import tensorflow as tf\n\ndef noisy(x):\n    return tf.nn.dropout(x, rate=0.5)\n",
     ),
+    needs=Words(defs=(CALL_METHOD,)),
 )
 def missing_training_argument(ctx: Context) -> Iterator[Diagnostic]:
     for method in call_methods(ctx):
@@ -463,6 +466,7 @@ def missing_training_argument(ctx: Context) -> Iterator[Diagnostic]:
              "        if training:\n            return keras.random.dropout(x, rate=0.5)\n        return x\n",
              targets=("keras3",)),
     ),
+    needs=Words(defs=(CALL_METHOD,)),
 )
 def training_not_forwarded(ctx: Context) -> Iterator[Diagnostic]:
     for method in call_methods(ctx):
@@ -515,6 +519,7 @@ def _is_true(node: ast.expr | None) -> bool:
         "    def call(self, x, training=False):\n        return x\n",
         "class Helper:\n    def call(self, x, training):\n        return x\n",
     ),
+    needs=Words(defs=(CALL_METHOD,)),
 )
 def training_without_default(ctx: Context) -> Iterator[Diagnostic]:
     for method in call_methods(ctx):
@@ -605,6 +610,7 @@ def _sublayer_attributes(ctx: Context, info: ClassInfo) -> dict[str, str]:
              "    def call(self, x, training=None):\n        return self.drop(x, training=training)\n",
              targets=("keras3",)),
     ),
+    needs=Words(defs=(CALL_METHOD,)),
 )
 def implicit_training(ctx: Context) -> Iterator[Diagnostic]:
     for method in call_methods(ctx):
