@@ -26,15 +26,10 @@ from keras_compat.registry import REGISTRY
 from keras_compat.resolver import Resolver, StarRoots
 from keras_compat.settings import Settings
 from keras_compat.source import Positions
-from keras_compat.walk import _NODE_FIELDS, node_fields
+from keras_compat.tree_index import walk_index
 
 #: A fix computed only when it is wanted (:meth:`Context.report`): a function of no arguments.
 LazyFix = Callable[[], "Fix | None"]
-
-#: Node classes without children that no index lists (names, constants, ``pass``...).
-_LEAF_CLASSES = frozenset({ast.Name, ast.Constant, ast.Pass, ast.Break, ast.Continue, ast.Global, ast.Nonlocal,
-                           ast.alias})
-
 
 #: What makes an import local to a function (:attr:`ImportRecord.in_function`).
 _FUNCTION_CLASSES = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda})
@@ -135,7 +130,6 @@ class Context:
                 StarRoots(resolver.keras_capable, resolver.star_source)
 
     def _index(self) -> None:
-        parents = self.parents
         lists: dict[type, list] = {ast.Call: self.calls, ast.Attribute: self.attributes,
                                    ast.Import: self.import_nodes, ast.ImportFrom: self.import_nodes,
                                    ast.ClassDef: self.classes, ast.FunctionDef: self.functions,
@@ -143,89 +137,7 @@ class Context:
         self._binders: list[ast.AST] = []
         for cls in _BINDING_EXPRS:
             lists[cls] = self._binders
-        fields_of, Assign, Subscript = _NODE_FIELDS, ast.Assign, ast.Subscript  # the hot loop
-        Attribute, Call, attributes, calls = ast.Attribute, ast.Call, self.attributes, self.calls
-        keyword, Expr, arg = ast.keyword, ast.Expr, ast.arg
-        leaves = _LEAF_CLASSES  # no children and no index of their own: recorded as children, never visited
-        subscript_assigns = self.subscript_assigns
-        order: list[ast.AST] = [self.tree]
-        push = order.append
-        for node in order:  # breadth first: the list grows while it is read
-            cls = node.__class__
-            # The two commonest classes (a fifth of the nodes) written out: the general loop below, without
-            # its look-ups. (``func`` and ``value`` are never None, ``args`` never holds one, and a keyword
-            # is never a leaf.)
-            if cls is Attribute:
-                value = node.value  # type: ignore[attr-defined]
-                parents[value] = node
-                if value.__class__ not in leaves:
-                    push(value)
-                attributes.append(node)  # type: ignore[arg-type]
-                continue
-            if cls is Call:
-                value = node.func  # type: ignore[attr-defined]
-                parents[value] = node
-                if value.__class__ not in leaves:
-                    push(value)
-                for child in node.args:  # type: ignore[attr-defined]
-                    parents[child] = node
-                    if child.__class__ not in leaves:
-                        push(child)
-                for child in node.keywords:  # type: ignore[attr-defined]
-                    parents[child] = node
-                    push(child)
-                calls.append(node)  # type: ignore[arg-type]
-                continue
-            # The next commonest classes with children (an assignment, a keyword argument, an expression
-            # statement, a function parameter: another fifth of the nodes), in the same order as below.
-            if cls is Assign:
-                targets = node.targets  # type: ignore[attr-defined]
-                for child in targets:
-                    parents[child] = node
-                    if child.__class__ not in leaves:
-                        push(child)
-                value = node.value  # type: ignore[attr-defined]
-                parents[value] = node
-                if value.__class__ not in leaves:
-                    push(value)
-                for target in targets:
-                    if target.__class__ is Subscript:
-                        subscript_assigns.append(node)  # type: ignore[arg-type]
-                        break
-                continue
-            if cls is keyword or cls is Expr:
-                value = node.value  # type: ignore[attr-defined]
-                parents[value] = node
-                if value.__class__ not in leaves:
-                    push(value)
-                continue
-            if cls is arg:
-                value = node.annotation  # type: ignore[attr-defined]
-                if value is not None:
-                    parents[value] = node
-                    if value.__class__ not in leaves:
-                        push(value)
-                continue
-            fields = fields_of.get(cls)
-            if fields is None:
-                fields = node_fields(cls)
-            for name in fields:  # a node, a list of nodes or None (not isinstance: a third of the loop's cost)
-                value = getattr(node, name, None)
-                if value is None:
-                    continue
-                if value.__class__ is list:
-                    for child in value:
-                        if child is not None:
-                            parents[child] = node
-                            if child.__class__ not in leaves:
-                                push(child)
-                else:
-                    parents[value] = node
-                    if value.__class__ not in leaves:
-                        push(value)
-            found = lists.get(cls)
-            if found is not None:
-                found.append(node)
+        walk_index(self.tree, self.parents, lists, self.subscript_assigns)  # in C when it is built
         key = attrgetter("lineno", "col_offset")  # source order for stable output
         for nodes in (self.calls, self.attributes, self.import_nodes, self.classes, self.functions, self.compares,
                       self.subscript_assigns):

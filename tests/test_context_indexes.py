@@ -70,7 +70,7 @@ def _reference_index(tree: ast.Module) -> tuple[list[tuple[int, int]], dict[str,
     order they enter the parent map, and the node lists (as ids, sorted by position as the context sorts)."""
     from operator import attrgetter
 
-    from keras_compat.context import _LEAF_CLASSES
+    from keras_compat.tree_index import LEAF_CLASSES as _LEAF_CLASSES
     from keras_compat.walk import node_fields
 
     pairs: list[tuple[int, int]] = []

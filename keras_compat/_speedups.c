@@ -1,0 +1,370 @@
+/* keras_compat._speedups: the context's index walk in C (optional).
+ *
+ * index() does exactly what the pure-Python loop keras_compat.context._walk does, in the same order: a
+ * breadth-first walk of a syntax tree that records every child's parent and appends the nodes of some classes
+ * to lists. Python spends about 1,500 instructions a node on that loop whatever it does (the interpreter does
+ * not specialise the attribute reads of ast nodes); here what is left is the dictionary work itself. Nothing
+ * here knows Keras: the field tables, the leaf classes and the lists come from the caller.
+ *
+ * The module is optional: without a C compiler the package installs without it and the Python loop runs;
+ * tests/test_speedups.py proves that both build the same indexes. Errors (memory, a field whose read raises
+ * something other than AttributeError) propagate as Python exceptions, which the engine contains like any
+ * other failure of the analysis set-up; OverflowError means "too many node classes": use the Python loop.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+
+/* What the walk needs of a node class: its child node fields, whether it is a leaf (recorded as a child,
+ * never visited) and whether its fields can be read from the instance dictionary. Computed on a class's first
+ * sight and kept for the life of the process in an open-addressing table keyed by the class pointer (a
+ * dictionary and a set look-up per node cost as much as the rest of the walk). */
+typedef struct {
+    PyObject *cls;     /* a strong reference; NULL: a free slot */
+    PyObject *fields;  /* a tuple of str (a strong reference); NULL for a leaf */
+    int leaf;
+    int plain;         /* see plain_fields() */
+} ClassInfo;
+
+#define TABLE_SIZE 1024  /* a power of two; at most half of it is used (ast has about 120 node classes) */
+
+static ClassInfo classes[TABLE_SIZE];
+static Py_ssize_t classes_used;
+/* The field table and leaf set the entries were computed from (strong references): a call with others
+ * empties the table first. */
+static PyObject *known_fields_of, *known_leaves;
+static PyObject *str_targets;  /* "targets", interned at import */
+
+static void
+classes_clear(void)
+{
+    for (Py_ssize_t i = 0; i < TABLE_SIZE; i++) {
+        Py_CLEAR(classes[i].cls);
+        Py_CLEAR(classes[i].fields);
+    }
+    classes_used = 0;
+    Py_CLEAR(known_fields_of);
+    Py_CLEAR(known_leaves);
+}
+
+/* The child node fields of ``cls`` (a tuple of str) as a new reference: from ``fields_of``, else computed by
+ * ``compute(cls)`` (the caller's function, which stores them in ``fields_of``); NULL with an exception. */
+static PyObject *
+fields_for(PyObject *cls, PyObject *fields_of, PyObject *compute)
+{
+    PyObject *fields = PyDict_GetItemWithError(fields_of, cls);
+    if (fields != NULL) {
+        Py_INCREF(fields);
+    }
+    else if (!PyErr_Occurred()) {
+        fields = PyObject_CallOneArg(compute, cls);
+    }
+    if (fields != NULL && !PyTuple_Check(fields)) {
+        Py_DECREF(fields);
+        PyErr_SetString(PyExc_TypeError, "node_fields() must return a tuple");
+        return NULL;
+    }
+    return fields;
+}
+
+/* Whether ``getattr(node, field)`` of a ``cls`` instance is the entry of its instance dictionary when it has
+ * one: the class uses the generic attribute look-up and has no data descriptor named like a field (true of
+ * every ast node class). 1, 0, or -1 with an exception. */
+static int
+plain_fields(PyObject *cls, PyObject *fields)
+{
+    if (((PyTypeObject *)cls)->tp_getattro != PyObject_GenericGetAttr) {
+        return 0;
+    }
+    for (Py_ssize_t f = 0; f < PyTuple_GET_SIZE(fields); f++) {
+        PyObject *attr = PyObject_GetAttr(cls, PyTuple_GET_ITEM(fields, f));
+        if (attr == NULL) {
+            if (!PyErr_ExceptionMatches(PyExc_AttributeError)) {
+                return -1;
+            }
+            PyErr_Clear();
+            continue;
+        }
+        int descriptor = Py_TYPE(attr)->tp_descr_set != NULL;
+        Py_DECREF(attr);
+        if (descriptor) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+static size_t
+slot_of(PyObject *cls)
+{
+    return ((size_t)cls >> 4) & (TABLE_SIZE - 1);
+}
+
+/* The table's entry for ``cls``, made on first sight; NULL with an exception. */
+static ClassInfo *
+class_info(PyObject *cls, PyObject *leaves, PyObject *fields_of, PyObject *compute)
+{
+    size_t i = slot_of(cls);
+    while (classes[i].cls != NULL) {
+        if (classes[i].cls == cls) {
+            return &classes[i];
+        }
+        i = (i + 1) & (TABLE_SIZE - 1);
+    }
+    int leaf = PySet_Contains(leaves, cls);
+    if (leaf < 0) {
+        return NULL;
+    }
+    PyObject *fields = NULL;
+    int plain = 0;
+    if (!leaf) {
+        fields = fields_for(cls, fields_of, compute);  /* may run Python code (and another thread) */
+        if (fields == NULL) {
+            return NULL;
+        }
+        plain = plain_fields(cls, fields);
+        if (plain < 0) {
+            Py_DECREF(fields);
+            return NULL;
+        }
+    }
+    /* Probe again: the Python code above may have let another thread add entries. */
+    i = slot_of(cls);
+    while (classes[i].cls != NULL && classes[i].cls != cls) {
+        i = (i + 1) & (TABLE_SIZE - 1);
+    }
+    if (classes[i].cls == cls) {
+        Py_XDECREF(fields);
+        return &classes[i];
+    }
+    if (classes_used >= TABLE_SIZE / 2) {
+        Py_XDECREF(fields);
+        PyErr_SetString(PyExc_OverflowError, "index(): too many node classes");
+        return NULL;
+    }
+    Py_INCREF(cls);
+    classes[i].cls = cls;
+    classes[i].fields = fields;
+    classes[i].leaf = leaf;
+    classes[i].plain = plain;
+    classes_used++;
+    return &classes[i];
+}
+
+/* ``getattr(node, name, None)`` as a new reference (None when the attribute is missing), or NULL. ``dict``:
+ * the node's instance dictionary when its class is plain (an entry there is the attribute), else NULL. */
+static PyObject *
+field(PyObject *node, PyObject *dict, PyObject *name)
+{
+    if (dict != NULL) {
+        PyObject *value = PyDict_GetItemWithError(dict, name);
+        if (value != NULL) {
+            Py_INCREF(value);
+            return value;
+        }
+        if (PyErr_Occurred()) {
+            return NULL;
+        }
+    }
+    PyObject *value = PyObject_GetAttr(node, name);
+    if (value == NULL) {
+        if (!PyErr_ExceptionMatches(PyExc_AttributeError)) {
+            return NULL;
+        }
+        PyErr_Clear();
+        Py_RETURN_NONE;
+    }
+    return value;
+}
+
+/* The state of one walk. */
+typedef struct {
+    PyObject *parents, *lists, *leaves, *fields_of, *compute, *order;
+    PyObject *lists_of[TABLE_SIZE];  /* per table slot: the list of that class's nodes (a strong reference),
+                                        Py_None when it has none, NULL when not looked up yet */
+} Walk;
+
+/* Record ``child``'s parent and queue it unless it is a leaf. 0, or -1 with an exception. */
+static int
+add_child(Walk *walk, PyObject *child, PyObject *node)
+{
+    if (PyDict_SetItem(walk->parents, child, node) < 0) {
+        return -1;
+    }
+    ClassInfo *info = class_info((PyObject *)Py_TYPE(child), walk->leaves, walk->fields_of, walk->compute);
+    if (info == NULL) {
+        return -1;
+    }
+    return info->leaf ? 0 : PyList_Append(walk->order, child);
+}
+
+/* Visit the children of ``node`` (its class's entry: ``info``). 0, or -1 with an exception. */
+static int
+visit(Walk *walk, PyObject *node, ClassInfo *info)
+{
+    PyObject *fields = info->fields;
+    if (fields == NULL) {  /* a leaf at the root */
+        return 0;
+    }
+    Py_INCREF(fields);
+    PyObject *dict = NULL;
+    if (info->plain) {
+        dict = PyObject_GenericGetDict(node, NULL);
+        if (dict == NULL) {
+            Py_DECREF(fields);
+            return -1;
+        }
+        if (!PyDict_Check(dict)) {
+            Py_CLEAR(dict);
+        }
+    }
+    int failed = 0;
+    for (Py_ssize_t f = 0; f < PyTuple_GET_SIZE(fields) && !failed; f++) {
+        PyObject *value = field(node, dict, PyTuple_GET_ITEM(fields, f));
+        if (value == NULL) {
+            failed = 1;
+        }
+        else if (PyList_CheckExact(value)) {
+            for (Py_ssize_t c = 0; c < PyList_GET_SIZE(value) && !failed; c++) {
+                PyObject *child = PyList_GET_ITEM(value, c);
+                if (child != Py_None) {
+                    Py_INCREF(child);
+                    failed = add_child(walk, child, node) < 0;
+                    Py_DECREF(child);
+                }
+            }
+        }
+        else if (value != Py_None) {
+            failed = add_child(walk, value, node) < 0;
+        }
+        Py_XDECREF(value);
+    }
+    Py_XDECREF(dict);
+    Py_DECREF(fields);
+    return failed ? -1 : 0;
+}
+
+/* Append ``node`` to its class's list, if it has one. 0, or -1 with an exception. */
+static int
+list_node(Walk *walk, PyObject *node, ClassInfo *info)
+{
+    PyObject **list = &walk->lists_of[info - classes];
+    if (*list == NULL) {
+        PyObject *found = PyDict_GetItemWithError(walk->lists, (PyObject *)Py_TYPE(node));
+        if (found == NULL && PyErr_Occurred()) {
+            return -1;
+        }
+        if (found != NULL && !PyList_Check(found)) {
+            PyErr_SetString(PyExc_TypeError, "index(): the values of lists must be lists");
+            return -1;
+        }
+        *list = found == NULL ? Py_None : found;
+        Py_INCREF(*list);
+    }
+    return *list == Py_None ? 0 : PyList_Append(*list, node);
+}
+
+/* An assignment to a subscript goes to ``subscript_assigns`` (once). 0, or -1 with an exception. */
+static int
+subscript_assign(PyObject *node, PyObject *subscript, PyObject *subscript_assigns)
+{
+    PyObject *targets = field(node, NULL, str_targets);
+    if (targets == NULL) {
+        return -1;
+    }
+    int status = 0;
+    if (PyList_CheckExact(targets)) {
+        for (Py_ssize_t t = 0; t < PyList_GET_SIZE(targets); t++) {
+            if ((PyObject *)Py_TYPE(PyList_GET_ITEM(targets, t)) == subscript) {
+                status = PyList_Append(subscript_assigns, node);
+                break;
+            }
+        }
+    }
+    Py_DECREF(targets);
+    return status;
+}
+
+PyDoc_STRVAR(index_doc,
+"index(tree, parents, lists, leaves, fields_of, node_fields, assign, subscript, subscript_assigns)\n"
+"--\n\n"
+"Walk ``tree`` breadth first: ``parents[child] = node`` for every child, in field order; every visited\n"
+"node whose class is a key of ``lists`` is appended to that list; an ``assign`` node with a ``subscript``\n"
+"target is appended to ``subscript_assigns``. Classes in ``leaves`` are recorded as children, never\n"
+"visited. ``fields_of`` maps a class to its node fields (``node_fields(cls)`` computes a missing entry).");
+
+static PyObject *
+index_walk(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 9) {
+        PyErr_SetString(PyExc_TypeError, "index() takes exactly 9 arguments");
+        return NULL;
+    }
+    PyObject *tree = args[0], *assign = args[6], *subscript = args[7], *subscript_assigns = args[8];
+    if (!PyDict_Check(args[1]) || !PyDict_Check(args[2]) || !PyAnySet_Check(args[3]) || !PyDict_Check(args[4])
+            || !PyList_Check(subscript_assigns)) {
+        PyErr_SetString(PyExc_TypeError, "index(): bad argument types");
+        return NULL;
+    }
+    if (known_fields_of != args[4] || known_leaves != args[3]) {
+        classes_clear();
+        Py_INCREF(args[4]);
+        known_fields_of = args[4];
+        Py_INCREF(args[3]);
+        known_leaves = args[3];
+    }
+    Walk *walk = PyMem_Calloc(1, sizeof(Walk));
+    if (walk == NULL) {
+        return PyErr_NoMemory();
+    }
+    walk->parents = args[1];
+    walk->lists = args[2];
+    walk->leaves = args[3];
+    walk->fields_of = args[4];
+    walk->compute = args[5];
+    PyObject *result = NULL;
+    walk->order = PyList_New(0);
+    if (walk->order == NULL || PyList_Append(walk->order, tree) < 0) {
+        goto done;
+    }
+    /* The list grows while it is read: a breadth-first walk. */
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(walk->order); i++) {
+        PyObject *node = PyList_GET_ITEM(walk->order, i);
+        ClassInfo *info = class_info((PyObject *)Py_TYPE(node), walk->leaves, walk->fields_of, walk->compute);
+        if (info == NULL || visit(walk, node, info) < 0 || list_node(walk, node, info) < 0) {
+            goto done;
+        }
+        if ((PyObject *)Py_TYPE(node) == assign && subscript_assign(node, subscript, subscript_assigns) < 0) {
+            goto done;
+        }
+    }
+    result = Py_None;
+    Py_INCREF(result);
+done:
+    Py_XDECREF(walk->order);
+    for (Py_ssize_t i = 0; i < TABLE_SIZE; i++) {
+        Py_XDECREF(walk->lists_of[i]);
+    }
+    PyMem_Free(walk);
+    return result;
+}
+
+static PyMethodDef methods[] = {
+    {"index", (PyCFunction)(void (*)(void))index_walk, METH_FASTCALL, index_doc},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef speedups = {
+    PyModuleDef_HEAD_INIT, "keras_compat._speedups",
+    "Optional C versions of the core's hottest loops (the same results as the Python ones).", -1, methods,
+    NULL, NULL, NULL, NULL,
+};
+
+PyMODINIT_FUNC
+PyInit__speedups(void)
+{
+    str_targets = PyUnicode_InternFromString("targets");
+    if (str_targets == NULL) {
+        return NULL;
+    }
+    return PyModule_Create(&speedups);
+}

@@ -1,0 +1,145 @@
+"""The context's index of a syntax tree: every child's parent, and the nodes of some classes in lists.
+
+The core's hottest loop: it visits every node of every analysed file. In Python it costs about 1,500
+instructions a node whatever it does (the interpreter does not specialise the attribute reads of ``ast``
+nodes), so an optional C version (``keras_compat/_speedups.c``, built when the package is installed with a C
+compiler) does the same walk in about a third of that. Both give the same results in the same order;
+:func:`python_walk` is the reference, and ``tests/test_speedups.py`` compares them on every rule example, the
+fixtures and the realism packages. ``KERAS_COMPAT_PURE_PYTHON=1`` in the environment selects the Python walk
+(to measure it, or to rule the C one out when reporting a bug).
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+from collections.abc import Callable
+
+from keras_compat.walk import _NODE_FIELDS, node_fields
+
+#: Node classes without children that no index lists (names, constants, ``pass``...): recorded as children,
+#: never visited.
+LEAF_CLASSES = frozenset({ast.Name, ast.Constant, ast.Pass, ast.Break, ast.Continue, ast.Global, ast.Nonlocal,
+                          ast.alias})
+
+#: ``walk(tree, parents, lists, subscript_assigns)``, as :func:`python_walk`.
+Walk = Callable[[ast.AST, "dict[ast.AST, ast.AST]", "dict[type, list]", "list[ast.Assign]"], None]
+
+
+def python_walk(tree: ast.AST, parents: dict[ast.AST, ast.AST], lists: dict[type, list],
+                subscript_assigns: list[ast.Assign]) -> None:
+    """Walk ``tree`` breadth first: ``parents[child] = node`` for every child (in field order); every visited
+    node whose class is a key of ``lists`` is appended to that list (which must include ``ast.Call`` and
+    ``ast.Attribute``); an assignment to a subscript is appended to ``subscript_assigns``."""
+    fields_of, Assign, Subscript = _NODE_FIELDS, ast.Assign, ast.Subscript  # the hot loop
+    Attribute, Call, attributes, calls = ast.Attribute, ast.Call, lists[ast.Attribute], lists[ast.Call]
+    keyword, Expr, arg = ast.keyword, ast.Expr, ast.arg
+    leaves = LEAF_CLASSES  # no children and no index of their own: recorded as children, never visited
+    order: list[ast.AST] = [tree]
+    push = order.append
+    for node in order:  # breadth first: the list grows while it is read
+        cls = node.__class__
+        # The two commonest classes (a fifth of the nodes) written out: the general loop below, without
+        # its look-ups. (``func`` and ``value`` are never None, ``args`` never holds one, and a keyword
+        # is never a leaf.)
+        if cls is Attribute:
+            value = node.value  # type: ignore[attr-defined]
+            parents[value] = node
+            if value.__class__ not in leaves:
+                push(value)
+            attributes.append(node)  # type: ignore[arg-type]
+            continue
+        if cls is Call:
+            value = node.func  # type: ignore[attr-defined]
+            parents[value] = node
+            if value.__class__ not in leaves:
+                push(value)
+            for child in node.args:  # type: ignore[attr-defined]
+                parents[child] = node
+                if child.__class__ not in leaves:
+                    push(child)
+            for child in node.keywords:  # type: ignore[attr-defined]
+                parents[child] = node
+                push(child)
+            calls.append(node)  # type: ignore[arg-type]
+            continue
+        # The next commonest classes with children (an assignment, a keyword argument, an expression
+        # statement, a function parameter: another fifth of the nodes), in the same order as below.
+        if cls is Assign:
+            targets = node.targets  # type: ignore[attr-defined]
+            for child in targets:
+                parents[child] = node
+                if child.__class__ not in leaves:
+                    push(child)
+            value = node.value  # type: ignore[attr-defined]
+            parents[value] = node
+            if value.__class__ not in leaves:
+                push(value)
+            for target in targets:
+                if target.__class__ is Subscript:
+                    subscript_assigns.append(node)  # type: ignore[arg-type]
+                    break
+            continue
+        if cls is keyword or cls is Expr:
+            value = node.value  # type: ignore[attr-defined]
+            parents[value] = node
+            if value.__class__ not in leaves:
+                push(value)
+            continue
+        if cls is arg:
+            value = node.annotation  # type: ignore[attr-defined]
+            if value is not None:
+                parents[value] = node
+                if value.__class__ not in leaves:
+                    push(value)
+            continue
+        fields = fields_of.get(cls)
+        if fields is None:
+            fields = node_fields(cls)
+        for name in fields:  # a node, a list of nodes or None (not isinstance: a third of the loop's cost)
+            value = getattr(node, name, None)
+            if value is None:
+                continue
+            if value.__class__ is list:
+                for child in value:
+                    if child is not None:
+                        parents[child] = node
+                        if child.__class__ not in leaves:
+                            push(child)
+            else:
+                parents[value] = node
+                if value.__class__ not in leaves:
+                    push(value)
+        found = lists.get(cls)
+        if found is not None:
+            found.append(node)
+
+
+def _c_walk() -> Walk | None:
+    """The C walk, or None when it is not built (or ``KERAS_COMPAT_PURE_PYTHON`` is set)."""
+    if os.environ.get("KERAS_COMPAT_PURE_PYTHON", "") not in ("", "0"):
+        return None
+    try:
+        from keras_compat._speedups import index
+    except ImportError:
+        return None
+
+    def c_walk(tree: ast.AST, parents: dict[ast.AST, ast.AST], lists: dict[type, list],
+               subscript_assigns: list[ast.Assign]) -> None:
+        try:
+            index(tree, parents, lists, LEAF_CLASSES, _NODE_FIELDS, node_fields, ast.Assign, ast.Subscript,
+                  subscript_assigns)
+        except OverflowError:  # more node classes than its table holds (never for ast's own): start again
+            parents.clear()
+            for found in lists.values():
+                found.clear()
+            subscript_assigns.clear()
+            python_walk(tree, parents, lists, subscript_assigns)
+
+    return c_walk
+
+
+#: The walk the context uses: the C one when it is built.
+walk_index: Walk = _c_walk() or python_walk
+#: Whether :data:`walk_index` is the C walk (the benchmark and ``keras-compat --version`` say which runs).
+SPEEDUPS = walk_index is not python_walk
