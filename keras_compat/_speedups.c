@@ -32,7 +32,7 @@ static Py_ssize_t classes_used;
 /* The field table and leaf set the entries were computed from (strong references): a call with others
  * empties the table first. */
 static PyObject *known_fields_of, *known_leaves;
-static PyObject *str_targets;  /* "targets", interned at import */
+static PyObject *str_targets, *str_lineno, *str_col_offset, *str_func, *str_value, *str_attr, *str_id;
 
 static void
 classes_clear(void)
@@ -348,8 +348,169 @@ done:
     return result;
 }
 
+/* ------------------------------------------------------------------------------------------------------------
+ * sort_by_start(nodes): nodes.sort(key=attrgetter("lineno", "col_offset")), for int positions. */
+
+typedef struct {
+    long line, col;
+    Py_ssize_t index;  /* the tie-breaker that makes the sort stable, as list.sort is */
+    PyObject *node;
+} Keyed;
+
+static int
+compare_keyed(const void *a, const void *b)
+{
+    const Keyed *x = a, *y = b;
+    if (x->line != y->line) {
+        return x->line < y->line ? -1 : 1;
+    }
+    if (x->col != y->col) {
+        return x->col < y->col ? -1 : 1;
+    }
+    return x->index < y->index ? -1 : (x->index > y->index);
+}
+
+/* An int attribute of ``node`` (-1 and no exception when it is missing or not a small int). */
+static int
+position(PyObject *node, PyObject *name, long *out)
+{
+    PyObject *value = PyObject_GetAttr(node, name);
+    if (value == NULL) {
+        PyErr_Clear();
+        return -1;
+    }
+    int ok = PyLong_CheckExact(value);
+    if (ok) {
+        int overflow;
+        *out = PyLong_AsLongAndOverflow(value, &overflow);
+        ok = !overflow && !(*out == -1 && PyErr_Occurred());
+        PyErr_Clear();
+    }
+    Py_DECREF(value);
+    return ok ? 0 : -1;
+}
+
+PyDoc_STRVAR(sort_by_start_doc,
+"sort_by_start(nodes) -> bool\n"
+"--\n\n"
+"Sort the list ``nodes`` by (lineno, col_offset), stably, and return True; return False, leaving the list\n"
+"as it was, when a node lacks a position or has one that is not an int (the caller sorts in Python then).");
+
+static PyObject *
+sort_by_start(PyObject *Py_UNUSED(module), PyObject *nodes)
+{
+    if (!PyList_Check(nodes)) {
+        PyErr_SetString(PyExc_TypeError, "sort_by_start() takes a list");
+        return NULL;
+    }
+    Py_ssize_t n = PyList_GET_SIZE(nodes);
+    if (n < 2) {
+        Py_RETURN_TRUE;
+    }
+    Keyed *keyed = PyMem_Malloc(n * sizeof(Keyed));
+    if (keyed == NULL) {
+        return PyErr_NoMemory();
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *node = PyList_GET_ITEM(nodes, i);
+        keyed[i].index = i;
+        keyed[i].node = node;
+        if (position(node, str_lineno, &keyed[i].line) < 0 || position(node, str_col_offset, &keyed[i].col) < 0
+                || PyList_GET_SIZE(nodes) != n) {  /* (an attribute read could run code that changes the list) */
+            PyMem_Free(keyed);
+            Py_RETURN_FALSE;
+        }
+    }
+    qsort(keyed, (size_t)n, sizeof(Keyed), compare_keyed);
+    /* The list owns one reference to each node; reordering its items keeps those references. */
+    PyObject **items = ((PyListObject *)nodes)->ob_item;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        items[i] = keyed[i].node;
+    }
+    PyMem_Free(keyed);
+    Py_RETURN_TRUE;
+}
+
+/* ------------------------------------------------------------------------------------------------------------
+ * keras_candidates(calls, roots, parts, memo, attribute, name): the calls whose callee may be a Keras name. */
+
+PyDoc_STRVAR(keras_candidates_doc,
+"keras_candidates(calls, roots, parts, memo, attribute, name) -> list\n"
+"--\n\n"
+"For each call, follow its callee down through ``attribute`` nodes whose ``attr`` is not in ``parts``: the\n"
+"call is kept when that ends at a ``name`` node whose ``id`` is in ``roots`` or at an ``attribute`` node;\n"
+"otherwise ``memo[call.func] = None``. Returns the kept calls, in order.");
+
+static PyObject *
+keras_candidates(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 6) {
+        PyErr_SetString(PyExc_TypeError, "keras_candidates() takes exactly 6 arguments");
+        return NULL;
+    }
+    PyObject *calls = args[0], *roots = args[1], *parts = args[2], *memo = args[3];
+    PyObject *attribute = args[4], *name = args[5];
+    if (!PyList_Check(calls) || !PyDict_Check(memo)) {
+        PyErr_SetString(PyExc_TypeError, "keras_candidates(): bad argument types");
+        return NULL;
+    }
+    PyObject *kept = PyList_New(0);
+    if (kept == NULL) {
+        return NULL;
+    }
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(calls); i++) {
+        PyObject *call = PyList_GET_ITEM(calls, i);
+        Py_INCREF(call);
+        PyObject *func = PyObject_GetAttr(call, str_func);
+        PyObject *node = func;
+        Py_XINCREF(node);
+        int keep = -1;  /* -1: an error */
+        while (node != NULL && (PyObject *)Py_TYPE(node) == attribute) {
+            PyObject *attr = PyObject_GetAttr(node, str_attr);
+            int part = attr == NULL ? -1 : PySequence_Contains(parts, attr);
+            Py_XDECREF(attr);
+            if (part < 0) {
+                Py_CLEAR(node);
+            }
+            if (part != 0) {
+                break;
+            }
+            PyObject *value = PyObject_GetAttr(node, str_value);
+            Py_SETREF(node, value);
+        }
+        if (node == NULL) {
+            keep = -1;
+        }
+        else if ((PyObject *)Py_TYPE(node) == name) {
+            PyObject *id = PyObject_GetAttr(node, str_id);
+            keep = id == NULL ? -1 : PySequence_Contains(roots, id);
+            Py_XDECREF(id);
+        }
+        else {
+            keep = (PyObject *)Py_TYPE(node) == attribute;
+        }
+        Py_XDECREF(node);
+        int failed = keep < 0;
+        if (keep == 1) {
+            failed = PyList_Append(kept, call) < 0;
+        }
+        else if (keep == 0) {
+            failed = PyDict_SetItem(memo, func, Py_None) < 0;
+        }
+        Py_XDECREF(func);
+        Py_DECREF(call);
+        if (failed) {
+            Py_DECREF(kept);
+            return NULL;
+        }
+    }
+    return kept;
+}
+
 static PyMethodDef methods[] = {
     {"index", (PyCFunction)(void (*)(void))index_walk, METH_FASTCALL, index_doc},
+    {"sort_by_start", sort_by_start, METH_O, sort_by_start_doc},
+    {"keras_candidates", (PyCFunction)(void (*)(void))keras_candidates, METH_FASTCALL, keras_candidates_doc},
     {NULL, NULL, 0, NULL},
 };
 
@@ -362,9 +523,13 @@ static struct PyModuleDef speedups = {
 PyMODINIT_FUNC
 PyInit__speedups(void)
 {
-    str_targets = PyUnicode_InternFromString("targets");
-    if (str_targets == NULL) {
-        return NULL;
+    const char *names[] = {"targets", "lineno", "col_offset", "func", "value", "attr", "id"};
+    PyObject **strings[] = {&str_targets, &str_lineno, &str_col_offset, &str_func, &str_value, &str_attr, &str_id};
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+        *strings[i] = PyUnicode_InternFromString(names[i]);
+        if (*strings[i] == NULL) {
+            return NULL;
+        }
     }
     return PyModule_Create(&speedups);
 }

@@ -26,7 +26,8 @@ from keras_compat.registry import REGISTRY
 from keras_compat.resolver import Resolver, StarRoots
 from keras_compat.settings import Settings
 from keras_compat.source import Positions
-from keras_compat.tree_index import walk_index
+from keras_compat.speedups import native
+from keras_compat.tree_index import sort_by_start, walk_index
 
 #: A fix computed only when it is wanted (:meth:`Context.report`): a function of no arguments.
 LazyFix = Callable[[], "Fix | None"]
@@ -138,10 +139,9 @@ class Context:
         for cls in _BINDING_EXPRS:
             lists[cls] = self._binders
         walk_index(self.tree, self.parents, lists, self.subscript_assigns)  # in C when it is built
-        key = attrgetter("lineno", "col_offset")  # source order for stable output
         for nodes in (self.calls, self.attributes, self.import_nodes, self.classes, self.functions, self.compares,
                       self.subscript_assigns):
-            nodes.sort(key=key)  # type: ignore[arg-type]
+            sort_by_start(nodes)  # type: ignore[arg-type]  # source order for stable output
 
     def _binding_exprs(self) -> set[ast.AST]:
         """The expressions that are or contain a lambda, comprehension or ``:=`` (and their parents)."""
@@ -237,22 +237,12 @@ class Context:
         """The calls (source order) whose callee is a Keras name with a path, with that name: several rules
         only look at these, and share one pass over every call instead of each making its own."""
         out = []
-        resolve, memo, roots = self._resolve_keras, self._keras, self._keras_roots
-        Attribute, Name, parts, unseen = ast.Attribute, ast.Name, KERAS_PARTS, _UNSEEN
-        for call in self.calls:
-            func = node = call.func
-            if roots is not None:
-                # :meth:`keras`'s root filter, written out (most callees fail it: a method call per call cost
-                # more than the test), with the answer it would memoise
-                while node.__class__ is Attribute and node.attr not in parts:  # type: ignore[attr-defined]
-                    node = node.value  # type: ignore[attr-defined]
-                if node.__class__ is Name:
-                    if node.id not in roots:  # type: ignore[attr-defined]
-                        memo[func] = None
-                        continue
-                elif node.__class__ is not Attribute:
-                    memo[func] = None
-                    continue
+        resolve, memo, roots, unseen = self._resolve_keras, self._keras, self._keras_roots, _UNSEEN
+        # :meth:`keras`'s root filter first, in one pass (most callees fail it), with the None it memoises
+        calls = self.calls if roots is None else keras_candidates(self.calls, roots, KERAS_PARTS, memo,
+                                                                  ast.Attribute, ast.Name)
+        for call in calls:
+            func = call.func
             name = memo.get(func, unseen)  # (a rule may have asked already)
             if name is unseen:
                 name = resolve(func)
@@ -450,6 +440,32 @@ class Context:
                 node, parent = parent, parents.get(parent)  # type: ignore[assignment]
             outermost[id(node)] = node
         return in_source_order(outermost.values())
+
+
+def python_candidates(calls: list[ast.Call], roots: Container[str], parts: Container[str],
+                      memo: dict[ast.AST, KerasName | None], attribute: type = ast.Attribute,
+                      name: type = ast.Name) -> list[ast.Call]:
+    """The calls whose callee may be a Keras name (:meth:`Context.keras`'s root filter): the chain down through
+    the attributes not named like a Keras module part ends at a name in ``roots``, or at an attribute (a part).
+    Each other callee is memoised as None in ``memo``. The reference for the C twin (:mod:`keras_compat.speedups`)."""
+    kept = []
+    for call in calls:
+        func = node = call.func
+        while node.__class__ is attribute and node.attr not in parts:  # type: ignore[attr-defined]
+            node = node.value  # type: ignore[attr-defined]
+        if node.__class__ is name:
+            if node.id not in roots:  # type: ignore[attr-defined]
+                memo[func] = None
+                continue
+        elif node.__class__ is not attribute:
+            memo[func] = None
+            continue
+        kept.append(call)
+    return kept
+
+
+#: :func:`python_candidates`, in C when it is built.
+keras_candidates = native("keras_candidates") or python_candidates
 
 
 def in_source_order(nodes: Iterable[N]) -> list[N]:

@@ -1,20 +1,16 @@
-"""The context's index of a syntax tree: every child's parent, and the nodes of some classes in lists.
+"""The context's index of a syntax tree: every child's parent, and the nodes of some classes in source order.
 
-The core's hottest loop: it visits every node of every analysed file. In Python it costs about 1,500
-instructions a node whatever it does (the interpreter does not specialise the attribute reads of ``ast``
-nodes), so an optional C version (``keras_compat/_speedups.c``, built when the package is installed with a C
-compiler) does the same walk in about a third of that. Both give the same results in the same order;
-:func:`python_walk` is the reference, and ``tests/test_speedups.py`` compares them on every rule example, the
-fixtures and the realism packages. ``KERAS_COMPAT_PURE_PYTHON=1`` in the environment selects the Python walk
-(to measure it, or to rule the C one out when reporting a bug).
+The core's hottest loop: it visits every node of every analysed file. :func:`python_walk` and
+:func:`python_sort` are the reference; their C twins (:mod:`keras_compat.speedups`) run when they are built.
 """
 
 from __future__ import annotations
 
 import ast
-import os
 from collections.abc import Callable
+from operator import attrgetter
 
+from keras_compat.speedups import native
 from keras_compat.walk import _NODE_FIELDS, node_fields
 
 #: Node classes without children that no index lists (names, constants, ``pass``...): recorded as children,
@@ -116,12 +112,10 @@ def python_walk(tree: ast.AST, parents: dict[ast.AST, ast.AST], lists: dict[type
 
 
 def _c_walk() -> Walk | None:
-    """The C walk, or None when it is not built (or ``KERAS_COMPAT_PURE_PYTHON`` is set)."""
-    if os.environ.get("KERAS_COMPAT_PURE_PYTHON", "") not in ("", "0"):
-        return None
-    try:
-        from keras_compat._speedups import index
-    except ImportError:
+    """The C walk (None when it is not built): in Python again when the C one gives up (OverflowError: more
+    node classes than its table holds, never for ``ast``'s own)."""
+    index = native("index")
+    if index is None:
         return None
 
     def c_walk(tree: ast.AST, parents: dict[ast.AST, ast.AST], lists: dict[type, list],
@@ -129,7 +123,7 @@ def _c_walk() -> Walk | None:
         try:
             index(tree, parents, lists, LEAF_CLASSES, _NODE_FIELDS, node_fields, ast.Assign, ast.Subscript,
                   subscript_assigns)
-        except OverflowError:  # more node classes than its table holds (never for ast's own): start again
+        except OverflowError:
             parents.clear()
             for found in lists.values():
                 found.clear()
@@ -139,7 +133,28 @@ def _c_walk() -> Walk | None:
     return c_walk
 
 
-#: The walk the context uses: the C one when it is built.
+_START = attrgetter("lineno", "col_offset")
+
+
+def python_sort(nodes: list[ast.AST]) -> None:
+    """Sort ``nodes`` into source order (stable: a chain's outer node stays before the inner ones that start
+    at the same place)."""
+    nodes.sort(key=_START)
+
+
+def _c_sort() -> Callable[[list[ast.AST]], None] | None:
+    """The C sort (None when it is not built): in Python when a node has no int position."""
+    sort_by_start = native("sort_by_start")
+    if sort_by_start is None:
+        return None
+
+    def c_sort(nodes: list[ast.AST]) -> None:
+        if not sort_by_start(nodes):
+            python_sort(nodes)
+
+    return c_sort
+
+
+#: The walk and the sort the context uses: the C ones when they are built.
 walk_index: Walk = _c_walk() or python_walk
-#: Whether :data:`walk_index` is the C walk (the benchmark and ``keras-compat --version`` say which runs).
-SPEEDUPS = walk_index is not python_walk
+sort_by_start: Callable[[list[ast.AST]], None] = _c_sort() or python_sort

@@ -1,10 +1,13 @@
-"""The optional C index walk (``keras_compat/_speedups.c``) builds exactly what the Python walk builds.
+"""The optional C loops (``keras_compat/_speedups.c``) do exactly what their Python twins do.
 
-:func:`keras_compat.tree_index.python_walk` is the reference. Where the C walk is built (any machine with a C
-compiler and Python's headers: this one, CI), both walk every module of the package and the tests, every
-rule example, the fixtures and the realism packages, and must give the same parent map (insertion order
-included: rules read it in that order) and the same node lists; odd trees (hand-made nodes with missing
-fields, a field whose read raises, more node classes than the C table holds) behave as in Python.
+The Python loops are the reference: :func:`keras_compat.tree_index.python_walk` (the context's index),
+:func:`keras_compat.tree_index.python_sort` (its lists in source order) and
+:func:`keras_compat.context.python_candidates` (the root filter of the Keras calls). Where the C module is built
+(any machine with a C compiler and Python's headers: this one, CI), both run on every module of the package
+and the tests, every rule example, the fixtures and the realism packages, and must give the same parent map
+(insertion order included: rules read it in that order), the same lists in the same order and the same
+memo; odd input (hand-made nodes with missing fields, a field whose read raises, positions that are not ints,
+more node classes than the C table holds) behaves as in Python.
 """
 
 from __future__ import annotations
@@ -15,21 +18,26 @@ import subprocess
 import sys
 import sysconfig
 import textwrap
+import warnings
 from pathlib import Path
 
 import pytest
 from support.examples import cases
 from support.realism import PACKAGES, package_files
 
-from keras_compat import tree_index
-from keras_compat.tree_index import python_walk
+from keras_compat import speedups, tree_index
+from keras_compat.context import Context, python_candidates
+from keras_compat.names import KERAS_PARTS
+from keras_compat.settings import Settings
+from keras_compat.tree_index import python_sort, python_walk
 
 ROOT = Path(__file__).resolve().parent.parent
 
 try:
-    from keras_compat._speedups import index as _index
-except ImportError:  # built where a compiler is (test_the_walk_is_built_where_it_can_be says where it must)
-    _index = None
+    from keras_compat import _speedups
+except ImportError:  # built where a compiler is (test_the_loops_are_built_where_they_can_be says where it must)
+    _speedups = None  # type: ignore[assignment]
+_index = None if _speedups is None else _speedups.index
 
 needs_c = pytest.mark.skipif(_index is None, reason="keras_compat._speedups is not built (no C compiler)")
 
@@ -57,44 +65,79 @@ def _c_walk() -> tree_index.Walk:
     return walk
 
 
-def _same(tree: ast.AST) -> int:
+def _sorted_alike(nodes: list[ast.AST]) -> None:
+    in_python, in_c = list(nodes), list(nodes)
+    python_sort(in_python)
+    assert _speedups.sort_by_start(in_c) is True
+    assert [id(n) for n in in_c] == [id(n) for n in in_python]
+
+
+def _candidates_alike(tree: ast.Module, text: str) -> None:
+    ctx = Context(tree, text, Settings())
+    roots = ctx._keras_roots
+    if roots is None:
+        return
+    memos: tuple[dict, dict] = ({}, {})
+    kept = [f(ctx.calls, roots, KERAS_PARTS, memo, ast.Attribute, ast.Name)
+            for f, memo in zip((python_candidates, _speedups.keras_candidates), memos)]
+    assert [id(c) for c in kept[1]] == [id(c) for c in kept[0]]
+    assert [(id(k), v) for k, v in memos[1].items()] == [(id(k), v) for k, v in memos[0].items()]
+
+
+def _same(tree: ast.AST, text: str | None = None, sort: bool = True) -> int:
+    """Both walks, both sorts of the walk's lists (of parsed nodes: they have positions) and, for a module's
+    text, both candidate filters agree."""
     expected = _index_with(python_walk, tree)
     assert _index_with(_c_walk(), tree) == expected
+    parents: dict[ast.AST, ast.AST] = {}
+    lists = _lists()
+    python_walk(tree, parents, lists, [])
+    for nodes in lists.values() if sort else ():
+        _sorted_alike(nodes)
+    if text is not None and isinstance(tree, ast.Module):
+        _candidates_alike(tree, text)
     return len(expected[0])
 
 
-def _trees(texts: list[str]) -> list[ast.Module]:
-    trees = []
+def _parsed(texts: list[str]) -> list[tuple[ast.Module, str]]:
+    parsed = []
     for text in texts:
         try:
-            trees.append(ast.parse(text))
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # invalid escape sequences in old packages
+                parsed.append((ast.parse(text), text))
         except (SyntaxError, ValueError):
             continue
-    return trees
+    return parsed
+
+
+def _texts(paths: list[Path]) -> list[str]:
+    return [path.read_text(encoding="utf-8", errors="replace") for path in paths]
 
 
 @needs_c
 def test_package_and_test_modules_are_indexed_alike() -> None:
     paths = sorted([*ROOT.joinpath("keras_compat").rglob("*.py"), *ROOT.joinpath("tests").rglob("*.py")])
-    trees = _trees([path.read_text(encoding="utf-8", errors="replace") for path in paths])
-    assert len(trees) > 150
-    assert sum(_same(tree) for tree in trees) > 100_000
+    parsed = _parsed(_texts(paths))
+    assert len(parsed) > 150
+    assert sum(_same(tree, text) for tree, text in parsed) > 100_000
 
 
 @needs_c
-def test_rule_examples_are_indexed_alike() -> None:
-    trees = _trees([case.code for case in cases()])
-    assert len(trees) > 100
-    for tree in trees:
-        _same(tree)
+def test_rule_examples_and_fixtures_are_indexed_alike() -> None:
+    fixtures = sorted(ROOT.joinpath("tests", "fixtures").rglob("*.py"))
+    parsed = _parsed([case.code for case in cases()] + _texts(fixtures))
+    assert len(parsed) > 100 + len(fixtures) // 2
+    for tree, text in parsed:
+        _same(tree, text)
 
 
 @needs_c
 @pytest.mark.network
 @pytest.mark.parametrize("name,version", PACKAGES, ids=[n for n, _ in PACKAGES])
 def test_realism_packages_are_indexed_alike(name: str, version: str) -> None:
-    for tree in _trees([path.read_text(encoding="utf-8", errors="replace") for path in package_files(name, version)]):
-        _same(tree)
+    for tree, text in _parsed(_texts(package_files(name, version))):
+        _same(tree, text)
 
 
 @needs_c
@@ -129,7 +172,7 @@ def test_every_kind_of_node_is_indexed_alike() -> None:
         while True: break
         for (a, b) in c: continue
     """)
-    assert _same(ast.parse(source)) > 150
+    assert _same(ast.parse(source), source) > 150
 
 
 @needs_c
@@ -142,8 +185,8 @@ def test_hand_made_nodes_with_missing_or_odd_fields_are_indexed_alike() -> None:
                               ast.If(test=ast.Name(id="t")), ast.Expr(value=ast.Constant(1))],
                         type_ignores=[])
     module.body.append(ast.Expr(value=ast.List(elts=[None, ast.Name(id="x"), None])))  # Nones in a list
-    assert _same(module) > 5
-    assert _same(ast.Name(id="leaf")) == 0  # a leaf at the root: nothing below it
+    assert _same(module, sort=False) > 5
+    assert _same(ast.Name(id="leaf"), sort=False) == 0  # a leaf at the root: nothing below it
 
 
 class _Raising(ast.expr):
@@ -197,22 +240,66 @@ def test_more_node_classes_than_the_table_holds_fall_back_to_python() -> None:
     assert done.stdout.split() == ["ok", "602"]  # the statement, 600 nodes, the constant
 
 
-def test_the_pure_python_switch_selects_the_python_walk() -> None:
-    code = "from keras_compat import tree_index as t; print(t.SPEEDUPS, t.walk_index is t.python_walk)"
+@needs_c
+def test_positions_that_are_not_ints_are_sorted_in_python() -> None:
+    """The C sort declines (and leaves the list alone) when a node has no int position; the Python sort then
+    does what it does (sorts, or raises as it would have)."""
+    a, b, c = ast.Name(id="a", lineno=2, col_offset=0), ast.Name(id="b", lineno=1, col_offset=5), ast.Name(id="c")
+    for nodes in ([a, b, c], [a, b, ast.Name(id="d", lineno=True, col_offset=0)],
+                  [a, b, ast.Name(id="e", lineno=2 ** 70, col_offset=0)]):
+        before = list(nodes)
+        assert _speedups.sort_by_start(nodes) is False
+        assert nodes == before
+    odd = [a, b, ast.Name(id="f", lineno=1.5, col_offset=0)]
+    assert _speedups.sort_by_start(list(odd)) is False
+    tree_index._c_sort()(odd)  # type: ignore[misc]
+    assert [n.id for n in odd] == ["b", "f", "a"]  # type: ignore[attr-defined]
+    with pytest.raises(AttributeError):
+        tree_index._c_sort()([a, b, c])  # type: ignore[misc]
+    with pytest.raises(AttributeError):
+        python_sort([a, b, c])
+
+
+@needs_c
+def test_candidate_filter_errors_and_custom_roots_behave_as_in_python() -> None:
+    """Roots with their own ``__contains__`` (the star-import roots) are asked as Python asks them; a callee
+    whose read raises stops both filters with that error."""
+
+    class Roots:
+        def __contains__(self, name: object) -> bool:
+            return name == "K"
+
+    calls = [call for call in ast.walk(ast.parse("K.sum(x)\nnp.sum(y)\nf()(z)\na.keras.b()\nK()\n"))
+             if isinstance(call, ast.Call)]
+    memos: tuple[dict, dict] = ({}, {})
+    kept = [f(calls, Roots(), KERAS_PARTS, memo, ast.Attribute, ast.Name)
+            for f, memo in zip((python_candidates, _speedups.keras_candidates), memos)]
+    assert kept[0] == kept[1] and len(kept[0]) == 3
+    assert list(memos[0].items()) == list(memos[1].items()) and len(memos[0]) == 3
+    broken = ast.Call(args=[], keywords=[])  # no callee
+    for f in (python_candidates, _speedups.keras_candidates):
+        with pytest.raises(AttributeError):
+            f([broken], {"K"}, KERAS_PARTS, {}, ast.Attribute, ast.Name)
+
+
+def test_the_pure_python_switch_selects_the_python_loops() -> None:
+    code = ("from keras_compat import speedups, tree_index as t, context as c; "
+            "print(speedups.ENABLED, t.walk_index is t.python_walk, t.sort_by_start is t.python_sort, "
+            "c.keras_candidates is c.python_candidates)")
     env = {**os.environ, "KERAS_COMPAT_PURE_PYTHON": "1"}
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, env=env,
                           check=True)
-    assert done.stdout.split() == ["False", "True"]
+    assert done.stdout.split() == ["False", "True", "True", "True"]
 
 
-def test_the_walk_is_built_where_it_can_be() -> None:
-    """An install on a machine with a C compiler and Python's headers has the C walk (the speed targets of
-    docs/performance.md are counted with it); without either, the package still installs and runs."""
+def test_the_loops_are_built_where_they_can_be() -> None:
+    """An install on a machine with a C compiler and Python's headers has the C loops (the speed targets of
+    docs/performance.md are counted with them); without either, the package still installs and runs."""
     include = Path(sysconfig.get_paths()["include"], "Python.h")
     compiler = (sysconfig.get_config_var("CC") or "cc").split()[0]
     has_compiler = any(Path(d, compiler).exists() for d in os.environ.get("PATH", "").split(os.pathsep))
-    if not (include.exists() and has_compiler) and _index is None:
-        pytest.skip("no C compiler or Python headers here: the package runs the Python walk")
-    assert _index is not None, "the C walk should have been built: reinstall with `pip install -e .`"
+    if not (include.exists() and has_compiler) and _speedups is None:
+        pytest.skip("no C compiler or Python headers here: the package runs the Python loops")
+    assert _speedups is not None, "the C loops should have been built: reinstall with `pip install -e .`"
     if os.environ.get("KERAS_COMPAT_PURE_PYTHON", "") in ("", "0"):
-        assert tree_index.SPEEDUPS
+        assert speedups.ENABLED
