@@ -507,9 +507,78 @@ keras_candidates(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t 
     return kept;
 }
 
+/* ------------------------------------------------------------------------------------------------------------
+ * group_by(nodes, field, cls, positions): the nodes (or their positions in ``nodes``) by a field's value. */
+
+PyDoc_STRVAR(group_by_doc,
+"group_by(nodes, field, cls, positions) -> dict\n"
+"--\n\n"
+"``{value: [...]}`` over the iterable ``nodes``, skipping those whose class is not ``cls`` (None: keep\n"
+"every node): each kept node (or, with ``positions``, its position in ``nodes``) is appended to the list of\n"
+"its ``field``'s value, in order.");
+
+static PyObject *
+group_by(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 4) {
+        PyErr_SetString(PyExc_TypeError, "group_by() takes exactly 4 arguments");
+        return NULL;
+    }
+    PyObject *field_name = args[1], *cls = args[2];
+    int positions = PyObject_IsTrue(args[3]);
+    if (positions < 0) {
+        return NULL;
+    }
+    PyObject *iterator = PyObject_GetIter(args[0]);
+    if (iterator == NULL) {
+        return NULL;
+    }
+    PyObject *groups = PyDict_New();
+    if (groups == NULL) {
+        Py_DECREF(iterator);
+        return NULL;
+    }
+    PyObject *node;
+    Py_ssize_t index = -1;
+    while ((node = PyIter_Next(iterator)) != NULL) {
+        index++;
+        if (cls != Py_None && (PyObject *)Py_TYPE(node) != cls) {
+            Py_DECREF(node);
+            continue;
+        }
+        PyObject *key = PyObject_GetAttr(node, field_name);
+        PyObject *item = positions ? PyLong_FromSsize_t(index) : (Py_INCREF(node), node);
+        int failed = key == NULL || item == NULL;
+        if (!failed) {
+            PyObject *group = PyDict_GetItemWithError(groups, key);
+            if (group == NULL && !PyErr_Occurred()) {
+                group = PyList_New(0);
+                failed = group == NULL || PyDict_SetItem(groups, key, group) < 0;
+                Py_XDECREF(group);  /* the dictionary holds it */
+            }
+            failed = failed || group == NULL || PyList_Append(group, item) < 0;
+        }
+        Py_XDECREF(key);
+        Py_XDECREF(item);
+        Py_DECREF(node);
+        if (failed) {
+            Py_DECREF(iterator);
+            Py_DECREF(groups);
+            return NULL;
+        }
+    }
+    Py_DECREF(iterator);
+    if (PyErr_Occurred()) {
+        Py_DECREF(groups);
+        return NULL;
+    }
+    return groups;
+}
+
 static PyMethodDef methods[] = {
     {"index", (PyCFunction)(void (*)(void))index_walk, METH_FASTCALL, index_doc},
     {"sort_by_start", sort_by_start, METH_O, sort_by_start_doc},
+    {"group_by", (PyCFunction)(void (*)(void))group_by, METH_FASTCALL, group_by_doc},
     {"keras_candidates", (PyCFunction)(void (*)(void))keras_candidates, METH_FASTCALL, keras_candidates_doc},
     {NULL, NULL, 0, NULL},
 };

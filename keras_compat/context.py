@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import ast
 from bisect import bisect_left
-from collections import defaultdict
 from collections.abc import Callable, Collection, Container, Iterable, Iterator
 from functools import cached_property, partial
-from itertools import chain, compress, count
+from itertools import chain, compress
 from operator import attrgetter, is_, is_not
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from keras_compat.diagnostics import Diagnostic, Edit, Fix, Safety
 from keras_compat.guards import (UNGUARDED, ImportGuard, import_guard, import_modules, in_switch_branch,
@@ -42,7 +41,6 @@ _NOT_ATTRIBUTE = partial(is_not, ast.Attribute)  # of a class: not the attribute
 _IS_NAME = partial(is_, ast.Name)
 _VALUE = attrgetter("value")
 _VALUE_ID = attrgetter("value.id")
-_ATTR = attrgetter("attr")
 _END = attrgetter("end_lineno", "end_col_offset")
 N = TypeVar("N", bound=ast.AST)
 
@@ -271,9 +269,7 @@ class Context:
         that look for a few names share one pass over the attributes instead of each making its own."""
         by_name: dict[str, list[int]] | None = self.memo.get(_ATTRIBUTES_BY_NAME)  # type: ignore[assignment]
         if by_name is None:
-            by_name = self.memo[_ATTRIBUTES_BY_NAME] = defaultdict(list)  # (asked with get: no entry made)
-            for name, index in zip(map(_ATTR, self.attributes), count()):  # (names and positions made in C)
-                by_name[name].append(index)
+            by_name = self.memo[_ATTRIBUTES_BY_NAME] = group_by(self.attributes, "attr", None, True)
         if len(names) <= 8:
             hits = [found for found in map(by_name.get, names) if found is not None]
         else:  # a table's names: the file's few distinct names against the set, in C
@@ -291,10 +287,7 @@ class Context:
         a name once per finding costs time linear in the file, not a walk of the whole tree per finding."""
         index = self._names
         if index is None:
-            index = self._names = defaultdict(list)  # (asked with get: no entry made)
-            parents = self.parents
-            for node in compress(parents, map(_IS_NAME, map(type, parents))):  # the other nodes skipped in C
-                index[node.id].append(node)  # type: ignore[attr-defined,arg-type]
+            index = self._names = group_by(self.parents, "id", ast.Name, False)  # the parent map's keys
             self._sorted_names: set[str] = set()
         found = index.get(identifier)
         if found is None:
@@ -466,6 +459,26 @@ def python_candidates(calls: list[ast.Call], roots: Container[str], parts: Conta
 
 #: :func:`python_candidates`, in C when it is built.
 keras_candidates = native("keras_candidates") or python_candidates
+
+
+def python_group_by(nodes: Iterable[N], field: str, cls: type | None, positions: bool) -> dict[Any, list]:
+    """``{value: [...]}``: each node of ``nodes`` whose class is ``cls`` (None: every node), or with
+    ``positions`` its position in ``nodes``, appended to the list of its ``field``'s value, in order. The
+    reference for the C twin (:mod:`keras_compat.speedups`)."""
+    groups: dict[Any, list] = {}
+    for position, node in enumerate(nodes):
+        if cls is not None and node.__class__ is not cls:
+            continue
+        key = getattr(node, field)
+        found = groups.get(key)
+        if found is None:
+            found = groups[key] = []
+        found.append(position if positions else node)
+    return groups
+
+
+#: :func:`python_group_by`, in C when it is built.
+group_by = native("group_by") or python_group_by
 
 
 def in_source_order(nodes: Iterable[N]) -> list[N]:

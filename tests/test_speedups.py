@@ -26,7 +26,7 @@ from support.examples import cases
 from support.realism import PACKAGES, package_files
 
 from keras_compat import speedups, tree_index
-from keras_compat.context import Context, python_candidates
+from keras_compat.context import Context, python_candidates, python_group_by
 from keras_compat.names import KERAS_PARTS
 from keras_compat.settings import Settings
 from keras_compat.tree_index import python_sort, python_walk
@@ -84,6 +84,14 @@ def _candidates_alike(tree: ast.Module, text: str) -> None:
     assert [(id(k), v) for k, v in memos[1].items()] == [(id(k), v) for k, v in memos[0].items()]
 
 
+def _grouped_alike(nodes: object, field: str, cls: type | None, positions: bool) -> None:
+    expected = python_group_by(nodes, field, cls, positions)  # type: ignore[arg-type]
+    found = _speedups.group_by(nodes, field, cls, positions)
+    assert list(found) == list(expected)
+    assert [[id(n) for n in v] if not positions else v for v in found.values()] == \
+        [[id(n) for n in v] if not positions else v for v in expected.values()]
+
+
 def _same(tree: ast.AST, text: str | None = None, sort: bool = True) -> int:
     """Both walks, both sorts of the walk's lists (of parsed nodes: they have positions) and, for a module's
     text, both candidate filters agree."""
@@ -94,6 +102,8 @@ def _same(tree: ast.AST, text: str | None = None, sort: bool = True) -> int:
     python_walk(tree, parents, lists, [])
     for nodes in lists.values() if sort else ():
         _sorted_alike(nodes)
+    _grouped_alike(parents, "id", ast.Name, False)  # the context's name index
+    _grouped_alike(lists[ast.Attribute], "attr", None, True)  # its attribute-name index
     if text is not None and isinstance(tree, ast.Module):
         _candidates_alike(tree, text)
     return len(expected[0])
@@ -282,14 +292,24 @@ def test_candidate_filter_errors_and_custom_roots_behave_as_in_python() -> None:
             f([broken], {"K"}, KERAS_PARTS, {}, ast.Attribute, ast.Name)
 
 
+@needs_c
+def test_grouping_errors_behave_as_in_python() -> None:
+    nodes = [ast.Name(id="a"), ast.Name(), ast.Constant(1)]  # the second has no id
+    for group in (python_group_by, _speedups.group_by):
+        with pytest.raises(AttributeError):
+            group(nodes, "id", ast.Name, False)
+        assert group(nodes, "value", ast.Constant, True) == {1: [2]}
+        assert group(iter(nodes[:1]), "id", None, True) == {"a": [0]}
+
+
 def test_the_pure_python_switch_selects_the_python_loops() -> None:
     code = ("from keras_compat import speedups, tree_index as t, context as c; "
             "print(speedups.ENABLED, t.walk_index is t.python_walk, t.sort_by_start is t.python_sort, "
-            "c.keras_candidates is c.python_candidates)")
+            "c.keras_candidates is c.python_candidates, c.group_by is c.python_group_by)")
     env = {**os.environ, "KERAS_COMPAT_PURE_PYTHON": "1"}
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, env=env,
                           check=True)
-    assert done.stdout.split() == ["False", "True", "True", "True"]
+    assert done.stdout.split() == ["False", "True", "True", "True", "True"]
 
 
 def test_the_loops_are_built_where_they_can_be() -> None:
