@@ -725,6 +725,9 @@ def main() -> None:
         compileall.compile_dir(installed.parent / package, quiet=1)  # as pip install does
     print(f"keras-compat {keras_compat.__version__}; Python {platform.python_version()} on {platform.platform()}; "
           f"{os.cpu_count()} CPUs; load average {os.getloadavg()[0]:.1f}" if hasattr(os, "getloadavg") else "")
+    from keras_compat.speedups import ENABLED
+
+    print(f"C loops (keras_compat/_speedups.c): {'built and used' if ENABLED else 'not used: the Python loops run'}")
     print(f"corpus: {len(files)} files, {n_lines} lines ({', '.join(f'{n} {v}' for n, v in CORPUS)} and the realism "
           f"packages); medians of {ns.repeat} runs ({ns.tool_repeat} for flake8/pylint/tf_upgrade_v2)\n")
     rel = [str(p.relative_to(corpus)) for p in files]
