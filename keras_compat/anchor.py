@@ -64,13 +64,3 @@ def unanchored(tree: ast.Module, aliases: Iterable[str],
         return None
     found = _unanchored(import_statements(tree), roots, is_project_root)
     return None if found is None else frozenset(found)
-
-
-def identifiers(text: str) -> str:
-    """``text`` as Python reads its identifiers: NFKC-normalised (``ﬁt_generator`` is ``fit_generator``);
-    ASCII text is that already."""
-    if text.isascii():
-        return text
-    import unicodedata  # only for non-ASCII text
-
-    return unicodedata.normalize("NFKC", text)

@@ -18,11 +18,11 @@ import traceback
 from collections.abc import Iterable
 from operator import attrgetter
 
-from keras_compat.anchor import identifiers, unanchored
+from keras_compat.anchor import unanchored
 from keras_compat.collector import paused
 from keras_compat.context import Context
 from keras_compat.diagnostics import Diagnostic
-from keras_compat.gate import relevant
+from keras_compat.gate import identifiers, relevant
 from keras_compat.package import library_package, reaches_outside
 from keras_compat.project import View, gives_keras, may_reach_project, only_imports
 from keras_compat.registry import REGISTRY, Rule, rules_for

@@ -23,7 +23,11 @@ RELEVANT = re.compile("|".join(LIBRARY_NAMES), re.IGNORECASE)
 #: Calls of the methods only Keras models have (``knowledge.keras_only_methods``), looked for only in the rare
 #: text that contains one of the plain substrings (a second alternation in RELEVANT costs ~18% on every file);
 #: compiled then (by ``re``'s cache), not at every start.
-KERAS_METHODS = r"\.(?:fit_generator|evaluate_generator|predict_generator|predict_classes)\b"
+#: Python allows blanks between the dot and the name, and inside brackets also line breaks and comments
+#: (``model. fit_generator``, ``(model.  # old API`` + newline + ``fit_generator(g))``), and a backslash
+#: continuation anywhere.
+KERAS_METHODS = (r"\.(?:[ \t\f\r\n]|\\\r?\n|\\\r|#[^\r\n]*)*"
+                 r"(?:fit_generator|evaluate_generator|predict_generator|predict_classes)\b")
 
 
 def relevant(text: str) -> bool:
@@ -54,8 +58,20 @@ def mentions_any(text: str, words: tuple[str, ...], pattern: str | re.Pattern[st
 
 
 def calls_keras_methods(text: str) -> bool:
-    """Whether ``text`` calls a method only Keras models have (``model.fit_generator``)."""
+    """Whether ``text`` calls a method only Keras models have (``model.fit_generator``), spelled as Python reads
+    it (:func:`identifiers`: ``model.ｆit_generator`` is that call too)."""
+    text = identifiers(text)
     return ("_generator" in text or "predict_classes" in text) and re.search(KERAS_METHODS, text) is not None
+
+
+def identifiers(text: str) -> str:
+    """``text`` as Python reads its identifiers: NFKC-normalised (``ﬁt_generator`` is ``fit_generator``);
+    ASCII text is that already."""
+    if text.isascii():
+        return text
+    import unicodedata  # only for non-ASCII text
+
+    return unicodedata.normalize("NFKC", text)
 
 
 @lru_cache(maxsize=1)

@@ -116,7 +116,7 @@ class ImportFree(Record):
         values["words"], values["modules"] = words, modules
 
     def allows(self, identifiers: str, modules: frozenset[str]) -> bool:
-        """``identifiers``: the text NFKC-normalised (:func:`keras_compat.anchor.identifiers`); ``modules``: the
+        """``identifiers``: the text NFKC-normalised (:func:`keras_compat.gate.identifiers`); ``modules``: the
         top-level names the module imports."""
         return (not self.modules or not modules.isdisjoint(self.modules)) and \
             (not self.words or any(word in identifiers for word in self.words))

@@ -16,7 +16,8 @@ from support.examples import cases, everything
 from support.realism import PACKAGES, package_files
 
 from keras_compat import engine
-from keras_compat.anchor import ROOTS, identifiers, unanchored
+from keras_compat.anchor import ROOTS, unanchored
+from keras_compat.gate import identifiers
 from keras_compat.diagnostics import Diagnostic
 from keras_compat.engine import lint_source
 from keras_compat.registry import all_rules

@@ -37,3 +37,30 @@ def test_relevant_on_real_files() -> None:
     assert any(not names_library(t) for t in texts) and any(names_library(t) for t in texts)
     for text in texts:
         assert names_library(text) == (RELEVANT.search(text) is not None)
+
+
+# A module that never names Keras but calls a method only Keras models have is analysed (KC204): however
+# Python lets the call be spelled.
+_SPELLINGS = [
+    "model.fit_generator(gen)", "model. fit_generator(gen)", "model .\tpredict_classes(x)",
+    "(model.\n    fit_generator(gen))", "(model.  # the old API\n    evaluate_generator(gen))",
+    "model.\\\nfit_generator(gen)", "model.\uff46it_generator(gen)", "model.\ufb01t_generator(gen)",
+]
+
+
+@pytest.mark.parametrize("call", _SPELLINGS)
+def test_keras_only_methods_are_seen_however_spelled(call: str) -> None:
+    from keras_compat.engine import lint_source
+    from keras_compat.gate import calls_keras_methods
+
+    source = f"def train(model, gen, x):\n    return {call}\n"
+    assert calls_keras_methods(source)
+    assert [d.code for d in lint_source(source, "train.py")] == ["KC204"]
+
+
+@pytest.mark.parametrize("text", ["model.fit(gen)", "x = 1.5  # fit_generator", "def fit_generator(): pass",
+                                  "model_generator = 1", "s = 'predict_classes'"])
+def test_other_text_is_no_keras_only_method_call(text: str) -> None:
+    from keras_compat.gate import calls_keras_methods
+
+    assert not calls_keras_methods(text)

@@ -111,3 +111,10 @@ def test_model_imported_from_two_flavours_is_still_a_model() -> None:
     assert _found(code) == {(8, "KC517")}
     other = code.replace("from tensorflow.keras import Model", "from mylib import Model")
     assert _found(other) == set()
+
+
+def test_rnn_constants_spelled_with_a_compatibility_character() -> None:
+    """Python reads ``ｃonstants=`` (a full-width c) as ``constants=``: so does KC518's text shortcut."""
+    source = ("import keras\n\ncell = keras.layers.LSTMCell(3)\n"
+              "out = keras.layers.RNN(cell)(keras.ops.ones((2, 4, 3)), \uff43onstants=keras.ops.ones((2, 3)))\n")
+    assert "KC518" in {d.code for d in lint_source(source, "rnn.py", Settings(target="keras3"))}

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from keras_compat.context import Context
 from keras_compat.data import keras3_layers as table
 from keras_compat.diagnostics import Diagnostic
+from keras_compat.gate import identifiers
 from keras_compat.layers import ClassInfo, Kind, classifier
 from keras_compat.registry import Bad, Execution, Severity, Words, rule
 from keras_compat.rules.backend import in_legacy_branch
@@ -430,7 +431,7 @@ def rnn_subclass_signature(ctx: Context) -> Iterator[Diagnostic]:
                                      "sequences_shape, initial_state_shape) is matched to call() by name "
                                      "(ValueError)",
                              advice="name it sequences (or define build(self, input_shape) with one argument)")
-    if "constants" not in ctx.text:
+    if "constants" not in identifiers(ctx.text):  # (as Python reads keyword names: NFKC-normalised)
         return
     for call in ctx.calls:
         keyword = next((kw for kw in call.keywords if kw.arg == "constants"), None)
