@@ -14,6 +14,17 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 
+/* Whether a METH_FASTCALL function was given ``expected`` arguments (else a TypeError is set). */
+static int
+has_args(const char *function, Py_ssize_t nargs, Py_ssize_t expected)
+{
+    if (nargs == expected) {
+        return 1;
+    }
+    PyErr_Format(PyExc_TypeError, "%s() takes exactly %zd arguments (%zd given)", function, expected, nargs);
+    return 0;
+}
+
 /* What the walk needs of a node class: its child node fields, whether it is a leaf (recorded as a child,
  * never visited) and whether its fields can be read from the instance dictionary. Computed on a class's first
  * sight and kept for the life of the process in an open-addressing table keyed by the class pointer (a
@@ -295,8 +306,7 @@ PyDoc_STRVAR(index_doc,
 static PyObject *
 index_walk(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
 {
-    if (nargs != 9) {
-        PyErr_SetString(PyExc_TypeError, "index() takes exactly 9 arguments");
+    if (!has_args("index", nargs, 9)) {
         return NULL;
     }
     PyObject *tree = args[0], *assign = args[6], *subscript = args[7], *subscript_assigns = args[8];
@@ -444,8 +454,7 @@ PyDoc_STRVAR(keras_candidates_doc,
 static PyObject *
 keras_candidates(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
 {
-    if (nargs != 6) {
-        PyErr_SetString(PyExc_TypeError, "keras_candidates() takes exactly 6 arguments");
+    if (!has_args("keras_candidates", nargs, 6)) {
         return NULL;
     }
     PyObject *calls = args[0], *roots = args[1], *parts = args[2], *memo = args[3];
@@ -520,8 +529,7 @@ PyDoc_STRVAR(group_by_doc,
 static PyObject *
 group_by(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
 {
-    if (nargs != 4) {
-        PyErr_SetString(PyExc_TypeError, "group_by() takes exactly 4 arguments");
+    if (!has_args("group_by", nargs, 4)) {
         return NULL;
     }
     PyObject *field_name = args[1], *cls = args[2];
