@@ -102,7 +102,7 @@ HOSTILE: dict[str, tuple[bytes, str]] = {
                         b"        pass\n    case {'k': [x, *rest]}:\n        keras.layers.Dense(output_dim=x)\n"
                         b"    case _:\n        pass\n", "analysed"),
     "except-star": (b"import keras\ntry:\n    keras.layers.Dense(output_dim=2)\nexcept* ValueError as eg:\n"
-                    b"    pass\n", "analysed"),
+                    b"    pass\n", "analysed" if sys.version_info >= (3, 11) else "KC001:syntax error"),
     "pep695-type-params": (b"import keras\ntype Layers[T] = list[T]\ndef build[T: keras.layers.Layer](x: T) -> T:\n"
                            b"    return keras.layers.Dense(output_dim=2)\nclass Box[T]:\n    pass\n",
                            "analysed" if PY312 else "KC001:syntax error"),
@@ -174,10 +174,16 @@ def _no_traceback(*streams: str) -> None:
 #: tree for them (test_flake8_checker_on_flake8s_tree).
 FLAKE8_ITSELF_FAILS = {"deep-binop-2000", "deep-call-chain-500", "deep-elif-1000", "deep-not-5000",
                        "deep-subscript-2000"}
+if sys.version_info < (3, 11):  # Python 3.10's parser raises ValueError on a null byte, which flake8 lets through
+    FLAKE8_ITSELF_FAILS |= {name for name, (data, _) in ALL.items() if b"\x00" in data}
+#: CPython 3.12.0-3.12.3's ``tokenize`` copies a line for every token on it (python/cpython#119118, #119654):
+#: flake8 and pylint, which tokenize every file, need over 10 GB for the 280 kB line with or without our plugin.
+#: The front ends are not run on it there (the core, which does not tokenize, still is).
+TOKENIZE_BLOWS_UP = {"very-long-line"} if (3, 12) <= sys.version_info[:3] < (3, 12, 4) else set()
 
 
 def _flake8_files(hostile_dir: Path) -> list[str]:
-    return sorted(_filename(n) for n in ALL if n not in FLAKE8_ITSELF_FAILS)
+    return sorted(_filename(n) for n in ALL if n not in FLAKE8_ITSELF_FAILS | TOKENIZE_BLOWS_UP)
 
 
 def test_flake8_in_process(hostile_dir: Path) -> None:
@@ -188,7 +194,8 @@ def test_flake8_in_process(hostile_dir: Path) -> None:
     assert not [f for f in found if f[3] == "KC000"]
     for name in ("latin1-cookie", "cp1251-cookie", "bom-crlf", "lone-cr", "form-feeds", "tabs", "match-statement",
                  "except-star", "very-long-line"):
-        assert any(f[0] == _filename(name) and f[3] == "KC201" for f in found), name
+        if HOSTILE[name][1] == "analysed" and name not in TOKENIZE_BLOWS_UP:  # (``except*``: 3.11 syntax)
+            assert any(f[0] == _filename(name) and f[3] == "KC201" for f in found), name
 
 
 def test_flake8_subprocess_parallel(hostile_dir: Path) -> None:
@@ -207,7 +214,7 @@ def test_flake8_itself_fails_not_our_plugin(hostile_dir: Path, name: str) -> Non
     data = ALL[name][0]
     try:
         tree = ast.parse(data)
-    except (RecursionError, MemoryError, SyntaxError):
+    except (RecursionError, MemoryError, SyntaxError, ValueError):  # (a null byte: ValueError on Python 3.10)
         return  # flake8 cannot parse it either: plugins are never called
     from flake8_keras_compat import KerasCompatChecker
 
@@ -222,13 +229,15 @@ def _symbols(out: str) -> set[tuple[str, str]]:
 
 
 def test_pylint_in_process(hostile_dir: Path) -> None:
-    files = sorted(p.name for p in hostile_dir.glob("*.py"))
+    skipped = {_filename(n) for n in TOKENIZE_BLOWS_UP}
+    files = sorted(p.name for p in hostile_dir.glob("*.py") if p.name not in skipped)
     status, out, err = run_pylint(files, cwd=hostile_dir)
     found = parse_pylint(out)
     assert not [f for f in found if f[3] == "KC000"], found
     for name in ("latin1-cookie", "cp1251-cookie", "lone-cr", "form-feeds", "tabs", "match-statement",
                  "very-long-line"):
-        assert any(f[0] == _filename(name) and f[3] == "KC201" for f in found), name
+        if name not in TOKENIZE_BLOWS_UP:
+            assert any(f[0] == _filename(name) and f[3] == "KC201" for f in found), name
     # astroid's recursive tree builder gives up on the deepest inputs and pylint reports astroid-error
     # (F0002) itself; only there, and not because of our plugin (see the next test)
     crashed = {path for path, symbol in _symbols(out) if symbol in ("astroid-error", "fatal")}
