@@ -191,18 +191,10 @@ class Context:
         if found is not _UNSEEN:
             return found  # type: ignore[return-value]
         roots = self._keras_roots
-        if roots is not None:  # a cheap test first: most chains (``tf.nn.relu``, ``np.x``) cannot be Keras
-            node = expr
-            while node.__class__ is ast.Attribute and node.attr not in KERAS_PARTS:  # type: ignore[attr-defined]
-                node = node.value  # type: ignore[attr-defined]
-            cls = node.__class__
-            if cls is ast.Name:
-                if node.id not in roots:  # type: ignore[attr-defined]
-                    self._keras[expr] = None
-                    return None
-            elif cls is not ast.Attribute:  # a chain on a call or subscript (``f(x).y``) names nothing either
-                self._keras[expr] = None
-                return None
+        # a cheap test first: most chains (``tf.nn.relu``, ``np.x``) cannot be Keras
+        if roots is not None and not may_name_keras(expr, roots, KERAS_PARTS):
+            self._keras[expr] = None
+            return None
         return self._resolve_keras(expr)
 
     def _resolve_keras(self, expr: ast.AST) -> KerasName | None:
@@ -435,25 +427,30 @@ class Context:
         return in_source_order(outermost.values())
 
 
+def may_name_keras(expr: ast.AST, roots: Container[str], parts: Container[str], attribute: type = ast.Attribute,
+                   name: type = ast.Name) -> bool:
+    """:meth:`Context.keras`'s root filter: whether ``expr`` may denote a Keras name. Down through the attributes
+    not named like a Keras module part (``parts``), the chain must end at a name in ``roots`` or at such an
+    attribute; a chain on a call or subscript (``f(x).y``) names nothing."""
+    node = expr
+    while node.__class__ is attribute and node.attr not in parts:  # type: ignore[attr-defined]
+        node = node.value  # type: ignore[attr-defined]
+    if node.__class__ is name:
+        return node.id in roots  # type: ignore[attr-defined]
+    return node.__class__ is attribute
+
+
 def python_candidates(calls: list[ast.Call], roots: Container[str], parts: Container[str],
                       memo: dict[ast.AST, KerasName | None], attribute: type = ast.Attribute,
                       name: type = ast.Name) -> list[ast.Call]:
-    """The calls whose callee may be a Keras name (:meth:`Context.keras`'s root filter): the chain down through
-    the attributes not named like a Keras module part ends at a name in ``roots``, or at an attribute (a part).
-    Each other callee is memoised as None in ``memo``. The reference for the C twin (:mod:`keras_compat.speedups`)."""
+    """The calls whose callee may be a Keras name (:func:`may_name_keras`); each other callee is memoised as None
+    in ``memo``. The reference for the C twin (:mod:`keras_compat.speedups`)."""
     kept = []
     for call in calls:
-        func = node = call.func
-        while node.__class__ is attribute and node.attr not in parts:  # type: ignore[attr-defined]
-            node = node.value  # type: ignore[attr-defined]
-        if node.__class__ is name:
-            if node.id not in roots:  # type: ignore[attr-defined]
-                memo[func] = None
-                continue
-        elif node.__class__ is not attribute:
-            memo[func] = None
-            continue
-        kept.append(call)
+        if may_name_keras(call.func, roots, parts, attribute, name):
+            kept.append(call)
+        else:
+            memo[call.func] = None
     return kept
 
 
