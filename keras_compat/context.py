@@ -12,7 +12,7 @@ from collections.abc import Callable, Collection, Container, Iterable, Iterator
 from functools import cached_property, partial
 from itertools import chain, compress
 from operator import attrgetter, is_, is_not
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from keras_compat.diagnostics import Diagnostic, Edit, Fix, Safety
 from keras_compat.guards import (UNGUARDED, ImportGuard, import_guard, import_modules, in_switch_branch,
@@ -22,11 +22,11 @@ from keras_compat.package import library_package
 from keras_compat.project import View
 from keras_compat.record import Record
 from keras_compat.registry import REGISTRY
-from keras_compat.resolver import Resolver, StarRoots
+from keras_compat.resolver import OTHER_SITE_CLASSES, Resolver, Sites, StarRoots
 from keras_compat.settings import Settings
 from keras_compat.source import Positions
 from keras_compat.speedups import native
-from keras_compat.tree_index import sort_by_start, walk_index
+from keras_compat.tree_index import group_by, python_group_by, sort_by_start, walk_index  # noqa: F401 (tests)
 
 #: A fix computed only when it is wanted (:meth:`Context.report`): a function of no arguments.
 LazyFix = Callable[[], "Fix | None"]
@@ -116,7 +116,9 @@ class Context:
         self.project: View | None = None
         if self._own is None and settings.project:
             self.project = view if view is not None else View(filename, tree)
-        self.resolver = Resolver(tree, self.parents, star_export, self._binding_exprs(), self.project)
+        self.resolver = Resolver(tree, self.parents, star_export, self._binding_exprs(), self.project,
+                                 sites=Sites(self._assigns, self._params, (self.functions, self.classes),
+                                             (self._sites, self._binders, self.import_nodes)))
         #: attributes set on imported modules at the top of this module or of the project's (``K.where =
         #: where``): what such a name denotes is the project's, not the library's
         self._patches: dict[str, set[str]] = self.project.patches if self.project is not None else {}
@@ -136,6 +138,13 @@ class Context:
         self._binders: list[ast.AST] = []
         for cls in _BINDING_EXPRS:
             lists[cls] = self._binders
+        # the other binding sites (:class:`Sites`: the resolver's pending bodies need them)
+        self._assigns: list[ast.Assign] = []
+        self._params: list[ast.arg] = []
+        self._sites: list[ast.AST] = []
+        lists[ast.Assign], lists[ast.arg] = self._assigns, self._params
+        for cls in OTHER_SITE_CLASSES:
+            lists.setdefault(cls, self._sites)
         walk_index(self.tree, self.parents, lists, self.subscript_assigns)  # in C when it is built
         for nodes in (self.calls, self.attributes, self.import_nodes, self.classes, self.functions, self.compares,
                       self.subscript_assigns):
@@ -456,26 +465,6 @@ def python_candidates(calls: list[ast.Call], roots: Container[str], parts: Conta
 
 #: :func:`python_candidates`, in C when it is built.
 keras_candidates = native("keras_candidates") or python_candidates
-
-
-def python_group_by(nodes: Iterable[N], field: str, cls: type | None, positions: bool) -> dict[Any, list]:
-    """``{value: [...]}``: each node of ``nodes`` whose class is ``cls`` (None: every node), or with
-    ``positions`` its position in ``nodes``, appended to the list of its ``field``'s value, in order. The
-    reference for the C twin (:mod:`keras_compat.speedups`)."""
-    groups: dict[Any, list] = {}
-    for position, node in enumerate(nodes):
-        if cls is not None and node.__class__ is not cls:
-            continue
-        key = getattr(node, field)
-        found = groups.get(key)
-        if found is None:
-            found = groups[key] = []
-        found.append(position if positions else node)
-    return groups
-
-
-#: :func:`python_group_by`, in C when it is built.
-group_by = native("group_by") or python_group_by
 
 
 def in_source_order(nodes: Iterable[N]) -> list[N]:

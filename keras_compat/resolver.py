@@ -14,9 +14,15 @@ from __future__ import annotations
 
 import ast
 import bisect
+import weakref
 from collections.abc import Callable
+from functools import partial
+from itertools import chain, compress
+from operator import attrgetter
+from typing import NamedTuple
 
 from keras_compat.names import KERAS_PARTS, keras_name
+from keras_compat.tree_index import group_by
 from keras_compat.walk import _CHILD_FIELDS, child_fields, in_body
 
 Pos = tuple[int, int]
@@ -48,9 +54,15 @@ class Binding:
 
 
 class Scope:
-    """A module, function, class or comprehension scope and the bindings made in it."""
+    """A module, function, class or comprehension scope and the bindings made in it.
 
-    __slots__ = ("node", "kind", "parent", "bindings", "globals", "star_modules")
+    A function's scope may be *pending*: made, with its place among the scopes, but its parameters and body
+    not bound yet (:class:`Resolver` with ``sites``). Reading ``bindings``, ``globals`` or ``star_modules`` of
+    a pending scope binds its body first, exactly as an eager pass would have; most function bodies of a file
+    are never read (a name imported once at the top resolves without them), and binding them was most of
+    the cost of building the scopes."""
+
+    __slots__ = ("node", "kind", "parent", "bindings", "globals", "star_modules", "_filler")
 
     def __init__(self, node: ast.AST, kind: str, parent: Scope | None) -> None:
         self.node = node
@@ -61,12 +73,37 @@ class Scope:
         # two containers fewer per function is less for the allocator and the collector.
         self.globals: frozenset[str] | set[str] = frozenset()
         self.star_modules: tuple[tuple[str, Pos], ...] = ()
+        #: a weak reference to the builder that binds this scope's body on first read; None once bound
+        self._filler: weakref.ref[_Builder] | None = None
+
+    @classmethod
+    def pending(cls, node: ast.AST, parent: Scope, filler: weakref.ref[_Builder]) -> Scope:
+        """A function scope whose parameters and body ``filler`` binds when one of its bindings is read."""
+        scope = cls.__new__(cls)
+        scope.node, scope.kind, scope.parent, scope._filler = node, "function", parent, filler
+        return scope
+
+    def __getattr__(self, name: str) -> object:
+        # Called only for a slot that is not set: the bindings of a pending scope (no cost for a bound one).
+        if name in _LAZY_SLOTS:
+            filler = self._filler
+            if filler is not None:
+                builder = filler()
+                if builder is None:
+                    raise RuntimeError("a pending scope outlived the resolver that made it")
+                builder.fill(self)
+                self._filler = None
+                return object.__getattribute__(self, name)
+        raise AttributeError(name)
 
     def __repr__(self) -> str:
         return f"Scope({self.kind!r}, {sorted(self.bindings)!r})"
 
     def bind(self, binding: Binding) -> None:
         self.bindings.setdefault(binding.name, []).append(binding)
+
+
+_LAZY_SLOTS = frozenset({"bindings", "globals", "star_modules"})
 
 
 def _end(node: ast.AST) -> Pos:
@@ -105,6 +142,8 @@ class _Builder(ast.NodeVisitor):
         self.keras_capable: set[str] = set()  # of those, names whose import names a Keras module, and aliases
         #: whether a top-level module name is one of the project's (its names may re-export Keras ones)
         self.project_root = project_root
+        #: what each import binds (:meth:`_imported`), when :meth:`note_sites` has seen it already
+        self._imports: dict[ast.AST, list[tuple[str, str]]] = {}
 
     # -- traversal (ast.NodeVisitor's, with the dispatch and the child fields looked up once per class) ----
     def visit(self, node: ast.AST) -> None:
@@ -207,6 +246,9 @@ class _Builder(ast.NodeVisitor):
         outer.bind(Binding(node.name, "other", _end(node), node))
         if self.shallow:
             return
+        if self.lazy:
+            self.scopes[node] = Scope.pending(node, outer, self.lazy)
+            return
         self.scope = scope = self._enter(node, "function")
         self._bind_args(node.args, scope, _start(node), node)
         self._statements(node.body)
@@ -258,9 +300,53 @@ class _Builder(ast.NodeVisitor):
         for arg in every:
             scope.bind(Binding(arg.arg, "other", pos, node))
 
+    def note_sites(self, sites: Sites) -> Callable[[str], int]:
+        """Note what the bodies left pending would add to :attr:`resolvable` and :attr:`keras_capable` (every
+        import and alias of the file: noting one twice changes nothing), and return how many places may bind
+        a name (every binding of every scope is made at one of them; the count may be higher).
+
+        (Most sites are assignments to one name and parameters: their attributes are read in C loops.)"""
+        resolvable, capable, alias_values = self.resolvable, self.keras_capable, _ALIAS_VALUES
+        assigns = sites.assigns
+        for node in compress(assigns, map(alias_values.__contains__, map(type, map(_VALUE, assigns)))):
+            targets = node.targets
+            if len(targets) == 1 and targets[0].__class__ is _NAME:  # ``k = tf.keras``: an alias
+                resolvable.add(targets[0].id)
+                capable.add(targets[0].id)
+        targets = [*chain.from_iterable(map(_TARGETS, assigns))]
+        by_name = group_by(targets, "id", _NAME, False)  # the assignments to a name
+        names: list[str] = [*map(_ARG, sites.params)]  # and every other site's names
+        add, targets_of = names.append, _target_names
+        for target in compress(targets, map(_NESTED_TARGETS.__contains__, map(type, targets))):
+            targets_of(target, add)
+        for found in sites.defs:
+            names.extend(map(_NAME_OF, found))
+        imported = self._imports
+        for found in sites.others:
+            for node in found:
+                cls = node.__class__
+                if cls in _TARGET_OWNERS:
+                    target = getattr(node, _TARGET_OWNERS[cls])
+                    if target is not None:
+                        targets_of(target, add)
+                    if cls is ast.AnnAssign and target.__class__ is _NAME and node.value.__class__ in alias_values:
+                        resolvable.add(target.id)
+                        capable.add(target.id)
+                elif cls is ast.Import or cls is ast.ImportFrom:
+                    bound = imported[node] = self._imported(node)  # type: ignore[arg-type]
+                    names.extend([name for name, _ in bound])
+                elif cls in _NAMED_SITES:
+                    name = getattr(node, _NAMED_SITES[cls], None)
+                    if name:
+                        add(name)
+        return partial(_count_sites, by_name, names, resolvable, {})
+
     # -- scopes ------------------------------------------------------------------------------
     #: Only the module's own bindings (a project module's summary): function and class bodies are skipped.
     shallow = False
+    #: A weak reference to this builder when function bodies are bound on first read (pending scopes), else
+    #: None (every body is bound in the one pass).
+    lazy: weakref.ref[_Builder] | None = None
 
     def _visit_function(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         if self.shallow:
@@ -272,10 +358,29 @@ class _Builder(ast.NodeVisitor):
         if node.returns:
             self.visit(node.returns)
         self.scope.bind(Binding(node.name, "other", _end(node), node))
+        if self.lazy:
+            self.scopes[node] = Scope.pending(node, self.scope, self.lazy)
+            return
         outer, self.scope = self.scope, self._enter(node, "function")
         self._bind_args(node.args, self.scope, _start(node), node)
         self._statements(node.body)
         self.scope = outer
+
+    def fill(self, scope: Scope) -> None:
+        """Bind a pending function scope's parameters and body, as the eager pass binds them (its nested
+        functions are pending in turn). Should binding fail, the scope stays pending."""
+        node = scope.node
+        outer = self.scope
+        scope.bindings, scope.globals, scope.star_modules = {}, frozenset(), ()
+        self.scope = scope
+        try:
+            self._bind_args(node.args, scope, _start(node), node)  # type: ignore[attr-defined]
+            self._statements(node.body)  # type: ignore[attr-defined]
+        except BaseException:
+            del scope.bindings, scope.globals, scope.star_modules
+            raise
+        finally:
+            self.scope = outer
 
     visit_FunctionDef = _visit_function
     visit_AsyncFunctionDef = _visit_function
@@ -309,41 +414,52 @@ class _Builder(ast.NodeVisitor):
 
     # -- bindings ----------------------------------------------------------------------------
     def visit_Import(self, node: ast.Import) -> None:
+        for name, qualname in self._imports.get(node) or self._imported(node):
+            self.scope.bind(Binding(name, "import", _end(node), node, qualname=qualname))
+
+    def _imported(self, node: ast.Import | ast.ImportFrom) -> list[tuple[str, str]]:
+        """(name bound, qualified name) of each name an import binds (not a star), noted as resolvable and,
+        when it may name Keras, as Keras-capable."""
+        found = []
+        if node.__class__ is ast.Import:
+            for alias in node.names:
+                if alias.asname:
+                    name, qualname = alias.asname, alias.name
+                    capable = _names_keras(qualname) or self._project(qualname)
+                else:
+                    name = qualname = alias.name.split(".", 1)[0]
+                    capable = name in KERAS_PARTS or self._project(name)
+                found.append((name, qualname))
+                self.resolvable.add(name)
+                if capable:
+                    self.keras_capable.add(name)
+            return found
+        module = node.module or ""  # type: ignore[attr-defined]
+        level = node.level  # type: ignore[attr-defined]
+        # A relative import keeps its dots (``..base.Conv``); the resolver makes it absolute on demand, when
+        # it knows the file's package.
+        prefix = "." * level
         for alias in node.names:
-            if alias.asname:
-                self.scope.bind(Binding(alias.asname, "import", _end(node), node, qualname=alias.name))
-                self.resolvable.add(alias.asname)
-                if _names_keras(alias.name):
-                    self.keras_capable.add(alias.asname)
-                elif self._project(alias.name):
-                    self.keras_capable.add(alias.asname)
-            else:
-                top = alias.name.split(".", 1)[0]
-                self.scope.bind(Binding(top, "import", _end(node), node, qualname=top))
-                self.resolvable.add(top)
-                if top in KERAS_PARTS or self._project(top):
-                    self.keras_capable.add(top)
+            if alias.name == "*":
+                continue
+            name = alias.asname or alias.name
+            found.append((name, f"{prefix}{module}.{alias.name}" if module else f"{prefix}{alias.name}"))
+            self.resolvable.add(name)
+            if level or alias.name in KERAS_PARTS or _names_keras(module) or self._project(module):
+                self.keras_capable.add(name)
+        return found
 
     def _project(self, module: str) -> bool:
         """Whether ``module`` is in the project (a name imported from it may be a re-exported Keras name)."""
         return self.project_root is not None and self.project_root(module.partition(".")[0])
 
     def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
-        module = node.module or ""
-        # A relative import keeps its dots (``..base.Conv``); the resolver makes it absolute on demand, when
-        # it knows the file's package.
-        prefix = "." * node.level
         for alias in node.names:
             if alias.name == "*":
-                star = (prefix + module, _end(node))
+                star = ("." * node.level + (node.module or ""), _end(node))
                 self.scope.star_modules = (*self.scope.star_modules, star)
-                continue
-            name = alias.asname or alias.name
-            qualname = f"{prefix}{module}.{alias.name}" if module else f"{prefix}{alias.name}"
+        for name, qualname in self._imports.get(node) or self._imported(node):
             self.scope.bind(Binding(name, "import", _end(node), node, qualname=qualname))
-            self.resolvable.add(name)
-            if node.level or alias.name in KERAS_PARTS or _names_keras(module) or self._project(module):
-                self.keras_capable.add(name)
 
     def visit_Assign(self, node: ast.Assign) -> None:
         self.visit(node.value)
@@ -411,6 +527,61 @@ class _Builder(ast.NodeVisitor):
 
 
 _GENERAL = object()
+_ALIAS_VALUES = frozenset({ast.Name, ast.Attribute})  # ``k = tf.keras``, ``k = keras``: an alias binding
+
+#: The classes of binding sites whose target is a name, a tuple or list of them, or a starred one, by field.
+_TARGET_OWNERS: dict[type, str] = {
+    ast.AnnAssign: "target", ast.AugAssign: "target", ast.For: "target", ast.AsyncFor: "target",
+    ast.withitem: "optional_vars", ast.comprehension: "target", ast.NamedExpr: "target"}
+#: The classes of binding sites that bind one name given as a string, by field.
+_NAMED_SITES: dict[type, str] = {
+    ast.FunctionDef: "name", ast.AsyncFunctionDef: "name", ast.ClassDef: "name", ast.ExceptHandler: "name",
+    **{getattr(ast, c): f for c, f in (("MatchAs", "name"), ("MatchStar", "name"), ("MatchMapping", "rest"))
+       if hasattr(ast, c)}}
+#: The classes of :attr:`Sites.others`.
+OTHER_SITE_CLASSES = frozenset({ast.Import, ast.ImportFrom, *_TARGET_OWNERS, *_NAMED_SITES})
+_ARG, _NAME_OF, _TARGETS, _VALUE = attrgetter("arg"), attrgetter("name"), attrgetter("targets"), attrgetter("value")
+_NESTED_TARGETS = frozenset({ast.Tuple, ast.List, ast.Starred})  # targets with names inside
+
+
+class Sites(NamedTuple):
+    """Every node of a module that may bind a name, from the caller's index (in any order): a resolver given
+    them binds function bodies only when they are read (:class:`Scope`)."""
+
+    assigns: list[ast.Assign]
+    params: list[ast.arg]
+    #: lists of ``def`` and ``class`` statements
+    defs: tuple[list[ast.AST], ...]
+    #: lists holding the nodes of :data:`OTHER_SITE_CLASSES` (other classes are ignored)
+    others: tuple[list[ast.AST], ...]
+
+
+def _count_sites(by_name: dict[str, list[ast.Name]], names: list[str], resolvable: set[str], counts: dict[str, int],
+                 name: str) -> int:
+    """How many sites may bind ``name`` (:meth:`_Builder.note_sites`): ``by_name`` holds the assignments to
+    one name, ``names`` every other site's name. Only resolvable names are asked, unless a star import makes
+    any name resolvable: ``names`` is counted once for those (``counts``, filled on the first call), and
+    scanned for any other."""
+    if name not in resolvable:
+        return len(by_name.get(name, ())) + names.count(name)
+    if not counts:
+        counts[""] = 0  # (counted: an identifier is never empty)
+        for found in compress(names, map(resolvable.__contains__, names)):
+            counts[found] = counts.get(found, 0) + 1
+    return len(by_name.get(name, ())) + counts.get(name, 0)
+
+
+def _target_names(target: ast.AST, add: Callable[[str], object]) -> None:
+    """``add`` each name an assignment target binds (through tuples, lists and starred targets)."""
+    cls = target.__class__
+    if cls is _NAME:
+        add(target.id)  # type: ignore[attr-defined]
+    elif cls is ast.Tuple or cls is ast.List:
+        for elt in target.elts:  # type: ignore[attr-defined]
+            _target_names(elt, add)
+    elif cls is ast.Starred:
+        _target_names(target.value, add)  # type: ignore[attr-defined]
+
 
 #: How :class:`_Builder` visits a node of these classes that has no lambda, comprehension or ``:=`` inside
 #: (a method; None: it binds nothing). Other such nodes: expressions bind nothing, the rest take the general
@@ -486,20 +657,28 @@ class Resolver:
     def __init__(self, module: ast.Module, parents: dict[ast.AST, ast.AST],
                  star_exports: Callable[[str, str], str | None] | None = None,
                  binding_exprs: set[ast.AST] | None = None, project: Project | None = None,
-                 shallow: bool = False) -> None:
+                 shallow: bool = False, sites: Sites | None = None) -> None:
         """``star_exports(module, name)``: the qualified name ``from <Keras module> import *`` binds to
         ``name``, or None. ``binding_exprs``: every expression that is or contains a lambda,
         comprehension or ``:=`` (None: unknown); other expressions bind nothing, so building the scopes
         skips them. ``project``: relative imports, the project's own modules and their star imports.
-        ``shallow``: only the module scope is wanted (function and class bodies are not visited)."""
+        ``shallow``: only the module scope is wanted (function and class bodies are not visited).
+        ``sites``: every binding site of the module (:class:`Sites`): function bodies are then bound when
+        first read (:class:`Scope`)."""
         self.project = project or Project()
         builder = _Builder(module, self.project.is_root if project is not None else None)
         builder.binding_exprs = binding_exprs
         builder.shallow = shallow
+        #: how many sites may bind a name (None: every body is bound, :meth:`_unscoped` asks the scopes)
+        self._site_counts: Callable[[str], int] | None = None
+        if sites is not None and not shallow:
+            builder.lazy = weakref.ref(builder)
+            self._site_counts = builder.note_sites(sites)
         builder.visit(module)
+        self._builder = builder  # (pending scopes hold it weakly: no reference cycle)
         self.module = module
         self.module_scope = builder.module_scope
-        self.scopes = builder.scopes
+        self._scopes = builder.scopes
         self.parents = parents
         self._star_exports = star_exports or (lambda module, name: None)
         self._cache: dict[ast.AST, str | None] = {}  # keyed by the node
@@ -536,10 +715,22 @@ class Resolver:
         return self.project.follow(qualname)
 
     # -- scopes ------------------------------------------------------------------------------
+    @property
+    def scopes(self) -> dict[ast.AST, Scope]:
+        """Every scope of the module by its node (the module, a def, lambda, class or comprehension), each
+        bound: asking for all of them binds the bodies still pending. (Their order is not significant.)"""
+        scopes = self._scopes
+        while True:
+            pending = [scope for scope in scopes.values() if scope._filler is not None]
+            if not pending:
+                return scopes
+            for scope in pending:
+                scope.bindings  # noqa: B018 - reading binds it, and registers the scopes nested in it
+
     def scope_of(self, node: ast.AST) -> Scope:
         """The scope in which ``node`` is evaluated. Memoised per statement on the way up: the names of
         one statement (and of its siblings in a body) share the rest of the walk."""
-        memo, parents, scopes, statements = self._scope_memo, self.parents, self.scopes, _STATEMENT_CLASSES
+        memo, parents, scopes, statements = self._scope_memo, self.parents, self._scopes, _STATEMENT_CLASSES
         path: list[ast.AST] = []
         child, parent = node, parents.get(node)
         found = self.module_scope
@@ -552,6 +743,9 @@ class Resolver:
                 path.append(child)
             scope = scopes.get(parent)
             if scope is not None:
+                if scope._filler is not None:  # a pending body: bound now, its nested scopes with it
+                    scope.bindings  # noqa: B018
+                    return self.scope_of(node)
                 if isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                     if in_body(parent, child):  # not ``child in parent.body``: a scan per statement
                         found = scope
@@ -790,9 +984,14 @@ class Resolver:
         bindings = module.bindings.get(name)
         if bindings is not None and len(bindings) > 1:
             return _UNSEEN  # module code sees the latest binding before it: the position matters
+        counts = self._site_counts
+        if counts is not None:  # the bodies may be pending: no scope is read
+            if counts(name) > (1 if bindings else 0):
+                return _UNSEEN  # another site may bind it, in some other scope: the use's scope matters
+            return self.lookup(name, module, _FAR)
         inner = self._inner_names
         if inner is None:  # (one set for the file: cheaper than asking every scope for each name)
-            inner = self._inner_names = set().union(*[s.bindings for s in self.scopes.values() if s is not module])
+            inner = self._inner_names = set().union(*[s.bindings for s in self._scopes.values() if s is not module])
         if name in inner:
             return _UNSEEN  # a function, class or comprehension binds it too: the use's scope matters
         return self.lookup(name, module, _FAR)

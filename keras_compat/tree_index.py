@@ -7,8 +7,9 @@ The core's hottest loop: it visits every node of every analysed file. :func:`pyt
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from operator import attrgetter
+from typing import Any
 
 from keras_compat.speedups import native
 from keras_compat.walk import _NODE_FIELDS, node_fields
@@ -30,6 +31,7 @@ def python_walk(tree: ast.AST, parents: dict[ast.AST, ast.AST], lists: dict[type
     fields_of, Assign, Subscript = _NODE_FIELDS, ast.Assign, ast.Subscript  # the hot loop
     Attribute, Call, attributes, calls = ast.Attribute, ast.Call, lists[ast.Attribute], lists[ast.Call]
     keyword, Expr, arg = ast.keyword, ast.Expr, ast.arg
+    assigns, params = lists.get(Assign), lists.get(arg)  # (the two written-out classes a caller may list)
     leaves = LEAF_CLASSES  # no children and no index of their own: recorded as children, never visited
     order: list[ast.AST] = [tree]
     push = order.append
@@ -75,6 +77,8 @@ def python_walk(tree: ast.AST, parents: dict[ast.AST, ast.AST], lists: dict[type
                 if target.__class__ is Subscript:
                     subscript_assigns.append(node)  # type: ignore[arg-type]
                     break
+            if assigns is not None:
+                assigns.append(node)
             continue
         if cls is keyword or cls is Expr:
             value = node.value  # type: ignore[attr-defined]
@@ -88,6 +92,8 @@ def python_walk(tree: ast.AST, parents: dict[ast.AST, ast.AST], lists: dict[type
                 parents[value] = node
                 if value.__class__ not in leaves:
                     push(value)
+            if params is not None:
+                params.append(node)
             continue
         fields = fields_of.get(cls)
         if fields is None:
@@ -158,3 +164,23 @@ def _c_sort() -> Callable[[list[ast.AST]], None] | None:
 #: The walk and the sort the context uses: the C ones when they are built.
 walk_index: Walk = _c_walk() or python_walk
 sort_by_start: Callable[[list[ast.AST]], None] = _c_sort() or python_sort
+
+
+def python_group_by(nodes: Iterable[ast.AST], field: str, cls: type | None, positions: bool) -> dict[Any, list]:
+    """``{value: [...]}``: each node of ``nodes`` whose class is ``cls`` (None: every node), or with
+    ``positions`` its position in ``nodes``, appended to the list of its ``field``'s value, in order. The
+    reference for the C twin (:mod:`keras_compat.speedups`)."""
+    groups: dict[Any, list] = {}
+    for position, node in enumerate(nodes):
+        if cls is not None and node.__class__ is not cls:
+            continue
+        key = getattr(node, field)
+        found = groups.get(key)
+        if found is None:
+            found = groups[key] = []
+        found.append(position if positions else node)
+    return groups
+
+
+#: :func:`python_group_by`, in C when it is built.
+group_by = native("group_by") or python_group_by

@@ -27,6 +27,7 @@ from support.realism import PACKAGES, package_files
 
 from keras_compat import speedups, tree_index
 from keras_compat.context import Context, python_candidates, python_group_by
+from keras_compat.resolver import OTHER_SITE_CLASSES
 from keras_compat.names import KERAS_PARTS
 from keras_compat.settings import Settings
 from keras_compat.tree_index import python_sort, python_walk
@@ -45,8 +46,12 @@ needs_c = pytest.mark.skipif(_index is None, reason="keras_compat._speedups is n
 def _lists() -> dict[type, list]:
     """A fresh set of lists as the context passes them (two classes share one list, as imports do)."""
     lists: dict[type, list] = {ast.Call: [], ast.Attribute: [], ast.ClassDef: [], ast.FunctionDef: [],
-                               ast.Compare: [], ast.Lambda: [], ast.ListComp: []}
+                               ast.Compare: [], ast.Lambda: [], ast.ListComp: [],
+                               ast.Assign: [], ast.arg: []}  # (the two classes the Python walk writes out)
     lists[ast.Import] = lists[ast.ImportFrom] = []
+    sites: list[ast.AST] = []  # the resolver's other binding sites
+    for cls in OTHER_SITE_CLASSES:
+        lists.setdefault(cls, sites)
     return lists
 
 
@@ -101,7 +106,8 @@ def _same(tree: ast.AST, text: str | None = None, sort: bool = True) -> int:
     lists = _lists()
     python_walk(tree, parents, lists, [])
     for nodes in lists.values() if sort else ():
-        _sorted_alike(nodes)
+        if nodes is not lists[ast.withitem]:  # (the sites list is not sorted: some have no position)
+            _sorted_alike(nodes)
     _grouped_alike(parents, "id", ast.Name, False)  # the context's name index
     _grouped_alike(lists[ast.Attribute], "attr", None, True)  # its attribute-name index
     if text is not None and isinstance(tree, ast.Module):
