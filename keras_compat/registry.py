@@ -15,7 +15,7 @@ import sys
 from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 from operator import attrgetter, itemgetter
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from keras_compat.record import Choice, Record, uncompared
 from keras_compat.settings import TARGETS
@@ -302,6 +302,38 @@ class _Registry(dict):  # type: ignore[type-arg]
     the modules of the rules that run (:func:`rules_for`), so a host's start-up does not pay for the others.
     """
 
+    #: Bumped by every change of the entries (a registration, a test's stand-in): :func:`rules_for` keeps its
+    #: answer while it is unchanged.
+    version = 0
+
+    def __setitem__(self, code: str, rule: Rule) -> None:
+        dict.__setitem__(self, code, rule)
+        self.version += 1
+
+    def __delitem__(self, code: str) -> None:
+        dict.__delitem__(self, code)
+        self.version += 1
+
+    def pop(self, *args: Any) -> Any:
+        self.version += 1
+        return dict.pop(self, *args)
+
+    def popitem(self) -> tuple[str, Rule]:
+        self.version += 1
+        return dict.popitem(self)
+
+    def setdefault(self, code: str, rule: Rule) -> Rule:  # type: ignore[override]
+        self.version += 1
+        return dict.setdefault(self, code, rule)
+
+    def update(self, *args: Any, **kwargs: Any) -> None:
+        self.version += 1
+        dict.update(self, *args, **kwargs)
+
+    def clear(self) -> None:
+        self.version += 1
+        dict.clear(self)
+
     def __missing__(self, code: str) -> Rule:
         _load_code(code)
         rule = dict.get(self, code)
@@ -489,12 +521,18 @@ def default_disabled_codes() -> frozenset[str]:
 
 
 _CODES_FOR: dict[object, list[str]] = {}
+#: :func:`rules_for`'s answers by settings, with the registry's version they were looked up at
+_RULES_FOR: dict[object, tuple[int, list[Rule]]] = {}
 
 
 def rules_for(settings: Settings) -> list[Rule]:
     """The rules that run under ``settings`` (checked, enabled, for its target), sorted by code; only their
-    modules are imported. (The codes are remembered per settings, the rules looked up each time: a test
-    may replace one in the registry.)"""
+    modules are imported. (The codes are remembered per settings, the rules while the registry is unchanged:
+    a test may replace one. The list is shared: do not change it.)"""
+    registry: _Registry = REGISTRY  # type: ignore[assignment]
+    known = _RULES_FOR.get(settings)
+    if known is not None and known[0] == registry.version:
+        return known[1]
     codes = _CODES_FOR.get(settings)
     if codes is None:
         entries = manifest()
@@ -511,7 +549,11 @@ def rules_for(settings: Settings) -> list[Rule]:
         if len(_CODES_FOR) > 64:
             _CODES_FOR.clear()
         _CODES_FOR[settings] = codes
-    return [dict.__getitem__(REGISTRY, code) for code in codes]
+    rules = [dict.__getitem__(REGISTRY, code) for code in codes]
+    if len(_RULES_FOR) > 64:
+        _RULES_FOR.clear()
+    _RULES_FOR[settings] = (registry.version, rules)
+    return rules
 
 
 def manifest_source() -> str:
