@@ -187,6 +187,33 @@ field(PyObject *node, PyObject *dict, PyObject *name)
     return value;
 }
 
+/* ``getattr(node, name)`` as a new reference, or NULL with an exception: the entry of the node's instance
+ * dictionary when the generic look-up would return it (the class uses the generic look-up, keeps its
+ * instances' dictionaries in a slot of their own, as ast node classes do, and has no data descriptor of that
+ * name), which skips most of the generic look-up's work; else PyObject_GetAttr. */
+static PyObject *
+node_attr(PyObject *node, PyObject *name)
+{
+    PyTypeObject *type = Py_TYPE(node);
+    if (type->tp_getattro == PyObject_GenericGetAttr && type->tp_dictoffset > 0) {
+        PyObject *descr = _PyType_Lookup(type, name);  /* borrowed, no exception set */
+        if (descr == NULL || Py_TYPE(descr)->tp_descr_set == NULL) {
+            PyObject *dict = *(PyObject **)((char *)node + type->tp_dictoffset);
+            if (dict != NULL && PyDict_CheckExact(dict)) {
+                PyObject *value = PyDict_GetItemWithError(dict, name);
+                if (value != NULL) {
+                    Py_INCREF(value);
+                    return value;
+                }
+                if (PyErr_Occurred()) {
+                    return NULL;
+                }
+            }
+        }
+    }
+    return PyObject_GetAttr(node, name);
+}
+
 /* The state of one walk. */
 typedef struct {
     PyObject *parents, *lists, *leaves, *fields_of, *compute, *order;
@@ -384,7 +411,7 @@ compare_keyed(const void *a, const void *b)
 static int
 position(PyObject *node, PyObject *name, long *out)
 {
-    PyObject *value = PyObject_GetAttr(node, name);
+    PyObject *value = node_attr(node, name);
     if (value == NULL) {
         PyErr_Clear();
         return -1;
@@ -470,12 +497,12 @@ keras_candidates(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t 
     for (Py_ssize_t i = 0; i < PyList_GET_SIZE(calls); i++) {
         PyObject *call = PyList_GET_ITEM(calls, i);
         Py_INCREF(call);
-        PyObject *func = PyObject_GetAttr(call, str_func);
+        PyObject *func = node_attr(call, str_func);
         PyObject *node = func;
         Py_XINCREF(node);
         int keep = -1;  /* -1: an error */
         while (node != NULL && (PyObject *)Py_TYPE(node) == attribute) {
-            PyObject *attr = PyObject_GetAttr(node, str_attr);
+            PyObject *attr = node_attr(node, str_attr);
             int part = attr == NULL ? -1 : PySequence_Contains(parts, attr);
             Py_XDECREF(attr);
             if (part < 0) {
@@ -484,14 +511,14 @@ keras_candidates(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t 
             if (part != 0) {
                 break;
             }
-            PyObject *value = PyObject_GetAttr(node, str_value);
+            PyObject *value = node_attr(node, str_value);
             Py_SETREF(node, value);
         }
         if (node == NULL) {
             keep = -1;
         }
         else if ((PyObject *)Py_TYPE(node) == name) {
-            PyObject *id = PyObject_GetAttr(node, str_id);
+            PyObject *id = node_attr(node, str_id);
             keep = id == NULL ? -1 : PySequence_Contains(roots, id);
             Py_XDECREF(id);
         }
@@ -554,7 +581,7 @@ group_by(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
             Py_DECREF(node);
             continue;
         }
-        PyObject *key = PyObject_GetAttr(node, field_name);
+        PyObject *key = PyUnicode_Check(field_name) ? node_attr(node, field_name) : PyObject_GetAttr(node, field_name);
         PyObject *item = positions ? PyLong_FromSsize_t(index) : (Py_INCREF(node), node);
         int failed = key == NULL || item == NULL;
         if (!failed) {
@@ -583,7 +610,74 @@ group_by(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
     return groups;
 }
 
+/* ------------------------------------------------------------------------------------------------------------
+ * gather(nodes, field) and select(nodes, field, classes): a field of each node; the nodes by their field's class. */
+
+PyDoc_STRVAR(gather_doc,
+"gather(nodes, field) -> list\n"
+"--\n\n"
+"``[getattr(node, field) for node in nodes]`` for the list ``nodes``.");
+
+static PyObject *
+gather(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
+{
+    if (!has_args("gather", nargs, 2)) {
+        return NULL;
+    }
+    PyObject *nodes = args[0], *field_name = args[1];
+    if (!PyList_Check(nodes) || !PyUnicode_Check(field_name)) {
+        PyErr_SetString(PyExc_TypeError, "gather(): bad argument types");
+        return NULL;
+    }
+    PyObject *found = PyList_New(0);
+    for (Py_ssize_t i = 0; found != NULL && i < PyList_GET_SIZE(nodes); i++) {
+        PyObject *node = PyList_GET_ITEM(nodes, i);
+        Py_INCREF(node);
+        PyObject *value = node_attr(node, field_name);
+        Py_DECREF(node);
+        if (value == NULL || PyList_Append(found, value) < 0) {
+            Py_CLEAR(found);
+        }
+        Py_XDECREF(value);
+    }
+    return found;
+}
+
+PyDoc_STRVAR(select_doc,
+"select(nodes, field, classes) -> list\n"
+"--\n\n"
+"``[node for node in nodes if type(getattr(node, field)) in classes]`` for the list ``nodes`` and the set\n"
+"``classes`` (``field`` None: the node's own class).");
+
+static PyObject *
+select_nodes(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
+{
+    if (!has_args("select", nargs, 3)) {
+        return NULL;
+    }
+    PyObject *nodes = args[0], *field_name = args[1], *classes = args[2];
+    if (!PyList_Check(nodes) || !(field_name == Py_None || PyUnicode_Check(field_name)) || !PyAnySet_Check(classes)) {
+        PyErr_SetString(PyExc_TypeError, "select(): bad argument types");
+        return NULL;
+    }
+    PyObject *found = PyList_New(0);
+    for (Py_ssize_t i = 0; found != NULL && i < PyList_GET_SIZE(nodes); i++) {
+        PyObject *node = PyList_GET_ITEM(nodes, i);
+        Py_INCREF(node);
+        PyObject *value = field_name == Py_None ? (Py_INCREF(node), node) : node_attr(node, field_name);
+        int in = value == NULL ? -1 : PySet_Contains(classes, (PyObject *)Py_TYPE(value));
+        if (in < 0 || (in && PyList_Append(found, node) < 0)) {
+            Py_CLEAR(found);
+        }
+        Py_XDECREF(value);
+        Py_DECREF(node);
+    }
+    return found;
+}
+
 static PyMethodDef methods[] = {
+    {"gather", (PyCFunction)(void (*)(void))gather, METH_FASTCALL, gather_doc},
+    {"select", (PyCFunction)(void (*)(void))select_nodes, METH_FASTCALL, select_doc},
     {"index", (PyCFunction)(void (*)(void))index_walk, METH_FASTCALL, index_doc},
     {"sort_by_start", sort_by_start, METH_O, sort_by_start_doc},
     {"group_by", (PyCFunction)(void (*)(void))group_by, METH_FASTCALL, group_by_doc},

@@ -18,11 +18,10 @@ import weakref
 from collections.abc import Callable
 from functools import partial
 from itertools import chain, compress
-from operator import attrgetter
 from typing import NamedTuple
 
 from keras_compat.names import KERAS_PARTS, keras_name
-from keras_compat.tree_index import group_by
+from keras_compat.tree_index import gather, group_by, select
 from keras_compat.walk import _CHILD_FIELDS, child_fields, in_body
 
 Pos = tuple[int, int]
@@ -308,19 +307,19 @@ class _Builder(ast.NodeVisitor):
         (Most sites are assignments to one name and parameters: their attributes are read in C loops.)"""
         resolvable, capable, alias_values = self.resolvable, self.keras_capable, _ALIAS_VALUES
         assigns = sites.assigns
-        for node in compress(assigns, map(alias_values.__contains__, map(type, map(_VALUE, assigns)))):
+        for node in select(assigns, "value", alias_values):
             targets = node.targets
             if len(targets) == 1 and targets[0].__class__ is _NAME:  # ``k = tf.keras``: an alias
                 resolvable.add(targets[0].id)
                 capable.add(targets[0].id)
-        targets = [*chain.from_iterable(map(_TARGETS, assigns))]
+        targets = [*chain.from_iterable(gather(assigns, "targets"))]
         by_name = group_by(targets, "id", _NAME, False)  # the assignments to a name
-        names: list[str] = [*map(_ARG, sites.params)]  # and every other site's names
+        names: list[str] = gather(sites.params, "arg")  # and every other site's names
         add, targets_of = names.append, _target_names
-        for target in compress(targets, map(_NESTED_TARGETS.__contains__, map(type, targets))):
+        for target in select(targets, None, _NESTED_TARGETS):
             targets_of(target, add)
         for found in sites.defs:
-            names.extend(map(_NAME_OF, found))
+            names.extend(gather(found, "name"))
         imported = self._imports
         for found in sites.others:
             for node in found:
@@ -540,7 +539,6 @@ _NAMED_SITES: dict[type, str] = {
        if hasattr(ast, c)}}
 #: The classes of :attr:`Sites.others`.
 OTHER_SITE_CLASSES = frozenset({ast.Import, ast.ImportFrom, *_TARGET_OWNERS, *_NAMED_SITES})
-_ARG, _NAME_OF, _TARGETS, _VALUE = attrgetter("arg"), attrgetter("name"), attrgetter("targets"), attrgetter("value")
 _NESTED_TARGETS = frozenset({ast.Tuple, ast.List, ast.Starred})  # targets with names inside
 
 

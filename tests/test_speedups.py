@@ -97,6 +97,28 @@ def _grouped_alike(nodes: object, field: str, cls: type | None, positions: bool)
         [[id(n) for n in v] if not positions else v for v in expected.values()]
 
 
+def _outcome(function: object, *args: object) -> object:
+    """What a call returns (node lists by identity), or the class of what it raises."""
+    try:
+        found = function(*args)  # type: ignore[operator]
+    except Exception as exc:  # noqa: BLE001 - compared, not handled
+        return type(exc)
+    return [id(item) if isinstance(item, ast.AST) else item for item in found]
+
+
+def _gathered_alike(lists: dict[type, list]) -> None:
+    """gather() and select() as the resolver's binding sites use them, and on every other list and field."""
+    for nodes in lists.values():
+        for field in ("value", "targets", "arg", "name", "lineno", "func"):
+            assert _outcome(_speedups.gather, nodes, field) == _outcome(tree_index.python_gather, nodes, field)
+            for classes in (frozenset({ast.Name, ast.Attribute}), {ast.Constant}):
+                assert _outcome(_speedups.select, nodes, field, classes) == \
+                    _outcome(tree_index.python_select, nodes, field, classes)
+        classes = frozenset({ast.Tuple, ast.List, ast.Starred, ast.Call})
+        assert _outcome(_speedups.select, nodes, None, classes) == \
+            _outcome(tree_index.python_select, nodes, None, classes)
+
+
 def _same(tree: ast.AST, text: str | None = None, sort: bool = True) -> int:
     """Both walks, both sorts of the walk's lists (of parsed nodes: they have positions) and, for a module's
     text, both candidate filters agree."""
@@ -108,6 +130,7 @@ def _same(tree: ast.AST, text: str | None = None, sort: bool = True) -> int:
     for nodes in lists.values() if sort else ():
         if nodes is not lists[ast.withitem]:  # (the sites list is not sorted: some have no position)
             _sorted_alike(nodes)
+    _gathered_alike(lists)
     _grouped_alike(parents, "id", ast.Name, False)  # the context's name index
     _grouped_alike(lists[ast.Attribute], "attr", None, True)  # its attribute-name index
     if text is not None and isinstance(tree, ast.Module):
@@ -313,6 +336,36 @@ def test_grouping_errors_behave_as_in_python() -> None:
             group(nodes, "id", ast.Name, False)
         assert group(nodes, "value", ast.Constant, True) == {1: [2]}
         assert group(iter(nodes[:1]), "id", None, True) == {"a": [0]}
+
+
+@needs_c
+def test_gather_and_select_errors_and_odd_objects_behave_as_in_python() -> None:
+    class Slotted:
+        __slots__ = ("value",)
+
+        def __init__(self, value: object) -> None:
+            self.value = value
+
+    class Computed:
+        @property
+        def value(self) -> object:  # a data descriptor: the instance dictionary must not win
+            return ast.Name(id="p")
+
+    computed = Computed()
+    computed.__dict__["value"] = ast.Constant(1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # (Python 3.13 warns of the missing field)
+        nodes = [ast.Assign(targets=[], value=ast.Name(id="a")), Slotted(ast.Constant(2)), computed, ast.Assign()]
+    for field in ("value", "targets", "missing"):
+        assert _outcome(_speedups.gather, nodes, field) == _outcome(tree_index.python_gather, nodes, field)
+        assert _outcome(_speedups.select, nodes, field, {ast.Name}) == \
+            _outcome(tree_index.python_select, nodes, field, {ast.Name})
+    assert _speedups.gather(nodes[:3], "value")[2].id == "p"
+    assert _speedups.select(nodes[:3], "value", {ast.Name}) == [nodes[0], computed]
+    with pytest.raises(TypeError):
+        _speedups.gather(iter(nodes), "value")
+    with pytest.raises(TypeError):
+        _speedups.select(nodes, "value", [ast.Name])
 
 
 def test_the_pure_python_switch_selects_the_python_loops() -> None:
