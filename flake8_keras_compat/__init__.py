@@ -49,6 +49,8 @@ class KerasCompatChecker:
     _max_seconds: float = DEFAULT_MAX_FILE_SECONDS
     _max_bytes: int = int(DEFAULT_MAX_FILE_MB * 1_000_000)
     _summary_cache: str = "auto"
+    #: the memory of this flake8 run (:class:`keras_compat.host_run.HostRun`), made when its options are parsed
+    _run: Any = None
 
     def __init__(self, tree: ast.Module, lines: list[str], filename: str = "stdin") -> None:
         self.tree = tree
@@ -81,6 +83,7 @@ class KerasCompatChecker:
         cls._max_seconds = float(getattr(options, "keras_max_file_seconds", cls._max_seconds))
         cls._max_bytes = int(float(getattr(options, "keras_max_file_size", cls._max_bytes / 1e6)) * 1_000_000)
         cls._summary_cache = str(getattr(options, "keras_summary_cache", cls._summary_cache))
+        cls._run = None  # a new run: nothing remembered from an earlier one in this process
         # flake8 selects and ignores by itself; only the off-by-default rules need the user's explicit
         # choice, because an explicit ``--select=KC`` outranks flake8's default ignore list.
         explicit = tuple(c for c in (*(getattr(options, "select", None) or ()),
@@ -106,13 +109,16 @@ class KerasCompatChecker:
     def _lint(self, text: str) -> list[Diagnostic]:
         """The core's findings, within the size and time limits."""
         from keras_compat.engine import lint_tree, not_analysed
-        from keras_compat.summary_store import kept
+        from keras_compat.host_run import HostRun
 
         limit = self._max_bytes
         if limit and len(text) > limit // 4 and len(text.encode("utf-8", "surrogatepass")) > limit:
             return [not_analysed(too_large(limit, "--keras-max-file-size"))]
         try:
-            with time_limit(self._max_seconds, "--keras-max-file-seconds"), kept(self._summary_cache):
+            run = type(self)._run
+            if run is None:
+                run = type(self)._run = HostRun()
+            with time_limit(self._max_seconds, "--keras-max-file-seconds"), run.file(self._summary_cache):
                 # flake8 shows no fixes: the core does not compute them (the findings are the same)
                 return lint_tree(self.tree, text, self.filename, self._settings, fixes=False)
         except TimeLimitExceeded as exc:

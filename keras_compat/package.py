@@ -23,8 +23,8 @@ _NO_FILE = frozenset({"", "-", "stdin", "<stdin>", "<string>", "<unknown>"})
 #: Deeper package chains than this are not real code; the walk stops there.
 _MAX_DEPTH = 64
 
-#: Directory -> top package, only while :func:`remembered` is active (one CLI run).
-_memo: dict[str, str | None] | None = None
+#: Directory -> its package chain (:func:`_chain`), only while :func:`remembered` is active (one run).
+_memo: dict[str, tuple[str, tuple[str, ...]]] | None = None
 
 
 def own_package(filename: str) -> str | None:
@@ -34,23 +34,21 @@ def own_package(filename: str) -> str | None:
     if filename in _NO_FILE or filename.startswith("<"):
         return None
     try:
-        directory = os.path.dirname(os.path.abspath(filename))
-        if _memo is None:
-            return _top_package(directory)
-        if directory not in _memo:
-            _memo[directory] = _top_package(directory)
-        return _memo[directory]
+        parts = _chain(os.path.dirname(os.path.abspath(filename)))[1]
     except (OSError, ValueError):  # odd paths (null bytes, too long): no package rather than a failure
         return None
+    return parts[-1] if parts else None
 
 
 @contextmanager
-def remembered() -> Iterator[None]:
+def remembered(memo: dict[str, tuple[str, tuple[str, ...]]] | None = None) -> Iterator[None]:
     """Remember each directory's package for the duration of one run over many files (a CLI run asks
-    twice per file: for the cache key and for the analysis). Outside it nothing is cached, so a
-    long-lived host (an editor's server, a test session) sees an ``__init__.py`` added between runs."""
+    twice per file: for the cache key and for the analysis), in ``memo`` when given (a plugin's run enters
+    this once per file). Outside it nothing is cached, so a long-lived host (an editor's server, a test
+    session) sees an ``__init__.py`` added between runs."""
     global _memo
-    outer, _memo = _memo, {} if _memo is None else _memo
+    outer = _memo
+    _memo = outer if outer is not None else {} if memo is None else memo
     try:
         yield
     finally:
@@ -63,20 +61,30 @@ def remember_for_process() -> None:
     _memo = {} if _memo is None else _memo
 
 
-def _top_package(directory: str) -> str | None:
-    """A few ``stat`` calls: the highest directory of the unbroken ``__init__.py`` chain."""
-    found = None
+def _chain(directory: str) -> tuple[str, tuple[str, ...]]:
+    """``(root, names)``: the unbroken chain of importable ``__init__.py`` directories from ``directory`` up
+    (their names, innermost first) and the directory above it, the one Python imports the top package from.
+    A few ``stat`` calls; remembered per directory while :func:`remembered` is active."""
+    memo = _memo
+    if memo is not None:
+        known = memo.get(directory)
+        if known is not None:
+            return known
+    names: list[str] = []
+    root = directory
     for _ in range(_MAX_DEPTH):
-        if not os.path.isfile(os.path.join(directory, "__init__.py")):
+        name = os.path.basename(root)
+        # ``my-project/__init__.py`` is not importable as a package
+        if not name.isidentifier() or not os.path.isfile(os.path.join(root, "__init__.py")):
             break
-        name = os.path.basename(directory)
-        if not name.isidentifier():
-            break  # ``my-project/__init__.py`` is not importable as a package
-        found = name
-        parent = os.path.dirname(directory)
-        if parent == directory:
+        names.append(name)
+        parent = os.path.dirname(root)
+        if parent == root:
             break
-        directory = parent
+        root = parent
+    found = (root, tuple(names))
+    if memo is not None:
+        memo[directory] = found
     return found
 
 
@@ -88,23 +96,12 @@ def location(filename: str) -> tuple[str, str, bool] | None:
     if filename in _NO_FILE or filename.startswith("<"):
         return None
     try:
-        path = os.path.abspath(filename)
-        directory, base = os.path.split(path)
+        directory, base = os.path.split(os.path.abspath(filename))
         stem = base.rpartition(".")[0] if "." in base else base
-        parts: list[str] = []
-        root = directory
-        for _ in range(_MAX_DEPTH):  # the unbroken chain of importable ``__init__.py`` directories
-            name = os.path.basename(root)
-            if not name.isidentifier() or not os.path.isfile(os.path.join(root, "__init__.py")):
-                break
-            parts.append(name)
-            parent = os.path.dirname(root)
-            if parent == root:
-                break
-            root = parent
-        parts.reverse()
+        root, names = _chain(directory)
     except (OSError, ValueError):
         return None
+    parts = list(reversed(names))
     is_package = base == "__init__.py" and bool(parts)
     if not is_package:
         if not stem.isidentifier():

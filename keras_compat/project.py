@@ -20,6 +20,7 @@ stay inside the standard library and Keras never reaches this module.
 from __future__ import annotations
 
 import ast
+import itertools
 import os
 import sys
 from stat import S_ISREG
@@ -352,17 +353,22 @@ class Index:
         self.root = root
         self._entries: dict[str, _Entry] = {}
         self._listing: tuple[int, frozenset[str]] | None = None
+        self._listing_run = 0  # the run the listing was last read or checked in
         #: the class statements of the last modules parsed (a rule reading a base class's methods), by path
         self._class_nodes: OrderedDict[str, tuple[int, int, dict[str, ast.ClassDef]]] = OrderedDict()
         self._mentions: dict[str, tuple[int, int, bool]] = {}
         self._paths: dict[str, tuple[str, str]] = {}
         self.parsed = 0  # modules parsed by this process (the benchmark and tests count them)
 
-    def listing(self, trust: bool) -> frozenset[str]:
-        """Importable top-level names: ``x.py`` files and identifier directories."""
+    def listing(self, run: int) -> frozenset[str]:
+        """Importable top-level names: ``x.py`` files and identifier directories (read once per ``run``, the
+        number of the run under way, else whenever the directory changed)."""
         try:
-            mtime = 0 if trust and self._listing is not None else os.stat(self.root).st_mtime_ns
-            if self._listing is not None and (trust or self._listing[0] == mtime):
+            if self._listing is not None and run and self._listing_run == run:
+                return self._listing[1]
+            mtime = os.stat(self.root).st_mtime_ns
+            if self._listing is not None and self._listing[0] == mtime:
+                self._listing_run = run
                 return self._listing[1]
             names = set()
             with os.scandir(self.root) as entries:
@@ -375,6 +381,7 @@ class Index:
         except OSError:
             return frozenset()
         self._listing = (mtime, frozenset(names))
+        self._listing_run = run
         return self._listing[1]
 
     def paths(self, modname: str) -> tuple[str, str]:
@@ -406,10 +413,11 @@ class Index:
                 return path, is_package, stat
         return None
 
-    def entry(self, path: str, modname: str, is_package: bool, stat: os.stat_result, trust: bool) -> _Entry:
-        """The module's facts: remembered, or from the store by content hash, or parsed (once)."""
+    def entry(self, path: str, modname: str, is_package: bool, stat: os.stat_result) -> _Entry:
+        """The module's facts: remembered (while ``stat`` says the file is unchanged), or from the store by
+        content hash, or parsed (once)."""
         known = self._entries.get(path)
-        if known is not None and (trust or (known.size, known.mtime_ns) == (stat.st_size, stat.st_mtime_ns)):
+        if known is not None and (known.size, known.mtime_ns) == (stat.st_size, stat.st_mtime_ns):
             return known
         located = located_key(path, stat, modname, is_package) if _by_location(_store) else None
         entry = self._located(located, stat) if located is not None else None
@@ -461,10 +469,10 @@ class Index:
                     _store.summary_put(located, {"digest": digest, "summary": summary.to_json()})
         return _Entry(stat.st_size, stat.st_mtime_ns, digest, summary)
 
-    def mentions_keras(self, path: str, stat: os.stat_result, trust: bool) -> bool:
+    def mentions_keras(self, path: str, stat: os.stat_result) -> bool:
         """Whether the file's text mentions Keras (remembered by size and modification time)."""
         known = self._mentions.get(path)
-        if known is not None and (trust or known[:2] == (stat.st_size, stat.st_mtime_ns)):
+        if known is not None and known[:2] == (stat.st_size, stat.st_mtime_ns):
             return known[2]
         try:
             with open(path, "rb") as fh:
@@ -508,7 +516,10 @@ class Index:
 _INDEXES: OrderedDict[str, Index] = OrderedDict()
 _MAX_INDEXES = 64
 _store: Store | None = None
-_trusted = 0  # > 0 inside a run (remembered): files do not change under it, no stat to revalidate
+#: The number of the run under way (:func:`remembered`), 0 outside any: within a run the project's files are
+#: taken as unchanged (an import root's listing is read once); a new run checks again.
+_run = 0
+_runs = itertools.count(1)
 _recorders: list[dict[str, tuple[int, int, str] | None]] = []
 
 
@@ -549,22 +560,29 @@ def stored(store: Store | None) -> Iterator[None]:
         _store = None
 
 
+def new_run() -> int:
+    """A number for a run that a host enters file by file (:func:`remembered`)."""
+    return next(_runs)
+
+
 @contextmanager
-def remembered() -> Iterator[None]:
+def remembered(run: int | None = None) -> Iterator[None]:
     """One run over many files: the project's files are taken as unchanged while it lasts (no ``stat`` per
-    analysed file to revalidate what was read)."""
-    global _trusted
-    _trusted += 1
+    analysed file to revalidate what was read). ``run``: the run's number (:func:`new_run`) when a host
+    enters it once per file; a block inside another run belongs to that run."""
+    global _run
+    outer = _run
+    _run = outer or (run if run is not None else next(_runs))
     try:
         yield
     finally:
-        _trusted -= 1
+        _run = outer
 
 
 def remember_for_process() -> None:
     """:func:`remembered` for the rest of a process that lives for one run only (a ``-j`` worker)."""
-    global _trusted
-    _trusted += 1
+    global _run
+    _run = _run or next(_runs)
 
 
 @contextmanager
@@ -643,7 +661,7 @@ def may_reach_project(text: str, filename: str) -> bool:
     located = location(filename)
     if located is None:
         return False
-    listing = index_for(located[0]).listing(_trusted > 0)
+    listing = index_for(located[0]).listing(_run)
     return bool(roots & listing) or located[1].partition(".")[0] in roots
 
 
@@ -775,7 +793,7 @@ class View(Project):
             if located is None or self._index is None:
                 known = False
             else:
-                known = name == located[1].partition(".")[0] or name in self._index.listing(_trusted > 0)
+                known = name == located[1].partition(".")[0] or name in self._index.listing(_run)
             self._roots[name] = known
         return known
 
@@ -815,7 +833,7 @@ class View(Project):
                 self._budget_modules -= 1
                 self._budget_bytes -= stat.st_size
                 assert self._index is not None
-                entry = self._index.entry(path, modname, is_package, stat, _trusted > 0)
+                entry = self._index.entry(path, modname, is_package, stat)
                 self._record(path, (entry.size, entry.mtime_ns, entry.digest))
                 summary = entry.summary
         self._summaries[modname] = summary
@@ -830,7 +848,7 @@ class View(Project):
         path, _, stat = found
         if stat is None or self._index is None:
             return False  # the analysed file itself
-        return self._index.mentions_keras(path, stat, _trusted > 0)
+        return self._index.mentions_keras(path, stat)
 
     def release(self) -> None:
         """Drop what the analysis of the file built (classified classes point back at the view)."""

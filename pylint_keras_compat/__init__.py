@@ -19,13 +19,15 @@ from keras_compat.engine import internal_error, lint_source, not_analysed
 from keras_compat.limits import TimeLimitExceeded, parse_limit, time_limit, too_large
 from keras_compat.registry import GROUPS, Group, manifest
 from keras_compat.settings import OPTIONS, RULE_OPTIONS, Settings, SettingsError, settings_from_mapping
-from keras_compat.summary_store import kept
+from keras_compat.host_run import HostRun
 
 if TYPE_CHECKING:
     from astroid import nodes
     from pylint.lint import PyLinter
 
 _MEMO: dict[str, Any] = {"key": None, "found": []}
+#: the memory of the current pylint run (:class:`keras_compat.host_run.HostRun`), made at its first module
+_RUN: dict[str, HostRun | None] = {"run": None}
 
 
 def _options() -> tuple[tuple[str, dict[str, Any]], ...]:
@@ -64,7 +66,10 @@ def _lint_limited(data: bytes, name: str, linter: PyLinter) -> list[Diagnostic]:
         return [not_analysed(too_large(max_bytes, "--keras-max-file-size"))]
     summaries = str(getattr(linter.config, "keras_summary_cache", "auto"))
     try:
-        with time_limit(seconds, "--keras-max-file-seconds"), kept(summaries):
+        run = _RUN.get("run")
+        if run is None:
+            run = _RUN["run"] = HostRun()
+        with time_limit(seconds, "--keras-max-file-seconds"), run.file(summaries):
             # pylint messages carry no fix: the core does not compute them (the findings are the same)
             return lint_source(data, name, _settings(linter), fixes=False)
     except TimeLimitExceeded as exc:
@@ -92,6 +97,12 @@ class _GroupChecker(BaseRawFileChecker):
     """Base of the generated checkers; subclasses set ``name``, ``msgs`` and ``group``."""
 
     group: Group
+
+    def open(self) -> None:
+        """pylint opens its checkers when a run starts: nothing is remembered from an earlier run (the
+        project's files, or a module's findings: its siblings may have changed since)."""
+        _RUN["run"] = None
+        _MEMO.update(key=None, found=[])
 
     def process_module(self, node: nodes.Module) -> None:
         for diagnostic in _analyse(node, self.linter):

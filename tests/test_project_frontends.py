@@ -140,3 +140,43 @@ def test_an_editor_buffer_on_stdin_reads_its_siblings_from_disk(tmp_path: Path) 
 def layer_start_from(text: str) -> int:
     lines = text.splitlines()
     return next(i for i, line in enumerate(lines, 1) if line.startswith("class Scale")) - 2
+
+
+@pytest.mark.parametrize("front_end", ["flake8", "pylint"])
+def test_a_sibling_changed_between_in_process_runs_is_read_again(tmp_path: Path, front_end: str) -> None:
+    """Within a run the plugins take the project's files as unchanged (keras_compat.host_run); a new run in the
+    same process (an editor's server, a test session) reads a changed sibling again, and a new sibling too."""
+    subject = variant(tmp_path, "relative-import")
+    start = layer_start(subject)
+    rel = str(subject.relative_to(tmp_path))
+    run, parse = (run_flake8, parse_flake8) if front_end == "flake8" else (run_pylint, parse_pylint)
+
+    def findings() -> set[tuple[int, str]]:
+        _, out, err = run([rel], cwd=tmp_path)
+        assert "Traceback" not in err
+        return {(line - start, code) for _, line, _, code in parse(out) if line > start + 1}
+
+    assert findings() == EXPECTED
+    base = tmp_path / "pkg/layers/base.py"
+    text = base.read_text()
+    base.write_text(text.replace("class Base(Layer)", "class Base(object)"))
+    assert findings() == {(11, "KC303")}  # no longer a layer: a backend call outside layers
+    base.write_text(text)
+    assert findings() == EXPECTED
+
+
+@pytest.mark.parametrize("front_end", ["flake8", "pylint"])
+def test_a_module_added_between_in_process_runs_is_seen(tmp_path: Path, front_end: str) -> None:
+    """An import root's listing is read once per run: a module added after a run is part of the next one."""
+    (tmp_path / "main.py").write_text("from helpers import K\nfrom keras.layers import Layer\n\n\nclass Sum(Layer):\n"
+                                      "    def call(self, x):\n        return K.sum(x)\n")
+    run, parse = (run_flake8, parse_flake8) if front_end == "flake8" else (run_pylint, parse_pylint)
+
+    def codes() -> set[str]:
+        _, out, err = run(["main.py"], cwd=tmp_path)
+        assert "Traceback" not in err
+        return {code for *_, code in parse(out)}
+
+    assert "KC301" not in codes()  # ``helpers`` is nothing of the project's: ``helpers.K`` is not Keras
+    (tmp_path / "helpers.py").write_text("from keras import backend as K\n")
+    assert "KC301" in codes()
