@@ -26,7 +26,7 @@ from keras_compat.resolver import OTHER_SITE_CLASSES, Resolver, Sites, StarRoots
 from keras_compat.settings import Settings
 from keras_compat.source import Positions
 from keras_compat.speedups import native
-from keras_compat.tree_index import group_by, python_group_by, sort_by_start, walk_index  # noqa: F401 (tests)
+from keras_compat.tree_index import gather, group_by, python_group_by, select, sort_by_start, walk_index  # noqa: F401
 
 #: A fix computed only when it is wanted (:meth:`Context.report`): a function of no arguments.
 LazyFix = Callable[[], "Fix | None"]
@@ -43,6 +43,9 @@ _VALUE = attrgetter("value")
 _VALUE_ID = attrgetter("value.id")
 _END = attrgetter("end_lineno", "end_col_offset")
 N = TypeVar("N", bound=ast.AST)
+_ATTRIBUTE_CLASS = frozenset({ast.Attribute})
+#: The statements whose blocks :func:`keras_compat.project.patched_names` reads (and ``try``'s handlers).
+_TOP_BLOCKS = frozenset({ast.If, ast.Try, ast.With, ast.ExceptHandler})
 
 #: Expressions that bind names (the resolver's scope builder must see them; it skips other expressions).
 _BINDING_EXPRS = (ast.NamedExpr, ast.Lambda, ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)
@@ -183,9 +186,7 @@ class Context:
 
     def _own_patches(self) -> None:
         """``K.where = where`` among the module's top-level statements, on an imported name."""
-        from keras_compat.project import patched_names
-
-        found = patched_names(self.tree)
+        found = self._patched_names()
         if not found:
             return
         resolver = self.resolver
@@ -193,6 +194,27 @@ class Context:
             qualname = resolver.lookup(name, resolver.module_scope, (1 << 30, 0))
             if qualname is not None:
                 self._patches.setdefault(qualname, set()).update(attrs)
+
+    def _patched_names(self) -> dict[str, set[str]]:
+        """:func:`keras_compat.project.patched_names` of the module, from the index: the assignments to an
+        attribute of a name whose statement is at the top (in ``if``/``try``/``with`` blocks too)."""
+        targets = [*chain.from_iterable(gather(self._assigns, "targets"))]
+        targets += [node.target for node in self._sites  # type: ignore[attr-defined]
+                    if node.__class__ is ast.AnnAssign or node.__class__ is ast.AugAssign]
+        found: dict[str, set[str]] = {}
+        parents, module = self.parents, self.tree
+        for target in select(targets, None, _ATTRIBUTE_CLASS):
+            if target.value.__class__ is not ast.Name:  # type: ignore[attr-defined]
+                continue
+            child = parents[target]  # the statement
+            parent = parents.get(child)
+            while parent is not module:
+                if parent.__class__ not in _TOP_BLOCKS:  # (a ``try*`` handler stops at the ``try*``)
+                    break
+                child, parent = parent, parents.get(parent)
+            else:
+                found.setdefault(target.value.id, set()).add(target.attr)  # type: ignore[attr-defined]
+        return found
 
     def keras(self, expr: ast.AST) -> KerasName | None:
         """The Keras name an expression denotes, or None (memoised per node: several rules ask; the node itself

@@ -358,6 +358,7 @@ class Index:
         self._class_nodes: OrderedDict[str, tuple[int, int, dict[str, ast.ClassDef]]] = OrderedDict()
         self._mentions: dict[str, tuple[int, int, bool]] = {}
         self._paths: dict[str, tuple[str, str]] = {}
+        self._finds: dict[str, tuple[int, tuple[str, bool, os.stat_result | None] | None]] = {}
         self.parsed = 0  # modules parsed by this process (the benchmark and tests count them)
 
     def listing(self, run: int) -> frozenset[str]:
@@ -395,9 +396,22 @@ class Index:
             found = self._paths[modname] = (os.path.join(base, "__init__.py"), base + ".py")
         return found
 
-    def find(self, modname: str) -> tuple[str, bool, os.stat_result | None] | None:
+    def find(self, modname: str, run: int = 0) -> tuple[str, bool, os.stat_result | None] | None:
         """``(path, is a package, stat)`` of a module, as Python's path finder would pick it (a package
-        before a module of the same name); None when there is no such file."""
+        before a module of the same name); None when there is no such file. Looked for once per ``run``
+        (the number of the run under way: every file of a package looks for the same modules)."""
+        if run:
+            known = self._finds.get(modname)
+            if known is not None and known[0] == run:
+                return known[1]
+            found = self._find(modname)
+            if len(self._finds) >= MAX_PATHS:
+                self._finds.clear()
+            self._finds[modname] = (run, found)
+            return found
+        return self._find(modname)
+
+    def _find(self, modname: str) -> tuple[str, bool, os.stat_result | None] | None:
         package, module = self.paths(modname)
         for path, is_package in ((package, True), (module, False)):
             try:
@@ -806,7 +820,7 @@ class View(Project):
         if located is not None and modname == located[1]:
             found = (self._filename, located[2], None)
         elif self._index is not None and len(modname) < 512:
-            found = self._index.find(modname)
+            found = self._index.find(modname, _run)
             if found is None:
                 for path in self._index.paths(modname):
                     self._record(path, None)

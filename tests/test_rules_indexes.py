@@ -384,3 +384,22 @@ def test_the_rules_for_a_setting_follow_the_registry() -> None:
     finally:
         REGISTRY[code] = original
     assert rules_for(settings)[0] is original
+
+
+def test_the_patched_names_from_the_index_are_the_statement_scan() -> None:
+    """Context._patched_names (the index's assignment targets, climbing to the top) finds what
+    project.patched_names (a scan of the top-level statements and their if/try/with blocks) finds."""
+    from keras_compat.project import patched_names
+
+    source = ("import keras.backend as K\nK.a = 1\nif x:\n    K.b: int = 2\nelse:\n    try:\n        K.c += 3\n"
+              "    except E:\n        K.d = K.e = 4\n    finally:\n        with m:\n            K.f = 5\n"
+              "            K.g, K.q = 6, 7\n"
+              "def f():\n    K.h = 7\nclass C:\n    K.i = 8\nfor i in x:\n    K.j = 9\nwhile x:\n    K.k = 10\n"
+              "try:\n    pass\nexcept* E:\n    K.l = 11\nasync def g():\n    async with m:\n        K.m = 12\n"
+              "x[0].n = 13\nK.o.p = 14\n")
+    checked = 0
+    for ctx in [*_contexts(), Context(ast.parse(source), source, Settings(), "<patches>")]:
+        expected = {name: set(attrs) for name, attrs in patched_names(ctx.tree).items()}
+        assert ctx._patched_names() == expected, ctx.filename
+        checked += bool(expected)
+    assert checked >= 3
