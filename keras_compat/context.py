@@ -103,7 +103,6 @@ class Context:
         self.compares: list[ast.Compare] = []
         self.subscript_assigns: list[ast.Assign] = []
         self._switch_tests: dict[int, bool] = {}
-        self._in_switch: dict[ast.AST, bool] = {}  # in_compat_branch()'s memo, by node
         self._keras: dict[ast.AST, KerasName | None] = {}  # keyed by the node (hashing it is cheaper than id())
         self._names: dict[str, list[ast.Name]] | None = None
         #: Per-file memo for rules and fix helpers (keys: a tuple or string naming its user): answers that
@@ -331,7 +330,7 @@ class Context:
             current = self.parents.get(current)
 
     def in_compat_branch(self, node: ast.AST) -> bool:
-        return in_switch_branch(node, self.parents, self._switch_tests, self._in_switch)
+        return in_switch_branch(node, self.parents, self._switch_tests)
 
     def is_switch_test(self, test: ast.expr) -> bool:
         """:func:`keras_compat.guards.is_switch_test`, memoised per test with :meth:`in_compat_branch`'s answers

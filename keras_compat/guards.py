@@ -152,39 +152,24 @@ def is_switch_test(test: ast.expr) -> bool:
     return False
 
 
-def in_switch_branch(node: ast.AST, parents: dict[ast.AST, ast.AST], tests: dict[int, bool] | None = None,
-                     inside: dict[ast.AST, bool] | None = None) -> bool:
+def in_switch_branch(node: ast.AST, parents: dict[ast.AST, ast.AST], tests: dict[int, bool] | None = None) -> bool:
     """Whether ``node`` lies in a branch of a Keras version/flavour switch (compatibility code).
 
     ``tests`` memoises :func:`is_switch_test` per ``if`` test (a long ``elif`` chain would otherwise walk
-    every test again for every node below it); ``inside`` memoises the answer per node on the way up (the
-    nodes of one statement, and the statements of one body, share the rest of the walk).
+    every test again for every node below it).
     """
     child: ast.AST = node
     parent = parents.get(node)
-    path: list[ast.AST] = []
-    found = False
     while parent is not None:
-        if inside is not None:
-            known = inside.get(child)
-            if known is not None:
-                found = known
-                break
-            path.append(child)
-        if parent.__class__ in _BRANCHING and child is not parent.test:  # type: ignore[attr-defined]
+        if isinstance(parent, (ast.If, ast.IfExp)) and child is not parent.test:
             if tests is None:
-                known = is_switch_test(parent.test)  # type: ignore[attr-defined]
+                if is_switch_test(parent.test):
+                    return True
             else:
-                known = tests.get(id(parent.test))  # type: ignore[attr-defined]
+                known = tests.get(id(parent.test))
                 if known is None:
-                    known = tests[id(parent.test)] = is_switch_test(parent.test)  # type: ignore[attr-defined]
-            if known:
-                found = True
-                break
+                    known = tests[id(parent.test)] = is_switch_test(parent.test)
+                if known:
+                    return True
         child, parent = parent, parents.get(parent)
-    for key in path:
-        inside[key] = found  # type: ignore[index]
-    return found
-
-
-_BRANCHING = frozenset({ast.If, ast.IfExp})
+    return False

@@ -343,24 +343,6 @@ def test_the_enclosing_layer_method_is_what_climbing_from_the_node_finds() -> No
     assert found > 300
 
 
-def test_the_memoised_switch_branch_walk_answers_as_the_plain_one() -> None:
-    """:meth:`Context.in_compat_branch` memoises per node on the way up; asked of every node, in an order that
-    reaches inner nodes both before and after their ancestors, it answers as the walk without the memo."""
-    from keras_compat.guards import in_switch_branch
-
-    source = ("import keras\nif keras.__version__ >= '3':\n    def f():\n        if x:\n            import a\n"
-              "    y = b if tf.__version__ < '2' else c\nelse:\n    z = [d for d in e]\n")
-    checked = inside = 0
-    for ctx in [*_contexts(), Context(ast.parse(source), source, Settings(), "<switch>")]:
-        nodes = list(ctx.parents)
-        for node in [*nodes[::2], *reversed(nodes[1::2])]:
-            expected = in_switch_branch(node, ctx.parents)
-            assert ctx.in_compat_branch(node) == expected, (ctx.filename, ast.dump(node)[:80])
-            checked += 1
-            inside += expected
-    assert checked > 10_000 and inside > 10
-
-
 def test_the_rules_for_a_setting_follow_the_registry() -> None:
     """rules_for() keeps its list while the registry is unchanged, and looks the rules up again after a change
     (a test's stand-in, a registration)."""
