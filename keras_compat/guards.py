@@ -160,16 +160,21 @@ def in_switch_branch(node: ast.AST, parents: dict[ast.AST, ast.AST], tests: dict
     """
     child: ast.AST = node
     parent = parents.get(node)
+    branching = _BRANCHING
     while parent is not None:
-        if isinstance(parent, (ast.If, ast.IfExp)) and child is not parent.test:
+        if parent.__class__ in branching and child is not parent.test:  # type: ignore[attr-defined]
+            test = parent.test  # type: ignore[attr-defined]
             if tests is None:
-                if is_switch_test(parent.test):
+                if is_switch_test(test):
                     return True
             else:
-                known = tests.get(id(parent.test))
+                known = tests.get(id(test))
                 if known is None:
-                    known = tests[id(parent.test)] = is_switch_test(parent.test)
+                    known = tests[id(test)] = is_switch_test(test)
                 if known:
                     return True
         child, parent = parent, parents.get(parent)
     return False
+
+
+_BRANCHING = frozenset({ast.If, ast.IfExp})  # (a class test per ancestor: cheaper than isinstance)
