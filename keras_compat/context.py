@@ -9,10 +9,10 @@ from __future__ import annotations
 import ast
 from bisect import bisect_left
 from collections.abc import Callable, Collection, Container, Iterable, Iterator
-from functools import cached_property, partial
+from functools import partial
 from itertools import chain, compress
 from operator import attrgetter, is_, is_not
-from typing import TypeVar
+from typing import Any, Generic, TypeVar, overload
 
 from keras_compat.diagnostics import Diagnostic, Edit, Fix, Safety
 from keras_compat.guards import (UNGUARDED, ImportGuard, import_guard, import_modules, in_switch_branch,
@@ -43,6 +43,35 @@ _VALUE = attrgetter("value")
 _VALUE_ID = attrgetter("value.id")
 _END = attrgetter("end_lineno", "end_col_offset")
 N = TypeVar("N", bound=ast.AST)
+T = TypeVar("T")
+
+
+class _once(Generic[T]):  # noqa: N801 - used as a decorator, as functools.cached_property
+    """functools.cached_property without its lock (Python 3.11 takes one on every first read, and a context is
+    used by one thread): computed on the first read, then an entry of the instance dictionary, which wins
+    over this non-data descriptor from then on."""
+
+    def __init__(self, func: Callable[[Any], T]) -> None:
+        self.func = func
+        self.name = func.__name__
+        self.__doc__ = func.__doc__
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    @overload
+    def __get__(self, instance: None, owner: type | None = None) -> _once[T]: ...
+
+    @overload
+    def __get__(self, instance: object, owner: type | None = None) -> T: ...
+
+    def __get__(self, instance: object, owner: type | None = None) -> T | _once[T]:
+        if instance is None:
+            return self
+        value = instance.__dict__[self.name] = self.func(instance)
+        return value
+
+
 _ATTRIBUTE_CLASS = frozenset({ast.Attribute})
 #: The statements whose blocks :func:`keras_compat.project.patched_names` reads (and ``try``'s handlers).
 _TOP_BLOCKS = frozenset({ast.If, ast.Try, ast.With, ast.ExceptHandler})
@@ -241,19 +270,19 @@ class Context:
         found = self._keras[expr] = keras_name(qualname)
         return found
 
-    @cached_property
+    @_once
     def positions(self) -> Positions:
         """Line table for positions, built on the first report (most files have no finding)."""
         return Positions(self.text)
 
-    @cached_property
+    @_once
     def outer_attributes(self) -> list[ast.Attribute]:
         """The attributes (source order) that are not the value of another attribute: the whole chains
         (``tf.keras.layers.Dense`` but not ``tf.keras``), which several rules resolve."""
         attributes = self.attributes  # (the loop in C: one of every attribute of every file)
         return list(compress(attributes, map(_NOT_ATTRIBUTE, map(type, map(self.parents.get, attributes)))))
 
-    @cached_property
+    @_once
     def keras_calls(self) -> list[tuple[ast.Call, KerasName]]:
         """The calls (source order) whose callee is a Keras name with a path, with that name: several rules
         only look at these, and share one pass over every call instead of each making its own."""
@@ -340,7 +369,7 @@ class Context:
             known = self._switch_tests[id(test)] = is_switch_test(test)
         return known
 
-    @cached_property
+    @_once
     def imports(self) -> list[ImportRecord]:
         records = []
         memo: dict[int, set] = {}  # statement lists' imported flavours, shared by this file's imports
@@ -367,7 +396,7 @@ class Context:
             ancestor = parents.get(ancestor)
         return False
 
-    @cached_property
+    @_once
     def uses_keras(self) -> bool:
         """Whether the module imports Keras in any flavour (or a project re-export of it)."""
         own = self._own
@@ -424,14 +453,14 @@ class Context:
         roots = self._keras_roots
         return name in roots if isinstance(roots, StarRoots) else True
 
-    @cached_property
+    @_once
     def attributes_on_names(self) -> list[ast.Attribute]:
         """The attributes whose value is a name (``K.sum``, ``model.fit``: a chain's first link), in the order of
         :attr:`attributes`; found in C. The rules that look for the attributes of a few names start here."""
         attributes = self.attributes
         return list(compress(attributes, map(_IS_NAME, map(type, map(_VALUE, attributes)))))
 
-    @cached_property
+    @_once
     def keras_chains(self) -> list[ast.Attribute]:
         """The :attr:`outer_attributes` that :meth:`keras` may resolve to a Keras name, in their order: the
         others it answers None for without resolving (its root filter), so a rule that resolves every chain
