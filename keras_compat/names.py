@@ -59,13 +59,21 @@ class KerasName(Record):
         return self.path.rsplit(".", 1)[-1]
 
 
+#: :data:`_PREFIXES` by their first part, in their order, each with its dotted form and length.
+_PREFIXES_BY_ROOT: dict[str, tuple[tuple[str, str, int, Flavour], ...]] = {
+    root: tuple((prefix, prefix + ".", len(prefix) + 1, flavour) for prefix, flavour in _PREFIXES
+                if prefix.partition(".")[0] == root)
+    for root in dict.fromkeys(prefix.partition(".")[0] for prefix, _ in _PREFIXES)}
+
+
 def split_flavour(qualname: str) -> tuple[Flavour, str] | None:
-    """``"tensorflow.keras.layers.Dense"`` -> ``(TF_KERAS, "layers.Dense")``; None if not Keras."""
-    for prefix, flavour in _PREFIXES:
+    """``"tensorflow.keras.layers.Dense"`` -> ``(TF_KERAS, "layers.Dense")``; None if not Keras. (The first
+    prefix of :data:`_PREFIXES` that matches; only those with the name's first part are tried.)"""
+    for prefix, dotted, length, flavour in _PREFIXES_BY_ROOT.get(qualname.partition(".")[0], ()):
         if qualname == prefix:
             return flavour, ""
-        if qualname.startswith(prefix + "."):
-            rest = qualname[len(prefix) + 1:]
+        if qualname.startswith(dotted):
+            rest = qualname[length:]
             if flavour is Flavour.TF_KERAS_PKG and rest.startswith("src."):
                 rest = rest[4:]
             return flavour, rest

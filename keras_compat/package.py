@@ -20,6 +20,9 @@ from keras_compat.walk import walk_statements
 #: Names front-ends use for text that has no file (flake8 and the CLI read ``-``/``stdin``).
 _NO_FILE = frozenset({"", "-", "stdin", "<stdin>", "<string>", "<unknown>"})
 
+#: ``os.path.join(directory, "__init__.py")`` as a concatenation, for a directory with a name (posix paths).
+_POSIX, _INIT = os.sep == "/", "/__init__.py"
+
 #: Deeper package chains than this are not real code; the walk stops there.
 _MAX_DEPTH = 64
 
@@ -75,7 +78,7 @@ def _chain(directory: str) -> tuple[str, tuple[str, ...]]:
     for _ in range(_MAX_DEPTH):
         name = os.path.basename(root)
         # ``my-project/__init__.py`` is not importable as a package
-        if not name.isidentifier() or not os.path.isfile(os.path.join(root, "__init__.py")):
+        if not name.isidentifier() or not os.path.isfile(root + _INIT if _POSIX else os.path.join(root, "__init__.py")):
             break
         names.append(name)
         parent = os.path.dirname(root)

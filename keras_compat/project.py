@@ -392,8 +392,15 @@ class Index:
         if found is None:
             if len(self._paths) >= MAX_PATHS:  # a long-lived process looking for ever new names: start over
                 self._paths.clear()
-            base = os.path.join(self.root, *modname.split("."))
-            found = self._paths[modname] = (os.path.join(base, "__init__.py"), base + ".py")
+            parts = modname.split(".")
+            if os.sep == "/" and "" not in parts:  # (os.path.join's answer, without its cost per part)
+                base = self.root.rstrip("/") + "/" + "/".join(parts) if self.root.strip("/") else \
+                    os.path.join(self.root, *parts)
+                found = (base + "/__init__.py", base + ".py")
+            else:
+                base = os.path.join(self.root, *parts)
+                found = (os.path.join(base, "__init__.py"), base + ".py")
+            self._paths[modname] = found
         return found
 
     def find(self, modname: str, run: int = 0) -> tuple[str, bool, os.stat_result | None] | None:

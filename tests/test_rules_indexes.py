@@ -385,3 +385,26 @@ def test_the_patched_names_from_the_index_are_the_statement_scan() -> None:
         assert ctx._patched_names() == expected, ctx.filename
         checked += bool(expected)
     assert checked >= 3
+
+
+def test_split_flavour_by_root_is_the_first_matching_prefix() -> None:
+    """names.split_flavour tries only the prefixes with the name's first part: the answer of a scan of every
+    prefix in order, on every dotted name of the package, the examples and the prefixes' own spellings."""
+    from keras_compat.names import _PREFIXES, Flavour, split_flavour
+
+    def scan(qualname: str) -> tuple[Flavour, str] | None:
+        for prefix, flavour in _PREFIXES:
+            if qualname == prefix:
+                return flavour, ""
+            if qualname.startswith(prefix + "."):
+                rest = qualname[len(prefix) + 1:]
+                return flavour, rest[4:] if flavour is Flavour.TF_KERAS_PKG and rest.startswith("src.") else rest
+        return None
+
+    names = {prefix + suffix for prefix, _ in _PREFIXES for suffix in ("", ".", ".a", ".src.a", "x", "_x.y")}
+    for ctx in _contexts():
+        names.update(filter(None, map(ctx.qualname, ctx.attributes)))
+    names.update(("", ".", "tensorflow", "tensorflow.compat", "tf_keras.src", "kerasx.layers"))
+    assert len(names) > 500
+    for name in names:
+        assert split_flavour(name) == scan(name), name
