@@ -438,13 +438,19 @@ class _Builder(ast.NodeVisitor):
         # A relative import keeps its dots (``..base.Conv``); the resolver makes it absolute on demand, when
         # it knows the file's package.
         prefix = "." * level
+        from_keras: bool | None = None  # whether the module may give Keras names (asked once, if ever)
         for alias in node.names:
             if alias.name == "*":
                 continue
             name = alias.asname or alias.name
             found.append((name, f"{prefix}{module}.{alias.name}" if module else f"{prefix}{alias.name}"))
             self.resolvable.add(name)
-            if level or alias.name in KERAS_PARTS or _names_keras(module) or self._project(module):
+            if level or alias.name in KERAS_PARTS:
+                self.keras_capable.add(name)
+                continue
+            if from_keras is None:
+                from_keras = _names_keras(module) or self._project(module)
+            if from_keras:
                 self.keras_capable.add(name)
         return found
 
@@ -1012,7 +1018,7 @@ def absolute_name(qualname: str, package: str | None) -> str | None:
 
 
 def _names_keras(qualname: str) -> bool:
-    return any(part in KERAS_PARTS for part in qualname.split("."))
+    return not KERAS_PARTS.isdisjoint(qualname.split("."))
 
 
 def _identity(qualname: str) -> str:
