@@ -12,7 +12,7 @@ from collections.abc import Callable, Collection, Container, Iterable, Iterator
 from functools import partial
 from itertools import chain, compress
 from operator import attrgetter, is_, is_not
-from typing import Any, Generic, TypeVar, overload
+from typing import TYPE_CHECKING, TypeVar
 
 from keras_compat.diagnostics import Diagnostic, Edit, Fix, Safety
 from keras_compat.guards import (UNGUARDED, ImportGuard, import_guard, import_modules, in_switch_branch,
@@ -43,33 +43,30 @@ _VALUE = attrgetter("value")
 _VALUE_ID = attrgetter("value.id")
 _END = attrgetter("end_lineno", "end_col_offset")
 N = TypeVar("N", bound=ast.AST)
-T = TypeVar("T")
 
 
-class _once(Generic[T]):  # noqa: N801 - used as a decorator, as functools.cached_property
-    """functools.cached_property without its lock (Python 3.11 takes one on every first read, and a context is
-    used by one thread): computed on the first read, then an entry of the instance dictionary, which wins
-    over this non-data descriptor from then on."""
+if TYPE_CHECKING:  # to a type checker, exactly functools.cached_property
+    from functools import cached_property as _once
+else:
+    class _once:  # noqa: N801 - used as a decorator, as functools.cached_property
+        """functools.cached_property without its lock (Python 3.11 takes one on every first read, and a context
+        is used by one thread): computed on the first read, then an entry of the instance dictionary, which
+        wins over this non-data descriptor from then on. (Not a Generic class: making one at import costs
+        every flake8 start.)"""
 
-    def __init__(self, func: Callable[[Any], T]) -> None:
-        self.func = func
-        self.name = func.__name__
-        self.__doc__ = func.__doc__
+        def __init__(self, func):
+            self.func = func
+            self.name = func.__name__
+            self.__doc__ = func.__doc__
 
-    def __set_name__(self, owner: type, name: str) -> None:
-        self.name = name
+        def __set_name__(self, owner, name):
+            self.name = name
 
-    @overload
-    def __get__(self, instance: None, owner: type | None = None) -> _once[T]: ...
-
-    @overload
-    def __get__(self, instance: object, owner: type | None = None) -> T: ...
-
-    def __get__(self, instance: object, owner: type | None = None) -> T | _once[T]:
-        if instance is None:
-            return self
-        value = instance.__dict__[self.name] = self.func(instance)
-        return value
+        def __get__(self, instance, owner=None):
+            if instance is None:
+                return self
+            value = instance.__dict__[self.name] = self.func(instance)
+            return value
 
 
 _ATTRIBUTE_CLASS = frozenset({ast.Attribute})

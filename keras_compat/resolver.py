@@ -18,7 +18,6 @@ import weakref
 from collections.abc import Callable
 from functools import partial
 from itertools import chain, compress
-from typing import NamedTuple
 
 from keras_compat.names import KERAS_PARTS, keras_name
 from keras_compat.tree_index import gather, group_by, select
@@ -548,16 +547,19 @@ OTHER_SITE_CLASSES = frozenset({ast.Import, ast.ImportFrom, *_TARGET_OWNERS, *_N
 _NESTED_TARGETS = frozenset({ast.Tuple, ast.List, ast.Starred})  # targets with names inside
 
 
-class Sites(NamedTuple):
+class Sites:
     """Every node of a module that may bind a name, from the caller's index (in any order): a resolver given
-    them binds function bodies only when they are read (:class:`Scope`)."""
+    them binds function bodies only when they are read (:class:`Scope`). (A slotted class, not a NamedTuple:
+    making one of those at import costs every flake8 start half a million instructions.)"""
 
-    assigns: list[ast.Assign]
-    params: list[ast.arg]
-    #: lists of ``def`` and ``class`` statements
-    defs: tuple[list[ast.AST], ...]
-    #: lists holding the nodes of :data:`OTHER_SITE_CLASSES` (other classes are ignored)
-    others: tuple[list[ast.AST], ...]
+    __slots__ = ("assigns", "params", "defs", "others")
+
+    def __init__(self, assigns: list[ast.Assign], params: list[ast.arg], defs: tuple[list[ast.AST], ...],
+                 others: tuple[list[ast.AST], ...]) -> None:
+        self.assigns = assigns
+        self.params = params
+        self.defs = defs  # lists of ``def`` and ``class`` statements
+        self.others = others  # lists holding the nodes of :data:`OTHER_SITE_CLASSES` (others are ignored)
 
 
 def _count_sites(by_name: dict[str, list[ast.Name]], names: list[str], resolvable: set[str], counts: dict[str, int],
