@@ -13,16 +13,16 @@ import ast
 import textwrap
 import weakref
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
+
+from support.examples import package_tests_and_examples
 
 from keras_compat.context import Context
 from keras_compat.knowledge import star_export
 from keras_compat.resolver import Resolver, Scope
 from keras_compat.settings import Settings
 
-_ROOT = Path(__file__).resolve().parent.parent
 
 #: Every kind of binding site, in every kind of scope, nested.
 _EVERY_SITE = textwrap.dedent("""\
@@ -77,14 +77,8 @@ _EVERY_SITE = textwrap.dedent("""\
 
 
 def _sources() -> Iterator[tuple[str, str]]:
-    from keras_compat.registry import all_rules
-
     yield _EVERY_SITE, "<string>"
-    for path in sorted([*_ROOT.joinpath("keras_compat").rglob("*.py"), *_ROOT.joinpath("tests").rglob("*.py")]):
-        yield path.read_text(encoding="utf-8", errors="replace"), str(path)
-    for rule in all_rules():
-        for example in (*rule.bad, *rule.good):
-            yield (example if isinstance(example, str) else example.code), "<string>"
+    yield from package_tests_and_examples()
 
 
 def _contexts() -> Iterator[Context]:

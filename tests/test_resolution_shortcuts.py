@@ -13,6 +13,8 @@ import textwrap
 from collections.abc import Iterator
 from pathlib import Path
 
+from support.examples import package_tests_and_examples
+
 from keras_compat.context import Context
 from keras_compat.resolver import _UNSEEN
 from keras_compat.settings import Settings
@@ -47,14 +49,8 @@ _SHADOWS = textwrap.dedent("""\
 
 
 def _sources() -> Iterator[tuple[str, str]]:
-    from keras_compat.registry import all_rules
-
     yield _SHADOWS, "<string>"
-    for path in sorted([*_ROOT.joinpath("keras_compat").rglob("*.py"), *_ROOT.joinpath("tests").rglob("*.py")]):
-        yield path.read_text(encoding="utf-8", errors="replace"), str(path)
-    for rule in all_rules():
-        for example in (*rule.bad, *rule.good):
-            yield (example if isinstance(example, str) else example.code), "<string>"
+    yield from package_tests_and_examples()
 
 
 def _contexts() -> Iterator[tuple[ast.Module, str, str]]:

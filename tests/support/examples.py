@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 from keras_compat.registry import Bad, Rule, all_rules
 from keras_compat.settings import TARGETS, Settings
@@ -62,3 +64,14 @@ def cases() -> list[Case]:
 def everything(target: str = "tf-keras") -> Settings:
     """Settings with every rule enabled, including the ones that are off by default."""
     return Settings(extend_select=tuple(r.code for r in all_rules() if not r.default_enabled), target=target)
+
+
+def package_tests_and_examples() -> Iterator[tuple[str, str]]:
+    """(text, file name) of every module of the package and of the tests, then every rule example: the real
+    code the resolution tests compare two paths on."""
+    root = Path(__file__).resolve().parent.parent.parent
+    for path in sorted([*root.joinpath("keras_compat").rglob("*.py"), *root.joinpath("tests").rglob("*.py")]):
+        yield path.read_text(encoding="utf-8", errors="replace"), str(path)
+    for rule in all_rules():
+        for example in (*rule.bad, *rule.good):
+            yield (example if isinstance(example, str) else example.code), "<string>"
