@@ -76,8 +76,11 @@ def identifiers(text: str) -> str:
 
 @lru_cache(maxsize=1)
 def import_roots() -> re.Pattern[str]:
-    """The top-level module of each import statement (``.`` for a relative one), read from the text."""
-    return re.compile(r"^[ \t]*(?:from[ \t]+(\.|[A-Za-z_]\w*)|import[ \t]+([A-Za-z_]\w*))", re.MULTILINE)
+    """The top-level module of each import statement (``.`` for a relative one), read from the text with a
+    newline put in front: each match starts at the newline before its line. (A pattern that starts with a
+    literal is searched for that character first; one that starts with a multi-line ``^`` is tried at every
+    position: 16.5 M against 1.9 M instructions on the user corpus's 162 files that do not mention Keras.)"""
+    return re.compile(r"\n[ \t]*(?:from[ \t]+(\.|[A-Za-z_]\w*)|import[ \t]+([A-Za-z_]\w*))")
 
 
 def may_import_project(text: str) -> bool:
@@ -85,7 +88,7 @@ def may_import_project(text: str) -> bool:
     project give it something Keras (the precise test, which looks at the project's files, is
     ``keras_compat.project.may_reach_project``; this one only saves loading the analysis for the others)."""
     stdlib = sys.stdlib_module_names
-    for match in import_roots().finditer(text):
+    for match in import_roots().finditer("\n" + text):
         root = match.group(1) or match.group(2)
         if root == "." or (root not in stdlib and root not in ("__future__", "builtins")):
             return True

@@ -671,7 +671,7 @@ def may_reach_project(text: str, filename: str) -> bool:
     class or ``K``): a relative import, or an import whose top-level module is one of the project's. Text
     only, no parse; a file importing only the standard library does no file-system access at all."""
     roots = set()
-    for match in import_roots().finditer(text):  # the pattern the plugins' text gate shares
+    for match in import_roots().finditer("\n" + text):  # the pattern the plugins' text gate shares
         root = match.group(1) or match.group(2)
         if root == ".":
             return True

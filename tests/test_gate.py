@@ -64,3 +64,23 @@ def test_other_text_is_no_keras_only_method_call(text: str) -> None:
     from keras_compat.gate import calls_keras_methods
 
     assert not calls_keras_methods(text)
+
+
+def test_the_import_roots_are_the_multiline_pattern_s() -> None:
+    """gate.import_roots() searches text with a newline put in front (its pattern starts with that literal,
+    which the regular expression engine searches for first); it finds the same roots, in order, as the pattern
+    anchored with a multi-line ``^`` on the text itself, on the package, the tests, the fixtures, the realism
+    corpus and line-ending edge cases."""
+    import re
+
+    from keras_compat.gate import import_roots
+
+    anchored = re.compile(r"^[ \t]*(?:from[ \t]+(\.|[A-Za-z_]\w*)|import[ \t]+([A-Za-z_]\w*))", re.MULTILINE)
+    root = Path(__file__).resolve().parent.parent
+    texts = [p.read_text(encoding="utf-8", errors="replace")
+             for p in sorted([*root.joinpath("keras_compat").rglob("*.py"), *root.joinpath("tests").rglob("*.py")])]
+    texts += ["import a", "  import b\nfrom . import c", "x\r\nimport d\rimport e\n\tfrom f.g import h",
+              "from \\\n x import y", "\nimport i", "importj\nfrom.k import l", ""]
+    for text in texts:
+        expected = [(m.group(1), m.group(2)) for m in anchored.finditer(text)]
+        assert [(m.group(1), m.group(2)) for m in import_roots().finditer("\n" + text)] == expected, text[:80]
