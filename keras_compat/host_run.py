@@ -26,8 +26,8 @@ class HostRun:
     @contextmanager
     def file(self, summary_cache: str) -> Iterator[None]:
         """Around the analysis of one file: summaries kept in the store of option value ``summary_cache``
-        (:func:`keras_compat.summary_store.kept`, its directory found once a run), the run's package chains,
-        the project's files trusted."""
+        (:func:`keras_compat.summary_store.store_for`, found once a run; none for ``none``), the run's package
+        chains, the project's files trusted."""
         stores = self._stores
         if summary_cache not in stores:
             stores[summary_cache] = store_for(summary_cache)

@@ -29,10 +29,9 @@ from __future__ import annotations
 import json
 import os
 import time
-from contextlib import AbstractContextManager
 
 from keras_compat import __version__
-from keras_compat.project import hasher, stored
+from keras_compat.project import hasher
 
 #: The option's value that keeps summaries in memory only.
 OFF = "none"
@@ -185,9 +184,3 @@ def store_for(value: str) -> DiskStore | None:
     if store is None:
         store = _STORES[root] = DiskStore(root)
     return store
-
-
-def kept(value: str) -> AbstractContextManager[None]:
-    """The plugins' call into the engine: summaries kept in the store of option value ``value`` while the
-    block runs (:func:`keras_compat.project.stored`; nothing when it is ``none``)."""
-    return stored(store_for(value))
