@@ -19,7 +19,7 @@ from keras_compat.guards import (UNGUARDED, ImportGuard, import_guard, import_mo
                                  is_switch_test)
 from keras_compat.names import KERAS_PARTS, KerasName, keras_name
 from keras_compat.package import library_package
-from keras_compat.project import View
+from keras_compat.project import PATCH_BLOCKS, View
 from keras_compat.record import Record
 from keras_compat.registry import REGISTRY
 from keras_compat.resolver import OTHER_SITE_CLASSES, Resolver, Sites, StarRoots
@@ -70,8 +70,8 @@ else:
 
 
 _ATTRIBUTE_CLASS = frozenset({ast.Attribute})
-#: The statements whose blocks :func:`keras_compat.project.patched_names` reads (and ``try``'s handlers).
-_TOP_BLOCKS = frozenset({ast.If, ast.Try, ast.With, ast.ExceptHandler})
+#: The statements whose blocks :func:`keras_compat.project.patched_names` reads, and ``try``'s handlers.
+_TOP_BLOCKS = frozenset({*PATCH_BLOCKS, ast.ExceptHandler})
 
 #: Expressions that bind names (the resolver's scope builder must see them; it skips other expressions).
 _BINDING_EXPRS = (ast.NamedExpr, ast.Lambda, ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)

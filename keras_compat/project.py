@@ -210,6 +210,11 @@ def _patched(tree: ast.Module, names: dict[str, str]) -> dict[str, tuple[str, ..
     return {name: attrs for name, attrs in patched_names(tree).items() if names.get(name, "").startswith("=")}
 
 
+#: The statements whose blocks :func:`patched_names` reads (and ``try``'s handlers); also
+#: ``Context._patched_names``'s, which finds the same assignments from the context's index.
+PATCH_BLOCKS = (ast.If, ast.Try, ast.With)
+
+
 def patched_names(tree: ast.Module) -> dict[str, tuple[str, ...]]:
     """Attributes assigned on a name by the module's top-level statements (in ``if``/``try``/``with``
     blocks too): ``K.where = where`` -> ``{"K": ("where",)}``. A statement scan, no expression walk."""
@@ -217,7 +222,7 @@ def patched_names(tree: ast.Module) -> dict[str, tuple[str, ...]]:
     stack: list[ast.stmt] = list(tree.body)
     while stack:
         stmt = stack.pop()
-        if isinstance(stmt, (ast.If, ast.Try, ast.With)):
+        if isinstance(stmt, PATCH_BLOCKS):
             for block in ("body", "orelse", "finalbody"):
                 stack.extend(getattr(stmt, block, ()))
             stack.extend(s for handler in getattr(stmt, "handlers", ()) for s in handler.body)
