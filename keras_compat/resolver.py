@@ -269,7 +269,7 @@ class _Builder(ast.NodeVisitor):
             kind = value.__class__
             if value is None:
                 binding = Binding(name, "other", _end(stmt), stmt)
-            elif kind is ast.Name or kind is ast.Attribute:
+            elif kind in _ALIAS_VALUES:  # (the one definition of an alias binding; note_sites reads it too)
                 binding = Binding(name, "alias", _end(stmt), stmt, value=value)
                 self.resolvable.add(name)
                 self.keras_capable.add(name)  # ``k = tf.keras``: whatever the value, it may be Keras
