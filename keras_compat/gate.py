@@ -30,10 +30,23 @@ KERAS_METHODS = (r"\.(?:[ \t\f\r\n]|\\\r?\n|\\\r|#[^\r\n]*)*"
                  r"(?:fit_generator|evaluate_generator|predict_generator|predict_classes)\b")
 
 
+#: The last text :func:`relevant` and :func:`imported_roots` read, with the answer: the plugins ask the gate and
+#: then the engine about one text (the same object), and a module that does not mention Keras is read whole by
+#: each question. (One entry, a tuple replaced at once: no lock, and it keeps only the last text alive.)
+_last_relevant: tuple[str | None, bool] = (None, False)
+_last_roots: tuple[str | None, tuple[str, ...]] = (None, ())
+
+
 def relevant(text: str) -> bool:
     """Whether ``text`` may hold a finding (it names Keras, TensorFlow, an old Keras backend, or calls a method
     only Keras models have)."""
-    return names_library(text) or calls_keras_methods(text)
+    global _last_relevant
+    last = _last_relevant
+    if last[0] is text:
+        return last[1]
+    answer = names_library(text) or calls_keras_methods(text)
+    _last_relevant = text, answer
+    return answer
 
 
 def names_library(text: str) -> bool:
@@ -83,13 +96,24 @@ def import_roots() -> re.Pattern[str]:
     return re.compile(r"\n[ \t]*(?:from[ \t]+(\.|[A-Za-z_]\w*)|import[ \t]+([A-Za-z_]\w*))")
 
 
+def imported_roots(text: str) -> tuple[str, ...]:
+    """The top-level module of each import statement of ``text``, in order (``.`` for a relative import), as
+    :func:`import_roots` reads them (remembered for the last text: see :data:`_last_roots`)."""
+    global _last_roots
+    last = _last_roots
+    if last[0] is text:
+        return last[1]
+    roots = tuple([first or second for first, second in import_roots().findall("\n" + text)])
+    _last_roots = text, roots
+    return roots
+
+
 def may_import_project(text: str) -> bool:
     """Whether a module imports something relative or outside the standard library: only then can its
     project give it something Keras (the precise test, which looks at the project's files, is
     ``keras_compat.project.may_reach_project``; this one only saves loading the analysis for the others)."""
     stdlib = sys.stdlib_module_names
-    for match in import_roots().finditer("\n" + text):
-        root = match.group(1) or match.group(2)
+    for root in imported_roots(text):
         if root == "." or (root not in stdlib and root not in ("__future__", "builtins")):
             return True
     return False

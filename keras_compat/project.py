@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, Protocol
 
-from keras_compat.gate import LIBRARY_NAMES, import_roots
+from keras_compat.gate import LIBRARY_NAMES, imported_roots
 from keras_compat.names import LIBRARY_ROOTS, keras_name
 from keras_compat.package import location
 from keras_compat.record import Record, factory
@@ -676,8 +676,7 @@ def may_reach_project(text: str, filename: str) -> bool:
     class or ``K``): a relative import, or an import whose top-level module is one of the project's. Text
     only, no parse; a file importing only the standard library does no file-system access at all."""
     roots = set()
-    for match in import_roots().finditer("\n" + text):  # the pattern the plugins' text gate shares
-        root = match.group(1) or match.group(2)
+    for root in imported_roots(text):  # as the plugins' text gate reads them (the same text: read once)
         if root == ".":
             return True
         if root not in NEVER:

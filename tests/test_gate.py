@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from keras_compat.gate import RELEVANT, names_library
+from keras_compat.gate import RELEVANT, imported_roots, names_library
 
 TEXTS = [
     "import keras\n", "import Keras", "KERAS", "from TensorFlow import x", "import theano.tensor as T",
@@ -84,3 +84,20 @@ def test_the_import_roots_are_the_multiline_pattern_s() -> None:
     for text in texts:
         expected = [(m.group(1), m.group(2)) for m in anchored.finditer(text)]
         assert [(m.group(1), m.group(2)) for m in import_roots().finditer("\n" + text)] == expected, text[:80]
+        assert imported_roots(text) == tuple(first or second for first, second in expected), text[:80]
+
+
+def test_the_gate_remembers_only_the_last_text_itself() -> None:
+    """relevant() and imported_roots() keep their answer for the text they read last (the plugins ask about one
+    text twice); another text, or an equal text that is another object, is read again."""
+    from keras_compat.gate import relevant
+
+    keras, plain = "import keras\n", "import numpy\n"
+    for _ in range(2):
+        assert relevant(keras) and not relevant(plain)
+        assert imported_roots(keras) == ("keras",) and imported_roots(plain) == ("numpy",)
+    same = "".join(["import ", "os\n"])
+    assert imported_roots(same) == ("os",)
+    other = "".join(["import ", "os\n"]).replace("os", "re")  # another object: read again, not remembered
+    assert imported_roots(other) == ("re",)
+    assert not relevant(same) and relevant("".join(["import ", "theano\n"]))
