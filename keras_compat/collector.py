@@ -19,27 +19,28 @@ from __future__ import annotations
 
 import gc
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 _lock = threading.Lock()
 _depth = 0
 _was_enabled = False
 
 
-@contextmanager
-def paused() -> Iterator[None]:
+class paused:  # noqa: N801 - used as a function: ``with paused():``
     """No cyclic collection inside the block (nested and concurrent blocks restore the collector once, when
-    the last one ends)."""
-    global _depth, _was_enabled
-    with _lock:
-        if _depth == 0:
-            _was_enabled = gc.isenabled()
-            gc.disable()
-        _depth += 1
-    try:
-        yield
-    finally:
+    the last one ends). (A class, not a generator context manager: entered once per analysed file.)"""
+
+    __slots__ = ()
+
+    def __enter__(self) -> None:
+        global _depth, _was_enabled
+        with _lock:
+            if _depth == 0:
+                _was_enabled = gc.isenabled()
+                gc.disable()
+            _depth += 1
+
+    def __exit__(self, *exc_info: object) -> None:
+        global _depth
         with _lock:
             _depth -= 1
             if _depth == 0 and _was_enabled:

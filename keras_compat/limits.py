@@ -17,10 +17,8 @@ The CLI (``--max-file-seconds``/``--max-file-size``), the flake8 plugin (``--ker
 
 from __future__ import annotations
 
-import contextlib
 import signal
 import threading
-from collections.abc import Iterator
 
 DEFAULT_MAX_FILE_SECONDS = 30.0
 DEFAULT_MAX_FILE_MB = 5.0
@@ -41,38 +39,59 @@ def available() -> bool:
 
 _active: list[float] = []  # the limit currently armed (for suspend)
 
+try:  # the module under ``signal``: ``signal.signal`` converts the handler it returns to an enum member, and
+    # for a Python handler (the limit's own, given back at the end of every file) that conversion raises and
+    # catches a ValueError: 37,000 instructions a file, more than the rest of the limit
+    from _signal import ITIMER_REAL, SIGALRM, setitimer
+    from _signal import signal as _set_handler
+except ImportError:  # another implementation, or no interval timers: the public functions (or no limit)
+    from signal import signal as _set_handler  # type: ignore[assignment]
 
-@contextlib.contextmanager
-def time_limit(seconds: float | None, option: str = "--max-file-seconds") -> Iterator[None]:
+    ITIMER_REAL, SIGALRM = getattr(signal, "ITIMER_REAL", 0), getattr(signal, "SIGALRM", 14)
+    setitimer = getattr(signal, "setitimer", None)  # type: ignore[assignment]
+
+
+class time_limit:  # noqa: N801 - used as a function: ``with time_limit(seconds):``
     """Raise :class:`TimeLimitExceeded` in this block after ``seconds`` (None or <= 0: no limit); ``option``
     names the setting in the message.
 
     A handler or timer the host process had installed is restored afterwards. Enclose the ``with`` in the
-    ``try`` that handles the exception: a signal arriving as the block ends is raised from its exit.
+    ``try`` that handles the exception: a signal arriving as the block ends is raised from its exit. (A class,
+    not a generator context manager: the plugins enter one per file.)
     """
-    if not seconds or seconds <= 0 or not available():
-        yield
-        return
 
-    armed = [True]
+    __slots__ = ("seconds", "option", "_armed", "_previous", "_outer")
 
-    def expired(signum: int, frame: object) -> None:
-        if armed[0]:  # fires once; a late signal after the block has ended is ignored
-            armed[0] = False
-            raise TimeLimitExceeded(seconds, option)
+    def __init__(self, seconds: float | None, option: str = "--max-file-seconds") -> None:
+        self.seconds = seconds
+        self.option = option
+        self._armed = False
+        self._outer: tuple[float, float] | None = None  # set while a limit is armed
 
-    previous = signal.signal(signal.SIGALRM, expired)
-    outer = signal.setitimer(signal.ITIMER_REAL, seconds)
-    _active.append(seconds)
-    try:
-        yield
-    finally:
-        armed[0] = False
-        signal.setitimer(signal.ITIMER_REAL, 0)
+    def _expired(self, signum: int, frame: object) -> None:
+        if self._armed:  # fires once; a late signal after the block has ended is ignored
+            self._armed = False
+            raise TimeLimitExceeded(self.seconds, self.option)  # type: ignore[arg-type]
+
+    def __enter__(self) -> None:
+        seconds = self.seconds
+        if not seconds or seconds <= 0 or not available():
+            return
+        self._armed = True
+        self._previous = _set_handler(SIGALRM, self._expired)
+        self._outer = setitimer(ITIMER_REAL, seconds)
+        _active.append(seconds)
+
+    def __exit__(self, *exc_info: object) -> None:
+        outer = self._outer
+        if outer is None:
+            return  # no limit was armed
+        self._armed, self._outer = False, None
+        setitimer(ITIMER_REAL, 0)
         _active.pop()
-        signal.signal(signal.SIGALRM, previous)
+        _set_handler(SIGALRM, self._previous)
         if outer[0] > 0:  # someone else's timer was running: give back what was left of it
-            signal.setitimer(signal.ITIMER_REAL, *outer)
+            setitimer(ITIMER_REAL, *outer)
 
 
 def suspend() -> None:

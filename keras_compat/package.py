@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 import os
 from collections.abc import Iterable, Iterator
+from typing import Any
 from contextlib import contextmanager
 
 from keras_compat.names import LIBRARY_ROOTS
@@ -26,16 +27,49 @@ _POSIX, _INIT = os.sep == "/", "/__init__.py"
 #: Deeper package chains than this are not real code; the walk stops there.
 _MAX_DEPTH = 64
 
-#: Directory -> its package chain (:func:`_chain`), only while :func:`remembered` is active (one run).
-_memo: dict[str, tuple[str, tuple[str, ...]]] | None = None
+#: Directory -> its package chain (:func:`_chain`), and (kind, working directory, file name) -> a file's
+#: :func:`own_package` or :func:`location`, only while :func:`remembered` is active (one run).
+_memo: dict[Any, Any] | None = None
+
+
+def _remembered_file(kind: str, filename: str) -> tuple[tuple[str, str, str] | None, object]:
+    """The key of a file's answer of ``kind`` in the run's memo (the working directory with it: a relative name
+    means another file elsewhere), and the answer remembered there (:data:`_UNSET` if none, or outside a run;
+    no key without a working directory)."""
+    memo = _memo
+    if memo is None:
+        return None, _UNSET
+    try:
+        key = (kind, os.getcwd(), filename)
+    except OSError:  # the working directory was removed: the answer is worked out (and fails) as without a run
+        return None, _UNSET
+    return key, memo.get(key, _UNSET)
+
+
+def _remember_file(key: tuple[str, str, str] | None, answer: object) -> None:
+    if key is not None and _memo is not None:
+        _memo[key] = answer
+
+
+_UNSET = object()
 
 
 def own_package(filename: str) -> str | None:
     """The top-level package containing ``filename`` (``keras`` for ``.../keras/src/layers/core.py``): the
     highest directory in an unbroken chain of ``__init__.py`` files above the file. None for text without a
-    file (stdin), a file outside any package, or a path that cannot be read."""
+    file (stdin), a file outside any package, or a path that cannot be read. (Remembered per file while
+    :func:`remembered` is active: the engine asks once per file, the import rules again.)"""
     if filename in _NO_FILE or filename.startswith("<"):
         return None
+    key, known = _remembered_file("own", filename)
+    if known is not _UNSET:
+        return known  # type: ignore[return-value]
+    found = _own_package(filename)
+    _remember_file(key, found)
+    return found
+
+
+def _own_package(filename: str) -> str | None:
     try:
         parts = _chain(os.path.dirname(os.path.abspath(filename)))[1]
     except (OSError, ValueError):  # odd paths (null bytes, too long): no package rather than a failure
@@ -44,18 +78,31 @@ def own_package(filename: str) -> str | None:
 
 
 @contextmanager
-def remembered(memo: dict[str, tuple[str, tuple[str, ...]]] | None = None) -> Iterator[None]:
+def remembered(memo: dict[Any, Any] | None = None) -> Iterator[None]:
     """Remember each directory's package for the duration of one run over many files (a CLI run asks
     twice per file: for the cache key and for the analysis), in ``memo`` when given (a plugin's run enters
     this once per file). Outside it nothing is cached, so a long-lived host (an editor's server, a test
     session) sees an ``__init__.py`` added between runs."""
-    global _memo
-    outer = _memo
-    _memo = outer if outer is not None else {} if memo is None else memo
+    outer = enter(memo)
     try:
         yield
     finally:
-        _memo = outer
+        leave(outer)
+
+
+def enter(memo: dict[Any, Any] | None = None) -> dict[Any, Any] | None:
+    """The start of :func:`remembered` (a plugin's host run enters it once per file, without a generator):
+    what it returns is handed to :func:`leave` at the end."""
+    global _memo
+    outer = _memo
+    _memo = outer if outer is not None else {} if memo is None else memo
+    return outer
+
+
+def leave(outer: dict[Any, Any] | None) -> None:
+    """The end of :func:`remembered`: the memo as it was before :func:`enter`."""
+    global _memo
+    _memo = outer
 
 
 def remember_for_process() -> None:
@@ -98,6 +145,15 @@ def location(filename: str) -> tuple[str, str, bool] | None:
     that is not importable."""
     if filename in _NO_FILE or filename.startswith("<"):
         return None
+    key, known = _remembered_file("location", filename)
+    if known is not _UNSET:
+        return known  # type: ignore[return-value]
+    found = _location(filename)
+    _remember_file(key, found)
+    return found
+
+
+def _location(filename: str) -> tuple[str, str, bool] | None:
     try:
         directory, base = os.path.split(os.path.abspath(filename))
         stem = base.rpartition(".")[0] if "." in base else base

@@ -586,6 +586,23 @@ def stored(store: Store | None) -> Iterator[None]:
         _store = None
 
 
+def enter(store: Store | None, run: int) -> tuple[Store | None, int | None]:
+    """The start of :func:`stored` and of :func:`remembered` in one call, without generators (a plugin's host
+    run enters both once per file); what it returns is handed to :func:`leave` at the end."""
+    global _store, _run
+    saved = _store, _run
+    if store is not None and _store is None:
+        _store = store
+    _run = _run or run
+    return saved
+
+
+def leave(saved: tuple[Store | None, int | None]) -> None:
+    """The end of :func:`enter`'s blocks: the store and the run as they were before it."""
+    global _store, _run
+    _store, _run = saved
+
+
 def new_run() -> int:
     """A number for a run that a host enters file by file (:func:`remembered`)."""
     return next(_runs)

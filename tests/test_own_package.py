@@ -93,6 +93,41 @@ def test_relative_filename_resolves_from_the_working_directory(tmp_path: Path, m
     assert own_package(os.path.join("src", "m.py")) == "keras"
 
 
+def test_a_run_remembers_each_file_per_working_directory(tmp_path: Path, monkeypatch) -> None:
+    """Within a run a file's package and place are remembered (the engine and the rules ask again), keyed by
+    the working directory too: the same relative name from another directory is another file."""
+    from keras_compat.package import location
+
+    _package(tmp_path, "keras", "src")
+    (tmp_path / "other").mkdir()
+    _package(tmp_path / "other", "tf_keras", "src")
+    relative = os.path.join("src", "m.py")
+    with remembered():
+        monkeypatch.chdir(tmp_path / "keras")
+        assert own_package(relative) == "keras"
+        assert location(relative) == (str(tmp_path), "keras.src.m", False)
+        (tmp_path / "keras" / "__init__.py").unlink()
+        assert own_package(relative) == "keras"  # remembered for the rest of the run
+        monkeypatch.chdir(tmp_path / "other" / "tf_keras")
+        assert own_package(relative) == "tf_keras"
+        assert location(relative) == (str(tmp_path / "other"), "tf_keras.src.m", False)
+    monkeypatch.chdir(tmp_path / "keras")
+    assert own_package(relative) == "src"  # outside a run: looked up again
+    assert location(relative) == (str(tmp_path / "keras"), "src.m", False)
+
+
+def test_a_removed_working_directory_is_no_package_within_a_run(tmp_path: Path, monkeypatch) -> None:
+    from keras_compat.package import location
+
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    monkeypatch.chdir(gone)
+    gone.rmdir()
+    with remembered():
+        assert own_package("m.py") is None
+        assert location("m.py") is None
+
+
 def test_core_reports_in_a_project_and_not_in_the_library(trees) -> None:
     inside, outside = trees
     assert {"KC101", "KC103", "KC203"} <= set(_codes(outside))
