@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import ast
 from bisect import bisect_left
-from collections.abc import Callable, Collection, Container, Iterable, Iterator
+from collections.abc import Callable, Collection, Container, Iterable, Iterator, KeysView
 from functools import partial
 from itertools import chain, compress
 from operator import attrgetter, is_, is_not
@@ -312,13 +312,25 @@ class Context:
                 found.append(call)
         return found  # type: ignore[return-value]
 
-    def attributes_named(self, names: Collection[str]) -> list[ast.Attribute]:
-        """The attributes ``<value>.<name>`` with a name in ``names``, in the order of :attr:`attributes`. The
-        index (attribute name -> positions in :attr:`attributes`) is built on the first question, so the rules
-        that look for a few names share one pass over the attributes instead of each making its own."""
+    def _attributes_by_name(self) -> dict[str, list[int]]:
+        """The index of :meth:`attributes_named` (attribute name -> positions in :attr:`attributes`), built on the
+        first question, so the rules that look for a few names share one pass over the attributes instead of
+        each making its own."""
         by_name: dict[str, list[int]] | None = self.memo.get(_ATTRIBUTES_BY_NAME)  # type: ignore[assignment]
         if by_name is None:
             by_name = self.memo[_ATTRIBUTES_BY_NAME] = group_by(self.attributes, "attr", None, True)
+        return by_name
+
+    def attribute_names(self) -> KeysView[str]:
+        """The names of the module's attributes ``<value>.<name>``, as a set (from :meth:`attributes_named`'s
+        index)."""
+        return self._attributes_by_name().keys()
+
+    def attributes_named(self, names: Collection[str]) -> list[ast.Attribute]:
+        """The attributes ``<value>.<name>`` with a name in ``names``, in the order of :attr:`attributes`."""
+        by_name = self.memo.get(_ATTRIBUTES_BY_NAME)  # (the index's method only when it is not built yet)
+        if by_name is None:
+            by_name = self._attributes_by_name()
         if len(names) <= 8:
             hits = [found for found in map(by_name.get, names) if found is not None]
         else:  # a table's names: the file's few distinct names against the set, in C
@@ -433,7 +445,8 @@ class Context:
             fix = fix()  # type: ignore[operator]
         line, col, end_line, end_col = node if isinstance(node, tuple) else self.range(node)
         values = {k: str(v) for k, v in fields.items()}
-        return Diagnostic(code, REGISTRY[code].render(**values), line, col, end_line, end_col, fix, values)
+        # (Rule.render's text, formatted here from the strings made above: not converted a second time)
+        return Diagnostic(code, REGISTRY[code].message.format_map(values), line, col, end_line, end_col, fix, values)
 
     def replace(self, node: ast.AST, content: str) -> Edit:
         line, col, end_line, end_col = self.range(node)

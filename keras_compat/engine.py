@@ -16,6 +16,7 @@ import sys
 import threading
 import traceback
 from collections.abc import Iterable
+from itertools import compress
 from operator import attrgetter
 
 from keras_compat.anchor import unanchored
@@ -25,7 +26,7 @@ from keras_compat.diagnostics import Diagnostic
 from keras_compat.gate import identifiers, relevant
 from keras_compat.package import library_package, reaches_outside
 from keras_compat.project import View, gives_keras, may_reach_project, only_imports
-from keras_compat.registry import REGISTRY, Rule, rules_for
+from keras_compat.registry import REGISTRY, Rule, Words, rules_for
 from keras_compat.settings import Settings
 from keras_compat.source import SourceError, decode, parse
 
@@ -37,6 +38,8 @@ UNPARSABLE = "KC001"
 
 _DEFAULT_SETTINGS = Settings()
 _NAME = attrgetter("name")
+#: :meth:`Diagnostic.sort_key`, read in C (one call per finding fewer)
+_SORT_KEY = attrgetter("line", "col", "code")
 
 #: A module nested deeper than the interpreter's recursion limit allows (``ast.parse`` accepts a few
 #: thousand levels of ``a + b + ...``, ``elif`` or call chains) is analysed again in a thread with a large
@@ -143,7 +146,7 @@ def _lint_tree(tree: ast.Module, text: str, filename: str, settings: Settings, m
     except RecursionError:
         found = _run_deep(tree, text, filename, settings, rules, fixes)
     unique = {(d.code, d.line, d.col, d.message): d for d in found}
-    return sorted(unique.values(), key=Diagnostic.sort_key)
+    return sorted(unique.values(), key=_SORT_KEY)
 
 
 def _anchored_rules(tree: ast.Module, text: str, filename: str, settings: Settings,
@@ -206,18 +209,26 @@ def needed(rules: list[Rule], ctx: Context) -> list[Rule]:
     """The rules whose words the module has (:attr:`Rule.needs`, a :class:`~keras_compat.registry.Words`): a rule
     that cannot report without a ``def`` or an attribute of some name is not run where the module has none (most
     modules define no ``call`` or ``get_updates``), which saves its pass over the module's classes and nodes.
-    The function names are gathered once per module; the attribute-name index is the context's own."""
-    defined: frozenset[str] | None = None
-    kept = []
-    for rule in rules:
-        needs = rule.needs
-        if needs is not None:
-            if defined is None:
-                defined = frozenset(map(_NAME, ctx.functions))
-            if not needs.met(defined, ctx.attributes_named):
-                continue
-        kept.append(rule)
-    return kept
+    The function names are gathered once per module; the attribute names are the context's index's."""
+    global _last_words
+    last = _last_words
+    if last[0] is not rules:  # (the same list for every module of a run: rules_for keeps it)
+        last = _last_words = rules, [(index, rule.needs) for index, rule in enumerate(rules) if rule.needs is not None]
+    declared = last[1]
+    if not declared:
+        return rules
+    defined, attributes = frozenset(map(_NAME, ctx.functions)), ctx.attribute_names()
+    keep: list[bool] | None = None
+    for index, needs in declared:
+        if not needs.met(defined, attributes):
+            if keep is None:
+                keep = [True] * len(rules)
+            keep[index] = False
+    return rules if keep is None else list(compress(rules, keep))
+
+
+#: The rule list :func:`needed` saw last, and the positions and words of its rules that declare words.
+_last_words: tuple[list[Rule] | None, list[tuple[int, Words]]] = (None, [])
 
 
 def _run_deep(tree: ast.Module, text: str, filename: str, settings: Settings,

@@ -13,6 +13,7 @@ import re
 import string
 import sys
 from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Set as AbstractSet
 from functools import lru_cache
 from operator import attrgetter, itemgetter
 from typing import TYPE_CHECKING, Any
@@ -143,10 +144,10 @@ class Words(Record):
         values = self.__dict__  # written out: see Bad.__init__
         values["defs"], values["attributes"] = defs, attributes
 
-    def met(self, defined: frozenset[str], attributes_named: Callable[[tuple[str, ...]], list]) -> bool:
+    def met(self, defined: AbstractSet[str], attribute_names: AbstractSet[str]) -> bool:
         """Whether a module has one of the words: ``defined``, the names of its functions and methods;
-        ``attributes_named``, :meth:`Context.attributes_named` (its attributes with one of the names)."""
-        return not defined.isdisjoint(self.defs) or bool(self.attributes and attributes_named(self.attributes))
+        ``attribute_names``, the names of its attributes (:meth:`Context.attribute_names`)."""
+        return not defined.isdisjoint(self.defs) or not attribute_names.isdisjoint(self.attributes)
 
 
 class Execution(Record):
@@ -523,15 +524,22 @@ def default_disabled_codes() -> frozenset[str]:
 _CODES_FOR: dict[object, list[str]] = {}
 #: :func:`rules_for`'s answers by settings, with the registry's version they were looked up at
 _RULES_FOR: dict[object, tuple[int, list[Rule]]] = {}
+#: The settings :func:`rules_for` answered last (the object itself), the registry's version then, and the answer.
+_last_rules: tuple[object, int, list[Rule]] = (None, -1, [])
 
 
 def rules_for(settings: Settings) -> list[Rule]:
     """The rules that run under ``settings`` (checked, enabled, for its target), sorted by code; only their
     modules are imported. (The codes are remembered per settings, the rules while the registry is unchanged:
     a test may replace one. The list is shared: do not change it.)"""
+    global _last_rules
     registry: _Registry = REGISTRY  # type: ignore[assignment]
+    last = _last_rules  # (the same settings object for every file of a host's run: no hash of its fields)
+    if last[0] is settings and last[1] == registry.version:
+        return last[2]
     known = _RULES_FOR.get(settings)
     if known is not None and known[0] == registry.version:
+        _last_rules = settings, known[0], known[1]
         return known[1]
     codes = _CODES_FOR.get(settings)
     if codes is None:
@@ -553,6 +561,7 @@ def rules_for(settings: Settings) -> list[Rule]:
     if len(_RULES_FOR) > 64:
         _RULES_FOR.clear()
     _RULES_FOR[settings] = (registry.version, rules)
+    _last_rules = settings, registry.version, rules
     return rules
 
 
