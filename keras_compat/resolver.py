@@ -75,10 +75,11 @@ class Scope:
         self._filler: weakref.ref[_Builder] | None = None
 
     @classmethod
-    def pending(cls, node: ast.AST, parent: Scope, filler: weakref.ref[_Builder]) -> Scope:
-        """A function scope whose parameters and body ``filler`` binds when one of its bindings is read."""
+    def pending(cls, node: ast.AST, parent: Scope, filler: weakref.ref[_Builder], kind: str = "function") -> Scope:
+        """A function (or class) scope whose parameters and body ``filler`` binds when one of its bindings is
+        read."""
         scope = cls.__new__(cls)
-        scope.node, scope.kind, scope.parent, scope._filler = node, "function", parent, filler
+        scope.node, scope.kind, scope.parent, scope._filler = node, kind, parent, filler
         return scope
 
     def __getattr__(self, name: str) -> object:
@@ -254,7 +255,9 @@ class _Builder(ast.NodeVisitor):
 
     def _quiet_class(self, node: ast.ClassDef) -> None:
         outer = self.scope
-        if not self.shallow:
+        if self.lazy:  # (its methods' scopes are made when it is bound: a lookup never reads a class's names
+            self.scopes[node] = Scope.pending(node, outer, self.lazy, "class")  # from a method)
+        elif not self.shallow:
             self.scope = self._enter(node, "class")
             self._statements(node.body)
             self.scope = outer
@@ -365,14 +368,15 @@ class _Builder(ast.NodeVisitor):
         self.scope = outer
 
     def fill(self, scope: Scope) -> None:
-        """Bind a pending function scope's parameters and body, as the eager pass binds them (its nested
-        functions are pending in turn). Should binding fail, the scope stays pending."""
+        """Bind a pending function scope's parameters and body (a class's body), as the eager pass binds them
+        (its nested functions and classes are pending in turn). Should binding fail, the scope stays pending."""
         node = scope.node
         outer = self.scope
         scope.bindings, scope.globals, scope.star_modules = {}, frozenset(), ()
         self.scope = scope
         try:
-            self._bind_args(node.args, scope, _start(node), node)  # type: ignore[attr-defined]
+            if scope.kind == "function":
+                self._bind_args(node.args, scope, _start(node), node)  # type: ignore[attr-defined]
             self._statements(node.body)  # type: ignore[attr-defined]
         except BaseException:
             del scope.bindings, scope.globals, scope.star_modules
