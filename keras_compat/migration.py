@@ -169,6 +169,12 @@ class _Spec(Record, mutable=True):
     name: str | None
     bound: str | None
 
+    def __init__(self, module: str, name: str | None, bound: str | None) -> None:
+        # Written out (tests/test_record.py checks it against the fields): one per imported name of every
+        # module the planner reads.
+        values = self.__dict__
+        values["module"], values["name"], values["bound"] = module, name, bound
+
     def render(self) -> str:
         if self.name is None:
             return f"import {self.module}" + (f" as {self.bound}" if self.bound else "")

@@ -54,6 +54,12 @@ class KerasName(Record):
     raw: str  # path below the flavour root, e.g. "layers.convolutional.Conv2D" ("" for the root)
     path: str  # canonical flavour-free path, e.g. "layers.Conv2D"
 
+    def __init__(self, qualname: str, flavour: Flavour, raw: str, path: str) -> None:
+        # Written out (tests/test_record.py checks it against the fields): one per distinct Keras name a process
+        # meets, hundreds in a host's run, and the generic initialiser costs about four times as much.
+        values = self.__dict__
+        values["qualname"], values["flavour"], values["raw"], values["path"] = qualname, flavour, raw, path
+
     @property
     def leaf(self) -> str:
         return self.path.rsplit(".", 1)[-1]

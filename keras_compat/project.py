@@ -64,6 +64,14 @@ class ClassFacts(Record):
     state_size: bool  # defines ``state_size`` or sets ``self.state_size`` in ``__init__`` (an RNN cell)
     build_weights: bool | None  # ``def build`` calls ``add_weight`` (None: no ``def build``)
 
+    def __init__(self, bases: tuple[str | None, ...], defines: frozenset[str], state_size: bool,
+                 build_weights: bool | None) -> None:
+        # Written out (tests/test_record.py checks it against the fields): read from the summary store for
+        # every class of every module a run summarises.
+        values = self.__dict__
+        values["bases"], values["defines"], values["state_size"], values["build_weights"] = \
+            bases, defines, state_size, build_weights
+
     def to_json(self) -> list:
         return [list(self.bases), sorted(self.defines), self.state_size, self.build_weights]
 
@@ -90,6 +98,16 @@ class Summary(Record):
     classes: dict[str, ClassFacts]
     #: attributes the module sets on an imported name (``K.where = where``): not the library's any more
     patched: dict[str, tuple[str, ...]] = factory(dict)
+
+    def __init__(self, names: dict[str, str], lines: dict[str, int], stars: tuple[tuple[str, int], ...],
+                 all: tuple[str, ...] | None, all_open: bool, classes: dict[str, ClassFacts],  # noqa: A002
+                 patched: dict[str, tuple[str, ...]] | None = None) -> None:
+        # Written out (tests/test_record.py checks it against the fields): one per module a run summarises or
+        # reads from the summary store (``patched`` None: a new empty dictionary, as the generic factory makes).
+        values = self.__dict__
+        values["names"], values["lines"], values["stars"], values["all"], values["all_open"], values["classes"] = \
+            names, lines, stars, all, all_open, classes
+        values["patched"] = {} if patched is None else patched
 
     def to_json(self) -> dict:
         return {"v": SUMMARY_VERSION, "names": self.names, "lines": self.lines, "stars": [list(s) for s in self.stars],
