@@ -110,10 +110,12 @@ class KerasCompatChecker:
         """The core's findings, within the size and time limits."""
         from keras_compat.engine import lint_tree, not_analysed
         from keras_compat.host_run import HostRun
+        from keras_compat.source import given_lines
 
         limit = self._max_bytes
         if limit and len(text) > limit // 4 and len(text.encode("utf-8", "surrogatepass")) > limit:
             return [not_analysed(too_large(limit, "--keras-max-file-size"))]
+        given_lines(text, self.lines)  # the text is made of them: not split again for the findings' positions
         try:
             run = type(self)._run
             if run is None:

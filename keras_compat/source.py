@@ -121,12 +121,29 @@ def _error_position(exc: SyntaxError, text: str) -> tuple[int, int]:
     return line, min(max((exc.offset or 1) - 1, 0), width)
 
 
+#: The lines a host handed over with their text (:func:`given_lines`): the last text only, the object itself.
+_given: tuple[str | None, list[str]] = (None, [])
+
+
+def given_lines(text: str, lines: list[str]) -> None:
+    """Hand over a host's lines of ``text`` (``text == "".join(lines)``), for :func:`physical_lines` to reuse when
+    they are its answer: flake8 reads a file with universal newlines, so its text has no ``\\r`` and its lines
+    end at each ``\\n``, exactly where the tokenizer ends them (text with a ``\\r``, from standard input, is
+    split again). Saves splitting again every file that has a finding."""
+    global _given
+    if "\r" not in text:
+        _given = text, lines
+
+
 def physical_lines(text: str) -> list[str]:
     """Lines as Python's tokenizer counts them (ends kept): ``\\r\\n``, ``\\r`` or ``\\n``, never ``\\f``.
     ``str.splitlines`` (in C) when the text has none of the other breaks it knows (form feeds, vertical tabs,
     ``\\x1c``-``\\x1e``, ``\\x85``, ``\\u2028``, ``\\u2029``: nearly every module, also those with non-ASCII
     comments, for which the expression cost 46 M instructions a pass over the benchmark's corpus), else the
-    expression."""
+    expression; a host's own lines when it handed them over (:func:`given_lines`)."""
+    given = _given
+    if given[0] is text:
+        return list(given[1])
     if not any(brk in text for brk in _OTHER_BREAKS):
         return text.splitlines(keepends=True)
     return re.findall(_LINE, text)

@@ -55,6 +55,29 @@ def test_physical_lines_are_the_tokenizer_lines() -> None:
         assert physical_lines(text) == line.findall(text), repr(text[:80])
 
 
+def test_lines_a_host_hands_over_are_the_tokenizer_lines() -> None:
+    """flake8's lines (read with universal newlines: split at each newline only) are reused for their text, never
+    for text with a carriage return (standard input keeps them), never for another text."""
+    import io
+
+    from keras_compat.source import given_lines
+
+    line = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+    alphabet = "ab \t\n\r\x0b\x0c\x1c\x85\u2028\u00e9"
+    for raw in _texts(alphabet) + _repository_texts()[:50]:
+        lines = io.StringIO(raw, newline=None).readlines()  # as flake8 reads a file
+        text = "".join(lines)
+        given_lines(text, lines)
+        assert physical_lines(text) == line.findall(text), repr(text[:80])
+        lines = [raw]  # what a host with carriage returns in its text might hand over: not used then
+        given_lines(raw, lines)
+        if "\r" in raw:
+            assert physical_lines(raw) == line.findall(raw), repr(raw[:80])
+    text = "a\nb\n"
+    given_lines(text, ["a\n", "b\n"])
+    assert physical_lines("".join(["a\n", "b", "\n"]) + "c") == ["a\n", "b\n", "c"]  # another text: split
+
+
 def _old_first_sentence(note: str, limit: int = 110) -> str:
     sentence = re.split(r"(?<=[.;])\s", note, maxsplit=1)[0].rstrip(".;")
     if len(sentence) > limit:
