@@ -675,7 +675,30 @@ select_nodes(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t narg
     return found;
 }
 
+/* -- presized: an empty dict with room for ``n`` entries ------------------------------------------- */
+
+PyDoc_STRVAR(presized_doc,
+"presized(n)\n"
+"--\n\n"
+"An empty dict with room for about ``n`` entries: filled one entry at a time (the context's parent map,\n"
+"one entry per node of a file), it is not resized again and again on the way. Equal to ``{}`` in every\n"
+"other respect.");
+
+static PyObject *
+presized(PyObject *module, PyObject *arg)
+{
+    Py_ssize_t n = PyLong_AsSsize_t(arg);
+    if (n == -1 && PyErr_Occurred()) {
+        return NULL;
+    }
+    if (n < 0) {
+        n = 0;
+    }
+    return _PyDict_NewPresized(n);
+}
+
 static PyMethodDef methods[] = {
+    {"presized", presized, METH_O, presized_doc},
     {"gather", (PyCFunction)(void (*)(void))gather, METH_FASTCALL, gather_doc},
     {"select", (PyCFunction)(void (*)(void))select_nodes, METH_FASTCALL, select_doc},
     {"index", (PyCFunction)(void (*)(void))index_walk, METH_FASTCALL, index_doc},

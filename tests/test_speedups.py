@@ -371,11 +371,12 @@ def test_gather_and_select_errors_and_odd_objects_behave_as_in_python() -> None:
 def test_the_pure_python_switch_selects_the_python_loops() -> None:
     code = ("from keras_compat import speedups, tree_index as t, context as c; "
             "print(speedups.ENABLED, t.walk_index is t.python_walk, t.sort_by_start is t.python_sort, "
-            "c.keras_candidates is c.python_candidates, c.group_by is c.python_group_by)")
+            "c.keras_candidates is c.python_candidates, c.group_by is c.python_group_by, "
+            "t.presized is t.python_presized)")
     env = {**os.environ, "KERAS_COMPAT_PURE_PYTHON": "1"}
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, env=env,
                           check=True)
-    assert done.stdout.split() == ["False", "True", "True", "True", "True"]
+    assert done.stdout.split() == ["False", "True", "True", "True", "True", "True"]
 
 
 def test_the_loops_are_built_where_they_can_be() -> None:
@@ -389,3 +390,21 @@ def test_the_loops_are_built_where_they_can_be() -> None:
     assert _speedups is not None, "the C loops should have been built: reinstall with `pip install -e .`"
     if os.environ.get("KERAS_COMPAT_PURE_PYTHON", "") in ("", "0"):
         assert speedups.ENABLED
+
+
+@pytest.mark.skipif(_speedups is None, reason="the C module is not built here")
+def test_a_presized_dict_is_an_empty_dict() -> None:
+    """The context's parent map is made with room for its nodes (tree_index.presized): an ordinary empty dict,
+    whatever the hint, which keeps insertion order and grows past the hint."""
+    for hint in (0, 1, 5, 6, 1000, 10**7):
+        made = _speedups.presized(hint)
+        assert type(made) is dict and made == {} == tree_index.python_presized(hint)
+        nodes = [ast.Name(id=str(i)) for i in range(2 * hint + 20 if hint < 10**6 else 50)]
+        for index, node in enumerate(nodes):
+            made[node] = index
+        assert list(made) == nodes and all(made[node] == index for index, node in enumerate(nodes))
+    assert _speedups.presized(-3) == {}
+    with pytest.raises(TypeError):
+        _speedups.presized("8")
+    with pytest.raises(OverflowError):
+        _speedups.presized(2**80)
