@@ -428,11 +428,13 @@ def _replaces_base_build(info: ClassInfo, build: FunctionNode) -> bool:
 
 
 def _renamed_method(ctx: Context, info: ClassInfo, method: FunctionNode, old: str, new: str) -> Diagnostic:
-    fix = None
-    elsewhere = len(re.findall(rf"\b{old}\b", ctx.text)) > 1
-    if not info.defines(new) and not elsewhere:
+    def fix() -> Fix | None:  # (computed only when fixes are wanted: it reads the whole text)
+        elsewhere = len(re.findall(rf"\b{old}\b", ctx.text)) > 1
+        if info.defines(new) or elsewhere:
+            return None
         line, col, end_line, end_col = def_name_range(ctx, method)
-        fix = ctx.fix(f"Rename {old} to {new}", [Edit(line, col, end_line, end_col, new)], safe=True)
+        return ctx.fix(f"Rename {old} to {new}", [Edit(line, col, end_line, end_col, new)], safe=True)
+
     advice = f"rename it to {new}" if not info.defines(new) else f"remove it ({new} is already defined)"
     return ctx.report("KC407", def_name_range(ctx, method), fix, layer=info.name,
                       problem=f"{old}() is the Keras 1 name and is never called by Keras 2", advice=advice)
