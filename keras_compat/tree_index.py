@@ -19,6 +19,7 @@ from keras_compat.walk import _NODE_FIELDS, node_fields
 LEAF_CLASSES = frozenset({ast.Name, ast.Constant, ast.Pass, ast.Break, ast.Continue, ast.Global, ast.Nonlocal,
                           ast.alias})
 
+
 def python_presized(n: int) -> dict[Any, Any]:
     """An empty dict; its C twin makes room for about ``n`` entries first (the parent map of a file, filled one
     node at a time, is then not resized on the way; Python has no way to ask for that)."""
