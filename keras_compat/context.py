@@ -334,7 +334,7 @@ class Context:
 
     def attributes_named(self, names: Collection[str]) -> list[ast.Attribute]:
         """The attributes ``<value>.<name>`` with a name in ``names``, in the order of :attr:`attributes`."""
-        by_name = self.memo.get(_ATTRIBUTES_BY_NAME)  # (the index's method only when it is not built yet)
+        by_name: dict[str, list[int]] | None = self.memo.get(_ATTRIBUTES_BY_NAME)  # type: ignore[assignment]
         if by_name is None:
             by_name = self._attributes_by_name()
         if len(names) <= 8:

@@ -42,13 +42,13 @@ _active: list[float] = []  # the limit currently armed (for suspend)
 try:  # the module under ``signal``: ``signal.signal`` converts the handler it returns to an enum member, and
     # for a Python handler (the limit's own, given back at the end of every file) that conversion raises and
     # catches a ValueError: 37,000 instructions a file, more than the rest of the limit
-    from _signal import ITIMER_REAL, SIGALRM, setitimer
+    from _signal import ITIMER_REAL, SIGALRM, setitimer  # type: ignore[import-not-found]
     from _signal import signal as _set_handler
 except ImportError:  # another implementation, or no interval timers: the public functions (or no limit)
-    from signal import signal as _set_handler  # type: ignore[assignment]
+    from signal import signal as _set_handler
 
     ITIMER_REAL, SIGALRM = getattr(signal, "ITIMER_REAL", 0), getattr(signal, "SIGALRM", 14)
-    setitimer = getattr(signal, "setitimer", None)  # type: ignore[assignment]
+    setitimer = getattr(signal, "setitimer", None)
 
 
 class time_limit:  # noqa: N801 - used as a function: ``with time_limit(seconds):``

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import ast
 import os
-from collections.abc import Iterable, Iterator
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, TypeVar
 from contextlib import contextmanager
 
 from keras_compat.names import LIBRARY_ROOTS
@@ -30,25 +30,26 @@ _MAX_DEPTH = 64
 #: Directory -> its package chain (:func:`_chain`), and (kind, working directory, file name) -> a file's
 #: :func:`own_package` or :func:`location`, only while :func:`remembered` is active (one run).
 _memo: dict[Any, Any] | None = None
+T = TypeVar("T")
 
 
-def _remembered_file(kind: str, filename: str) -> tuple[tuple[str, str, str] | None, object]:
-    """The key of a file's answer of ``kind`` in the run's memo (the working directory with it: a relative name
-    means another file elsewhere), and the answer remembered there (:data:`_UNSET` if none, or outside a run;
-    no key without a working directory)."""
+def _per_file(kind: str, filename: str, compute: Callable[[str], T]) -> T | None:
+    """``compute(filename)``, None for text without a file; remembered per file while :func:`remembered` is
+    active, keyed by ``kind``, the working directory (a relative name means another file elsewhere) and the
+    name. (The engine, the context and the import rules each ask about the file being analysed.)"""
+    if filename in _NO_FILE or filename.startswith("<"):
+        return None
     memo = _memo
     if memo is None:
-        return None, _UNSET
+        return compute(filename)
     try:
         key = (kind, os.getcwd(), filename)
-    except OSError:  # the working directory was removed: the answer is worked out (and fails) as without a run
-        return None, _UNSET
-    return key, memo.get(key, _UNSET)
-
-
-def _remember_file(key: tuple[str, str, str] | None, answer: object) -> None:
-    if key is not None and _memo is not None:
-        _memo[key] = answer
+    except OSError:  # the working directory was removed: worked out (and failing) as without a run
+        return compute(filename)
+    known = memo.get(key, _UNSET)
+    if known is _UNSET:
+        known = memo[key] = compute(filename)
+    return known
 
 
 _UNSET = object()
@@ -57,16 +58,9 @@ _UNSET = object()
 def own_package(filename: str) -> str | None:
     """The top-level package containing ``filename`` (``keras`` for ``.../keras/src/layers/core.py``): the
     highest directory in an unbroken chain of ``__init__.py`` files above the file. None for text without a
-    file (stdin), a file outside any package, or a path that cannot be read. (Remembered per file while
-    :func:`remembered` is active: the engine asks once per file, the import rules again.)"""
-    if filename in _NO_FILE or filename.startswith("<"):
-        return None
-    key, known = _remembered_file("own", filename)
-    if known is not _UNSET:
-        return known  # type: ignore[return-value]
-    found = _own_package(filename)
-    _remember_file(key, found)
-    return found
+    file (stdin), a file outside any package, or a path that cannot be read (remembered per run:
+    :func:`_per_file`)."""
+    return _per_file("own", filename, _own_package)
 
 
 def _own_package(filename: str) -> str | None:
@@ -142,15 +136,8 @@ def location(filename: str) -> tuple[str, str, bool] | None:
     """Where a file sits as a module: ``(root, module name, is a package)``, the root being the directory
     Python imports it from (the one above its top-level package; a file outside any package is a top-level
     module of its own directory, as when it is run as a script). None for text without a file or a name
-    that is not importable."""
-    if filename in _NO_FILE or filename.startswith("<"):
-        return None
-    key, known = _remembered_file("location", filename)
-    if known is not _UNSET:
-        return known  # type: ignore[return-value]
-    found = _location(filename)
-    _remember_file(key, found)
-    return found
+    that is not importable (remembered per run: :func:`_per_file`)."""
+    return _per_file("location", filename, _location)
 
 
 def _location(filename: str) -> tuple[str, str, bool] | None:

@@ -604,7 +604,7 @@ def stored(store: Store | None) -> Iterator[None]:
         _store = None
 
 
-def enter(store: Store | None, run: int) -> tuple[Store | None, int | None]:
+def enter(store: Store | None, run: int) -> tuple[Store | None, int]:
     """The start of :func:`stored` and of :func:`remembered` in one call, without generators (a plugin's host
     run enters both once per file); what it returns is handed to :func:`leave` at the end."""
     global _store, _run
@@ -615,7 +615,7 @@ def enter(store: Store | None, run: int) -> tuple[Store | None, int | None]:
     return saved
 
 
-def leave(saved: tuple[Store | None, int | None]) -> None:
+def leave(saved: tuple[Store | None, int]) -> None:
     """The end of :func:`enter`'s blocks: the store and the run as they were before it."""
     global _store, _run
     _store, _run = saved
