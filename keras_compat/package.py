@@ -12,8 +12,8 @@ from __future__ import annotations
 import ast
 import os
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any, TypeVar
 from contextlib import contextmanager
+from typing import Any, TypeVar
 
 from keras_compat.names import LIBRARY_ROOTS
 from keras_compat.walk import walk_statements

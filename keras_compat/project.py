@@ -594,31 +594,12 @@ def stored(store: Store | None) -> Iterator[None]:
     """Keep summaries in ``store`` while the block runs (a plugin's call into the engine: the store is not
     left set for other callers of the core in the same process); the store already set, if any, wins."""
     global _store
-    if store is None or _store is not None:
-        yield
-        return
-    _store = store
+    kept = _keep(store)
     try:
         yield
     finally:
-        _store = None
-
-
-def enter(store: Store | None, run: int) -> tuple[Store | None, int]:
-    """The start of :func:`stored` and of :func:`remembered` in one call, without generators (a plugin's host
-    run enters both once per file); what it returns is handed to :func:`leave` at the end."""
-    global _store, _run
-    saved = _store, _run
-    if store is not None and _store is None:
-        _store = store
-    _run = _run or run
-    return saved
-
-
-def leave(saved: tuple[Store | None, int]) -> None:
-    """The end of :func:`enter`'s blocks: the store and the run as they were before it."""
-    global _store, _run
-    _store, _run = saved
+        if kept:
+            _store = None
 
 
 def new_run() -> int:
@@ -632,12 +613,43 @@ def remembered(run: int | None = None) -> Iterator[None]:
     analysed file to revalidate what was read). ``run``: the run's number (:func:`new_run`) when a host
     enters it once per file; a block inside another run belongs to that run."""
     global _run
-    outer = _run
-    _run = outer or (run if run is not None else next(_runs))
+    outer = _join(run)
     try:
         yield
     finally:
         _run = outer
+
+
+def enter(store: Store | None, run: int) -> tuple[bool, int]:
+    """The start of :func:`stored` and of :func:`remembered` in one call, without generators (a plugin's host
+    run enters both once per file); what it returns is handed to :func:`leave` at the end."""
+    return _keep(store), _join(run)
+
+
+def leave(entered: tuple[bool, int]) -> None:
+    """The end of :func:`enter`'s blocks, as :func:`stored` and :func:`remembered` end theirs."""
+    global _store, _run
+    kept, _run = entered
+    if kept:
+        _store = None
+
+
+def _keep(store: Store | None) -> bool:
+    """:func:`stored`'s start: ``store`` set unless it is None or a store is set already; whether it was set."""
+    global _store
+    if store is None or _store is not None:
+        return False
+    _store = store
+    return True
+
+
+def _join(run: int | None) -> int:
+    """:func:`remembered`'s start: the run joined (the current one, else ``run``, else a new one); the run
+    before it."""
+    global _run
+    outer = _run
+    _run = outer or (run if run is not None else next(_runs))
+    return outer
 
 
 def remember_for_process() -> None:

@@ -54,11 +54,11 @@ class Binding:
 class Scope:
     """A module, function, class or comprehension scope and the bindings made in it.
 
-    A function's scope may be *pending*: made, with its place among the scopes, but its parameters and body
-    not bound yet (:class:`Resolver` with ``sites``). Reading ``bindings``, ``globals`` or ``star_modules`` of
-    a pending scope binds its body first, exactly as an eager pass would have; most function bodies of a file
-    are never read (a name imported once at the top resolves without them), and binding them was most of
-    the cost of building the scopes."""
+    A function's scope (and a class's without a lambda, comprehension or ``:=`` inside) may be *pending*: made,
+    with its place among the scopes, but its parameters and body not bound yet (:class:`Resolver` with
+    ``sites``). Reading ``bindings``, ``globals`` or ``star_modules`` of a pending scope binds its body first,
+    exactly as an eager pass would have; most function bodies of a file are never read (a name imported once
+    at the top resolves without them), and binding them was most of the cost of building the scopes."""
 
     __slots__ = ("node", "kind", "parent", "bindings", "globals", "star_modules", "_filler")
 
@@ -255,8 +255,8 @@ class _Builder(ast.NodeVisitor):
 
     def _quiet_class(self, node: ast.ClassDef) -> None:
         outer = self.scope
-        if self.lazy:  # (its methods' scopes are made when it is bound: a lookup never reads a class's names
-            self.scopes[node] = Scope.pending(node, outer, self.lazy, "class")  # from a method)
+        if self.lazy:  # its body (and its methods' scopes) bound when first read: a method's names skip it
+            self.scopes[node] = Scope.pending(node, outer, self.lazy, "class")
         elif not self.shallow:
             self.scope = self._enter(node, "class")
             self._statements(node.body)
@@ -553,7 +553,7 @@ _NESTED_TARGETS = frozenset({ast.Tuple, ast.List, ast.Starred})  # targets with 
 
 class Sites:
     """Every node of a module that may bind a name, from the caller's index (in any order): a resolver given
-    them binds function bodies only when they are read (:class:`Scope`). (A slotted class, not a NamedTuple:
+    them binds function and class bodies only when they are read (:class:`Scope`). (A slotted class, not a NamedTuple:
     making one of those at import costs every flake8 start half a million instructions.)"""
 
     __slots__ = ("assigns", "params", "defs", "others")
